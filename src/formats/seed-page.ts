@@ -86,7 +86,7 @@ function parseCategories(line: Line): string[] {
   const expected = 'the categories, comma-separated (e.g. "الدول العربية, التقارير")';
   const parts = line.text.split(/[,،]/).map((p) => p.trim());
   // A sentence or a date line here means the page does not start with its category line.
-  if (parts.length > 12 || parts.some((p) => p === '' || p.length > 80) || /[|]|^\*\*/.test(line.text)) {
+  if (parts.length > 12 || parts.some((p) => p === '' || p.length > 80) || /[{}[\]<>|]|^\*\*|[.!?؟:]$/u.test(line.text)) {
     throw new PageFormatError(line.no, expected, line.text);
   }
   return parts;
@@ -228,7 +228,8 @@ function pageLanguage(sample: string): string {
 /** Parses the public-page text layout into a story; throws PageFormatError naming the failing line. */
 export function parsePublicPage(text: string): PublicPageStory {
   const lines = pageLines(text);
-  const lastLineNo = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).length;
+  // A missing line is reported just after the last line that is there.
+  const lastLineNo = lines.length ? lines[lines.length - 1].no : 0;
   const cur = new Cursor(lines, lastLineNo);
 
   const categories = parseCategories(cur.need('the categories line'));
