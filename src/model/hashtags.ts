@@ -30,6 +30,8 @@ function pushUnique(out: string[], seen: Set<string>, tag: string): void {
 
 /** Hashtags written in `text`, without `#`, de-duplicated in order; `#2026` (digits only) is not a tag. */
 export function extractHashtags(text: string): string[] {
+  // Most paragraphs have no tag at all; skipping the regexes for them matters on bulk imports.
+  if (text.indexOf('#') === -1 && text.indexOf('＃') === -1) return [];
   const masked = text.replace(URL_PATTERN, (url) => ' '.repeat(url.length));
   const out: string[] = [];
   const seen = new Set<string>();
