@@ -1,0 +1,88 @@
+// The one entry point: text + language → tokens with offsets into the original text.
+import { hasArabicScript, normalizeArabic } from './arabic-normalize.ts';
+import { stemArabic, type ProtectedNames } from './arabic-stem.ts';
+import { foldEnglish, foldGeneric, foldTurkish, stemEnglish } from './latin.ts';
+import type { AnalyzeOptions, Token, Vocabulary } from './types.ts';
+
+/**
+ * A written word: starts on a letter, mark or digit; may carry marks, tatweel and invisible controls
+ * inside (a RLM or ZWNJ must not cut a word); apostrophes only between letters (İstanbul'da); digit
+ * group separators only between digits (٩٬٢٠٠، 3.5).
+ */
+const WORD =
+  /[\p{L}\p{M}\p{Nd}](?:[\p{L}\p{M}\p{Nd}\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff\u00ad]|['’\u02bc](?=\p{L})|(?<=\p{Nd})[.,\u066b\u066c](?=\p{Nd}))*/gu;
+const TRAILING_CONTROL = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff\u00ad]+$/u;
+/** After folding, a word may still hold separators (NFKC of ﷺ, a decimal point): split on them. */
+const PIECE = /[\p{L}\p{Nd}]+/gu;
+
+type Family = 'ar' | 'tr' | 'en' | 'other';
+
+export function languageFamily(lang: string | undefined): Family {
+  const primary = (lang ?? '').split(/[-_]/)[0].toLowerCase();
+  if (primary === 'ar' || primary === 'fa' || primary === 'ur') return 'ar';
+  if (primary === 'tr' || primary === 'az') return 'tr';
+  if (primary === 'en') return 'en';
+  return 'other';
+}
+
+/** Folding is pure and news vocabulary is Zipfian: caching raw word → folded form pays for itself. */
+const foldCache = new Map<string, string>();
+const FOLD_CACHE_MAX = 300_000;
+
+function fold(raw: string, family: Family, arabicScript: boolean): string {
+  const key = arabicScript ? raw : family + '\u0000' + raw;
+  let folded = foldCache.get(key);
+  if (folded !== undefined) return folded;
+  if (arabicScript) folded = normalizeArabic(raw);
+  else if (family === 'tr') folded = foldTurkish(raw);
+  else if (family === 'en') folded = foldEnglish(raw);
+  else folded = foldGeneric(raw);
+  if (foldCache.size >= FOLD_CACHE_MAX) foldCache.clear();
+  foldCache.set(key, folded);
+  return folded;
+}
+
+export interface FullAnalyzeOptions extends AnalyzeOptions {
+  protectedNames?: ProtectedNames;
+}
+
+/** Stem of one folded piece. Arabic-script words get Arabic stemming whatever the story language. */
+export function stemTerm(term: string, lang: string, opts: FullAnalyzeOptions = {}): string {
+  if (hasArabicScript(term)) return stemArabic(term, opts);
+  const family = languageFamily(lang);
+  if (family === 'en') return stemEnglish(term);
+  return term;
+}
+
+/**
+ * Analyze a text in a language (BCP 47 tag of the story, or of the query). Words in Arabic script are
+ * always treated as Arabic, so Arabic quotes in English copy and Latin brand names in Arabic copy both work.
+ */
+export function analyze(text: string, lang: string, opts: FullAnalyzeOptions = {}): Token[] {
+  const family = languageFamily(lang);
+  const tokens: Token[] = [];
+  let position = 0;
+  for (const m of text.matchAll(WORD)) {
+    const raw = m[0].replace(TRAILING_CONTROL, '');
+    const start = m.index!;
+    const end = start + raw.length;
+    const arabicScript = hasArabicScript(raw);
+    const folded = fold(raw, family, arabicScript);
+    if (!folded) continue;
+    if (/^[\p{L}\p{Nd}]+$/u.test(folded)) {
+      tokens.push({ term: folded, stem: stemTerm(folded, lang, opts), position: position++, start, end });
+      continue;
+    }
+    for (const piece of folded.match(PIECE) ?? []) {
+      tokens.push({ term: piece, stem: stemTerm(piece, lang, opts), position: position++, start, end });
+    }
+  }
+  return tokens;
+}
+
+/** Folded surface forms only (no stemming, no offsets): what the vocabulary table counts. */
+export function surfaceTerms(text: string, lang: string): string[] {
+  return analyze(text, lang, { vocabulary: NO_VOCABULARY }).map((t) => t.term);
+}
+
+const NO_VOCABULARY: Vocabulary = { frequency: () => 0 };
