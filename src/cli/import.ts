@@ -1,0 +1,42 @@
+// `newsflow import <files…>`: with a progress bar on stderr and a summary of what failed and why.
+import { existsSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { describeReport, Importer } from '../flow/importer.ts';
+import { openRuntime } from '../flow/runtime.ts';
+import { fail } from './output.ts';
+
+export async function importCommand(files: string[], opts: { batch: number; quiet?: boolean }): Promise<void> {
+  for (const f of files) if (!existsSync(f)) fail(`no such file: ${f}`);
+  const rt = await openRuntime();
+  const importer = new Importer(rt.store);
+  const showBar = !opts.quiet && process.stderr.isTTY;
+  const bar = new cliProgress.SingleBar({
+    format: '{file} [{bar}] {percentage}% | {eta_formatted} left',
+    stream: process.stderr,
+  }, cliProgress.Presets.shades_classic);
+  let failed = 0;
+  let imported = 0;
+  const started = Date.now();
+  try {
+    for (const file of files) {
+      let started = false;
+      const report = await importer.importFile(file, {
+        batchSize: opts.batch,
+        onProgress: (p) => {
+          if (!showBar) return;
+          if (!started) { bar.start(p.total, 0, { file }); started = true; }
+          bar.update(p.done, { file });
+        },
+      });
+      if (started) { bar.update(bar.getTotal()); bar.stop(); }
+      imported += report.imported;
+      failed += report.failed.length;
+      process.stderr.write(describeReport(report) + '\n');
+    }
+  } finally {
+    await rt.close();
+  }
+  const secs = (Date.now() - started) / 1000;
+  process.stderr.write(`done: ${imported} stories imported in ${secs.toFixed(1)} s, ${failed} failures\n`);
+  if (failed && imported === 0) process.exitCode = 1;
+}

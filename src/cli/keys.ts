@@ -1,0 +1,42 @@
+// `newsflow key …`
+import { issueKey, ROLES } from '../flow/keys.ts';
+import { openRuntime } from '../flow/runtime.ts';
+import type { Role } from '../store/store.ts';
+import { fail } from './output.ts';
+
+export async function keyCreateCommand(opts: { role: string; subscriber?: string; label?: string }): Promise<void> {
+  if (!ROLES.includes(opts.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}, not "${opts.role}"`);
+  if (opts.role === 'subscriber' && !opts.subscriber) fail('a subscriber key needs --subscriber <id>');
+  const rt = await openRuntime();
+  try {
+    const { secret } = await issueKey(rt.store, opts.role as Role, { subscriberId: opts.subscriber, label: opts.label });
+    process.stdout.write(secret + '\n');
+  } finally {
+    await rt.close();
+  }
+}
+
+export async function keyListCommand(opts: { json?: boolean }): Promise<void> {
+  const rt = await openRuntime();
+  try {
+    const keys = await rt.store.listKeys();
+    if (opts.json) return void process.stdout.write(JSON.stringify(keys, null, 2) + '\n');
+    for (const k of keys) {
+      process.stdout.write(`${k.id}  ${k.role.padEnd(10)} ${k.prefix}…  ${k.subscriberId ?? '-'}  ${k.revokedAt ? 'revoked ' + k.revokedAt : 'live'}  last used ${k.lastUsedAt ?? 'never'}\n`);
+    }
+  } finally {
+    await rt.close();
+  }
+}
+
+export async function keyRevokeCommand(id: string): Promise<void> {
+  const rt = await openRuntime();
+  try {
+    await rt.store.revokeKey(id);
+    process.stderr.write(`revoked ${id}\n`);
+  } catch (e) {
+    fail((e as Error).message);
+  } finally {
+    await rt.close();
+  }
+}

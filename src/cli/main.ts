@@ -1,0 +1,57 @@
+// The `newsflow` command. Every command works on the store named by NEWSFLOW_DATA, whether or not a
+// server is running on it (SQLite in WAL mode lets a CLI write while the server reads).
+import { Command, InvalidArgumentError } from 'commander';
+import { importCommand } from './import.ts';
+import { keyCreateCommand, keyListCommand, keyRevokeCommand } from './keys.ts';
+import { serveCommand } from './serve.ts';
+import { storyListCommand, storyShowCommand } from './stories.ts';
+import { registerExtraCommands } from './extra.ts';
+
+const program = new Command()
+  .name('newsflow')
+  .description('newsflow: a news agency\'s news flow system.\nStore: NEWSFLOW_DATA (a SQLite file or a folder; default ./data/newsflow.db).')
+  .showHelpAfterError();
+
+program.command('serve')
+  .description('run the HTTP server (PORT, default 8080; NEWSFLOW_DEMO=0 starts without the demo newsroom)')
+  .action(serveCommand);
+
+program.command('import')
+  .description('import files: public-page text (.txt), archive JSONL (.jsonl), and the formats other modules register')
+  .argument('<files...>', 'files to import')
+  .option('--batch <n>', 'stories per transaction for archives', (v) => positive(v), 500)
+  .option('--quiet', 'no progress bar')
+  .action(importCommand);
+
+const key = program.command('key').description('API keys');
+key.command('create')
+  .description('create an API key and print only the key on stdout')
+  .requiredOption('--role <role>', 'admin, editor or subscriber')
+  .option('--subscriber <id>', 'the subscriber the key belongs to (subscriber role)')
+  .option('--label <text>', 'a note to tell keys apart')
+  .action(keyCreateCommand);
+key.command('list').description('list keys (never their secrets)').option('--json').action(keyListCommand);
+key.command('revoke').description('revoke a key by id').argument('<id>').action(keyRevokeCommand);
+
+const story = program.command('story').description('stories');
+story.command('list')
+  .description('list stories, newest first')
+  .option('--json', 'machine-readable output')
+  .option('--status <status>', 'draft, published or killed')
+  .option('--limit <n>', 'how many', (v) => positive(v), 50)
+  .action(storyListCommand);
+story.command('show')
+  .description('show one story and its versions')
+  .argument('<id>')
+  .option('--json', 'machine-readable output')
+  .action(storyShowCommand);
+
+registerExtraCommands(program);
+
+function positive(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+}
+
+await program.parseAsync(process.argv);

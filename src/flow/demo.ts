@@ -1,0 +1,30 @@
+// The demo newsroom a new store starts with: the project's own stories (src/demo), published through
+// the same newsroom acts an editor uses, and one key per role.
+import { demoStories } from '../demo/stories.ts';
+import { issueKey } from './keys.ts';
+import type { Runtime } from './runtime.ts';
+import type { Role } from '../store/store.ts';
+
+export interface DemoResult {
+  stories: number;
+  keys: { role: Role; secret: string; note?: string }[];
+}
+
+export async function loadDemoNewsroom(rt: Runtime): Promise<DemoResult> {
+  const ids = new Map<string, string>();
+  let count = 0;
+  for (const demo of demoStories()) {
+    const content = { ...demo.content };
+    if (demo.translationOfKey && ids.has(demo.translationOfKey)) content.translationOf = ids.get(demo.translationOfKey);
+    const story = await rt.newsroom.createDraft(content);
+    ids.set(demo.key, story.id);
+    await rt.newsroom.publish(story.id);
+    count++;
+  }
+  const keys: DemoResult['keys'] = [];
+  for (const role of ['admin', 'editor'] as Role[]) {
+    keys.push({ role, secret: (await issueKey(rt.store, role, { label: 'demo' })).secret });
+  }
+  for (const extra of rt.demoExtras ?? []) keys.push(...(await extra(rt)));
+  return { stories: count, keys };
+}

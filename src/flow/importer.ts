@@ -1,0 +1,132 @@
+// Imports files into the store as published stories: the public-page text layout (the seed) and the
+// archive JSONL layout of the corpora. Archive lines load in batches, each batch one transaction, so
+// a whole corpus loads in seconds; a bad line is reported with its number and skipped.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { readArchive } from '../formats/archive-jsonl.ts';
+import { parsePublicPage } from '../formats/seed-page.ts';
+import { validateContent } from '../model/validate.ts';
+import type { FlowEvent } from '../model/story.ts';
+import type { ImportedStory, Store } from '../store/store.ts';
+import type { Hub } from './hub.ts';
+
+export interface ImportProblem {
+  file: string;
+  /** 1-based line number, when the problem is on one line. */
+  line?: number;
+  message: string;
+}
+
+export interface ImportReport {
+  file: string;
+  format: string;
+  imported: number;
+  skipped: number;
+  failed: ImportProblem[];
+  events: FlowEvent[];
+}
+
+export interface ImportProgress {
+  file: string;
+  done: number;
+  total: number;
+}
+
+export interface ImportOptions {
+  batchSize?: number;
+  onProgress?: (p: ImportProgress) => void;
+  /** Keep the events in the report (off for big archives, to keep memory flat). */
+  keepEvents?: boolean;
+}
+
+/** Importers of other formats (ninjs, NewsML-G2) plug in here, tried before the built-in layouts. */
+export type FileImporter = (file: string, text: string) => Promise<ImportedStory[] | null>;
+const importers: FileImporter[] = [];
+export function registerImporter(i: FileImporter): void {
+  importers.push(i);
+}
+
+/** What layout a file is in, from its name and first bytes. */
+export function sniffFormat(file: string, head: string): 'archive-jsonl' | 'page-text' | 'other' {
+  if (/\.jsonl$/i.test(file)) return 'archive-jsonl';
+  const first = head.replace(/^\uFEFF/, '').trimStart();
+  if (first.startsWith('{') || first.startsWith('<') || first.startsWith('[')) return 'other';
+  return 'page-text';
+}
+
+export class Importer {
+  constructor(private readonly store: Store, private readonly hub?: Hub) {}
+
+  /** Imports one file in whichever supported layout it is. */
+  async importFile(file: string, opts: ImportOptions = {}): Promise<ImportReport> {
+    const size = statSync(file).size;
+    const head = readFileSync(file, { encoding: 'utf8', flag: 'r' }).slice(0, 512);
+    const format = sniffFormat(file, head);
+    if (format === 'archive-jsonl') return this.importArchive(file, size, opts);
+    const text = readFileSync(file, 'utf8');
+    for (const importer of importers) {
+      const items = await importer(file, text);
+      if (items) return this.importItems(file, 'document', items, opts);
+    }
+    if (format === 'other') {
+      return { file, format, imported: 0, skipped: 0, failed: [{ file, message: 'not a format this build can import (page text or archive JSONL)' }], events: [] };
+    }
+    try {
+      const page = parsePublicPage(text);
+      const key = createHash('sha1').update(page.content.headline + '\u0000' + page.publishedAt).digest('hex').slice(0, 16);
+      const content = validateContent({
+        ...page.content,
+        provenance: { ...page.content.provenance, originalIds: { ...page.content.provenance?.originalIds, page: key } },
+      });
+      return this.importItems(file, 'page-text', [{ content, publishedAt: page.publishedAt, updatedAt: page.updatedAt }], opts);
+    } catch (e) {
+      const line = (e as { line?: number }).line;
+      return { file, format: 'page-text', imported: 0, skipped: 0, failed: [{ file, line, message: (e as Error).message }], events: [] };
+    }
+  }
+
+  private async importItems(file: string, format: string, items: ImportedStory[], opts: ImportOptions): Promise<ImportReport> {
+    const events = await this.store.importPublished(items);
+    if (events.length) this.hub?.advance(events[events.length - 1].seq);
+    opts.onProgress?.({ file, done: 1, total: 1 });
+    return { file, format, imported: events.length, skipped: items.length - events.length, failed: [], events };
+  }
+
+  private async importArchive(file: string, size: number, opts: ImportOptions): Promise<ImportReport> {
+    const batchSize = opts.batchSize ?? 500;
+    const report: ImportReport = { file, format: 'archive-jsonl', imported: 0, skipped: 0, failed: [], events: [] };
+    let batch: ImportedStory[] = [];
+    const flush = async () => {
+      if (!batch.length) return;
+      const events = await this.store.importPublished(batch);
+      report.imported += events.length;
+      report.skipped += batch.length - events.length;
+      if (opts.keepEvents) report.events.push(...events);
+      if (events.length) this.hub?.advance(events[events.length - 1].seq);
+      batch = [];
+    };
+    for await (const entry of readArchive(file, { onProgress: (p) => opts.onProgress?.({ file, done: p.bytesRead, total: p.totalBytes || size }) })) {
+      if (!entry.ok) {
+        report.failed.push({ file, line: entry.lineNo, message: entry.error.message });
+        continue;
+      }
+      try {
+        batch.push({ content: validateContent(entry.item.content), publishedAt: entry.item.publishedAt });
+      } catch (e) {
+        report.failed.push({ file, line: entry.lineNo, message: `line ${entry.lineNo}: ${(e as Error).message}` });
+      }
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+    return report;
+  }
+}
+
+/** A short human summary of an import. */
+export function describeReport(r: ImportReport): string {
+  const lines = [`${basename(r.file)}: ${r.imported} imported, ${r.skipped} already present, ${r.failed.length} failed (${r.format})`];
+  for (const f of r.failed.slice(0, 20)) lines.push(`  ${f.line ? `line ${f.line}: ` : ''}${f.message.replace(/^line \d+: /, '')}`);
+  if (r.failed.length > 20) lines.push(`  … and ${r.failed.length - 20} more`);
+  return lines.join('\n');
+}

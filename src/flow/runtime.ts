@@ -1,0 +1,46 @@
+// The composition root: opens the store named by the environment and builds the services on it.
+// The server and the CLI both start here, so they always see the same store the same way.
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import { SqliteStore } from '../store/sqlite/index.ts';
+import type { Store } from '../store/store.ts';
+import { Hub } from './hub.ts';
+import { KeyRing } from './keys.ts';
+import { Newsroom } from './newsroom.ts';
+
+export interface Runtime {
+  store: Store;
+  hub: Hub;
+  keys: KeyRing;
+  newsroom: Newsroom;
+  /** Route plugins of other modules, registered after the core routes. */
+  extraRoutes?: FastifyPluginAsync<Runtime>[];
+  /** Demo set-up steps of other modules (a demo subscriber and its key); they return keys to print. */
+  demoExtras?: ((rt: Runtime) => Promise<{ role: import('../store/store.ts').Role; secret: string; note?: string }[]>)[];
+  close(): Promise<void>;
+}
+
+/** The SQLite file named by NEWSFLOW_DATA (a file, or a folder holding newsflow.db); ./data by default. */
+export function dataFile(env: NodeJS.ProcessEnv = process.env): string {
+  const named = env.NEWSFLOW_DATA?.trim();
+  if (!named) return resolve('data', 'newsflow.db');
+  const path = resolve(named);
+  if (/\.(db|sqlite3?)$/i.test(path) || (existsSync(path) && statSync(path).isFile())) return path;
+  return join(path, 'newsflow.db');
+}
+
+/** Opens the store and the services on it. */
+export async function openRuntime(file = dataFile()): Promise<Runtime> {
+  const store = new SqliteStore(file);
+  const hub = new Hub(store);
+  const keys = new KeyRing(store);
+  const newsroom = new Newsroom(store, hub);
+  return {
+    store, hub, keys, newsroom,
+    async close() {
+      hub.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// The HTTP application: Fastify with JSON-schema validation, the OpenAPI document at /openapi.json,
+// browsable docs at /docs, and every route plugin. Routes only translate HTTP to the flow and back.
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Runtime } from '../flow/runtime.ts';
+import { registerErrorHandling } from './errors.ts';
+import { storyRoutes } from './routes/stories.ts';
+import { systemRoutes } from './routes/system.ts';
+
+/** Largest request body accepted (stories with long bodies fit well inside it). */
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface AppOptions {
+  logger?: boolean;
+}
+
+export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ? { level: process.env.LOG_LEVEL ?? 'info' } : false,
+    bodyLimit: BODY_LIMIT,
+    maxParamLength: 200,
+    ajv: {
+      // Unknown fields are an error, not silently dropped: a typo must not lose an editor's change.
+      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
+    },
+  });
+  registerErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'newsflow API',
+        version: '0.1.0',
+        description: 'Newsroom, subscriber flow and admin API of newsflow. Authenticate with `Authorization: Bearer <key>`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(systemRoutes, rt);
+  await app.register(storyRoutes, rt);
+  for (const plugin of rt.extraRoutes ?? []) await app.register(plugin, rt);
+  return app;
+}

@@ -1,0 +1,43 @@
+// Authentication by API key (Authorization: Bearer <key>, or ?access_token= for EventSource, which
+// cannot set headers) and authorisation by role.
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { KeyRing } from '../flow/keys.ts';
+import type { ApiKey, Role } from '../store/store.ts';
+import { HttpError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    apiKey?: ApiKey;
+  }
+}
+
+/** The secret a request carries, if any. */
+export function secretOf(req: FastifyRequest): string | null {
+  const header = req.headers.authorization;
+  if (header) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return m ? m[1] : null;
+  }
+  const q = (req.query as Record<string, unknown> | undefined)?.access_token;
+  return typeof q === 'string' ? q : null;
+}
+
+/** A preHandler that lets through only keys of the given roles (admin passes everywhere). */
+export function requireRole(keys: KeyRing, ...roles: Role[]): preHandlerAsyncHookHandler {
+  return async function authorise(req: FastifyRequest, reply: FastifyReply) {
+    const secret = secretOf(req);
+    if (!secret) {
+      void reply.header('www-authenticate', 'Bearer realm="newsflow"');
+      throw new HttpError(401, 'missing API key: send "Authorization: Bearer <key>"');
+    }
+    const key = await keys.authenticate(secret);
+    if (!key) {
+      void reply.header('www-authenticate', 'Bearer realm="newsflow", error="invalid_token"');
+      throw new HttpError(401, 'invalid or revoked API key');
+    }
+    if (key.role !== 'admin' && !roles.includes(key.role)) {
+      throw new HttpError(403, `this route needs the ${roles.join(' or ')} role; your key has the ${key.role} role`);
+    }
+    req.apiKey = key;
+  };
+}

@@ -1,0 +1,67 @@
+// One error shape for every API answer: { error, message, details? }. Bad input is a 4xx whose message
+// says what is wrong; an unexpected failure is a 500 that leaks no internals.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ValidationError } from '../model/validate.ts';
+import { ConflictError, NotFoundError } from '../store/errors.ts';
+
+/** An error with an HTTP status chosen by the route. */
+export class HttpError extends Error {
+  constructor(public readonly statusCode: number, message: string, public readonly details?: unknown) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 406: 'Not Acceptable',
+  409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity', 428: 'Precondition Required', 429: 'Too Many Requests', 500: 'Internal Server Error',
+};
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    let status = 500;
+    let message = 'internal error';
+    let details: unknown;
+    if (err.validation) {
+      status = 400;
+      const where = err.validationContext ?? 'request';
+      details = err.validation.map((v) => ({
+        field: `${where}${v.instancePath || ''}`,
+        message: v.keyword === 'additionalProperties'
+          ? `unknown field "${(v.params as { additionalProperty: string }).additionalProperty}"`
+          : v.message,
+      }));
+      message = (details as { field: string; message: string }[]).map((d) => `${d.field} ${d.message}`).join('; ');
+    } else if (err instanceof ValidationError) {
+      status = 400;
+      message = err.message;
+      details = err.errors;
+    } else if (err instanceof NotFoundError) {
+      status = 404;
+      message = err.message;
+    } else if (err instanceof ConflictError) {
+      status = 409;
+      message = err.message;
+      details = err.details;
+    } else if (err instanceof HttpError) {
+      status = err.statusCode;
+      message = err.message;
+      details = err.details;
+    } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      // Fastify's own client errors: malformed JSON, body too large, unsupported content type.
+      status = err.statusCode;
+      message = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? `request body is larger than the limit of ${app.initialConfig.bodyLimit} bytes`
+        : err.message;
+    } else {
+      req.log.error({ err }, 'unhandled error');
+    }
+    void reply.status(status).type('application/json; charset=utf-8').send({
+      error: REASONS[status] ?? 'Error', message, ...(details !== undefined ? { details } : {}),
+    });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.status(404).send({ error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` });
+  });
+}

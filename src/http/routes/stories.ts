@@ -1,0 +1,112 @@
+// The newsroom API: drafts, publishing, corrections, kills, versions and their differences.
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { StoryChangesSchema, StoryDraftInputSchema } from '../../model/schema.ts';
+import type { Newsroom } from '../../flow/newsroom.ts';
+import type { KeyRing } from '../../flow/keys.ts';
+import type { Store } from '../../store/store.ts';
+import { requireRole } from '../auth.ts';
+
+const StoryId = Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$', description: 'chain id of the story' });
+const IdParams = Type.Object({ id: StoryId });
+const VersionParams = Type.Object({ id: StoryId, n: Type.Integer({ minimum: 1 }) });
+const DiffParams = Type.Object({ id: StoryId, a: Type.Integer({ minimum: 1 }), b: Type.Integer({ minimum: 1 }) });
+const security = [{ bearer: [] }];
+
+export interface StoryRouteDeps {
+  store: Store;
+  newsroom: Newsroom;
+  keys: KeyRing;
+}
+
+export async function storyRoutes(app: FastifyInstance, { store, newsroom, keys }: StoryRouteDeps): Promise<void> {
+  const editor = requireRole(keys, 'editor');
+  const tags = ['newsroom'];
+
+  app.post('/v1/stories', {
+    preHandler: editor,
+    schema: { tags, security, summary: 'Create a draft story', body: StoryDraftInputSchema },
+  }, async (req, reply) => {
+    const story = await newsroom.createDraft(req.body);
+    return reply.status(201).header('location', `/v1/stories/${story.id}`).send(story);
+  });
+
+  app.get('/v1/stories', {
+    preHandler: editor,
+    schema: {
+      tags, security, summary: 'List stories, newest first',
+      querystring: Type.Object({
+        status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('killed')])),
+        language: Type.Optional(Type.String({ maxLength: 35 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+        before: Type.Optional(StoryId),
+      }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const q = req.query as { status?: 'draft'; language?: string; limit?: number; before?: string };
+    const stories = await store.listStories(q);
+    return { stories, next: stories.length === (q.limit ?? 50) ? stories[stories.length - 1]?.id : null };
+  });
+
+  app.get('/v1/stories/:id', {
+    preHandler: editor,
+    schema: { tags, security, summary: 'Read a story with its draft', params: IdParams },
+  }, async (req) => newsroom.story((req.params as { id: string }).id));
+
+  app.patch('/v1/stories/:id', {
+    preHandler: editor,
+    schema: {
+      tags, security, params: IdParams,
+      summary: 'Edit the draft (optimistic concurrency: send the revision you edited; 409 if someone was first)',
+      body: Type.Object({ ...StoryChangesSchema.properties, revision: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const { revision, ...changes } = req.body as { revision: number } & Record<string, unknown>;
+    return newsroom.editDraft((req.params as { id: string }).id, revision, changes);
+  });
+
+  app.post('/v1/stories/:id/publish', {
+    preHandler: editor,
+    schema: { tags, security, params: IdParams, summary: 'Publish the draft as a new version (published, then updated)' },
+  }, async (req, reply) => reply.status(201).send(await newsroom.publish((req.params as { id: string }).id)));
+
+  app.post('/v1/stories/:id/correct', {
+    preHandler: editor,
+    schema: {
+      tags, security, params: IdParams, summary: 'Publish a correction with a public note',
+      body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 2_000 }), changes: Type.Optional(StoryChangesSchema) }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => {
+    const { note, changes } = req.body as { note: string; changes?: object };
+    return reply.status(201).send(await newsroom.correct((req.params as { id: string }).id, note, changes ?? {}));
+  });
+
+  app.post('/v1/stories/:id/kill', {
+    preHandler: editor,
+    schema: {
+      tags, security, params: IdParams, summary: 'Withdraw the story; subscribers must remove every version',
+      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2_000 }) }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => reply.status(201).send(await newsroom.kill((req.params as { id: string }).id, (req.body as { reason: string }).reason)));
+
+  app.get('/v1/stories/:id/versions', {
+    preHandler: editor,
+    schema: { tags, security, params: IdParams, summary: 'All published versions of a story' },
+  }, async (req) => ({ versions: await newsroom.versions((req.params as { id: string }).id) }));
+
+  app.get('/v1/stories/:id/versions/:n', {
+    preHandler: editor,
+    schema: { tags, security, params: VersionParams, summary: 'One published version' },
+  }, async (req) => {
+    const { id, n } = req.params as { id: string; n: number };
+    return newsroom.version(id, n);
+  });
+
+  app.get('/v1/stories/:id/versions/:a/diff/:b', {
+    preHandler: editor,
+    schema: { tags, security, params: DiffParams, summary: 'Word-level difference between two versions' },
+  }, async (req) => {
+    const { id, a, b } = req.params as { id: string; a: number; b: number };
+    return newsroom.diff(id, a, b);
+  });
+}

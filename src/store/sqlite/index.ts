@@ -1,0 +1,240 @@
+// The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so each method runs
+// its transaction to completion before the next starts; the Promise interface is for the PostgreSQL twin.
+import type Database from 'better-sqlite3';
+import { newId } from '../../model/ids.ts';
+import type { FlowEvent, FlowItem, Story, StoryContent, StoryVersion } from '../../model/story.ts';
+import { ConflictError, NotFoundError, StoreError } from '../errors.ts';
+import type { ApiKey, ImportedStory, LogRead, NewVersion, Role, Store, StoryListFilter } from '../store.ts';
+import { openDatabase, type SchemaPart } from './database.ts';
+import { appendEvent, selectHead, selectLog, selectOldest, toEvent } from './events.ts';
+import { insertKey, revokeKeyRow, selectKey, selectKeys, selectLiveKeyByHash, touchKeyRow } from './keys.ts';
+import { stmt } from './statements.ts';
+import { countStoryRows, insertStory, markPublished, selectStories, selectStory, updateDraftRow } from './stories.ts';
+import { insertVersion, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersions } from './versions.ts';
+
+/** Something that keeps a derived view (the search index) in step with versions, inside the same transaction. */
+export interface VersionIndexer {
+  indexVersion(v: StoryVersion): void;
+  removeStory(storyId: string): void;
+}
+
+export interface SqliteStoreOptions {
+  /** Schema parts of other modules (search) applied at open. */
+  schemaParts?: SchemaPart[];
+  /** Builds the indexer on the opened database. */
+  indexer?: (db: Database.Database) => VersionIndexer;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly db: Database.Database;
+  readonly indexer: VersionIndexer | null;
+
+  constructor(readonly file: string, opts: SqliteStoreOptions = {}) {
+    this.db = openDatabase(file, opts.schemaParts ?? []);
+    this.indexer = opts.indexer ? opts.indexer(this.db) : null;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async createStory(content: StoryContent, now = new Date()): Promise<Story> {
+    const at = now.toISOString();
+    const id = newId(now.getTime());
+    return this.run('creating a story', () => {
+      let group = id;
+      if (content.translationOf) {
+        const original = selectStory(this.db, content.translationOf);
+        if (!original) throw new NotFoundError(`translationOf: no story ${content.translationOf} to translate`);
+        group = original.translationGroup;
+      }
+      const story: Story = {
+        id, status: 'draft', revision: 1, draft: content, latestVersion: 0, translationGroup: group,
+        createdAt: at, updatedAt: at, firstPublishedAt: null,
+      };
+      insertStory(this.db, story);
+      return story;
+    });
+  }
+
+  async getStory(id: string): Promise<Story | null> {
+    return this.read(`reading story ${id}`, () => selectStory(this.db, id));
+  }
+
+  async updateDraft(id: string, expectRevision: number, content: StoryContent, now = new Date()): Promise<Story> {
+    return this.run(`updating the draft of story ${id}`, () => {
+      const current = selectStory(this.db, id);
+      if (!current) throw new NotFoundError(`no story ${id}`);
+      if (current.status === 'killed') throw new ConflictError(`story ${id} was killed; a killed story cannot be edited`);
+      if (!updateDraftRow(this.db, id, expectRevision, content, now.toISOString())) {
+        throw new ConflictError(`story ${id} is at revision ${current.revision}, not ${expectRevision}: someone else edited it first; reload and apply your change again`, { revision: current.revision });
+      }
+      return selectStory(this.db, id)!;
+    });
+  }
+
+  async listStories(filter: StoryListFilter): Promise<Story[]> {
+    return this.read('listing stories', () => selectStories(this.db, filter));
+  }
+
+  async countStories(): Promise<number> {
+    return this.read('counting stories', () => countStoryRows(this.db));
+  }
+
+  async appendVersion(nv: NewVersion, now = new Date()): Promise<FlowItem> {
+    const at = now.toISOString();
+    return this.run(`appending a ${nv.kind} version to story ${nv.storyId}`, () => {
+      const story = selectStory(this.db, nv.storyId);
+      if (!story) throw new NotFoundError(`no story ${nv.storyId}`);
+      if (!nv.allowedStatuses.includes(story.status)) {
+        throw new ConflictError(`story ${nv.storyId} is ${story.status}; ${nv.kind} needs it to be ${nv.allowedStatuses.join(' or ')}`, { status: story.status });
+      }
+      if (story.latestVersion !== nv.expectLatestVersion) {
+        throw new ConflictError(`story ${nv.storyId} is at version ${story.latestVersion}, not ${nv.expectLatestVersion}: another publish came first`, { latestVersion: story.latestVersion });
+      }
+      const version: StoryVersion = {
+        storyId: story.id,
+        version: story.latestVersion + 1,
+        revisionId: newId(now.getTime()),
+        kind: nv.kind,
+        pubStatus: nv.kind === 'killed' ? 'canceled' : 'usable',
+        content: nv.content,
+        correctionNote: nv.correctionNote ?? null,
+        killReason: nv.killReason ?? null,
+        translationGroup: story.translationGroup,
+        firstPublishedAt: story.firstPublishedAt ?? at,
+        versionCreatedAt: at,
+      };
+      insertVersion(this.db, version);
+      const event = appendEvent(this.db, nv.kind, version, at);
+      markPublished(this.db, story.id, nv.kind === 'killed' ? 'killed' : 'published', version.version, nv.content, at);
+      if (this.indexer) {
+        if (nv.kind === 'killed') this.indexer.removeStory(story.id);
+        else this.indexer.indexVersion(version);
+      }
+      return { event, version };
+    });
+  }
+
+  async getVersion(storyId: string, version: number): Promise<StoryVersion | null> {
+    return this.read(`reading version ${version} of story ${storyId}`, () => selectVersion(this.db, storyId, version));
+  }
+
+  async listVersions(storyId: string): Promise<StoryVersion[]> {
+    return this.read(`listing versions of story ${storyId}`, () => selectVersions(this.db, storyId));
+  }
+
+  async liftEmbargo(storyId: string, now = new Date()): Promise<FlowItem | null> {
+    const at = now.toISOString();
+    return this.run(`lifting the embargo of story ${storyId}`, () => {
+      const story = selectStory(this.db, storyId);
+      if (!story || story.latestVersion === 0) throw new NotFoundError(`no published story ${storyId}`);
+      const version = selectVersion(this.db, storyId, story.latestVersion)!;
+      if (version.pubStatus !== 'usable') return null;
+      if (!markEmbargoLifted(this.db, storyId, version.version, at)) return null;
+      const event = appendEvent(this.db, 'embargo-lifted', version, at);
+      return { event, version };
+    });
+  }
+
+  async dueEmbargoes(now: Date): Promise<string[]> {
+    return this.read('finding embargoes due to lift', () => selectDueEmbargoes(this.db, now.toISOString()));
+  }
+
+  async importPublished(items: ImportedStory[]): Promise<FlowEvent[]> {
+    const at = new Date().toISOString();
+    return this.run(`importing ${items.length} published stories`, () => {
+      const events: FlowEvent[] = [];
+      for (const item of items) {
+        const keys = Object.entries(item.content.provenance?.originalIds ?? {}).map(([k, v]) => `${k}:${v}`);
+        if (keys.some((k) => stmt(this.db, `SELECT 1 FROM original_ids WHERE original_key = ?`).get(k))) continue;
+        const published = new Date(item.publishedAt);
+        const id = item.id ?? newId(Number.isNaN(published.getTime()) ? Date.now() : published.getTime());
+        const story: Story = {
+          id, status: 'published', revision: 1, draft: item.content, latestVersion: 1, translationGroup: id,
+          createdAt: item.publishedAt, updatedAt: item.publishedAt, firstPublishedAt: item.publishedAt,
+        };
+        insertStory(this.db, story);
+        for (const k of keys) stmt(this.db, `INSERT INTO original_ids (original_key, story_id) VALUES (?, ?)`).run(k, id);
+        const version: StoryVersion = {
+          storyId: id, version: 1, revisionId: newId(), kind: 'published', pubStatus: 'usable', content: item.content,
+          correctionNote: null, killReason: null, translationGroup: id, firstPublishedAt: item.publishedAt,
+          versionCreatedAt: item.updatedAt ?? item.publishedAt,
+        };
+        insertVersion(this.db, version);
+        events.push(appendEvent(this.db, 'published', version, at));
+        this.indexer?.indexVersion(version);
+      }
+      return events;
+    });
+  }
+
+  async readLog(read: LogRead): Promise<FlowItem[]> {
+    return this.read(`reading the log after ${read.after}`, () => {
+      const rows = selectLog(this.db, read.after, read.limit);
+      return rows.map((r) => {
+        const v = JSON.parse(r.vrow) as Record<string, string | null>;
+        const version: StoryVersion = {
+          storyId: r.story_id, version: r.version, revisionId: v.revision_id!, kind: v.kind as StoryVersion['kind'],
+          pubStatus: v.pub_status as StoryVersion['pubStatus'], content: JSON.parse(r.content) as StoryContent,
+          correctionNote: v.correction_note, killReason: v.kill_reason, translationGroup: v.translation_group!,
+          firstPublishedAt: v.first_published_at!, versionCreatedAt: v.version_created_at!,
+        };
+        return { event: toEvent(r), version };
+      });
+    });
+  }
+
+  async headSeq(): Promise<number> {
+    return this.read('reading the log head', () => selectHead(this.db));
+  }
+
+  async oldestSeq(): Promise<number> {
+    return this.read('reading the oldest log position', () => selectOldest(this.db));
+  }
+
+  async createKey(k: { id: string; hash: string; prefix: string; role: Role; subscriberId?: string | null; label?: string | null }): Promise<ApiKey> {
+    return this.run('creating an API key', () =>
+      insertKey(this.db, { ...k, subscriberId: k.subscriberId ?? null, label: k.label ?? null }, new Date().toISOString()));
+  }
+
+  async findKeyByHash(hash: string): Promise<ApiKey | null> {
+    return this.read('looking up an API key', () => selectLiveKeyByHash(this.db, hash));
+  }
+
+  async listKeys(filter: { subscriberId?: string } = {}): Promise<ApiKey[]> {
+    return this.read('listing API keys', () => selectKeys(this.db, filter.subscriberId));
+  }
+
+  async revokeKey(id: string, now = new Date()): Promise<ApiKey> {
+    return this.run(`revoking API key ${id}`, () => {
+      if (!revokeKeyRow(this.db, id, now.toISOString())) throw new NotFoundError(`no API key ${id}`);
+      return selectKey(this.db, id)!;
+    });
+  }
+
+  async touchKey(id: string, now = new Date()): Promise<void> {
+    this.run(`recording use of API key ${id}`, () => touchKeyRow(this.db, id, now.toISOString()));
+  }
+
+  /** Runs a read outside any write transaction, so readers never wait for a writer's lock. */
+  private read<T>(doing: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw e instanceof Error && e.name === 'SqliteError' ? new StoreError(doing, e) : e;
+    }
+  }
+
+  /** Runs `fn` in an IMMEDIATE transaction; driver errors are wrapped with what was being done. */
+  private run<T>(doing: string, fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      if (e instanceof NotFoundError || e instanceof ConflictError || e instanceof StoreError) throw e;
+      if (e instanceof Error && e.name !== 'SqliteError') throw e;
+      throw new StoreError(doing, e);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+// The store interface: Promise-based so that a PostgreSQL implementation can drop in beside SQLite.
+// Every write that touches the flow (a version and its log event, and the search index) is one
+// transaction, acknowledged only after it is durable.
+import type { EventKind, FlowEvent, FlowItem, Story, StoryContent, StoryVersion } from '../model/story.ts';
+
+export type Role = 'admin' | 'editor' | 'subscriber';
+
+/** An API key as stored: only a hash of the secret is kept. */
+export interface ApiKey {
+  id: string;
+  role: Role;
+  subscriberId: string | null;
+  label: string | null;
+  /** First characters of the secret, so a person can tell keys apart in listings. */
+  prefix: string;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** A new version to append: the store assigns the version number, revision id and log sequence. */
+export interface NewVersion {
+  storyId: string;
+  kind: Exclude<EventKind, 'embargo-lifted'>;
+  content: StoryContent;
+  correctionNote?: string | null;
+  killReason?: string | null;
+  /** The story's latest version number the caller based this on; a mismatch is a ConflictError. */
+  expectLatestVersion: number;
+  /** Statuses the story may be in for this act (e.g. a correction needs `published`). */
+  allowedStatuses: Story['status'][];
+}
+
+/** A story that arrives already published (archive import). */
+export interface ImportedStory {
+  content: StoryContent;
+  publishedAt: string;
+  /** When the published text was last updated, if later than publishedAt. */
+  updatedAt?: string;
+  /** Reuse an existing chain id (re-import of the same item replaces nothing: it is skipped). */
+  id?: string;
+}
+
+export interface StoryListFilter {
+  status?: Story['status'];
+  language?: string;
+  limit?: number;
+  /** Only stories updated before this id (pagination by descending id). */
+  before?: string;
+}
+
+/** Options for reading the flow log. */
+export interface LogRead {
+  /** Return events with seq strictly greater than this. */
+  after: number;
+  limit: number;
+  /** Optional routing prefilter: only these languages. */
+  languages?: string[];
+}
+
+export interface Store {
+  /** Which engine this is (`sqlite`, `postgres`). */
+  readonly kind: string;
+  close(): Promise<void>;
+
+  // Stories and drafts
+  createStory(content: StoryContent, now?: Date): Promise<Story>;
+  getStory(id: string): Promise<Story | null>;
+  /** Replaces the draft when `expectRevision` is the current revision; ConflictError otherwise. */
+  updateDraft(id: string, expectRevision: number, content: StoryContent, now?: Date): Promise<Story>;
+  listStories(filter: StoryListFilter): Promise<Story[]>;
+  countStories(): Promise<number>;
+
+  // Versions and the flow log
+  /** Freezes a version and appends its event in one durable transaction. */
+  appendVersion(v: NewVersion, now?: Date): Promise<FlowItem>;
+  getVersion(storyId: string, version: number): Promise<StoryVersion | null>;
+  listVersions(storyId: string): Promise<StoryVersion[]>;
+  /** Appends an `embargo-lifted` event for the story's latest version, once. Null if already lifted. */
+  liftEmbargo(storyId: string, now?: Date): Promise<FlowItem | null>;
+  /** Stories whose latest version's embargo has passed and has not been lifted yet. */
+  dueEmbargoes(now: Date): Promise<string[]>;
+  /** Bulk import of already-published stories, in one transaction per call. Returns the events appended. */
+  importPublished(items: ImportedStory[]): Promise<FlowEvent[]>;
+  /** Events after a position, oldest first, with their versions. */
+  readLog(read: LogRead): Promise<FlowItem[]>;
+  /** The highest sequence number in the log (0 when empty). */
+  headSeq(): Promise<number>;
+  /** The lowest sequence number still kept (1 when nothing was pruned). */
+  oldestSeq(): Promise<number>;
+
+  // API keys
+  /** Stores a key's hash and metadata. */
+  createKey(k: { id: string; hash: string; prefix: string; role: Role; subscriberId?: string | null; label?: string | null }): Promise<ApiKey>;
+  /** The live (unrevoked) key with this hash. */
+  findKeyByHash(hash: string): Promise<ApiKey | null>;
+  listKeys(filter?: { subscriberId?: string }): Promise<ApiKey[]>;
+  revokeKey(id: string, now?: Date): Promise<ApiKey>;
+  /** Records use of a key (cheap; callers may throttle). */
+  touchKey(id: string, now?: Date): Promise<void>;
+}

@@ -1,0 +1,48 @@
+// Shared test helpers: temporary stores, sample stories, a server on a loopback port.
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StoryContent } from '../src/model/story.ts';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const SHARED = resolve(REPO, '../shared');
+export const SEED_FILE = join(SHARED, 'seed/aa-ar-2026-01-30-prisoners-solidarity.txt');
+export const CORPUS = join(SHARED, 'corpus/arabic-news.jsonl');
+export const CORPUS2 = join(SHARED, 'corpus/arabic-news-2.jsonl');
+export const hasShared = existsSync(SEED_FILE);
+
+/** A fresh folder that is removed when the test process ends. */
+export function tempDir(prefix = 'newsflow-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A path for a new SQLite file in a fresh folder. */
+export function tempDbFile(): string {
+  return join(tempDir(), 'newsflow.db');
+}
+
+/** A complete story content shaped like the seed (the project's own text). */
+export function sampleContent(over: Partial<StoryContent> = {}): StoryContent {
+  return {
+    language: 'ar',
+    headline: 'مؤتمر إقليمي لتقاسم المياه يختتم أعماله في عمّان',
+    deck: 'المشاركون يتفقون على خطة مشتركة لإدارة الأحواض المائية',
+    body: [
+      { type: 'paragraph', text: 'اختتم المؤتمر الإقليمي لتقاسم المياه أعماله اليوم بمشاركة ١٢ دولة.' },
+      { type: 'subheading', text: 'خطة مشتركة' },
+      { type: 'paragraph', text: 'وقال المنظمون إن الخطة تبدأ في 2027 #المياه_للجميع' },
+    ],
+    byline: [{ name: 'Layla Haddad', names: { ar: 'ليلى حداد' }, role: 'reporter' }],
+    dateline: { place: 'عمّان', placeNames: { en: 'Amman' }, reporter: 'ليلى حداد', agency: 'وكالة نيوزفلو التجريبية' },
+    categories: ['الدول العربية', 'التقارير'],
+    keywords: ['المياه'],
+    hashtags: [],
+    photos: [{ url: '/static/demo/water.svg', caption: 'قاعة المؤتمر', credit: 'Newsflow Demo Agency' }],
+    urgency: 4,
+    mediaType: 'text',
+    ...over,
+  };
+}
