@@ -265,12 +265,15 @@ const DRAFTS: Draft[] = [
   },
 ];
 
-/** The demo newsroom with keys; an original always precedes its translations. Fresh objects each call. */
-export function demoNewsroom(): DemoStory[] {
+/**
+ * The demo newsroom with keys; an original always precedes its translations, so a loader can resolve
+ * `translationOfKey` to the chain id it has just created. Fresh objects on every call.
+ */
+export function demoStories(): DemoStory[] {
   return DRAFTS.map(build);
 }
 
-/** Only the contents, in the same order (translation links are in `demoNewsroom()`). */
-export function demoStories(): StoryContent[] {
-  return demoNewsroom().map((s) => s.content);
+/** Only the contents, in the same order (the translation links are in `demoStories()`). */
+export function demoContents(): StoryContent[] {
+  return demoStories().map((s) => s.content);
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { blockText, type StoryContent } from '../../src/model/story.ts';
 import { extractHashtags } from '../../src/model/hashtags.ts';
-import { DEMO_AGENCY, DEMO_IMAGES_DIR, DEMO_IMAGE_URL_PREFIX, demoNewsroom, demoStories } from '../../src/demo/stories.ts';
+import { DEMO_AGENCY, DEMO_IMAGES_DIR, DEMO_IMAGE_URL_PREFIX, demoContents, demoStories } from '../../src/demo/stories.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const seedPath = path.resolve(root, '../shared/seed/aa-ar-2026-01-30-prisoners-solidarity.txt');
@@ -14,7 +14,7 @@ const allText = (c: StoryContent) =>
   [c.headline, c.deck ?? '', ...c.body.map(blockText), ...c.photos.map((p) => p.caption ?? '')].join('\n');
 
 test('6–8 stories, languages ar (≥3), tr (≥2), en (≥2)', () => {
-  const stories = demoStories();
+  const stories = demoContents();
   assert.ok(stories.length >= 6 && stories.length <= 8);
   const count = (lang: string) => stories.filter((s) => s.language === lang).length;
   assert.ok(count('ar') >= 3);
@@ -23,7 +23,7 @@ test('6–8 stories, languages ar (≥3), tr (≥2), en (≥2)', () => {
 });
 
 test('each story is shaped like the seed', () => {
-  for (const { key, content: c } of demoNewsroom()) {
+  for (const { key, content: c } of demoStories()) {
     const at = `story ${key}`;
     assert.ok(c.headline.trim().length > 10, at);
     assert.ok((c.deck ?? '').trim().length > 10, at);
@@ -53,14 +53,14 @@ test('each story is shaped like the seed', () => {
 });
 
 test('urgency mixed: one flash, one urgent, the rest routine', () => {
-  const urgencies = demoStories().map((s) => s.urgency);
+  const urgencies = demoContents().map((s) => s.urgency);
   assert.equal(urgencies.filter((u) => u === 1).length, 1);
   assert.equal(urgencies.filter((u) => u === 2).length, 1);
   assert.ok(urgencies.every((u) => u === 1 || u === 2 || u === 4));
 });
 
 test('an Arabic–English translation pair, original first', () => {
-  const newsroom = demoNewsroom();
+  const newsroom = demoStories();
   const translations = newsroom.filter((s) => s.translationOfKey);
   assert.ok(translations.length >= 1);
   for (const t of translations) {
@@ -77,7 +77,7 @@ test('an Arabic–English translation pair, original first', () => {
 });
 
 test('bidi story: Arabic with Arabic-Indic digits, Latin names and diacritics', () => {
-  const arabic = demoStories().filter((s) => s.language === 'ar').map(allText);
+  const arabic = demoContents().filter((s) => s.language === 'ar').map(allText);
   assert.ok(
     arabic.some((t) => /[\u0660-\u0669]/.test(t) && /[A-Za-z]{3,}/.test(t) && /[\u064B-\u0652]/.test(t)),
     'one Arabic story has all three',
@@ -85,16 +85,16 @@ test('bidi story: Arabic with Arabic-Indic digits, Latin names and diacritics', 
 });
 
 test('fresh objects on every call', () => {
-  const a = demoStories();
+  const a = demoContents();
   a[0].headline = 'changed';
-  assert.notEqual(demoStories()[0].headline, 'changed');
+  assert.notEqual(demoContents()[0].headline, 'changed');
 });
 
 test('demo content passes the model validation', async (t) => {
   const validatePath = path.resolve(root, 'src/model/validate.ts');
   if (!existsSync(validatePath)) return t.skip('src/model/validate.ts not there yet');
   const { validateContent } = (await import(validatePath)) as { validateContent: (c: unknown) => StoryContent };
-  for (const c of demoStories()) validateContent(c);
+  for (const c of demoContents()) validateContent(c);
 });
 
 test('no text copied from the seed story', { skip: existsSync(seedPath) ? false : 'seed not present in ../shared' }, () => {
@@ -103,7 +103,7 @@ test('no text copied from the seed story', { skip: existsSync(seedPath) ? false 
     .map((l) => l.replace(/\u00A0/g, ' ').replace(/^\*\*\s*/, '').trim())
     .filter((l) => l.length >= 12);
   assert.ok(seedLines.length > 20);
-  const demo = demoStories().map(allText).join('\n');
+  const demo = demoContents().map(allText).join('\n');
   for (const line of seedLines) assert.ok(!demo.includes(line), `seed line found in demo: ${line.slice(0, 30)}…`);
   // Nor any run of eight seed words.
   const words = (s: string) => s.split(/\s+/).filter(Boolean);
