@@ -25,6 +25,7 @@ export class Newsroom {
   /** Applies a partial change to the draft, if the editor saw the current revision. */
   async editDraft(id: string, revision: number, changes: unknown): Promise<Story> {
     const story = await this.story(id);
+    if (story.status === 'killed') throw new ConflictError(`story ${id} was killed; a killed story cannot be edited`);
     if (story.revision !== revision) {
       throw new ConflictError(`story ${id} is at revision ${story.revision}, not ${revision}: someone else edited it first; reload and apply your change again`, { revision: story.revision });
     }

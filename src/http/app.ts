@@ -19,7 +19,7 @@ export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<Fast
   const app = Fastify({
     logger: opts.logger ? { level: process.env.LOG_LEVEL ?? 'info' } : false,
     bodyLimit: BODY_LIMIT,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     ajv: {
       // Unknown fields are an error, not silently dropped: a typo must not lose an editor's change.
       customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },

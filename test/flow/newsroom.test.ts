@@ -1,0 +1,68 @@
+// The newsroom's acts and the order of the log under concurrent publishes.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { openRuntime, type Runtime } from '../../src/flow/runtime.ts';
+import { ConflictError } from '../../src/store/errors.ts';
+import { diffText, tokenize } from '../../src/flow/diff.ts';
+import { sampleContent, tempDbFile } from '../helpers.ts';
+
+let rt: Runtime;
+before(async () => { rt = await openRuntime(tempDbFile()); });
+after(async () => { await rt.close(); });
+
+describe('versions and the log', () => {
+  it('concurrent publishes of many stories: one total order, versions 1..n per story, no gaps', async () => {
+    const stories = await Promise.all(Array.from({ length: 20 }, (_, i) => rt.newsroom.createDraft(sampleContent({ headline: `قصة ${i}` }))));
+    const head0 = await rt.store.headSeq();
+    const results = await Promise.allSettled(stories.flatMap((s) => [rt.newsroom.publish(s.id), rt.newsroom.publish(s.id)]));
+    const ok = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<any>).value);
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+    assert.equal(ok.length, 20, 'each story is published exactly once');
+    assert.ok(refused.every((e) => e instanceof ConflictError), 'the duplicate publish is a conflict, not a crash');
+    const log = await rt.store.readLog({ after: head0, limit: 1000 });
+    assert.equal(log.length, 20);
+    const seqs = log.map((i) => i.event.seq);
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+    assert.equal(seqs[seqs.length - 1] - seqs[0], 19, 'no gaps in the sequence');
+    assert.ok(log.every((i) => i.version.version === 1 && i.event.kind === 'published'));
+  });
+
+  it('updates of one story race: each succeeds once per version number', async () => {
+    const s = await rt.newsroom.createDraft(sampleContent());
+    await rt.newsroom.publish(s.id);
+    const attempts = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => rt.newsroom.correct(s.id, `تصحيح ${i}`, { urgency: 3 })));
+    const won = attempts.filter((a) => a.status === 'fulfilled');
+    assert.ok(won.length >= 1);
+    const versions = await rt.store.listVersions(s.id);
+    assert.deepEqual(versions.map((v) => v.version), versions.map((_, i) => i + 1));
+  });
+
+  it('embargoed stories are lifted by an event when due', async () => {
+    const until = new Date(Date.now() + 150).toISOString();
+    const s = await rt.newsroom.createDraft(sampleContent({ embargoUntil: until }));
+    const pub = await rt.newsroom.publish(s.id);
+    assert.equal(pub.event.embargoUntil, until);
+    assert.deepEqual(await rt.newsroom.liftDueEmbargoes(new Date()), []);
+    const lifted = await rt.newsroom.liftDueEmbargoes(new Date(Date.now() + 1000));
+    assert.deepEqual(lifted.map((i) => [i.event.kind, i.event.storyId]), [['embargo-lifted', s.id]]);
+  });
+
+  it('translations share a group', async () => {
+    const ar = await rt.newsroom.createDraft(sampleContent());
+    const en = await rt.newsroom.createDraft(sampleContent({ language: 'en', headline: 'Water conference closes in Amman', translationOf: ar.id }));
+    assert.equal(en.translationGroup, ar.translationGroup);
+  });
+});
+
+describe('word-level diff', () => {
+  it('keeps Arabic words with their harakat whole', () => {
+    assert.deepEqual(tokenize('الأَسْرَى، في السجون'), ['الأَسْرَى', '،', ' ', 'في', ' ', 'السجون']);
+    const parts = diffText('أفرجت السلطات عن ١٢ أسيراً', 'أفرجت السلطات عن ١٣ أسيراً');
+    assert.deepEqual(parts, [
+      { op: 'equal', text: 'أفرجت السلطات عن ' },
+      { op: 'delete', text: '١٢' },
+      { op: 'insert', text: '١٣' },
+      { op: 'equal', text: ' أسيراً' },
+    ]);
+  });
+});

@@ -1,0 +1,46 @@
+// A real newsflow server on a loopback port, on a fresh SQLite file, with one key per staff role.
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/http/app.ts';
+import { issueKey } from '../../src/flow/keys.ts';
+import { openRuntime, type Runtime } from '../../src/flow/runtime.ts';
+import { tempDbFile } from '../helpers.ts';
+
+export interface TestServer {
+  url: string;
+  rt: Runtime;
+  app: FastifyInstance;
+  admin: string;
+  editor: string;
+  close(): Promise<void>;
+  /** fetch against the server with a key. */
+  call(path: string, init?: RequestInit & { key?: string | null; json?: unknown }): Promise<Response>;
+}
+
+export async function startServer(file = tempDbFile()): Promise<TestServer> {
+  const rt = await openRuntime(file);
+  await rt.hub.start(50);
+  const app = await buildApp(rt);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  const admin = (await issueKey(rt.store, 'admin')).secret;
+  const editor = (await issueKey(rt.store, 'editor')).secret;
+  return {
+    url, rt, app, admin, editor,
+    async close() {
+      await app.close();
+      await rt.close();
+    },
+    call(path, init = {}) {
+      const headers = new Headers(init.headers);
+      const key = init.key === undefined ? editor : init.key;
+      if (key) headers.set('authorization', `Bearer ${key}`);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set('content-type', 'application/json');
+        body = JSON.stringify(init.json);
+      }
+      return fetch(url + path, { ...init, headers, body });
+    },
+  };
+}
