@@ -98,7 +98,7 @@ export interface ParsedBody {
   photos: Photo[];
 }
 
-const BLOCK_CONTAINERS = new Set(['div', 'section', 'article', 'main', 'body', 'body.content', 'block', 'html', 'span']);
+const BLOCK_CONTAINERS = new Set(['nitf', 'div', 'section', 'article', 'main', 'body', 'body.content', 'block', 'html', 'span']);
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hl1', 'hl2']);
 
 /** Reads block-level markup (XHTML or NITF body content) into body blocks and figure photos. */
