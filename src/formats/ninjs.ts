@@ -18,8 +18,8 @@
 //  * altIds: storyId, revisionId, translationGroup, translationOf, sourceUrl, `original:<system>` ids;
 //    infoSources: the provenance source name.
 import { readFileSync } from 'node:fs';
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import ajv2020Module from 'ajv/dist/2020.js';
+import ajvFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { MediaType, Person, Photo, StoryContent, StoryVersion, Urgency } from '../model/story.ts';
 import { FormatError, checkSize, type SchemaProblem } from './format-error.ts';
@@ -176,6 +176,11 @@ export function toNinjs3(v: StoryVersion, opts: NinjsOptions): Record<string, un
 // ---------------------------------------------------------------------------------------------
 // Validation with the official schemas (copied to ./schemas so a clean clone has them).
 
+// Both packages are CommonJS that also set `exports.default`; under NodeNext the default import is the
+// module object, so take `.default` (the class / plugin) explicitly.
+const Ajv2020 = ajv2020Module.default;
+const addFormats = ajvFormatsModule.default;
+
 const validators = new Map<string, ValidateFunction>();
 
 function readSchema(file: string): Obj {
@@ -190,8 +195,9 @@ export function ninjsValidator(version: '3.2' | '2.3'): ValidateFunction {
     const ajv = new Ajv2020({ allErrors: true });
     addFormats(ajv);
     ajv.addSchema(readSchema('GeoJSON-schema.json'));
-    v = ajv.compile(readSchema(`ninjs-schema_${version}.json`));
-    validators.set(version, v);
+    const compiled = ajv.compile(readSchema(`ninjs-schema_${version}.json`));
+    validators.set(version, compiled);
+    return compiled;
   }
   return v;
 }
