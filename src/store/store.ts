@@ -1,6 +1,7 @@
 // The store interface: Promise-based so that a PostgreSQL implementation can drop in beside SQLite.
 // Every write that touches the flow (a version and its log event, and the search index) is one
 // transaction, acknowledged only after it is durable.
+import type { SiteStore } from './site.ts';
 import type { EventKind, FlowEvent, FlowItem, Story, StoryContent, StoryVersion } from '../model/story.ts';
 
 export type Role = 'admin' | 'editor' | 'subscriber';
@@ -61,6 +62,8 @@ export interface LogRead {
 export interface Store {
   /** Which engine this is (`sqlite`, `postgres`). */
   readonly kind: string;
+  /** Read queries of the public website and its leads (src/web). */
+  readonly site: SiteStore;
   close(): Promise<void>;
 
   // Stories and drafts

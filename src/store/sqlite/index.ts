@@ -8,6 +8,7 @@ import type { ApiKey, ImportedStory, LogRead, NewVersion, Role, Store, StoryList
 import { openDatabase, type SchemaPart } from './database.ts';
 import { appendEvent, selectHead, selectLog, selectOldest, toEvent } from './events.ts';
 import { insertKey, revokeKeyRow, selectKey, selectKeys, selectLiveKeyByHash, touchKeyRow } from './keys.ts';
+import { SqliteSiteStore } from './site.ts';
 import { stmt } from './statements.ts';
 import { countStoryRows, insertStory, markPublished, selectStories, selectStory, updateDraftRow } from './stories.ts';
 import { insertVersion, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersions } from './versions.ts';
@@ -29,10 +30,12 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly db: Database.Database;
   readonly indexer: VersionIndexer | null;
+  readonly site: SqliteSiteStore;
 
   constructor(readonly file: string, opts: SqliteStoreOptions = {}) {
     this.db = openDatabase(file, opts.schemaParts ?? []);
     this.indexer = opts.indexer ? opts.indexer(this.db) : null;
+    this.site = new SqliteSiteStore(this.db);
   }
 
   async close(): Promise<void> {
