@@ -2,7 +2,7 @@
 import { hasArabicScript, normalizeArabic } from './arabic-normalize.ts';
 import { stemArabic, type ProtectedNames } from './arabic-stem.ts';
 import { foldEnglish, foldGeneric, foldTurkish, stemEnglish } from './latin.ts';
-import type { AnalyzeOptions, Token, Vocabulary } from './types.ts';
+import type { AnalyzeOptions, Token } from './types.ts';
 
 /**
  * A written word: starts on a letter, mark or digit; may carry marks, tatweel and invisible controls
@@ -44,6 +44,8 @@ function fold(raw: string, family: Family, arabicScript: boolean): string {
 
 export interface FullAnalyzeOptions extends AnalyzeOptions {
   protectedNames?: ProtectedNames;
+  /** False to skip stemming (stem = term): the index counts surface forms before it stems. */
+  stems?: boolean;
 }
 
 /** Stem of one folded piece. Arabic-script words get Arabic stemming whatever the story language. */
@@ -69,12 +71,13 @@ export function analyze(text: string, lang: string, opts: FullAnalyzeOptions = {
     const arabicScript = hasArabicScript(raw);
     const folded = fold(raw, family, arabicScript);
     if (!folded) continue;
+    const stems = opts.stems !== false;
     if (/^[\p{L}\p{Nd}]+$/u.test(folded)) {
-      tokens.push({ term: folded, stem: stemTerm(folded, lang, opts), position: position++, start, end });
+      tokens.push({ term: folded, stem: stems ? stemTerm(folded, lang, opts) : folded, position: position++, start, end });
       continue;
     }
     for (const piece of folded.match(PIECE) ?? []) {
-      tokens.push({ term: piece, stem: stemTerm(piece, lang, opts), position: position++, start, end });
+      tokens.push({ term: piece, stem: stems ? stemTerm(piece, lang, opts) : piece, position: position++, start, end });
     }
   }
   return tokens;
@@ -82,7 +85,5 @@ export function analyze(text: string, lang: string, opts: FullAnalyzeOptions = {
 
 /** Folded surface forms only (no stemming, no offsets): what the vocabulary table counts. */
 export function surfaceTerms(text: string, lang: string): string[] {
-  return analyze(text, lang, { vocabulary: NO_VOCABULARY }).map((t) => t.term);
+  return analyze(text, lang, { stems: false }).map((t) => t.term);
 }
-
-const NO_VOCABULARY: Vocabulary = { frequency: () => 0 };

@@ -18,7 +18,7 @@ export function foldTurkish(word: string): string {
 
 /** English surface form: lowercase, possessive 's dropped, inner apostrophes closed up (don't → dont). */
 export function foldEnglish(word: string): string {
-  const s = foldDigits(word.replace(FORMAT_CONTROLS, '').normalize('NFKC')).toLowerCase();
+  const s = foldDigits(word.replace(FORMAT_CONTROLS, '').normalize('NFKC')).replace(/İ/g, 'I').toLowerCase();
   return s.replace(/['’\u02bc]s$/, '').replace(/['’\u02bc]/g, '');
 }
 
@@ -28,5 +28,6 @@ export function stemEnglish(term: string): string {
 
 /** Any other language: fold case and width, no stemming. */
 export function foldGeneric(word: string): string {
-  return foldDigits(word.replace(FORMAT_CONTROLS, '').normalize('NFKC')).toLowerCase().replace(/['’\u02bc]/g, '');
+  // İ (dotted capital) would lowercase to i + combining dot; outside Turkish it is just i.
+  return foldDigits(word.replace(FORMAT_CONTROLS, '').normalize('NFKC')).replace(/İ/g, 'I').toLowerCase().replace(/['’\u02bc]/g, '');
 }
