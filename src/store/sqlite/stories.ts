@@ -16,6 +16,12 @@ interface StoryRow {
   first_published_at: string | null;
 }
 
+// The draft column is NULL while the draft is just the latest version (after every publish, and for
+// imported stories): the text is then stored once, in versions, not twice.
+const STORY_COLUMNS = `s.id, s.status, s.revision, coalesce(s.draft, v.content) AS draft, s.latest_version, s.translation_group,
+  s.created_at, s.updated_at, s.first_published_at`;
+const STORY_FROM = `stories s LEFT JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version`;
+
 function toStory(r: StoryRow): Story {
   return {
     id: r.id,
@@ -35,14 +41,14 @@ export function insertStory(db: Database.Database, s: Story): void {
   stmt(db, `INSERT INTO stories (id, status, revision, draft, latest_version, translation_group, language, headline,
               created_at, updated_at, first_published_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    s.id, s.status, s.revision, JSON.stringify(s.draft), s.latestVersion, s.translationGroup, s.draft.language,
+    s.id, s.status, s.revision, s.latestVersion > 0 ? null : JSON.stringify(s.draft), s.latestVersion, s.translationGroup, s.draft.language,
     s.draft.headline, s.createdAt, s.updatedAt, s.firstPublishedAt ?? null,
   );
 }
 
 /** Reads one story by chain id. */
 export function selectStory(db: Database.Database, id: string): Story | null {
-  const row = stmt(db, `SELECT * FROM stories WHERE id = ?`).get(id) as StoryRow | undefined;
+  const row = stmt(db, `SELECT ${STORY_COLUMNS} FROM ${STORY_FROM} WHERE s.id = ?`).get(id) as StoryRow | undefined;
   return row ? toStory(row) : null;
 }
 
@@ -55,19 +61,19 @@ export function updateDraftRow(db: Database.Database, id: string, expectRevision
 
 /** Records a new published version on the story: status, latest version, and the draft reset to it. */
 export function markPublished(db: Database.Database, id: string, status: Story['status'], version: number, draft: StoryContent, now: string): void {
-  stmt(db, `UPDATE stories SET status = ?, latest_version = ?, draft = ?, revision = revision + 1, language = ?, headline = ?,
+  stmt(db, `UPDATE stories SET status = ?, latest_version = ?, draft = NULL, revision = revision + 1, language = ?, headline = ?,
               updated_at = ?, first_published_at = COALESCE(first_published_at, ?)
-            WHERE id = ?`).run(status, version, JSON.stringify(draft), draft.language, draft.headline, now, now, id);
+            WHERE id = ?`).run(status, version, draft.language, draft.headline, now, now, id);
 }
 
 /** Lists stories, newest first. */
 export function selectStories(db: Database.Database, f: StoryListFilter): Story[] {
   const where: string[] = [];
   const args: unknown[] = [];
-  if (f.status) { where.push('status = ?'); args.push(f.status); }
-  if (f.language) { where.push('language = ?'); args.push(f.language); }
-  if (f.before) { where.push('id < ?'); args.push(f.before); }
-  const sql = `SELECT * FROM stories ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
+  if (f.status) { where.push('s.status = ?'); args.push(f.status); }
+  if (f.language) { where.push('s.language = ?'); args.push(f.language); }
+  if (f.before) { where.push('s.id < ?'); args.push(f.before); }
+  const sql = `SELECT ${STORY_COLUMNS} FROM ${STORY_FROM} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY s.id DESC LIMIT ?`;
   return (stmt(db, sql).all(...args, f.limit ?? 50) as StoryRow[]).map(toStory);
 }
 

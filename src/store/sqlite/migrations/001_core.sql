@@ -4,7 +4,7 @@ CREATE TABLE stories (
   id                 TEXT PRIMARY KEY,
   status             TEXT NOT NULL CHECK (status IN ('draft', 'published', 'killed')),
   revision           INTEGER NOT NULL,
-  draft              TEXT NOT NULL,            -- StoryContent as JSON
+  draft              TEXT,                     -- StoryContent as JSON; NULL while it equals the latest version's
   latest_version     INTEGER NOT NULL DEFAULT 0,
   translation_group  TEXT NOT NULL,
   language           TEXT NOT NULL,
