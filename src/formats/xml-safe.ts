@@ -108,7 +108,7 @@ export function parseXmlSafe(xml: string, limits: XmlLimits = {}): XmlElement {
   const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
   const roots: XmlElement[] = [];
   for (const node of raw) {
-    const conv = convert(node as RawNode, new Map([['xml', XML_NS]]), '', 1, maxDepth);
+    const conv = convert(node as RawNode, new Map([['xml', XML_NS], ['', '']]), '', 1, maxDepth);
     if (conv === null) continue;
     if (typeof conv === 'string') {
       if (conv.trim() !== '') throw new FormatError('xml-syntax', 'text outside the root element', { location: '/' });
