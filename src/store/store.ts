@@ -3,6 +3,7 @@
 // transaction, acknowledged only after it is durable.
 import type { SiteStore } from './site.ts';
 import type { EventKind, FlowEvent, FlowItem, Story, StoryContent, StoryVersion } from '../model/story.ts';
+import type { SubscriberStore } from './subscribers.ts';
 
 export type Role = 'admin' | 'editor' | 'subscriber';
 
@@ -64,6 +65,8 @@ export interface Store {
   readonly kind: string;
   /** Read queries of the public website and its leads (src/web). */
   readonly site: SiteStore;
+  /** Products, subscribers, webhook outboxes and usage (src/store/subscribers.ts). */
+  readonly subscribers: SubscriberStore;
   close(): Promise<void>;
 
   // Stories and drafts

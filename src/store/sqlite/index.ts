@@ -10,6 +10,7 @@ import { appendEvent, selectHead, selectLog, selectOldest, toEvent } from './eve
 import { insertKey, revokeKeyRow, selectKey, selectKeys, selectLiveKeyByHash, touchKeyRow } from './keys.ts';
 import { SqliteSiteStore } from './site.ts';
 import { stmt } from './statements.ts';
+import { SqliteSubscriberStore } from './subscribers.ts';
 import { countStoryRows, insertStory, markPublished, selectStories, selectStory, updateDraftRow } from './stories.ts';
 import { insertVersion, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersions } from './versions.ts';
 
@@ -31,11 +32,13 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly indexer: VersionIndexer | null;
   readonly site: SqliteSiteStore;
+  readonly subscribers: SqliteSubscriberStore;
 
   constructor(readonly file: string, opts: SqliteStoreOptions = {}) {
     this.db = openDatabase(file, opts.schemaParts ?? []);
     this.indexer = opts.indexer ? opts.indexer(this.db) : null;
     this.site = new SqliteSiteStore(this.db);
+    this.subscribers = new SqliteSubscriberStore(this.db);
   }
 
   async close(): Promise<void> {
