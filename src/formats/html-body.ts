@@ -212,7 +212,7 @@ export function htmlToBody(html: string): ParsedBody {
     const root = parseXmlSafe(`<div xmlns="${XHTML_NS}">${prepared}</div>`);
     return nodesToBody(root.children);
   } catch (e) {
-    if (e instanceof FormatError && (e.rule === 'doctype-forbidden' || e.rule === 'entity-forbidden' || e.rule === 'size-limit')) throw e;
+    if (e instanceof FormatError && (e.rule === 'doctype-forbidden' || e.rule === 'entity-forbidden' || e.rule === 'size-limit' || e.rule === 'depth-limit')) throw e;
     return looseHtmlToBody(prepared);
   }
 }

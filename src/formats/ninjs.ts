@@ -246,19 +246,88 @@ export interface Imported {
 /** Parses JSON text, reporting syntax errors with line and column. */
 export function parseJsonSafe(text: string): unknown {
   checkSize(text);
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return JSON.parse(src);
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    let location: string | undefined;
-    if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos);
-      const line = before.split('\n').length;
-      location = `line ${line}, column ${pos - before.lastIndexOf('\n')}`;
+    // Node 20's messages often carry no position: find the offending offset ourselves (error path only).
+    const pos = jsonErrorOffset(src);
+    const before = src.slice(0, pos);
+    const line = before.split('\n').length;
+    const location = `line ${line}, column ${pos - before.lastIndexOf('\n')}`;
+    throw new FormatError('json-syntax', `invalid JSON: ${(e as Error).message.split('\n')[0].slice(0, 200)}`, { location });
+  }
+}
+
+/** Offset of the first syntax error in a JSON text (a small scanner; recursion capped for hostile nesting). */
+export function jsonErrorOffset(s: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < s.length && ' \t\n\r'.includes(s[i])) i++;
+  };
+  class Stop extends Error {}
+  const fail = (): never => {
+    throw new Stop();
+  };
+  const value = (depth: number): void => {
+    if (depth > 1000) fail();
+    ws();
+    const c = s[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (s[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (s[i] !== '"') fail();
+        string();
+        ws();
+        if (s[i] !== ':') fail();
+        i++;
+        value(depth + 1);
+        ws();
+        if (s[i] === ',') i++;
+        else if (s[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (s[i] === ']') return void i++;
+      for (;;) {
+        value(depth + 1);
+        ws();
+        if (s[i] === ',') i++;
+        else if (s[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (c === '"') string();
+    else if (/[-0-9]/.test(c ?? '')) {
+      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(i, i + 400));
+      if (!m) fail();
+      i += m![0].length;
+    } else {
+      for (const lit of ['true', 'false', 'null']) if (s.startsWith(lit, i)) return void (i += lit.length);
+      fail();
     }
-    throw new FormatError('json-syntax', `invalid JSON: ${msg}`, { location });
+  };
+  const string = () => {
+    i++;
+    while (i < s.length && s[i] !== '"') {
+      if (s[i] === '\\') i++;
+      else if (s.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= s.length) fail();
+    i++;
+  };
+  try {
+    value(0);
+    ws();
+    return i;
+  } catch (e) {
+    if (e instanceof Stop || e instanceof RangeError) return Math.min(i, s.length);
+    throw e;
   }
 }
 
