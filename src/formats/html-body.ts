@@ -11,17 +11,19 @@ export const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 // Characters XML 1.0 cannot carry at all (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/F).
 // Real feeds contain them now and then; dropping them is the only way to stay well-formed.
 const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const HAS_INVALID_XML_CHAR = new RegExp(INVALID_XML_CHARS.source); // no g flag: .test() must be stateless
 const NEEDS_ESCAPE = /[&<>"\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 /** Escapes text for XML/HTML element content and double-quoted attributes. */
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const MARKUP = /[&<>"]/g;
+const entityOf = (c: string) => ENTITY[c];
+
 export function escapeXml(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return s;
-  return s
-    .replace(INVALID_XML_CHARS, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+  // One pass for markup (quotes are common in news text); the invalid-character pass only when needed.
+  const clean = HAS_INVALID_XML_CHAR.test(s) ? s.replace(INVALID_XML_CHARS, '') : s;
+  return clean.replace(MARKUP, entityOf);
 }
 
 /** Drops characters XML cannot carry, for text handed to an XML builder that escapes by itself. */
@@ -86,8 +88,19 @@ export function blocksToText(blocks: Block[]): string {
 
 /** Whitespace-separated words, for ninjs wordCount. */
 export function wordCount(text: string): number {
-  const m = text.match(/\S+/g);
-  return m ? m.length : 0;
+  // A counting loop: matching /\S+/g would allocate every word of every body on the hot path.
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = c === 32 || c === 10 || c === 9 || c === 13 || c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a);
+    if (space) inWord = false;
+    else if (!inWord) {
+      inWord = true;
+      n++;
+    }
+  }
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------

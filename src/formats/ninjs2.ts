@@ -27,19 +27,35 @@ for (const k of CAMEL_3) if (!(k in TO_3)) TO_3[k.toLowerCase()] = k;
 const OPAQUE = new Set(['geoJSON', 'geojson']);
 
 function renameKeys(value: unknown, rename: (k: string) => string): unknown {
-  if (Array.isArray(value)) return value.map((v) => renameKeys(v, rename));
   if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = renameKeys(value[i], rename);
+    return out;
+  }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[rename(k)] = OPAQUE.has(k) ? v : renameKeys(v, rename);
+  const obj = value as Record<string, unknown>;
+  for (const k in obj) {
+    const v = obj[k];
+    out[rename(k)] = OPAQUE.has(k) ? v : typeof v === 'object' ? renameKeys(v, rename) : v;
   }
   return out;
 }
 
+// Memoised 3.x → 2.x key spelling: the rename runs on every 2.3 rendering (hot path).
+const to2Cache = new Map<string, string>();
+function to2(k: string): string {
+  let r = to2Cache.get(k);
+  if (r === undefined) {
+    r = TO_2[k] ?? k.toLowerCase();
+    if (to2Cache.size < 1000) to2Cache.set(k, r);
+  }
+  return r;
+}
+
 /** A story version as ninjs 2.3 (`application/ninjs+json; version=2.3`). */
 export function toNinjs2(v: StoryVersion, opts: NinjsOptions): Record<string, unknown> {
-  const doc = buildNinjs(v, opts, '2.3');
-  return renameKeys(doc, (k) => TO_2[k] ?? k.toLowerCase()) as Record<string, unknown>;
+  return renameKeys(buildNinjs(v, opts, '2.3'), to2) as Record<string, unknown>;
 }
 
 /** A 2.x document with its properties renamed to the 3.x spelling (for the shared reader). */
