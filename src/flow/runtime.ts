@@ -8,6 +8,11 @@ import type { Store } from '../store/store.ts';
 import { Hub } from './hub.ts';
 import { KeyRing } from './keys.ts';
 import { Newsroom } from './newsroom.ts';
+import { feedRoutes } from '../http/routes/feed.ts';
+import { streamRoutes } from '../http/routes/stream.ts';
+import { subscriberRoutes } from '../http/routes/subscribers.ts';
+import { webhookRoutes } from '../http/routes/webhooks.ts';
+import { demoSubscriber } from './subscriber-demo.ts';
 
 export interface Runtime {
   store: Store;
@@ -38,6 +43,10 @@ export async function openRuntime(file = dataFile()): Promise<Runtime> {
   const newsroom = new Newsroom(store, hub);
   return {
     store, hub, keys, newsroom,
+    // The subscriber flow (issue #3): admin of subscribers, pull feed, live stream, webhooks.
+    extraRoutes: [subscriberRoutes, feedRoutes, streamRoutes, webhookRoutes,
+      // The public website (issue #6, src/web): pages, feeds, sitemaps, the public stream, leads.
+    demoExtras: [demoSubscriber],
     async close() {
       hub.stop();
       await store.close();
