@@ -1,0 +1,310 @@
+// Live fan-out to open streams (SSE, WebSocket). Connections of one subscriber form a group that reads
+// the log in order from one position; every send goes through "seq greater than the last one sent on
+// this connection", which is what makes the replay/live seam gapless and duplicate-free: a connection
+// that joins with an older cursor rewinds its group, and the others simply skip what they already have.
+// Frames are serialized once per event and format and the same buffer is written to every socket.
+import type { FlowItem } from '../model/story.ts';
+import type { Store } from '../store/store.ts';
+import type { Subscriber } from '../store/subscribers.ts';
+import { encodeCursor } from './cursor.ts';
+import { deliveriesFor, type Deliveries } from './deliveries.ts';
+import type { Hub } from './hub.ts';
+import { renderForSubscriber, renderKey } from './render.ts';
+
+/** What a transport gives the fan-out: a byte sink with back-pressure information. */
+export interface StreamSink {
+  write(frame: Buffer): void;
+  /** Bytes queued and not yet taken by the client. */
+  buffered(): number;
+  close(reason: string): void;
+}
+
+/** How events are framed on a transport (SSE text, a WebSocket message). */
+export type Framer = (item: FlowItem, subscriber: Subscriber) => Buffer;
+
+export const sseFrame: Framer = (item, subscriber) =>
+  Buffer.from(`id: ${encodeCursor(item.event.seq)}\nevent: ${item.event.kind}\ndata: ${JSON.stringify(renderForSubscriber(item, subscriber))}\n\n`);
+
+export const jsonFrame: Framer = (item, subscriber) => Buffer.from(JSON.stringify(renderForSubscriber(item, subscriber)));
+
+export interface StreamOptions {
+  /** Heartbeat interval (comments that keep proxies from closing an idle stream). */
+  heartbeatMs?: number;
+  /** A client with more than this many bytes unsent is disconnected; it resumes from its cursor. */
+  maxBufferedBytes?: number;
+  /** How often open streams' keys are checked for revocation. */
+  revocationCheckMs?: number;
+}
+
+export interface StreamConnection {
+  readonly subscriberId: string;
+  readonly keyId: string;
+  readonly channel: 'stream' | 'ws';
+  lastSent: number;
+  close(reason: string): void;
+}
+
+class Connection implements StreamConnection {
+  closed = false;
+  constructor(
+    readonly subscriberId: string, readonly keyId: string, readonly channel: 'stream' | 'ws', public lastSent: number,
+    readonly sink: StreamSink, readonly framer: Framer, private readonly onClose: (c: Connection) => void,
+  ) {}
+
+  close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose(this);
+    this.sink.close(reason);
+  }
+}
+
+const BATCH = 200;
+const FRAME_CACHE = 4096;
+
+class Group {
+  conns = new Set<Connection>();
+  /** Joined but not yet fed: they enter at the next batch boundary, after the rewind they need. */
+  joining = new Set<Connection>();
+  private pumping = false;
+  private again = false;
+  private holdTimer: NodeJS.Timeout | null = null;
+
+  constructor(readonly subscriberId: string, public position: number, private readonly fanout: StreamFanout) {}
+
+  add(c: Connection): void {
+    this.joining.add(c);
+    void this.pump();
+  }
+
+  remove(c: Connection): void {
+    this.conns.delete(c);
+    this.joining.delete(c);
+  }
+
+  get empty(): boolean {
+    return this.conns.size === 0 && this.joining.size === 0;
+  }
+
+  /** Reads on from the group's position and sends to every connection; one pump at a time. */
+  async pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        await this.run();
+      } while (this.again && !this.empty);
+    } catch {
+      // A failed read (database busy) is retried at the next head move or heartbeat.
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private admitJoining(): void {
+    for (const c of this.joining) {
+      this.position = Math.min(this.position, c.lastSent);
+      this.conns.add(c);
+    }
+    this.joining.clear();
+  }
+
+  private async run(): Promise<void> {
+    const deliveries = this.fanout.deliveries;
+    for (;;) {
+      this.admitJoining();
+      if (this.conns.size === 0) return;
+      const subscriber = await deliveries.subscriber(this.subscriberId);
+      if (!subscriber) {
+        for (const c of this.conns) c.close('subscriber removed');
+        return;
+      }
+      const batch = await this.fanout.readAfter(this.position, BATCH);
+      if (batch.length === 0) return;
+      const now = Date.now();
+      const sent: FlowItem[] = [];
+      for (const item of batch) {
+        const d = await deliveries.decide(subscriber.id, subscriber.products, item.event, now);
+        if (d.action === 'hold') {
+          this.scheduleHold(d.notBefore);
+          this.record(subscriber, sent);
+          return;
+        }
+        this.position = item.event.seq;
+        if (d.action !== 'deliver') continue;
+        sent.push(item);
+        for (const c of this.conns) {
+          if (c.closed || item.event.seq <= c.lastSent) continue;
+          c.lastSent = item.event.seq;
+          c.sink.write(this.fanout.frame(item, subscriber, c.framer));
+          if (c.sink.buffered() > this.fanout.maxBufferedBytes) c.close('client too slow: too much unsent; resume from your last cursor');
+        }
+      }
+      this.record(subscriber, sent);
+      // Let sockets flush between batches, so a long replay does not pile up in memory.
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  private record(subscriber: Subscriber, items: FlowItem[]): void {
+    if (items.length === 0) return;
+    const perChannel = new Map<'stream' | 'ws', number>();
+    for (const c of this.conns) perChannel.set(c.channel, (perChannel.get(c.channel) ?? 0) + 1);
+    for (const [channel, n] of perChannel) {
+      for (let i = 0; i < n; i++) this.fanout.deliveries.record(subscriber.id, channel, items.map((x) => x.event));
+    }
+  }
+
+  private scheduleHold(at: number): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = setTimeout(() => { this.holdTimer = null; void this.pump(); }, Math.max(0, at - Date.now()) + 5);
+    this.holdTimer.unref();
+  }
+
+  stop(): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+  }
+}
+
+export class StreamFanout {
+  readonly deliveries: Deliveries;
+  readonly maxBufferedBytes: number;
+  private groups = new Map<string, Group>();
+  private recent: FlowItem[] = [];
+  /** The log positions (from, to] whose events are all in `recent`. */
+  private cacheFrom = 0;
+  private cacheTo = 0;
+  private extending: Promise<void> | null = null;
+  private frames = new Map<string, Buffer>();
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribe: () => void;
+  private checkingKeys = false;
+
+  constructor(private readonly store: Store, hub: Hub, opts: StreamOptions = {}) {
+    this.deliveries = deliveriesFor(store);
+    this.maxBufferedBytes = opts.maxBufferedBytes ?? 8 * 1024 * 1024;
+    this.cacheFrom = this.cacheTo = hub.lastHead;
+    this.unsubscribe = hub.subscribe(() => { for (const g of this.groups.values()) void g.pump(); });
+    const heartbeat = setInterval(() => this.heartbeat(), opts.heartbeatMs ?? 15_000);
+    const revocation = setInterval(() => void this.closeRevoked(), opts.revocationCheckMs ?? 500);
+    heartbeat.unref();
+    revocation.unref();
+    this.timers.push(heartbeat, revocation);
+  }
+
+  /** Number of open connections (metrics, tests). */
+  get size(): number {
+    let n = 0;
+    for (const g of this.groups.values()) n += g.conns.size + g.joining.size;
+    return n;
+  }
+
+  /** Opens a connection that receives the subscriber's events after `after`, in order, then live. */
+  open(subscriberId: string, keyId: string, after: number, sink: StreamSink, framer: Framer, channel: 'stream' | 'ws' = 'stream'): StreamConnection {
+    let group = this.groups.get(subscriberId);
+    if (!group) this.groups.set(subscriberId, (group = new Group(subscriberId, after, this)));
+    const conn = new Connection(subscriberId, keyId, channel, after, sink, framer, (c) => {
+      const g = this.groups.get(c.subscriberId);
+      if (!g) return;
+      g.remove(c);
+      if (g.empty) {
+        g.stop();
+        this.groups.delete(c.subscriberId);
+      }
+    });
+    group.add(conn);
+    return conn;
+  }
+
+  /** Log items after `position`, from the shared cache of recent events when it covers them. */
+  async readAfter(position: number, limit: number): Promise<FlowItem[]> {
+    if (position < this.cacheFrom) return this.store.readLog({ after: position, limit });
+    if (position >= this.cacheTo) await this.extend();
+    let lo = 0;
+    let hi = this.recent.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.recent[mid].event.seq <= position) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.recent.slice(lo, lo + limit);
+  }
+
+  /** Reads new log events into the cache, once however many groups ask at the same time. */
+  private extend(): Promise<void> {
+    this.extending ??= (async () => {
+      try {
+        const items = await this.store.readLog({ after: this.cacheTo, limit: 1000 });
+        if (items.length === 0) return;
+        this.recent.push(...items);
+        this.cacheTo = items[items.length - 1].event.seq;
+        if (this.recent.length > FRAME_CACHE) {
+          const dropped = this.recent.splice(0, this.recent.length - FRAME_CACHE);
+          this.cacheFrom = dropped[dropped.length - 1].event.seq;
+        }
+      } finally {
+        this.extending = null;
+      }
+    })();
+    return this.extending;
+  }
+
+  /** The frame for an item, serialized once per (event, rendering, transport). */
+  frame(item: FlowItem, subscriber: Subscriber, framer: Framer): Buffer {
+    const key = `${framer === sseFrame ? 's' : framer === jsonFrame ? 'j' : 'x'}:${renderKey(item, subscriber)}`;
+    let buf = this.frames.get(key);
+    if (!buf) {
+      buf = framer(item, subscriber);
+      if (this.frames.size >= FRAME_CACHE) this.frames.delete(this.frames.keys().next().value!);
+      this.frames.set(key, buf);
+    }
+    return buf;
+  }
+
+  private heartbeatFrame = Buffer.from(': heartbeat\n\n');
+
+  private heartbeat(): void {
+    for (const g of this.groups.values()) {
+      for (const c of g.conns) if (c.framer === sseFrame) c.sink.write(this.heartbeatFrame);
+      void g.pump();
+    }
+  }
+
+  /** Closes every stream whose key was revoked since it opened. */
+  private async closeRevoked(): Promise<void> {
+    if (this.checkingKeys || this.groups.size === 0) return;
+    this.checkingKeys = true;
+    try {
+      const byKey = new Map<string, Connection[]>();
+      for (const g of this.groups.values()) {
+        for (const c of [...g.conns, ...g.joining]) {
+          const list = byKey.get(c.keyId) ?? [];
+          list.push(c);
+          byKey.set(c.keyId, list);
+        }
+      }
+      for (const id of await this.store.subscribers.revokedKeys([...byKey.keys()])) {
+        for (const c of byKey.get(id) ?? []) c.close('API key revoked');
+      }
+    } catch {
+      // Checked again shortly.
+    } finally {
+      this.checkingKeys = false;
+    }
+  }
+
+  /** Closes every connection and stops the timers. */
+  close(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.unsubscribe();
+    for (const g of [...this.groups.values()]) {
+      for (const c of [...g.conns, ...g.joining]) c.close('server shutting down');
+      g.stop();
+    }
+    this.groups.clear();
+  }
+}

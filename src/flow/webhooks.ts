@@ -1,0 +1,202 @@
+// The webhook worker: each subscription is an outbox cursor in the store. The worker takes the next
+// entitled event after the cursor, signs it (Standard Webhooks), posts it, and moves the cursor only on a
+// 2xx; otherwise it stores when to try again. Order per subscription is the log order; a restart resumes
+// from the stored cursor; one slow endpoint holds only its own subscription.
+import { randomBytes } from 'node:crypto';
+import { Webhook as Signer } from 'standardwebhooks';
+import type { FlowItem } from '../model/story.ts';
+import type { Store } from '../store/store.ts';
+import type { WebhookWithSecret } from '../store/subscribers.ts';
+import { deliveriesFor, scanEntitled } from './deliveries.ts';
+import type { Hub } from './hub.ts';
+import { renderForSubscriber } from './render.ts';
+import { checkWebhookUrl, privateWebhooksAllowed } from './ssrf.ts';
+
+export interface WebhookWorkerOptions {
+  /** Delay before the first retry; each later one doubles it (with jitter). */
+  baseDelayMs?: number;
+  /** Longest wait between two retries. */
+  maxDelayMs?: number;
+  /** How long a message is retried before the subscription is marked failed. */
+  retryWindowMs?: number;
+  /** How long one POST may take, answer included. */
+  timeoutMs?: number;
+  /** How often due retries are looked for. */
+  tickMs?: number;
+  allowPrivate?: boolean;
+}
+
+/** A new signing secret in the Standard Webhooks form (`whsec_` + base64 of 24 random bytes). */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+/** The wait before retry number `attempt` (1, 2, …): doubling from the base up to the cap, with jitter. */
+export function backoffMs(attempt: number, base: number, cap: number, random = Math.random): number {
+  const raw = Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
+  // Between half and all of the step, so many endpoints failing together do not retry in lock-step.
+  return Math.round(raw / 2 + (raw / 2) * random());
+}
+
+/** The body of a delivery: the Standard Webhooks envelope around the rendered item. */
+export function webhookPayload(item: FlowItem, subscriber: Parameters<typeof renderForSubscriber>[1], at: Date): string {
+  return JSON.stringify({ type: `story.${item.event.kind}`, timestamp: at.toISOString(), data: renderForSubscriber(item, subscriber) });
+}
+
+interface PostResult {
+  ok: boolean;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+}
+
+export class WebhookWorker {
+  private readonly opts: Required<WebhookWorkerOptions>;
+  private inFlight = new Map<string, Promise<void>>();
+  private controllers = new Set<AbortController>();
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private stopped = false;
+  private ticking = false;
+
+  constructor(private readonly store: Store, private readonly hub: Hub, opts: WebhookWorkerOptions = {}) {
+    this.opts = {
+      baseDelayMs: opts.baseDelayMs ?? Number(process.env.NEWSFLOW_WEBHOOK_BASE_DELAY_MS ?? 1000),
+      maxDelayMs: opts.maxDelayMs ?? 3_600_000,
+      retryWindowMs: opts.retryWindowMs ?? 25 * 3_600_000,
+      timeoutMs: opts.timeoutMs ?? 10_000,
+      tickMs: opts.tickMs ?? 250,
+      allowPrivate: opts.allowPrivate ?? privateWebhooksAllowed(),
+    };
+  }
+
+  start(): this {
+    this.unsubscribe = this.hub.subscribe(() => void this.tick());
+    this.timer = setInterval(() => void this.tick(), this.opts.tickMs);
+    this.timer.unref();
+    void this.tick();
+    return this;
+  }
+
+  /** Stops taking work, aborts posts in flight (they are retried after a restart) and waits for them. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    for (const c of this.controllers) c.abort();
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Starts every due subscription that is not already being delivered. */
+  async tick(): Promise<void> {
+    if (this.stopped || this.ticking) return;
+    this.ticking = true;
+    try {
+      const head = Math.max(this.hub.lastHead, await this.store.headSeq());
+      for (const hook of await this.store.subscribers.dueWebhooks(new Date())) {
+        if (this.inFlight.has(hook.id) || (hook.cursor >= head && hook.attempt === 0)) continue;
+        const run = this.deliver(hook).catch(() => {}).finally(() => this.inFlight.delete(hook.id));
+        this.inFlight.set(hook.id, run);
+      }
+    } catch {
+      // The store is busy or closing; the next tick tries again.
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Delivers the subscription's events one by one until it is caught up, fails, or must wait. */
+  private async deliver(hook: WebhookWithSecret): Promise<void> {
+    const deliveries = deliveriesFor(this.store);
+    let cursor = hook.cursor;
+    let attempt = hook.attempt;
+    let failingSince = hook.failingSince;
+    while (!this.stopped) {
+      const subscriber = await deliveries.subscriber(hook.subscriberId);
+      if (!subscriber) return;
+      const scan = await scanEntitled(this.store, deliveries, subscriber, cursor, {
+        limit: 1, accept: (e) => !hook.events || hook.events.includes(e.kind),
+      });
+      const item = scan.items[0];
+      if (!item) {
+        if (scan.position > cursor || scan.holdUntil !== null) {
+          await this.store.subscribers.skipWebhook(hook.id, scan.position, scan.holdUntil !== null ? new Date(scan.holdUntil).toISOString() : undefined);
+        }
+        return;
+      }
+      const now = new Date();
+      const messageId = `msg_${hook.id}_${item.event.seq}`;
+      const result = await this.post(hook, messageId, webhookPayload(item, subscriber, now), now);
+      if (this.stopped && !result.ok) return; // aborted by stop(): not the endpoint's fault, retried after restart
+      const nextAttempt = attempt + 1;
+      if (result.ok) {
+        cursor = item.event.seq;
+        attempt = 0;
+        failingSince = null;
+        deliveries.record(subscriber.id, 'webhook', [item.event]);
+      } else {
+        attempt = nextAttempt;
+        failingSince ??= now.toISOString();
+      }
+      const expired = !result.ok && Date.now() - Date.parse(failingSince!) >= this.opts.retryWindowMs;
+      const retryAt = result.ok ? now : new Date(Date.now() + backoffMs(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs));
+      await this.store.subscribers.recordAttempt(hook.id, {
+        attempt: {
+          webhookId: hook.id, seq: item.event.seq, messageId, attempt: nextAttempt, at: now.toISOString(),
+          statusCode: result.statusCode, latencyMs: result.latencyMs, ok: result.ok, error: result.error,
+        },
+        state: {
+          cursor, status: expired ? 'failed' : 'active', attempt, nextAttemptAt: retryAt.toISOString(), failingSince,
+          lastError: result.ok ? null : result.error,
+        },
+      });
+      if (!result.ok) return;
+      // Deleted or reset meanwhile? Re-read before the next message so a redeliver wins.
+      const fresh = await this.store.subscribers.getWebhook(hook.id);
+      if (!fresh || fresh.status !== 'active' || fresh.cursor !== cursor) return;
+    }
+  }
+
+  /** One signed POST; anything but a 2xx within the timeout (a redirect included) is a failure. */
+  private async post(hook: WebhookWithSecret, messageId: string, body: string, at: Date): Promise<PostResult> {
+    const started = performance.now();
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
+    try {
+      await checkWebhookUrl(hook.url, this.opts.allowPrivate);
+      const res = await fetch(hook.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: controller.signal,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'newsflow-webhooks/0.1',
+          'webhook-id': messageId,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': new Signer(hook.secret).sign(messageId, at, body),
+        },
+        body,
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      const ok = res.status >= 200 && res.status < 300;
+      const error = ok ? null : res.status >= 300 && res.status < 400
+        ? `redirect ${res.status} to ${res.headers.get('location') ?? '?'} not followed`
+        : `endpoint answered ${res.status}`;
+      return { ok, statusCode: res.status, latencyMs: Math.round(performance.now() - started), error };
+    } catch (e) {
+      const reason = controller.signal.aborted ? (controller.signal.reason as Error)?.message ?? 'aborted' : (e as Error).message;
+      const cause = (e as { cause?: { code?: string } }).cause?.code;
+      return { ok: false, statusCode: null, latencyMs: Math.round(performance.now() - started), error: `posting to ${hook.url} failed: ${reason}${cause ? ` (${cause})` : ''}` };
+    } finally {
+      clearTimeout(timer);
+      this.controllers.delete(controller);
+    }
+  }
+}
+
+/** Starts the worker for a runtime; the returned function stops it. */
+export function startWebhookWorker(rt: { store: Store; hub: Hub }, opts: WebhookWorkerOptions = {}): () => Promise<void> {
+  const worker = new WebhookWorker(rt.store, rt.hub, opts).start();
+  return () => worker.stop();
+}

@@ -1,0 +1,132 @@
+// The pull feed: GET /v1/feed. A subscriber asks for what happened after its cursor, optionally waiting
+// (long-poll) until something it is entitled to arrives.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { decodeCursor, encodeCursor } from '../../flow/cursor.ts';
+import { deliveriesFor, scanEntitled } from '../../flow/deliveries.ts';
+import type { Hub } from '../../flow/hub.ts';
+import { renderForSubscriber } from '../../flow/render.ts';
+import { retentionDays } from '../../flow/retention.ts';
+import type { Runtime } from '../../flow/runtime.ts';
+import type { Store } from '../../store/store.ts';
+import type { Subscriber } from '../../store/subscribers.ts';
+import { requireRole } from '../auth.ts';
+import { HttpError } from '../errors.ts';
+
+const MAX_WAIT_S = 60;
+
+/**
+ * Where a reader starts: after its cursor, at the first event since an instant, or at the head ("now").
+ * A garbled cursor is a 400; one older than the log's retention a 410 naming the oldest cursor kept.
+ */
+export async function startPosition(store: Store, q: { cursor?: string | null; since?: string | null }): Promise<number> {
+  if (q.cursor) {
+    const seq = decodeCursor(q.cursor);
+    if (seq === null) throw new HttpError(400, 'bad cursor: it was not issued by this server or was cut short; start again without a cursor or with since=<ISO time>');
+    const [oldest, head] = await Promise.all([store.oldestSeq(), store.headSeq()]);
+    if (seq > head) throw new HttpError(400, `bad cursor: it points past the end of the log (position ${seq}, head ${head})`);
+    if (seq < oldest - 1) {
+      throw new HttpError(410, `cursor is older than the log's retention of ${retentionDays()} days; resume from the oldest cursor available`, {
+        oldest_cursor: encodeCursor(oldest - 1),
+      });
+    }
+    return seq;
+  }
+  if (q.since) {
+    const at = Date.parse(q.since);
+    if (Number.isNaN(at)) throw new HttpError(400, `since must be an ISO 8601 time, not "${q.since}"`);
+    const position = await store.subscribers.positionBefore(new Date(at).toISOString());
+    const oldest = await store.oldestSeq();
+    return Math.max(position, oldest - 1);
+  }
+  return store.headSeq();
+}
+
+/** The subscriber a request's key belongs to; admin and editor keys have none. */
+export async function subscriberOf(rt: Runtime, req: FastifyRequest): Promise<Subscriber> {
+  const id = req.apiKey?.subscriberId;
+  if (!id) throw new HttpError(403, 'this route delivers to subscribers: use a subscriber key (newsflow key create --role subscriber --subscriber <id>)');
+  const subscriber = await deliveriesFor(rt.store).subscriber(id);
+  if (!subscriber) throw new HttpError(403, `the key's subscriber ${id} no longer exists`);
+  return subscriber;
+}
+
+/** Resolves when the hub's head passes `head`, at `until`, or when the client goes away. */
+function waitForHead(hub: Hub, head: number, until: number, reply: FastifyReply): Promise<void> {
+  return new Promise((resolve) => {
+    if (hub.lastHead > head) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      reply.raw.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, until - Date.now()));
+    const unsubscribe = hub.subscribe((h) => { if (h > head) done(); });
+    // The response's close, not the request's: a GET request 'closes' as soon as it has been read.
+    reply.raw.once('close', done);
+  });
+}
+
+/** Requests per minute per subscriber, counted in a fixed window (one process; good enough to protect the server). */
+class RateLimiter {
+  private windows = new Map<string, { start: number; count: number }>();
+  allow(subscriber: Subscriber, now = Date.now()): number | null {
+    if (!subscriber.rateLimit) return null;
+    let w = this.windows.get(subscriber.id);
+    if (!w || w.start + 60_000 <= now) this.windows.set(subscriber.id, (w = { start: now, count: 0 }));
+    w.count++;
+    return w.count > subscriber.rateLimit ? Math.ceil((w.start + 60_000 - now) / 1000) : null;
+  }
+}
+
+const FeedQuery = Type.Object({
+  cursor: Type.Optional(Type.String({ maxLength: 100, description: 'next_cursor of the previous answer' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  wait: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_WAIT_S, default: 0, description: 'seconds to wait for a first item (long-poll)' })),
+  since: Type.Optional(Type.String({ maxLength: 40, description: 'first call only: start at this ISO time instead of now' })),
+  access_token: Type.Optional(Type.String({ maxLength: 200 })),
+}, { additionalProperties: false });
+
+export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+  const subscriberKey = requireRole(rt.keys, 'subscriber');
+  const deliveries = deliveriesFor(rt.store);
+  const limiter = new RateLimiter();
+  app.addHook('onClose', async () => { await deliveries.flush().catch(() => {}); });
+
+  app.get('/v1/feed', {
+    preHandler: subscriberKey,
+    schema: {
+      tags: ['subscriber flow'], security: [{ bearer: [] }], querystring: FeedQuery,
+      summary: 'Events after a cursor that the subscriber is entitled to, each with the full story version',
+    },
+  }, async (req, reply) => {
+    const q = req.query as { cursor?: string; limit?: number; wait?: number; since?: string };
+    const subscriber = await subscriberOf(rt, req);
+    const retryAfter = limiter.allow(subscriber);
+    if (retryAfter !== null) {
+      void reply.header('retry-after', String(retryAfter));
+      throw new HttpError(429, `rate limit of ${subscriber.rateLimit} feed requests a minute reached; retry in ${retryAfter} s`);
+    }
+    const limit = q.limit ?? 100;
+    const deadline = Date.now() + (q.wait ?? 0) * 1000;
+    let position = await startPosition(rt.store, q);
+    for (;;) {
+      const scan = await scanEntitled(rt.store, deliveries, subscriber, position, { limit });
+      position = scan.position;
+      if (scan.items.length > 0 || Date.now() >= deadline || req.socket.destroyed) {
+        deliveries.record(subscriber.id, 'feed', scan.items.map((i) => i.event));
+        return {
+          items: scan.items.map((i) => renderForSubscriber(i, subscriber)),
+          next_cursor: encodeCursor(position),
+        };
+      }
+      if (scan.holdUntil !== null) {
+        // Nothing after a held event may go first, so only time (not new events) can help.
+        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(deadline, scan.holdUntil!) - Date.now())));
+      } else {
+        await waitForHead(rt.hub, position, deadline, reply);
+      }
+    }
+  });
+}

@@ -1,0 +1,74 @@
+// The live stream: GET /v1/stream (Server-Sent Events). `id:` is the cursor, `event:` the kind, `data:`
+// the delivered item. Resumes from Last-Event-ID (or ?cursor=): first what was missed, then live.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { sseFrame, StreamFanout } from '../../flow/streams.ts';
+import type { Runtime } from '../../flow/runtime.ts';
+import { requireRole } from '../auth.ts';
+import { startPosition, subscriberOf } from './feed.ts';
+
+const fanouts = new WeakMap<Runtime, StreamFanout>();
+
+/** The fan-out of a runtime's app (shared with the WebSocket route when there is one). */
+export function fanoutOf(rt: Runtime): StreamFanout | undefined {
+  return fanouts.get(rt);
+}
+
+function envNumber(name: string): number | undefined {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+/** The cursor a client resumes from: the Last-Event-ID header wins over ?cursor=. */
+export function resumeCursor(req: FastifyRequest): string | undefined {
+  const header = req.headers['last-event-id'];
+  const fromHeader = Array.isArray(header) ? header[0] : header;
+  return fromHeader?.trim() || (req.query as { cursor?: string }).cursor || undefined;
+}
+
+export async function streamRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+  const subscriberKey = requireRole(rt.keys, 'subscriber');
+  const fanout = new StreamFanout(rt.store, rt.hub, {
+    heartbeatMs: envNumber('NEWSFLOW_SSE_HEARTBEAT_MS'),
+    maxBufferedBytes: envNumber('NEWSFLOW_SSE_MAX_BUFFER_BYTES'),
+  });
+  fanouts.set(rt, fanout);
+  app.addHook('preClose', async () => fanout.close());
+
+  app.get('/v1/stream', {
+    preHandler: subscriberKey,
+    schema: {
+      tags: ['subscriber flow'], security: [{ bearer: [] }],
+      summary: 'Live stream (Server-Sent Events) of entitled events; resumes from Last-Event-ID or ?cursor=',
+      querystring: Type.Object({
+        cursor: Type.Optional(Type.String({ maxLength: 100 })),
+        since: Type.Optional(Type.String({ maxLength: 40 })),
+        access_token: Type.Optional(Type.String({ maxLength: 200, description: 'the key, for browser EventSource' })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => {
+    const subscriber = await subscriberOf(rt, req);
+    // Validated before the stream starts, so a bad cursor is a plain 400/410 answer.
+    const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: (req.query as { since?: string }).since });
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 1000\n: connected\n\n');
+    req.socket.setNoDelay(true);
+    const conn = fanout.open(subscriber.id, req.apiKey!.id, after, {
+      write: (frame) => { res.write(frame); },
+      buffered: () => res.writableLength,
+      close: (reason) => {
+        if (!res.writableEnded) res.end(`: closed: ${reason}\n\n`);
+        // A client that stopped reading would never take the end: drop its socket.
+        setTimeout(() => res.destroy(), 1000).unref();
+      },
+    }, sseFrame);
+    res.on('close', () => conn.close('client went away'));
+  });
+}

@@ -1,0 +1,116 @@
+// The admin side of the subscriber flow: products, subscribers, their keys and their usage.
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { deliveriesFor } from '../../flow/deliveries.ts';
+import { issueKey } from '../../flow/keys.ts';
+import type { Runtime } from '../../flow/runtime.ts';
+import { NotFoundError } from '../../store/errors.ts';
+import type { NewProduct } from '../../store/subscribers.ts';
+import { requireRole } from '../auth.ts';
+import { HttpError } from '../errors.ts';
+
+const Id = Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$' });
+const IdParams = Type.Object({ id: Id });
+const MediaType = Type.Union(['text', 'photo', 'video', 'audio', 'graphic'].map((m) => Type.Literal(m)));
+const security = [{ bearer: [] }];
+const tags = ['subscribers'];
+
+const ProductBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  languages: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 35 }), { maxItems: 50 })),
+  categories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 200 })),
+  maxUrgency: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 9 }), Type.Null()])),
+  mediaTypes: Type.Optional(Type.Array(MediaType, { maxItems: 5 })),
+  embargoRights: Type.Optional(Type.Boolean()),
+  delaySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 86_400 })),
+}, { additionalProperties: false });
+
+const SubscriberBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  products: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, description: 'product ids or names' }),
+  rateLimit: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  defaultFormat: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+}, { additionalProperties: false });
+
+/** A product from the fields an admin sent, with the defaults of an unrestricted product. */
+export function productFrom(b: Partial<NewProduct> & { name: string }): NewProduct {
+  return {
+    name: b.name, languages: b.languages ?? [], categories: b.categories ?? [], maxUrgency: b.maxUrgency ?? null,
+    mediaTypes: b.mediaTypes ?? [], embargoRights: b.embargoRights ?? false, delaySeconds: b.delaySeconds ?? 0,
+  };
+}
+
+export async function subscriberRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+  const admin = requireRole(rt.keys, 'admin');
+  const subscriberOrAdmin = requireRole(rt.keys, 'subscriber');
+  const store = rt.store.subscribers;
+
+  app.post('/v1/products', { preHandler: admin, schema: { tags, security, summary: 'Define a product (a filter on the flow)', body: ProductBody } },
+    async (req, reply) => reply.status(201).send(await store.createProduct(productFrom(req.body as NewProduct))));
+
+  app.get('/v1/products', { preHandler: admin, schema: { tags, security, summary: 'List products' } },
+    async () => ({ products: await store.listProducts() }));
+
+  app.post('/v1/subscribers', { preHandler: admin, schema: { tags, security, summary: 'Create a subscriber entitled to products', body: SubscriberBody } },
+    async (req, reply) => {
+      const s = await store.createSubscriber(req.body as { name: string; products: string[] });
+      return reply.status(201).header('location', `/v1/subscribers/${s.id}`).send(s);
+    });
+
+  app.get('/v1/subscribers', { preHandler: admin, schema: { tags, security, summary: 'List subscribers' } },
+    async () => ({ subscribers: await store.listSubscribers() }));
+
+  app.get('/v1/subscribers/:id', { preHandler: admin, schema: { tags, security, params: IdParams, summary: 'A subscriber with its products, keys and webhooks' } },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      const s = await store.getSubscriber(id);
+      if (!s) throw new NotFoundError(`no subscriber ${id}`);
+      return { ...s, keys: await rt.store.listKeys({ subscriberId: id }), webhooks: await store.listWebhooks(id) };
+    });
+
+  app.post('/v1/subscribers/:id/keys', {
+    preHandler: admin,
+    schema: {
+      tags, security, params: IdParams, summary: 'Issue a key for the subscriber (the secret is shown only in this answer)',
+      body: Type.Optional(Type.Object({ label: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })),
+    },
+  }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    if (!(await store.getSubscriber(id))) throw new NotFoundError(`no subscriber ${id}`);
+    const { secret, key } = await issueKey(rt.store, 'subscriber', { subscriberId: id, label: (req.body as { label?: string } | undefined)?.label });
+    return reply.status(201).send({ secret, key });
+  });
+
+  app.get('/v1/subscribers/:id/keys', { preHandler: admin, schema: { tags, security, params: IdParams, summary: 'The subscriber\'s keys (never their secrets)' } },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      if (!(await store.getSubscriber(id))) throw new NotFoundError(`no subscriber ${id}`);
+      return { keys: await rt.store.listKeys({ subscriberId: id }) };
+    });
+
+  app.delete('/v1/keys/:id', { preHandler: admin, schema: { tags, security, params: IdParams, summary: 'Revoke a key; its open streams close within a second' } },
+    async (req) => rt.store.revokeKey((req.params as { id: string }).id));
+
+  app.get('/v1/subscribers/:id/usage', {
+    preHandler: subscriberOrAdmin,
+    schema: {
+      tags, security, params: IdParams, summary: 'Stories delivered per channel per day (admin, or the subscriber itself)',
+      querystring: Type.Object({
+        from: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+        to: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+        access_token: Type.Optional(Type.String({ maxLength: 200 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const { id } = req.params as { id: string };
+    const key = req.apiKey!;
+    if (key.role !== 'admin' && key.subscriberId !== id) throw new HttpError(403, 'a subscriber key can read only its own usage');
+    if (!(await store.getSubscriber(id))) throw new NotFoundError(`no subscriber ${id}`);
+    await deliveriesFor(rt.store).flush();
+    const { from, to } = req.query as { from?: string; to?: string };
+    const days = await store.usage(id, from, to);
+    const totals: Record<string, number> = {};
+    for (const d of days) totals[d.channel] = (totals[d.channel] ?? 0) + d.count;
+    return { subscriberId: id, days, totals };
+  });
+}

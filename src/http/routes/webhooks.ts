@@ -1,0 +1,95 @@
+// Webhook subscriptions of a subscriber: create (the signing secret is shown once), list, delete, the
+// delivery attempts, and redeliver (retry now, optionally from an earlier cursor).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { checkWebhookUrl } from '../../flow/ssrf.ts';
+import type { Runtime } from '../../flow/runtime.ts';
+import { newWebhookSecret } from '../../flow/webhooks.ts';
+import type { EventKind } from '../../model/story.ts';
+import { NotFoundError } from '../../store/errors.ts';
+import type { Webhook } from '../../store/subscribers.ts';
+import { requireRole } from '../auth.ts';
+import { HttpError } from '../errors.ts';
+import { startPosition } from './feed.ts';
+
+const Id = Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$' });
+const IdParams = Type.Object({ id: Id });
+const Kind = Type.Union(['published', 'updated', 'corrected', 'killed', 'embargo-lifted'].map((k) => Type.Literal(k)));
+const security = [{ bearer: [] }];
+const tags = ['webhooks'];
+
+export async function webhookRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+  const subscriberKey = requireRole(rt.keys, 'subscriber');
+  const store = rt.store.subscribers;
+
+  /** The webhook, if the request's key may see it (its subscriber's, or any for admin). */
+  async function ownWebhook(req: FastifyRequest): Promise<Webhook> {
+    const { id } = req.params as { id: string };
+    const hook = await store.getWebhook(id);
+    if (!hook || (req.apiKey!.role !== 'admin' && hook.subscriberId !== req.apiKey!.subscriberId)) throw new NotFoundError(`no webhook ${id}`);
+    return hook;
+  }
+
+  app.post('/v1/webhooks', {
+    preHandler: subscriberKey,
+    schema: {
+      tags, security, summary: 'Subscribe a URL to the flow; the signing secret (whsec_…) is returned only here',
+      body: Type.Object({
+        url: Type.String({ minLength: 8, maxLength: 2000 }),
+        events: Type.Optional(Type.Array(Kind, { minItems: 1, maxItems: 5 })),
+        cursor: Type.Optional(Type.String({ maxLength: 100, description: 'start after this cursor instead of now' })),
+        subscriberId: Type.Optional(Id),
+      }, { additionalProperties: false }),
+    },
+  }, async (req, reply) => {
+    const b = req.body as { url: string; events?: EventKind[]; cursor?: string; subscriberId?: string };
+    const subscriberId = req.apiKey!.role === 'admin' ? b.subscriberId : req.apiKey!.subscriberId;
+    if (!subscriberId) throw new HttpError(400, 'an admin creating a webhook must name the subscriberId it delivers to');
+    try {
+      await checkWebhookUrl(b.url);
+    } catch (e) {
+      throw new HttpError(400, (e as Error).message);
+    }
+    const secret = newWebhookSecret();
+    const cursor = await startPosition(rt.store, { cursor: b.cursor });
+    const webhook = await store.createWebhook({ subscriberId, url: b.url, secret, events: b.events ?? null, cursor });
+    return reply.status(201).header('location', `/v1/webhooks/${webhook.id}`).send({ ...webhook, secret });
+  });
+
+  app.get('/v1/webhooks', { preHandler: subscriberKey, schema: { tags, security, summary: 'Your webhook subscriptions (admin: all)' } },
+    async (req) => ({ webhooks: await store.listWebhooks(req.apiKey!.role === 'admin' ? undefined : req.apiKey!.subscriberId ?? '') }));
+
+  app.get('/v1/webhooks/:id', { preHandler: subscriberKey, schema: { tags, security, params: IdParams, summary: 'One subscription and its state' } },
+    async (req) => ownWebhook(req));
+
+  app.delete('/v1/webhooks/:id', { preHandler: subscriberKey, schema: { tags, security, params: IdParams, summary: 'Stop a subscription' } },
+    async (req, reply) => {
+      await store.deleteWebhook((await ownWebhook(req)).id);
+      return reply.status(204).send();
+    });
+
+  app.get('/v1/webhooks/:id/deliveries', {
+    preHandler: subscriberKey,
+    schema: {
+      tags, security, params: IdParams, summary: 'Delivery attempts, newest first: status codes, latency, errors',
+      querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }, { additionalProperties: false }),
+    },
+  }, async (req) => {
+    const hook = await ownWebhook(req);
+    return { webhook: hook, attempts: await store.listAttempts(hook.id, (req.query as { limit?: number }).limit ?? 100) };
+  });
+
+  app.post('/v1/webhooks/:id/redeliver', {
+    preHandler: subscriberKey,
+    schema: {
+      tags, security, params: IdParams,
+      summary: 'Retry now (a failed subscription becomes active again); with a cursor, deliver again from there',
+      body: Type.Optional(Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false })),
+    },
+  }, async (req, reply) => {
+    const hook = await ownWebhook(req);
+    const c = (req.body as { cursor?: string } | undefined)?.cursor;
+    const cursor = c ? await startPosition(rt.store, { cursor: c }) : undefined;
+    return reply.status(202).send(await store.resetWebhook(hook.id, cursor));
+  });
+}
