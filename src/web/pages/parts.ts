@@ -12,7 +12,7 @@ export function isUrgent(s: { urgency: number }): boolean {
 }
 
 export function shortDate(iso: string, lang: string): string {
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: SITE_TIME_ZONE }).format(new Date(iso));
+  return new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: SITE_TIME_ZONE }).format(new Date(iso));
 }
 
 export function time(iso: string, lang: string): SafeHtml {

@@ -7,7 +7,7 @@ import { cleanText, html, safeUrl } from '../html.ts';
 import { editionOf, NATIVE_NAMES, STRINGS, type Lang } from '../i18n.ts';
 import { page } from '../layout.ts';
 import { absolute, urls } from '../urls.ts';
-import { block, inline, time } from './parts.ts';
+import { block, inline } from './parts.ts';
 
 /** schema.org NewsArticle: only the public fields (no articleBody: the body is for subscribers). */
 export function newsArticleJsonLd(ctx: SiteContext, st: PublicStory, summary: SiteSummary, agency: string) {
@@ -64,8 +64,8 @@ ${summary.categories[0] ? html`<a class="kicker" href="${urls.category(lang, sum
 ${st.deck ? html`<p class="deck">${st.deck}</p>` : ''}
 <div class="byline">
 ${st.byline.length ? html`<span>${s.by} ${st.byline.map((n, i) => html`${i ? (st.dir === 'rtl' ? '، ' : ', ') : ''}<strong><bdi>${n}</bdi></strong>`)}</span>` : ''}
-<span>${s.published}: ${time(st.published.iso, st.language)}</span>
-${st.updated ? html`<span>${s.updated}: ${time(st.updated.iso, st.language)}</span>` : ''}
+<span>${s.published}: <time datetime="${st.published.iso}">${st.published.text}</time></span>
+${st.updated ? html`<span>${s.updated}: <time datetime="${st.updated.iso}">${st.updated.text}</time></span>` : ''}
 </div>
 </header>
 ${st.correctionNote ? html`<aside class="notice" role="note"><strong>${s.correction}:</strong> ${st.correctionNote}</aside>` : ''}

@@ -1,0 +1,53 @@
+// A running site for the web tests: a fresh store with the demo newsroom and the seed story, the whole
+// app (API and site) on a loopback port, and a headless Chromium to look at it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser } from 'playwright-core';
+import { loadDemoNewsroom } from '../../src/flow/demo.ts';
+import { openRuntime, type Runtime } from '../../src/flow/runtime.ts';
+import { parsePublicPage, type PublicPageStory } from '../../src/formats/seed-page.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { SEED_FILE, tempDir } from '../helpers.ts';
+
+export const PUBLIC_BASE = 'http://news.test';
+
+export interface SiteFixture {
+  rt: Runtime;
+  app: FastifyInstance;
+  url: string;
+  seed: PublicPageStory;
+  seedId: string;
+  adminKey: string;
+  close(): Promise<void>;
+}
+
+export async function startSite(): Promise<SiteFixture> {
+  process.env.NEWSFLOW_PUBLIC_URL = PUBLIC_BASE;
+  const rt = await openRuntime(join(tempDir('newsflow-web-'), 'newsflow.db'));
+  const demo = await loadDemoNewsroom(rt);
+  const seed = parsePublicPage(readFileSync(SEED_FILE, 'utf8'));
+  const [event] = await rt.store.importPublished([{ content: seed.content, publishedAt: seed.publishedAt, updatedAt: seed.updatedAt }]);
+  rt.hub.advance(event.seq);
+  const app = await buildApp(rt);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return {
+    rt, app, url, seed, seedId: event.storyId, adminKey: demo.keys.find((k) => k.role === 'admin')!.secret,
+    async close() {
+      await app.close();
+      await rt.close();
+    },
+  };
+}
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
