@@ -32,7 +32,7 @@ if (!files.length) {
 for (const concurrency of [1, 16]) {
   const rt = await openRuntime(join(tempDir(), `publish-${concurrency}.db`));
   const n = 2000;
-  const drafts = [];
+  const drafts: { id: string }[] = [];
   for (let i = 0; i < n; i++) drafts.push(await rt.newsroom.createDraft(sampleContent({ headline: `خبر ${i}` })));
   const t0 = performance.now();
   let next = 0;

@@ -1,5 +1,6 @@
 // `newsflow import <files…>`: with a progress bar on stderr and a summary of what failed and why.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { describeReport, Importer } from '../flow/importer.ts';
 import { openRuntime } from '../flow/runtime.ts';
@@ -7,6 +8,8 @@ import { fail } from './output.ts';
 
 export async function importCommand(files: string[], opts: { batch: number; quiet?: boolean }): Promise<void> {
   for (const f of files) if (!existsSync(f)) fail(`no such file: ${f}`);
+  files = files.flatMap(expand);
+  if (!files.length) fail('no importable files (.txt, .json, .jsonl, .xml) found');
   const rt = await openRuntime();
   const importer = new Importer(rt.store);
   const showBar = !opts.quiet && process.stderr.isTTY;
@@ -39,4 +42,14 @@ export async function importCommand(files: string[], opts: { batch: number; quie
   const secs = (Date.now() - started) / 1000;
   process.stderr.write(`done: ${imported} stories imported in ${secs.toFixed(1)} s, ${failed} failures\n`);
   if (failed && imported === 0) process.exitCode = 1;
+}
+
+/** A folder stands for the importable files in it, recursively, in name order. */
+function expand(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path).sort().flatMap((name) => {
+    const full = join(path, name);
+    if (statSync(full).isDirectory()) return expand(full);
+    return /\.(txt|json|jsonl|ndjson|xml)$/i.test(name) ? [full] : [];
+  });
 }

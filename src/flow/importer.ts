@@ -2,9 +2,11 @@
 // archive JSONL layout of the corpora. Archive lines load in batches, each batch one transaction, so
 // a whole corpus loads in seconds; a bad line is reported with its number and skipped.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readArchive } from '../formats/archive-jsonl.ts';
+import { detectFormat } from '../formats/detect.ts';
+import { DOCUMENT_FORMATS, readDocuments } from './documents.ts';
 import { parsePublicPage } from '../formats/seed-page.ts';
 import { validateContent } from '../model/validate.ts';
 import type { FlowEvent } from '../model/story.ts';
@@ -40,18 +42,14 @@ export interface ImportOptions {
   keepEvents?: boolean;
 }
 
-/** Importers of other formats (ninjs, NewsML-G2) plug in here, tried before the built-in layouts. */
-export type FileImporter = (file: string, text: string) => Promise<ImportedStory[] | null>;
-const importers: FileImporter[] = [];
-export function registerImporter(i: FileImporter): void {
-  importers.push(i);
-}
-
-/** What layout a file is in, from its name and first bytes. */
-export function sniffFormat(file: string, head: string): 'archive-jsonl' | 'page-text' | 'other' {
-  if (/\.jsonl$/i.test(file)) return 'archive-jsonl';
+/** What layout a file is in, from its first bytes (never from its name alone). */
+export function sniffFormat(head: string): 'archive-jsonl' | 'document' | 'page-text' {
+  const detected = detectFormat(head);
+  if (detected === 'archive-jsonl') return 'archive-jsonl';
+  if (DOCUMENT_FORMATS.includes(detected)) return 'document';
+  // ninjs-array and JSON objects need the whole text to be told apart; the document reader decides.
   const first = head.replace(/^\uFEFF/, '').trimStart();
-  if (first.startsWith('{') || first.startsWith('<') || first.startsWith('[')) return 'other';
+  if (first.startsWith('{') || first.startsWith('[') || first.startsWith('<')) return 'document';
   return 'page-text';
 }
 
@@ -61,16 +59,19 @@ export class Importer {
   /** Imports one file in whichever supported layout it is. */
   async importFile(file: string, opts: ImportOptions = {}): Promise<ImportReport> {
     const size = statSync(file).size;
-    const head = readFileSync(file, { encoding: 'utf8', flag: 'r' }).slice(0, 512);
-    const format = sniffFormat(file, head);
+    const head = readHead(file);
+    const format = sniffFormat(head);
     if (format === 'archive-jsonl') return this.importArchive(file, size, opts);
     const text = readFileSync(file, 'utf8');
-    for (const importer of importers) {
-      const items = await importer(file, text);
-      if (items) return this.importItems(file, 'document', items, opts);
-    }
-    if (format === 'other') {
-      return { file, format, imported: 0, skipped: 0, failed: [{ file, message: 'not a format this build can import (page text or archive JSONL)' }], events: [] };
+    if (format === 'document') {
+      try {
+        const read = readDocuments(text);
+        const report = await this.importItems(file, read.format, read.items, opts);
+        report.failed = read.failed.map((f) => ({ file, line: /^line (\d+)/.exec(f.item)?.[1] ? Number(/^line (\d+)/.exec(f.item)![1]) : undefined, message: `${f.item}: ${f.message}` }));
+        return report;
+      } catch (e) {
+        return { file, format: 'document', imported: 0, skipped: 0, failed: [{ file, message: (e as Error).message }], events: [] };
+      }
     }
     try {
       const page = parsePublicPage(text);
@@ -86,7 +87,8 @@ export class Importer {
     }
   }
 
-  private async importItems(file: string, format: string, items: ImportedStory[], opts: ImportOptions): Promise<ImportReport> {
+  /** Imports stories read from a document (API or file). */
+  async importItems(file: string, format: string, items: ImportedStory[], opts: ImportOptions): Promise<ImportReport> {
     const events = await this.store.importPublished(items);
     if (events.length) this.hub?.advance(events[events.length - 1].seq);
     opts.onProgress?.({ file, done: 1, total: 1 });
@@ -120,6 +122,18 @@ export class Importer {
     }
     await flush();
     return report;
+  }
+}
+
+/** The first 64 KiB of a file, enough to tell its format. */
+function readHead(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(65536);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -8,6 +8,7 @@ import type { Store } from '../store/store.ts';
 import { Hub } from './hub.ts';
 import { KeyRing } from './keys.ts';
 import { Newsroom } from './newsroom.ts';
+import { siteRoutes } from '../web/site.ts';
 import { feedRoutes } from '../http/routes/feed.ts';
 import { streamRoutes } from '../http/routes/stream.ts';
 import { subscriberRoutes } from '../http/routes/subscribers.ts';
@@ -15,6 +16,8 @@ import { webhookRoutes } from '../http/routes/webhooks.ts';
 import { demoSubscriber } from './subscriber-demo.ts';
 
 export interface Runtime {
+  /** The public address of this server, used in links and IPTC URIs (NEWSFLOW_BASE_URL). */
+  baseUrl: string;
   store: Store;
   hub: Hub;
   keys: KeyRing;
@@ -41,11 +44,13 @@ export async function openRuntime(file = dataFile()): Promise<Runtime> {
   const hub = new Hub(store);
   const keys = new KeyRing(store);
   const newsroom = new Newsroom(store, hub);
+  const baseUrl = (process.env.NEWSFLOW_BASE_URL ?? `http://localhost:${process.env.PORT ?? 8080}`).replace(/\/+$/, '');
   return {
-    store, hub, keys, newsroom,
+    baseUrl, store, hub, keys, newsroom,
     // The subscriber flow (issue #3): admin of subscribers, pull feed, live stream, webhooks.
     extraRoutes: [subscriberRoutes, feedRoutes, streamRoutes, webhookRoutes,
       // The public website (issue #6, src/web): pages, feeds, sitemaps, the public stream, leads.
+      siteRoutes],
     demoExtras: [demoSubscriber],
     async close() {
       hub.stop();

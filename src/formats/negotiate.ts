@@ -2,7 +2,8 @@
 // lists what is supported, so the HTTP layer answers 406 with that list.
 import { FormatError } from './format-error.ts';
 
-export type OutputFormat = 'ninjs' | 'ninjs2' | 'newsml' | 'atom' | 'html' | 'text';
+/** `json` is newsflow's own story model (what the newsroom API edits); the others are standards. */
+export type OutputFormat = 'json' | 'ninjs' | 'ninjs2' | 'newsml' | 'atom' | 'html' | 'text';
 
 export interface FormatInfo {
   format: OutputFormat;
@@ -11,6 +12,7 @@ export interface FormatInfo {
 }
 
 export const OUTPUT_FORMATS: Record<OutputFormat, FormatInfo> = {
+  json: { format: 'json', contentType: 'application/json; charset=utf-8' },
   ninjs: { format: 'ninjs', contentType: 'application/ninjs+json; charset=utf-8' },
   ninjs2: { format: 'ninjs2', contentType: 'application/ninjs+json; version=2.3; charset=utf-8' },
   newsml: { format: 'newsml', contentType: 'application/vnd.iptc.g2.newsitem+xml; charset=utf-8' },
@@ -50,7 +52,7 @@ function formatsForRange(type: string, params: Record<string, string>, allowed: 
     case 'application/vnd.iptc.ninjs+json':
       return params.version?.startsWith('2') ? ['ninjs2'] : params.version && !params.version.startsWith('3') ? [] : ['ninjs'];
     case 'application/json':
-      return ['ninjs'];
+      return ['json', 'ninjs'];
     case 'application/vnd.iptc.g2.newsitem+xml':
       return ['newsml'];
     case 'application/atom+xml':

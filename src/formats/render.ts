@@ -22,6 +22,8 @@ export interface RenderOptions {
 export function renderVersion(format: Exclude<OutputFormat, 'atom'>, v: StoryVersion, opts: RenderOptions): Rendered {
   const contentType = OUTPUT_FORMATS[format].contentType;
   switch (format) {
+    case 'json':
+      return { contentType, body: JSON.stringify(v) };
     case 'ninjs':
       return { contentType, body: JSON.stringify(toNinjs3(v, opts)) };
     case 'ninjs2':
@@ -41,7 +43,7 @@ export function renderVersion(format: Exclude<OutputFormat, 'atom'>, v: StoryVer
  * endpoints offer newsml one item per entry of the flow, not here.
  */
 export function renderList(
-  format: 'atom' | 'ninjs' | 'ninjs2',
+  format: 'atom' | 'ninjs' | 'ninjs2' | 'json',
   versions: StoryVersion[],
   opts: RenderOptions & { feed?: AtomFeedInfo; atom?: AtomOptions },
 ): Rendered {
@@ -50,6 +52,7 @@ export function renderList(
     if (!opts.feed) throw new Error('renderList(atom) needs feed info');
     return { contentType, body: toAtom(opts.feed, versions, { baseUrl: opts.baseUrl, ...opts.atom }) };
   }
+  if (format === 'json') return { contentType, body: JSON.stringify(versions) };
   const one = format === 'ninjs' ? toNinjs3 : toNinjs2;
   return { contentType, body: JSON.stringify(versions.map((v) => one(v, opts))) };
 }

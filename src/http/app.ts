@@ -7,6 +7,7 @@ import type { Runtime } from '../flow/runtime.ts';
 import { registerErrorHandling } from './errors.ts';
 import { storyRoutes } from './routes/stories.ts';
 import { systemRoutes } from './routes/system.ts';
+import { importRoutes } from './routes/import.ts';
 
 /** Largest request body accepted (stories with long bodies fit well inside it). */
 export const BODY_LIMIT = 1024 * 1024;
@@ -43,6 +44,7 @@ export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<Fast
 
   await app.register(systemRoutes, rt);
   await app.register(storyRoutes, rt);
+  await app.register(importRoutes, rt);
   for (const plugin of rt.extraRoutes ?? []) await app.register(plugin, rt);
   return app;
 }

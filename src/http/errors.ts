@@ -3,6 +3,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ValidationError } from '../model/validate.ts';
 import { ConflictError, NotFoundError } from '../store/errors.ts';
+import { FormatError } from '../formats/format-error.ts';
+import { NegotiationError } from '../formats/negotiate.ts';
 
 /** An error with an HTTP status chosen by the route. */
 export class HttpError extends Error {
@@ -44,6 +46,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
       status = 409;
       message = err.message;
       details = err.details;
+    } else if (err instanceof NegotiationError) {
+      status = 406;
+      message = err.message;
+      details = { supported: err.supported };
+    } else if (err instanceof FormatError) {
+      status = err.rule === 'size-limit' ? 413 : err.rule === 'schema' || err.rule === 'unsupported-item-class' || err.rule === 'unsupported-type' ? 422 : 400;
+      message = err.message;
+      details = { rule: err.rule, location: err.location, problems: err.problems };
     } else if (err instanceof HttpError) {
       status = err.statusCode;
       message = err.message;

@@ -6,6 +6,7 @@ import type { Newsroom } from '../../flow/newsroom.ts';
 import type { KeyRing } from '../../flow/keys.ts';
 import type { Store } from '../../store/store.ts';
 import { requireRole } from '../auth.ts';
+import { FORMAT_QUERY_DESCRIPTION, sendVersion, sendVersionList } from '../negotiation.ts';
 
 const StoryId = Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$', description: 'chain id of the story' });
 const IdParams = Type.Object({ id: StoryId });
@@ -13,13 +14,18 @@ const VersionParams = Type.Object({ id: StoryId, n: Type.Integer({ minimum: 1 })
 const DiffParams = Type.Object({ id: StoryId, a: Type.Integer({ minimum: 1 }), b: Type.Integer({ minimum: 1 }) });
 const security = [{ bearer: [] }];
 
+const FormatQuery = Type.Object({
+  format: Type.Optional(Type.String({ maxLength: 20, description: FORMAT_QUERY_DESCRIPTION })),
+}, { additionalProperties: true });
+
 export interface StoryRouteDeps {
+  baseUrl: string;
   store: Store;
   newsroom: Newsroom;
   keys: KeyRing;
 }
 
-export async function storyRoutes(app: FastifyInstance, { store, newsroom, keys }: StoryRouteDeps): Promise<void> {
+export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsroom, keys }: StoryRouteDeps): Promise<void> {
   const editor = requireRole(keys, 'editor');
   const tags = ['newsroom'];
 
@@ -91,15 +97,19 @@ export async function storyRoutes(app: FastifyInstance, { store, newsroom, keys 
 
   app.get('/v1/stories/:id/versions', {
     preHandler: editor,
-    schema: { tags, security, params: IdParams, summary: 'All published versions of a story' },
-  }, async (req) => ({ versions: await newsroom.versions((req.params as { id: string }).id) }));
+    schema: { tags, security, params: IdParams, querystring: FormatQuery, summary: 'All published versions of a story (json, ninjs, ninjs2 or atom)' },
+  }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const versions = await newsroom.versions(id);
+    return sendVersionList(req, reply, versions, baseUrl, { id: `${baseUrl}/v1/stories/${id}/versions`, title: versions[versions.length - 1]?.content.headline ?? id, link: `${baseUrl}/v1/stories/${id}/versions` });
+  });
 
   app.get('/v1/stories/:id/versions/:n', {
     preHandler: editor,
-    schema: { tags, security, params: VersionParams, summary: 'One published version' },
-  }, async (req) => {
+    schema: { tags, security, params: VersionParams, querystring: FormatQuery, summary: 'One published version, in any supported format (Accept or ?format=)' },
+  }, async (req, reply) => {
     const { id, n } = req.params as { id: string; n: number };
-    return newsroom.version(id, n);
+    return sendVersion(req, reply, await newsroom.version(id, n), baseUrl);
   });
 
   app.get('/v1/stories/:id/versions/:a/diff/:b', {

@@ -1,0 +1,83 @@
+// Reads standard news documents (ninjs 2.x/3.x, a JSON array or JSON Lines of ninjs, NewsML-G2
+// newsItems) into stories ready to import, item by item: one bad item is reported, the rest load.
+import { detectFormat, type DetectedFormat } from '../formats/detect.ts';
+import { FormatError } from '../formats/format-error.ts';
+import { fromNewsML } from '../formats/newsml.ts';
+import { fromNinjs, parseJsonSafe, type Imported } from '../formats/ninjs.ts';
+import { validateContent } from '../model/validate.ts';
+import type { ImportedStory } from '../store/store.ts';
+
+export interface DocumentProblem {
+  /** Which item: `line 3`, `item 2`, or the whole document. */
+  item: string;
+  message: string;
+}
+
+export interface ReadDocuments {
+  format: DetectedFormat;
+  items: ImportedStory[];
+  failed: DocumentProblem[];
+}
+
+/** Formats this reader handles (archive JSONL and page text are read by the Importer itself). */
+export const DOCUMENT_FORMATS: DetectedFormat[] = ['ninjs3', 'ninjs2', 'ninjs-array', 'ninjs-jsonl', 'newsml', 'newsml-other'];
+
+/** Turns one imported document into a story to store, keeping its ids as provenance. */
+function toImported(doc: Imported, now: string): ImportedStory {
+  const m = doc.meta;
+  const originalIds: Record<string, string> = { ...doc.content.provenance?.originalIds };
+  if (m.uri) originalIds.uri = m.uri;
+  const content = validateContent({
+    ...doc.content,
+    provenance: { ...doc.content.provenance, originalIds },
+  });
+  if (m.pubStatus === 'canceled') throw new FormatError('unsupported-type', 'the item is canceled (killed); a withdrawn story is not imported');
+  return { content, publishedAt: m.firstCreated ?? m.versionCreated ?? now, updatedAt: m.versionCreated };
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Reads a document of any supported standard format into stories; throws FormatError when the whole document is unusable. */
+export function readDocuments(text: string, contentType?: string): ReadDocuments {
+  const format = detectFormat(text, contentType);
+  const now = new Date().toISOString();
+  const out: ReadDocuments = { format, items: [], failed: [] };
+  const take = (item: string, parse: () => Imported) => {
+    try {
+      out.items.push(toImported(parse(), now));
+    } catch (e) {
+      out.failed.push({ item, message: describe(e) });
+    }
+  };
+  switch (format) {
+    case 'ninjs3':
+    case 'ninjs2':
+    case 'newsml':
+    case 'newsml-other': {
+      // A single document: its failure is the request's failure.
+      const doc = format === 'newsml' || format === 'newsml-other' ? fromNewsML(text) : fromNinjs(text);
+      out.items.push(toImported(doc, now));
+      return out;
+    }
+    case 'ninjs-array': {
+      const docs = parseJsonSafe(text);
+      if (!Array.isArray(docs)) throw new FormatError('json-syntax', 'expected a JSON array of ninjs objects');
+      docs.forEach((d, i) => take(`item ${i + 1}`, () => fromNinjs(d)));
+      return out;
+    }
+    case 'ninjs-jsonl': {
+      text.split(/\r?\n/).forEach((line, i) => {
+        if (line.trim()) take(`line ${i + 1}`, () => fromNinjs(line));
+      });
+      return out;
+    }
+    case 'archive-jsonl':
+      throw new FormatError('unknown-format', 'archive JSONL is imported by `newsflow import <file.jsonl>`, not by this reader');
+    default:
+      // JSON that could not be read: let the JSON reader say where it breaks.
+      if (/^\uFEFF?\s*[[{]/.test(text)) parseJsonSafe(text);
+      throw new FormatError('unknown-format', 'not a supported news document: expected ninjs 2.x/3.x JSON (an object, an array or JSON Lines) or a NewsML-G2 newsItem');
+  }
+}
