@@ -1,0 +1,257 @@
+// The public site over HTTP: pages, redirects, states of a story (correction, kill, embargo), caching
+// headers, bad input, leads, feeds (parsed by Debian's python3-feedparser) and a crawl proving that no
+// body text beyond the abbreviated part leaves through any public URL.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import type { StoryContent } from '../../src/model/story.ts';
+import { abbreviateBody, DEFAULT_BUDGET } from '../../src/web/abbreviate.ts';
+import { hasShared, sampleContent } from '../helpers.ts';
+import { PUBLIC_BASE, startSite, type SiteFixture } from './site-fixture.ts';
+
+let f: SiteFixture;
+before(async () => { f = await startSite(); });
+after(async () => { await f?.close(); });
+
+const get = (url: string, headers: Record<string, string> = {}) => f.app.inject({ method: 'GET', url, headers });
+
+async function publish(content: StoryContent): Promise<string> {
+  const story = await f.rt.newsroom.createDraft(content);
+  await f.rt.newsroom.publish(story.id);
+  return story.id;
+}
+
+/** The site path of a story, as the home page links it. */
+async function pathOf(id: string, lang = 'ar'): Promise<string> {
+  const r = await get(`/${lang}/x/${id}`);
+  assert.equal(r.statusCode, 301, `story ${id} should redirect from a wrong slug`);
+  return r.headers.location as string;
+}
+
+function decode(s: string): string {
+  return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+test('/ redirects to the reader’s edition; editions render with lang and dir', async () => {
+  assert.equal((await get('/', { 'accept-language': 'tr-TR,tr;q=0.9' })).headers.location, '/tr/');
+  assert.equal((await get('/')).headers.location, '/ar/');
+  for (const [lang, dir] of [['ar', 'rtl'], ['tr', 'ltr'], ['en', 'ltr']]) {
+    const r = await get(`/${lang}/`);
+    assert.equal(r.statusCode, 200);
+    assert.match(r.body, new RegExp(`<html lang="${lang}" dir="${dir}"`));
+    assert.match(r.body, /<main id="main"/);
+    assert.match(r.body, /class="skip" href="#main"/);
+    assert.match(r.body, /hreflang="x-default"/);
+  }
+});
+
+test('urgent stories are marked on the home page', async () => {
+  const id = await publish(sampleContent({ headline: 'عاجل: اختبار العلامة', urgency: 1 }));
+  const r = await get('/ar/');
+  const card = r.body.slice(r.body.indexOf(`data-story="${id}"`));
+  assert.match(card.slice(0, 600), /class="flag">عاجل</);
+});
+
+test('story URLs are slugged and stable: a wrong slug or edition redirects to the canonical URL', async () => {
+  const id = await publish(sampleContent({ language: 'tr', headline: 'İstanbul’da büyük fuar açıldı', categories: ['Ekonomi'] }));
+  const canonical = await pathOf(id, 'tr');
+  assert.equal(canonical, `/tr/${encodeURIComponent('istanbul-da-büyük-fuar-açıldı')}/${id}`);
+  assert.equal((await get(`/en/whatever/${id}`)).headers.location, canonical);
+  const page = await get(canonical);
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /<h1>İstanbul’da büyük fuar açıldı<\/h1>/);
+  assert.match(page.body, /<html lang="tr" dir="ltr"/);
+  assert.match(page.body, /Ocak|Şubat|Mart|Nisan|Mayıs|Haziran|Temmuz|Ağustos|Eylül|Ekim|Kasım|Aralık/);
+  assert.match(page.body, /ESKİŞEHİR|AMMAN|عمّان|İ/);
+});
+
+test('unknown stories, sections and paths give a 404 page in the edition’s language', async () => {
+  for (const [url, lang, text] of [
+    ['/ar/none/01hzzzzzzzzzzzzzzzzzzzzzzz', 'ar', 'الصفحة غير موجودة'],
+    ['/tr/category/yok-boyle-bir-sey', 'tr', 'Sayfa bulunamadı'],
+    ['/en/a/b/c', 'en', 'Page not found'],
+    ['/en/not-an-id/xyz', 'en', 'Page not found'],
+  ]) {
+    const r = await get(url);
+    assert.equal(r.statusCode, 404, url);
+    assert.match(r.body, new RegExp(`<html lang="${lang}"`));
+    assert.ok(r.body.includes(text), url);
+  }
+});
+
+test('translations link to each other with hreflang and canonical', async () => {
+  const ar = await publish(sampleContent({ headline: 'خبر مترجم إلى التركية' }));
+  const tr = await publish(sampleContent({ language: 'tr', headline: 'Türkçeye çevrilen haber', translationOf: ar }));
+  const page = await get(await pathOf(tr, 'tr'));
+  const arPath = await pathOf(ar);
+  assert.ok(page.body.includes(`<link rel="alternate" hreflang="ar" href="${PUBLIC_BASE}${arPath}">`));
+  assert.match(page.body, /<link rel="canonical" href="http:\/\/news\.test\/tr\//);
+  assert.match(page.body, /<link rel="alternate" hreflang="tr"/);
+});
+
+test('a correction shows its note; a killed story disappears with a 410 withdrawal notice', async () => {
+  const id = await publish(sampleContent({ headline: 'خبر سيُصحَّح ثم يُسحب' }));
+  const path = await pathOf(id);
+  await f.rt.newsroom.correct(id, 'صُحّح عدد الدول المشاركة', { deck: 'عدد الدول المصحح' });
+  const corrected = await get(path);
+  assert.match(corrected.body, /صُحّح عدد الدول المشاركة/);
+  await f.rt.newsroom.kill(id, 'legal reasons (internal)');
+  const killed = await get(path);
+  assert.equal(killed.statusCode, 410);
+  assert.match(killed.body, /سُحب هذا الخبر/);
+  assert.ok(!killed.body.includes('خبر سيُصحَّح'), 'the headline of a killed story is gone');
+  assert.ok(!killed.body.includes('legal reasons'), 'the internal kill reason is not public');
+  for (const url of ['/ar/', '/feeds/ar.atom', '/sitemaps/stories-1.xml', '/news-sitemap.xml']) {
+    assert.ok(!(await get(url)).body.includes(id), `${url} still lists the killed story`);
+  }
+});
+
+test('an embargoed story is not public until the embargo is lifted', async () => {
+  const until = new Date(Date.now() + 3_600_000).toISOString();
+  const id = await publish(sampleContent({ headline: 'خبر محظور النشر حتى موعده', embargoUntil: until }));
+  assert.equal((await get(`/ar/x/${id}`)).statusCode, 404);
+  for (const url of ['/ar/', '/feeds/ar.atom', '/sitemaps/stories-1.xml', '/news-sitemap.xml', '/search?lang=ar&q=محظور']) {
+    assert.ok(!(await get(url)).body.includes(id), `${url} shows an embargoed story`);
+  }
+  await f.rt.store.liftEmbargo(id);
+  f.rt.hub.advance(await f.rt.store.headSeq());
+  assert.equal((await get(`/ar/x/${id}`)).statusCode, 301);
+});
+
+test('ETag and Last-Modified give 304s; pages carry cache and security headers', async () => {
+  const r = await get('/en/');
+  assert.equal(r.statusCode, 200);
+  assert.ok(r.headers.etag && r.headers['last-modified'] && /max-age/.test(String(r.headers['cache-control'])));
+  assert.match(String(r.headers['content-security-policy']), /script-src 'self'/);
+  assert.equal((await get('/en/', { 'if-none-match': String(r.headers.etag) })).statusCode, 304);
+  assert.equal((await get('/en/', { 'if-modified-since': String(r.headers['last-modified']) })).statusCode, 304);
+  const story = await get(await pathOf(f.seedId));
+  assert.equal(story.headers['last-modified'], new Date(f.seed.updatedAt).toUTCString());
+  const css = await get('/static/site.css');
+  assert.match(String(css.headers['cache-control']), /immutable/);
+  assert.equal((await get('/static/site.css', { 'if-none-match': String(css.headers.etag) })).statusCode, 304);
+});
+
+test('a publish shows on the cached home page at once', async () => {
+  await get('/en/');
+  const id = await publish(sampleContent({ language: 'en', headline: 'Fresh story for the cache test', categories: ['World'] }));
+  assert.ok((await get('/en/')).body.includes(id));
+});
+
+test('bad input: huge URLs get 414, huge queries 400, broken encodings 400, never 500', async () => {
+  assert.equal((await get(`/ar/${'a'.repeat(3000)}`)).statusCode, 414);
+  assert.equal((await get(`/search?lang=ar&q=${'x'.repeat(3000)}`)).statusCode, 414);
+  assert.equal((await get(`/search?lang=ar&q=${'x'.repeat(500)}`)).statusCode, 400);
+  assert.equal((await get('/ar/%E0%A4%A/01hzzzzzzzzzzzzzzzzzzzzzzz')).statusCode, 400);
+  assert.equal((await get('/ar/?before=not-an-id')).statusCode, 400);
+  assert.equal((await get('/search?lang=ar&q[]=a&q[]=b')).statusCode, 200);
+  assert.equal((await get('/feeds/xx.atom')).statusCode, 404);
+  assert.equal((await get('/sitemaps/stories-99999.xml')).statusCode, 404);
+});
+
+test('search finds public headlines', async () => {
+  const r = await get(`/search?lang=ar&q=${encodeURIComponent('يوم عالمي')}`);
+  assert.ok(r.body.includes(f.seedId));
+  assert.match(r.body, /role="search"/);
+});
+
+test('the subscribe form stores a lead that admins list at /v1/leads', async () => {
+  const bad = await f.app.inject({ method: 'POST', url: '/subscribe', payload: 'lang=en&name=&email=nope', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(bad.statusCode, 400);
+  const ok = await f.app.inject({ method: 'POST', url: '/subscribe', payload: 'lang=tr&name=Ay%C5%9Fe&email=ayse%40example.org&organisation=Gazete', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(ok.statusCode, 303);
+  assert.equal(ok.headers.location, '/subscribe?lang=tr&thanks=1');
+  await f.app.inject({ method: 'POST', url: '/subscribe', payload: 'lang=en&name=Bot&email=bot%40spam.example&website=http%3A%2F%2Fspam', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal((await get('/v1/leads')).statusCode, 401);
+  const leads = await get('/v1/leads', { authorization: `Bearer ${f.adminKey}` });
+  assert.equal(leads.statusCode, 200);
+  const list = leads.json().leads as { name: string; email: string; language: string }[];
+  assert.deepEqual(list.map((l) => [l.name, l.email, l.language]), [['Ayşe', 'ayse@example.org', 'tr']]);
+});
+
+test('story pages carry NewsArticle JSON-LD with the required fields, OpenGraph and Twitter tags', async () => {
+  const r = await get(await pathOf(f.seedId));
+  const m = /<script type="application\/ld\+json">(.*?)<\/script>/s.exec(r.body);
+  assert.ok(m);
+  const ld = JSON.parse(m[1]);
+  assert.equal(ld['@type'], 'NewsArticle');
+  for (const k of ['headline', 'datePublished', 'dateModified', 'author', 'publisher', 'image']) assert.ok(ld[k], k);
+  assert.equal(ld.headline, f.seed.content.headline);
+  assert.equal(ld.articleBody, undefined);
+  for (const tag of ['og:title', 'og:type', 'og:image', 'og:url', 'twitter:card', 'twitter:title']) assert.ok(r.body.includes(`"${tag}"`), tag);
+});
+
+test('Atom feeds parse with feedparser without bozo errors', async () => {
+  const urls = ['/feeds/ar.atom', '/feeds/en.atom', '/feeds/tr.atom', `/feeds/ar/${encodeURIComponent('التقارير')}.atom`];
+  for (const url of urls) {
+    const r = await get(url);
+    assert.equal(r.statusCode, 200, url);
+    assert.match(String(r.headers['content-type']), /application\/atom\+xml/);
+    // Debian's python3 (where python3-feedparser is installed), not whatever python3 comes first on PATH.
+    const out = execFileSync('/usr/bin/python3', ['-c',
+      'import sys, json, feedparser; d = feedparser.parse(sys.stdin.buffer.read()); print(json.dumps({"bozo": d.bozo, "err": str(d.get("bozo_exception", "")), "n": len(d.entries), "title": d.feed.get("title", ""), "links": [e.link for e in d.entries]}))',
+    ], { input: r.rawPayload });
+    const d = JSON.parse(out.toString());
+    assert.ok(!d.bozo, `${url}: ${d.err}`);
+    assert.ok(d.n > 0, url);
+    assert.ok(d.links.every((l: string) => l.startsWith(`${PUBLIC_BASE}/`)), url);
+  }
+});
+
+test('sitemaps list public story URLs; the news sitemap uses the Google News namespace', async () => {
+  const index = await get('/sitemap.xml');
+  assert.match(index.body, /<sitemapindex/);
+  const stories = await get('/sitemaps/stories-1.xml');
+  assert.ok(stories.body.includes(`/${f.seedId}</loc>`));
+  const news = await get('/news-sitemap.xml');
+  assert.match(news.body, /xmlns:news="http:\/\/www\.google\.com\/schemas\/sitemap-news\/0\.9"/);
+  assert.match((await get('/robots.txt')).body, /Sitemap: http:\/\/news\.test\/sitemap\.xml/);
+});
+
+test('crawl: no body text beyond the abbreviated part appears at any public URL', { skip: !hasShared }, async () => {
+  // Every public URL: editions, sections, stories (from the sitemap), feeds, sitemaps, search.
+  const seen = new Set<string>();
+  const queue = ['/ar/', '/tr/', '/en/', '/sitemap.xml', '/news-sitemap.xml', '/robots.txt', '/subscribe?lang=ar',
+    `/search?lang=ar&q=${encodeURIComponent('فلسطين')}`];
+  const bodies: string[] = [];
+  while (queue.length) {
+    const url = queue.shift()!;
+    if (seen.has(url)) continue;
+    seen.add(url);
+    const r = await get(url);
+    if (r.statusCode >= 300 && r.statusCode < 400 && r.headers.location) { queue.push(String(r.headers.location)); continue; }
+    assert.ok(r.statusCode < 500, url);
+    bodies.push(decode(r.body));
+    for (const m of r.body.matchAll(/(?:href|src)="([^"]+)"|<loc>([^<]+)<\/loc>/g)) {
+      let link = decode(m[1] ?? m[2]);
+      if (link.startsWith(PUBLIC_BASE)) link = link.slice(PUBLIC_BASE.length);
+      if (/^\/(ar|tr|en)\/|^\/feeds\/|^\/sitemaps\//.test(link)) queue.push(link.split('#')[0]);
+    }
+  }
+  assert.ok([...seen].some((u) => u.includes(f.seedId)), 'the crawl reached the seed story');
+  assert.ok([...seen].filter((u) => u.startsWith('/feeds/')).length >= 3, 'the crawl reached the feeds');
+  const all = bodies.join('\n');
+  // Hidden text of every published story: whole paragraphs not shown, and what was cut off a shown one.
+  let checked = 0;
+  for (const s of await f.rt.store.listStories({ status: 'published', limit: 500 })) {
+    const body = s.draft.body;
+    const shown = abbreviateBody(body, s.draft.language, DEFAULT_BUDGET).blocks.map((b) => ('text' in b ? b.text : ''));
+    const hidden: string[] = [];
+    for (const b of body) {
+      const text = b.type === 'list' ? b.items.join(' ') : b.text;
+      const kept = shown.find((t) => text.startsWith(t));
+      if (kept === undefined) hidden.push(text);
+      else if (kept.length < text.length) hidden.push(text.slice(kept.length));
+    }
+    for (const text of hidden) {
+      const words = text.split(/\s+/).filter(Boolean);
+      // Runs of six words: long enough to be unique to the paragraph, short enough to catch any leak.
+      for (let i = 0; i + 6 <= words.length; i += 3) {
+        const run = words.slice(i, i + 6).join(' ');
+        assert.ok(!all.includes(run), `hidden text of story ${s.id} leaked: "${run}"`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 100, `checked ${checked} runs of hidden text`);
+});
