@@ -47,14 +47,32 @@ export interface PublicStory {
   correctionNote: string | null;
 }
 
+// Building an Intl object costs far more than using one: one per language and kind, kept for the process.
+const segmenters = new Map<string, Intl.Segmenter>();
+function segmenter(language: string, granularity: 'word' | 'sentence'): Intl.Segmenter {
+  const key = `${language}:${granularity}`;
+  let s = segmenters.get(key);
+  if (!s) segmenters.set(key, (s = new Intl.Segmenter(language, { granularity })));
+  return s;
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+/** A cached DateTimeFormat for `language` with `options` (keyed by both). */
+export function dateFormat(language: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${language}:${JSON.stringify(options)}`;
+  let f = formats.get(key);
+  if (!f) formats.set(key, (f = new Intl.DateTimeFormat(language, options)));
+  return f;
+}
+
 function words(text: string, language: string): number {
   let n = 0;
-  for (const s of new Intl.Segmenter(language, { granularity: 'word' }).segment(text)) if (s.isWordLike) n++;
+  for (const s of segmenter(language, 'word').segment(text)) if (s.isWordLike) n++;
   return n;
 }
 
 function sentences(text: string, language: string): string[] {
-  return [...new Intl.Segmenter(language, { granularity: 'sentence' }).segment(text)].map((s) => s.segment);
+  return [...segmenter(language, 'sentence').segment(text)].map((s) => s.segment);
 }
 
 /** The longest run of whole sentences from the start of `text` within `max` words; null if the first is longer. */
@@ -74,7 +92,7 @@ export function cutAtSentence(text: string, language: string, max: number): stri
 function cutAtWord(text: string, language: string, max: number): string {
   let n = 0;
   let end = 0;
-  for (const s of new Intl.Segmenter(language, { granularity: 'word' }).segment(text)) {
+  for (const s of segmenter(language, 'word').segment(text)) {
     if (s.isWordLike && ++n > max) break;
     end = s.index + s.segment.length;
   }
@@ -123,7 +141,7 @@ export function abbreviateBody(body: Block[], language: string, budget: Budget =
 
 function showDate(iso: string, language: string, timeZone: string): ShownDate {
   const d = new Date(iso);
-  const text = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeStyle: 'short', timeZone }).format(d);
+  const text = dateFormat(language, { dateStyle: 'long', timeStyle: 'short', timeZone }).format(d);
   return { iso: d.toISOString(), text };
 }
 

@@ -1,7 +1,7 @@
 // Pieces shared by several pages: story cards, dates, photos, body text with isolated hashtags.
 import type { Block } from '../../model/story.ts';
 import type { SiteSummary } from '../../store/site.ts';
-import { SITE_TIME_ZONE } from '../abbreviate.ts';
+import { dateFormat, SITE_TIME_ZONE } from '../abbreviate.ts';
 import { html, safeUrl, type SafeHtml } from '../html.ts';
 import { STRINGS, type Lang } from '../i18n.ts';
 import { urls } from '../urls.ts';
@@ -12,7 +12,7 @@ export function isUrgent(s: { urgency: number }): boolean {
 }
 
 export function shortDate(iso: string, lang: string): string {
-  return new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: SITE_TIME_ZONE }).format(new Date(iso));
+  return dateFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: SITE_TIME_ZONE }).format(new Date(iso));
 }
 
 export function time(iso: string, lang: string): SafeHtml {
