@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { SearchIndex } from '../src/search/index.ts';
 import type { StoryVersion } from '../src/model/story.ts';
@@ -33,7 +33,7 @@ type System = 'none' | 'lucene-light10' | 'postgresql-arabic' | 'newsflow';
 
 // ---------- corpus and judgments ----------
 
-function load(file: string): Doc[] {
+export function load(file: string): Doc[] {
   return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Doc);
 }
 
@@ -87,7 +87,7 @@ function seeded(seed: string): () => number {
   };
 }
 
-function buildQueries(docs: Doc[], corpusKey: string): Query[] {
+export function buildQueries(docs: Doc[], corpusKey: string): Query[] {
   const df = new Map<string, number>();
   const marked = new Map<string, string[]>();
   for (const d of docs) {
@@ -167,7 +167,7 @@ function rawAnalyze(s: string): string[] {
   return rawWords(s).map((w) => w.toLowerCase());
 }
 
-function toVersion(d: Doc): StoryVersion {
+export function toVersion(d: Doc): StoryVersion {
   const at = d.date.length === 10 ? d.date + 'T00:00:00Z' : d.date;
   return {
     storyId: d.id, version: 1, revisionId: d.id + '-1', kind: 'published', pubStatus: 'usable', translationGroup: d.id,
@@ -335,4 +335,5 @@ async function main() {
   console.log(`\nnewsflow query latency (tuning corpus): ${latency}`);
 }
 
-await main();
+// Run only when invoked as a script, so tuning experiments can import the judgment builder.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) await main();

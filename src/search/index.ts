@@ -26,9 +26,13 @@ export const DEFAULT_WEIGHTS: Record<(typeof COLUMNS)[number], number> = {
   h: 6, hs: 3, b: 1.5, bs: 1, byline: 2, dateline: 1.5, category: 1, keyword: 2,
 };
 
-/** Columns a field searches: [surface columns, stem columns]. */
+/**
+ * Columns a field searches: [surface columns, stem columns]. An unfielded word carries no column
+ * filter at all: FTS5 then skips a per-hit column check (half the cost of ranking a common word), and
+ * surface forms and stems rarely collide as strings; when they do it is the same word anyway.
+ */
 const FIELD_COLUMNS: Record<SearchField | 'any', [string[], string[]]> = {
-  any: [['h', 'b', 'byline', 'dateline', 'keyword'], ['hs', 'bs', 'byline', 'dateline', 'keyword']],
+  any: [[], []],
   headline: [['h'], ['hs']],
   body: [['b'], ['bs']],
   byline: [['byline'], ['byline']],
@@ -150,11 +154,16 @@ CREATE TABLE IF NOT EXISTS search_doc (
   language TEXT NOT NULL,
   urgency INTEGER NOT NULL,
   published_at TEXT NOT NULL,
-  categories TEXT NOT NULL,
+  categories TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS search_doc_published ON search_doc(published_at);
+-- Texts live apart so search_doc stays a few dozen bytes a row: ranking and facets touch every
+-- matching row's metadata, and only the page's ten rows need text.
+CREATE TABLE IF NOT EXISTS search_text (
+  doc_id INTEGER PRIMARY KEY,
   headline TEXT NOT NULL,
   body TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS search_doc_published ON search_doc(published_at);
 CREATE TABLE IF NOT EXISTS search_doc_category (
   category TEXT NOT NULL,
   doc_id INTEGER NOT NULL,
@@ -178,16 +187,18 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
       findDoc: db.prepare<[string], { doc_id: number }>('SELECT doc_id FROM search_doc WHERE story_id = ?'),
       deleteFts: db.prepare('DELETE FROM search_fts WHERE rowid = ?'),
       deleteDoc: db.prepare('DELETE FROM search_doc WHERE doc_id = ?'),
+      deleteText: db.prepare('DELETE FROM search_text WHERE doc_id = ?'),
+      insertText: db.prepare('INSERT INTO search_text (doc_id, headline, body) VALUES (?, ?, ?)'),
       deleteCats: db.prepare('DELETE FROM search_doc_category WHERE doc_id = ?'),
       insertDoc: db.prepare(
-        'INSERT INTO search_doc (story_id, version, language, urgency, published_at, categories, headline, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO search_doc (story_id, version, language, urgency, published_at, categories) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       insertCat: db.prepare('INSERT OR IGNORE INTO search_doc_category (category, doc_id) VALUES (?, ?)'),
       insertFts: db.prepare(`INSERT INTO search_fts (rowid, ${COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       bumpVocab: db.prepare(
         'INSERT INTO search_vocabulary (term, freq) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET freq = freq + excluded.freq',
       ),
-      texts: db.prepare<[number], { headline: string; body: string }>('SELECT headline, body FROM search_doc WHERE doc_id = ?'),
+      texts: db.prepare<[number], { headline: string; body: string }>('SELECT headline, body FROM search_text WHERE doc_id = ?'),
     };
   }
 
@@ -255,8 +266,9 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
     const dateline = dl ? [...own(dl.place), ...other(dl.placeNames), ...own(dl.reporter), ...own(dl.agency)] : [];
     const cats = [...new Set(c.categories)];
     const publishedAt = v.firstPublishedAt || v.versionCreatedAt;
-    const info = this.st.insertDoc.run(v.storyId, v.version, lang.toLowerCase(), c.urgency, publishedAt, cats.join('\n'), c.headline, body);
+    const info = this.st.insertDoc.run(v.storyId, v.version, lang.toLowerCase(), c.urgency, publishedAt, cats.join('\n'));
     const docId = Number(info.lastInsertRowid);
+    this.st.insertText.run(docId, c.headline, body);
     for (const cat of cats) this.st.insertCat.run(cat, docId);
     this.st.insertFts.run(
       docId,
@@ -277,6 +289,7 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
     if (!row) return;
     this.st.deleteFts.run(row.doc_id);
     this.st.deleteCats.run(row.doc_id);
+    this.st.deleteText.run(row.doc_id);
     this.st.deleteDoc.run(row.doc_id);
   }
 
@@ -295,7 +308,7 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
     let indexed = 0;
     this.db.transaction(() => {
       this.db.exec(`INSERT INTO search_fts(search_fts) VALUES('delete-all');
-        DELETE FROM search_doc; DELETE FROM search_doc_category; DELETE FROM search_vocabulary;`);
+        DELETE FROM search_doc; DELETE FROM search_text; DELETE FROM search_doc_category; DELETE FROM search_vocabulary;`);
       this.vocab = new Map();
       let n = 0;
       for (const v of list()) {
@@ -337,7 +350,9 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
     const pf = parsed.filters;
     const qlang =
       filters.lang ?? (pf.languages?.length === 1 ? pf.languages[0] : undefined) ?? queryLanguage(parsed.text);
-    const compiled = this.compile(parsed.root, qlang);
+    const compiled = this.compile(parsed.root, qlang, true);
+    // Counting and facets need the match set only; without the phrase boosts it is the same set, cheaper.
+    const setMatch = compiled.match && !compiled.negated ? this.compile(parsed.root, qlang, false).match : null;
 
     const where: string[] = [];
     const params: unknown[] = [];
@@ -378,32 +393,51 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
       sql = `SELECT ${cols}, 0 AS score FROM search_doc d${where.length ? ' WHERE ' + where.join(' AND ') : ''}`;
     }
 
-    let rows: Row[];
-    try {
-      rows = this.db.prepare<unknown[], Row>(sql).all(...params);
-    } catch (e) {
-      // The compiler only emits quoted, analyzed terms; reaching here is our bug, not the user's.
-      // Never leak FTS5's message to the caller.
-      throw new Error(`search failed for an internally built query: ${(e as Error).message}`);
-    }
+    const run = <T>(sqlText: string, args: unknown[]): T[] => {
+      try {
+        return this.db.prepare<unknown[], T>(sqlText).all(...args);
+      } catch (e) {
+        // The compiler only emits quoted, analyzed terms; reaching here is our bug, not the user's.
+        // Never leak FTS5's message to the caller.
+        throw new Error(`search failed for an internally built query: ${(e as Error).message}`);
+      }
+    };
     const meta = (r: Row): SearchDocMeta => ({
       storyId: r.story_id, version: r.version, language: r.language,
       categories: r.categories ? r.categories.split('\n') : [], urgency: r.urgency, publishedAt: r.published_at,
     });
-    if (filters.allowed) {
-      const allowed = filters.allowed;
-      rows = rows.filter((r) => allowed(meta(r)));
-    }
-
-    const facets = facetCounts(rows);
-    const byRecency = (a: Row, b: Row) => (a.published_at < b.published_at ? 1 : a.published_at > b.published_at ? -1 : b.doc_id - a.doc_id);
-    const sort = filters.sort ?? (compiled.match && !compiled.negated ? 'relevance' : 'recency');
-    rows.sort(sort === 'recency' ? byRecency : (a, b) => b.score - a.score || byRecency(a, b));
-
+    const relevance = !!compiled.match && !compiled.negated;
+    const sort = filters.sort ?? (relevance ? 'relevance' : 'recency');
     const offset = Math.max(0, Math.floor(filters.offset ?? 0));
     const limit = Math.min(200, Math.max(0, Math.floor(filters.limit ?? 20)));
-    const hits = rows.slice(offset, offset + limit).map((r) => this.hit(r, meta(r), compiled.highlight));
-    return { total: rows.length, hits, facets, query: parsed };
+    const byRecency = (a: Row, b: Row) => (a.published_at < b.published_at ? 1 : a.published_at > b.published_at ? -1 : b.doc_id - a.doc_id);
+
+    let total: number;
+    let facets: SearchResult['facets'];
+    let page: Row[];
+    if (filters.allowed) {
+      // A JS predicate has to see every candidate: fetch them all, then count and sort here.
+      const allowed = filters.allowed;
+      const rows = run<Row>(sql, params).filter((r) => allowed(meta(r)));
+      rows.sort(sort === 'recency' ? byRecency : (a, b) => b.score - a.score || byRecency(a, b));
+      total = rows.length;
+      facets = facetCounts(rows.map((r) => ({ ...r, n: 1 })));
+      page = rows.slice(offset, offset + limit);
+    } else {
+      // Let SQLite rank and cut the page, and count facets in one grouped pass: wide queries
+      // (قال matches a quarter of the archive) must not materialize thousands of rows in JS.
+      const order = sort === 'recency' ? 'published_at DESC, doc_id DESC' : 'score DESC, published_at DESC, doc_id DESC';
+      page = run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, limit, offset]);
+      const setParams = setMatch ? [setMatch, ...params.slice(1)] : params;
+      const groups = run<Row & { n: number }>(
+        `SELECT language, urgency, substr(published_at, 1, 7) AS published_at, categories, count(*) AS n FROM (${sql.replace(/-bm25\([^)]*\)/, '0')}) GROUP BY 1, 2, 3, 4`,
+        setParams,
+      );
+      total = groups.reduce((n, g) => n + g.n, 0);
+      facets = facetCounts(groups);
+    }
+    const hits = page.map((r) => this.hit(r, meta(r), compiled.highlight));
+    return { total, hits, facets, query: parsed };
   }
 
   private hit(r: Row, m: SearchDocMeta, highlight: MatchSet): SearchHit {
@@ -423,7 +457,7 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
   // ---- query compilation ----------------------------------------------------------------------------
 
   /** Tree → FTS5 MATCH text built only from analyzed terms in double quotes and our own column names. */
-  private compile(root: QueryNode | null, lang: string): Compiled {
+  private compile(root: QueryNode | null, lang: string, boost: boolean): Compiled {
     const highlight: MatchSet = { terms: new Set(), stems: new Set() };
     if (!root) return { match: null, negated: false, highlight };
     const analyzeQ = (text: string) =>
@@ -442,9 +476,10 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
       const [surf, stem] = FIELD_COLUMNS[node.field ?? 'any'];
       const terms = toks.map((t) => t.term);
       const stems = toks.map((t) => t.stem);
-      const alts = [`{${surf.join(' ')}} : ${quote(terms)}`, `{${stem.join(' ')}} : ${quote(stems)}`];
+      const alts = [columns(surf) + quote(terms), columns(stem) + quote(stems)];
+      if (alts[0] === alts[1]) alts.pop();
       for (const v of this.synonyms.variants(stems)) {
-        alts.push(`{${stem.join(' ')}} : ${quote(v)}`);
+        alts.push(columns(stem) + quote(v));
         if (!negative) v.forEach((s) => highlight.stems.add(s));
       }
       void phrase; // a multi-word "term" (e.g. al-Qaeda) is a phrase either way
@@ -480,8 +515,8 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
             throw new QuerySyntaxError('Excluded terms (NOT or -) inside parentheses need a term to search for next to them.');
           }
           let expr = pos.length === 1 ? pos[0] : `(${pos.join(' AND ')})`;
-          const boost = this.phraseBoost(node.children, analyzeQ);
-          if (boost) expr = `(${expr} OR ${boost})`;
+          const phrase = boost ? this.phraseBoost(node.children, analyzeQ) : null;
+          if (phrase) expr = `(${expr} OR ${phrase})`;
           return neg.length ? `(${expr} NOT (${neg.join(' OR ')}))` : expr;
         }
       }
@@ -508,12 +543,18 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
     if (words.length < 2) return null;
     const toks = words.flatMap((w) => analyzeQ(w.text));
     if (toks.length < 2) return null;
-    return `({h b} : ${quote(toks.map((t) => t.term))} OR {hs bs} : ${quote(toks.map((t) => t.stem))})`;
+    const terms = quote(toks.map((t) => t.term));
+    const stems = quote(toks.map((t) => t.stem));
+    return terms === stems ? terms : `(${terms} OR ${stems})`;
   }
 }
 
 /** Terms the compiler may put in a MATCH string: letters and digits only, by construction. */
 const SAFE_TERM = /^[\p{L}\p{Nd}]+$/u;
+
+function columns(cols: string[]): string {
+  return cols.length ? `{${cols.join(' ')}} : ` : '';
+}
 
 function quote(terms: string[]): string {
   return '"' + terms.join(' ') + '"';
@@ -552,13 +593,14 @@ function minDefined(a?: string, b?: string): string | undefined {
   return a && b ? (a < b ? a : b) : a ?? b;
 }
 
-function facetCounts(rows: Row[]): SearchResult['facets'] {
+/** Facet counts from rows carrying a multiplicity `n` (1 per story, or a GROUP BY count). */
+function facetCounts(rows: (Pick<Row, 'language' | 'urgency' | 'published_at' | 'categories'> & { n: number })[]): SearchResult['facets'] {
   const category = new Map<string, number>();
   const language = new Map<string, number>();
   const urgency = new Map<string, number>();
   const month = new Map<string, number>();
-  const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   for (const r of rows) {
+    const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + r.n);
     if (r.categories) for (const c of r.categories.split('\n')) bump(category, c);
     bump(language, r.language);
     bump(urgency, String(r.urgency));

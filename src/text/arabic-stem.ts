@@ -6,11 +6,24 @@ import type { Vocabulary } from './types.ts';
 
 /** Article clusters, longest first. وبال/ولل go beyond light10: "and with the", "and for the" are common in wire copy. */
 const ARTICLES = ['وبال', 'ولل', 'وال', 'بال', 'كال', 'فال', 'لل', 'ال'];
-/** Single-letter proclitics: and, so, with, for, like. Only stripped when the archive knows the rest. */
-const PROCLITICS = new Set(['و', 'ف', 'ب', 'ل', 'ك']);
-/** light10 suffixes in Larkey's order (ة is already ه after folding, so ية/ة never fire but stay for fidelity). */
-const SUFFIXES = ['ها', 'ان', 'ات', 'ون', 'ين', 'يه', 'ية', 'ه', 'ة', 'ي'];
+/** Conjunctions come first in a clitic stack (وبحماية، فلقد), prepositions second. */
+const CONJUNCTIONS = new Set(['و', 'ف']);
+const PREPOSITIONS = new Set(['ب', 'ل', 'ك']);
+/**
+ * The light10 suffixes, taken in the order Arabic stacks them — pronoun (ها، ه), then plural or dual
+ * (ان ات ون ين), then nisba (يه، ي) — at most one of each. light10 runs its list once in a fixed order,
+ * which cuts ترفيهية to ترف but ترفيهي to ترفيه, and keeps سياراته apart from سيارات.
+ */
+const SUFFIX_SLOTS = [['ها', 'ه'], ['ان', 'ات', 'ون', 'ين'], ['يه', 'ي']];
 const MIN_STEM = 3;
+
+/** Tuning knobs, exported for the benchmark's ablations only. */
+export const STEM_TUNING = {
+  /** و/ف: strip when freq(rest) ≥ ratio × freq(word). The rule is 1 ("at least as frequent"). */
+  conjunctionRatio: 1,
+  /** ب/ك whose rest is never seen with the article: strip only when the rest is this many times as frequent. */
+  nounOnlyRatio: 10,
+};
 
 /** Prefixes a protected name may carry in copy: بفلسطين، للبنان، والسودان، وبالبحرين. */
 const NAME_PREFIXES = ['', 'و', 'ف', 'ب', 'ل', 'ك', 'وب', 'ول', 'فب', 'فل', 'ال', 'وال', 'فال', 'بال', 'كال', 'لل', 'ولل', 'وبال'];
@@ -58,26 +71,48 @@ export function stemArabic(folded: string, opts: ArabicStemOptions = {}): string
   const name = names.lookup(folded);
   if (name !== undefined) return name;
 
+  const vocab = opts.vocabulary;
+  const freq = (t: string) => (vocab ? vocab.frequency(t) : 0);
   let w = folded;
   let strippedArticle = false;
   for (const article of ARTICLES) {
     if (w.startsWith(article) && w.length - article.length >= 2) {
-      w = w.slice(article.length);
+      const rest = w.slice(article.length);
+      w = rest;
+      // للاعبين is لِ + لاعبين, not لِ + ال + اعبين: when the archive knows the ل-word better than the
+      // ال-word, only the preposition goes.
+      if (article.endsWith('لل') && vocab) {
+        const lWord = 'ل' + rest;
+        if (freq(lWord) > freq('ال' + rest)) w = lWord;
+      }
       strippedArticle = true;
       break;
     }
   }
-  // Bare ب/ل/و/ف/ك are where the usual stemmers go wrong both ways: blind stripping turns وزارة into
+  // Bare و ف ب ل ك are where the usual stemmers go wrong both ways: blind stripping turns وزارة into
   // زار, never stripping loses بفلسطين. The archive decides: strip only if the rest is a word at
-  // least as common as the whole.
-  const vocab = opts.vocabulary;
-  if (!strippedArticle && vocab && w.length > MIN_STEM && PROCLITICS.has(w[0])) {
-    const rest = w.slice(1);
-    const restFreq = vocab.frequency(rest);
-    if (restFreq > 0 && restFreq >= vocab.frequency(w)) w = rest;
+  // least as common as the whole. ب and ك only ever go on nouns: their rest must also be seen with
+  // the article, or dwarf the whole word (بترمب/ترمب), which keeps بلدية from becoming لديه "he has"
+  // and كيري from يري "sees".
+  if (!strippedArticle && vocab) {
+    const strip = (set: Set<string>, ratio: number) => {
+      if (w.length <= MIN_STEM || !set.has(w[0])) return;
+      const rest = w.slice(1);
+      const restFreq = freq(rest);
+      if (restFreq === 0 || restFreq < ratio * freq(w)) return;
+      if ((w[0] === 'ب' || w[0] === 'ك') && freq('ال' + rest) === 0 && restFreq < STEM_TUNING.nounOnlyRatio * freq(w)) return;
+      w = rest;
+    };
+    strip(CONJUNCTIONS, STEM_TUNING.conjunctionRatio);
+    strip(PREPOSITIONS, 1);
   }
-  for (const suffix of SUFFIXES) {
-    if (w.endsWith(suffix) && w.length - suffix.length >= MIN_STEM) w = w.slice(0, -suffix.length);
+  for (const slot of SUFFIX_SLOTS) {
+    for (const suffix of slot) {
+      if (w.endsWith(suffix) && w.length - suffix.length >= MIN_STEM) {
+        w = w.slice(0, -suffix.length);
+        break;
+      }
+    }
   }
   return w;
 }
