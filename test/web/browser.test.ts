@@ -118,7 +118,11 @@ test('the home page announces new stories live without a reload', { skip: !canRu
   const { page } = await open('/en/');
   assert.ok(await page.locator('#new-stories').isHidden());
   await page.waitForTimeout(300); // let the EventSource connect
-  const story = await f.rt.newsroom.createDraft(sampleContent({ language: 'en', headline: 'Live arrival on the home page', categories: ['World'] }));
+  const story = await f.rt.newsroom.createDraft(sampleContent({
+    language: 'en', headline: 'Live arrival on the home page', deck: 'A story published while the page was open', categories: ['World'],
+    byline: [{ name: 'Layla Haddad', role: 'reporter' }], dateline: { place: 'Amman', agency: 'Newsflow Demo Agency' },
+    photos: [{ url: '/static/demo/water-conference.svg', caption: 'The conference hall' }],
+  }));
   await f.rt.newsroom.publish(story.id);
   await page.locator('#new-stories').waitFor({ state: 'visible', timeout: 5000 });
   assert.match(await page.locator('#new-stories').innerText(), /1 new story/);

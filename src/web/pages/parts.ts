@@ -25,17 +25,17 @@ export function card(s: SiteSummary, lang: Lang, opts: { lead?: boolean; level?:
   const href = urls.story(s);
   const img = safeUrl(s.photo?.url);
   const flag = isUrgent(s) ? html`<span class="flag">${str.urgent}</span>` : '';
-  const title = html`${flag}<a href="${href}">${s.headline}</a>`;
+  const title = html`${flag}<a href="${href}" dir="auto">${s.headline}</a>`;
   const kicker = s.categories[0] ? html`<a class="kicker" href="${urls.category(lang, s.categories[0].slug)}"><bdi>${s.categories[0].name}</bdi></a>` : '';
   if (opts.lead) {
     return html`<article class="lead" data-story="${s.id}">
-<div>${kicker}<h2>${title}</h2>${s.deck ? html`<p>${s.deck}</p>` : ''}<p class="meta">${time(s.publishedAt, lang)}</p></div>
+<div>${kicker}<h2>${title}</h2>${s.deck ? html`<p dir="auto">${s.deck}</p>` : ''}<p class="meta">${time(s.publishedAt, lang)}</p></div>
 ${img ? html`<img class="thumb" src="${img}" alt="${s.photo?.alt ?? ''}" width="640" height="360">` : ''}
 </article>`;
   }
   return html`<li class="card" data-story="${s.id}"><article>
 ${img ? html`<img class="thumb" src="${img}" alt="${s.photo?.alt ?? ''}" width="320" height="180" loading="lazy">` : ''}
-${kicker}<h3>${title}</h3>${s.deck ? html`<p>${s.deck}</p>` : ''}<p class="meta">${time(s.publishedAt, lang)}</p>
+${kicker}<h3>${title}</h3>${s.deck ? html`<p dir="auto">${s.deck}</p>` : ''}<p class="meta">${time(s.publishedAt, lang)}</p>
 </article></li>`;
 }
 
