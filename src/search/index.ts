@@ -23,7 +23,7 @@ export const ANALYZER_VERSION = 1;
 const COLUMNS = ['h', 'hs', 'b', 'bs', 'byline', 'dateline', 'category', 'keyword'] as const;
 /** BM25 column weights: a headline outweighs the body, an exact form outweighs a stem. */
 export const DEFAULT_WEIGHTS: Record<(typeof COLUMNS)[number], number> = {
-  h: 6, hs: 3, b: 1.5, bs: 1, byline: 2, dateline: 1.5, category: 1, keyword: 2,
+  h: 3.5, hs: 3, b: 1.2, bs: 1, byline: 2, dateline: 1.5, category: 1, keyword: 2,
 };
 
 /**
@@ -130,6 +130,8 @@ export class SearchIndex implements Vocabulary {
   private readonly weights: number[];
   private readonly snippetLength: number;
   private vocab: Map<string, number> | null = null;
+  /** Stems computed under the current vocabulary; dropped whenever the vocabulary moves. */
+  private stemCache = new Map<string, string>();
   private readonly st: ReturnType<SearchIndex['prepare']>;
 
   constructor(db: Database.Database, opts: SearchIndexOptions = {}) {
@@ -225,6 +227,7 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
       for (const t of analyze(text, v.content.language, { stems: false, protectedNames: this.names }))
         counts.set(t.term, (counts.get(t.term) ?? 0) + 1);
     const vocab = this.vocabulary();
+    this.stemCache = new Map();
     for (const [term, n] of counts) {
       vocab.set(term, (vocab.get(term) ?? 0) + n);
       if (persist) this.st.bumpVocab.run(term, n);
@@ -250,7 +253,7 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
     this.removeStory(v.storyId);
     const c = v.content;
     const lang = c.language || 'und';
-    const opts = { vocabulary: this, protectedNames: this.names };
+    const opts = { vocabulary: this, protectedNames: this.names, stemCache: this.stemCache };
     const body = [c.deck ?? '', bodyText(c.body)].filter(Boolean).join('\n\n');
     const head = analyze(c.headline, lang, opts);
     const main = analyze(body, lang, opts);
@@ -442,7 +445,7 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
 
   private hit(r: Row, m: SearchDocMeta, highlight: MatchSet): SearchHit {
     const texts = this.st.texts.get(r.doc_id)!;
-    const opts = { vocabulary: this, protectedNames: this.names };
+    const opts = { vocabulary: this, protectedNames: this.names, stemCache: this.stemCache };
     const headSpans = matchSpans(analyze(texts.headline, r.language, opts), highlight);
     const bodySpans = matchSpans(analyze(texts.body, r.language, opts), highlight);
     return {
@@ -461,7 +464,7 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
     const highlight: MatchSet = { terms: new Set(), stems: new Set() };
     if (!root) return { match: null, negated: false, highlight };
     const analyzeQ = (text: string) =>
-      analyze(text, lang, { vocabulary: this, protectedNames: this.names }).filter((t) => SAFE_TERM.test(t.term) && SAFE_TERM.test(t.stem));
+      analyze(text, lang, { vocabulary: this, protectedNames: this.names, stemCache: this.stemCache }).filter((t) => SAFE_TERM.test(t.term) && SAFE_TERM.test(t.stem));
     const collect = (toks: Token[]) => {
       for (const t of toks) {
         highlight.terms.add(t.term);
