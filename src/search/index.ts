@@ -136,7 +136,13 @@ export class SearchIndex implements Vocabulary {
 
   constructor(db: Database.Database, opts: SearchIndexOptions = {}) {
     this.db = db;
-    if (opts.migrate !== false) db.exec(SearchIndex.migrationSql());
+    if (opts.migrate !== false) {
+      db.exec(SearchIndex.migrationSql());
+      // A fresh index is built by this analyzer from its first story on.
+      db.prepare(
+        "INSERT OR IGNORE INTO search_meta (key, value) SELECT 'analyzer_version', ? WHERE NOT EXISTS (SELECT 1 FROM search_doc)",
+      ).run(String(ANALYZER_VERSION));
+    }
     this.names = opts.protectedNames;
     const w = { ...DEFAULT_WEIGHTS, ...opts.weights };
     this.weights = COLUMNS.map((c) => w[c]);
@@ -504,7 +510,23 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
         case 'and': {
           const pos: string[] = [];
           const neg: string[] = [];
-          for (const c of node.children) {
+          const kids = node.children;
+          for (let i = 0; i < kids.length; i++) {
+            const c = kids[i];
+            // Words typed side by side that spell a multi-word synonym (تنظيم الدولة) also find the
+            // other form (داعش), and vice versa through the leaf rule.
+            const joined = this.synonymRun(kids, i, analyzeQ);
+            if (joined) {
+              if (!negative) collect(joined.tokens);
+              const alts = [quote(joined.tokens.map((t) => t.term)), quote(joined.tokens.map((t) => t.stem))];
+              for (const v of joined.variants) {
+                alts.push(quote(v));
+                if (!negative) v.forEach((x) => highlight.stems.add(x));
+              }
+              pos.push(`(${alts.join(' OR ')})`);
+              i += joined.length - 1;
+              continue;
+            }
             if (c.kind === 'not') {
               const n = walk(c.child, !negative);
               if (n) neg.push(n);
@@ -535,6 +557,20 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
     const match = walk(root, false);
     if (!match) throw new QuerySyntaxError('The query has nothing to search for: use letters or digits.');
     return { match, negated: false, highlight };
+  }
+
+  /** The longest run of plain words starting at `i` whose stems form a multi-word synonym entry. */
+  private synonymRun(kids: QueryNode[], i: number, analyzeQ: (s: string) => Token[]): { length: number; tokens: Token[]; variants: string[][] } | null {
+    for (let n = Math.min(this.synonyms.maxWords, kids.length - i); n >= 2; n--) {
+      const run = kids.slice(i, i + n);
+      if (!run.every((k) => k.kind === 'term' && !k.field)) continue;
+      const tokens = run.map((k) => analyzeQ((k as { text: string }).text));
+      if (!tokens.every((t) => t.length === 1)) continue;
+      const flat = tokens.map((t) => t[0]);
+      const variants = this.synonyms.variants(flat.map((t) => t.stem));
+      if (variants.length) return { length: n, tokens: flat, variants };
+    }
+    return null;
   }
 
   /**

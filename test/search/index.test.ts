@@ -213,3 +213,43 @@ test('200 corpus articles: titles find their article', { skip: !fs.existsSync(CO
     c2();
   }
 });
+
+test('words typed side by side find a multi-word synonym, and back', () => {
+  const { db: d2, cleanup: c2 } = tempDb();
+  try {
+    const ix = new SearchIndex(d2);
+    ix.indexVersion(version('isis-short', { headline: 'هجوم جديد', text: 'تبنى داعش الهجوم في المدينة.' }));
+    ix.indexVersion(version('isis-long', { headline: 'هجوم آخر', text: 'أعلن تنظيم الدولة مسؤوليته عن الهجوم.' }));
+    assert.deepEqual(ix.search('تنظيم الدولة').hits.map((h) => h.storyId).sort(), ['isis-long', 'isis-short']);
+    assert.deepEqual(ix.search('داعش').hits.map((h) => h.storyId).sort(), ['isis-long', 'isis-short']);
+    assert.match(ix.search('داعش').hits.find((h) => h.storyId === 'isis-long')!.snippetHtml, /<mark>تنظيم<\/mark> <mark>الدولة<\/mark>/);
+  } finally {
+    c2();
+  }
+});
+
+test('paging, recency sort, story-id and language entitlements', () => {
+  const all = index.search('', { sort: 'recency', limit: 2 });
+  assert.equal(all.hits.length, 2);
+  const next = index.search('', { sort: 'recency', limit: 2, offset: 2 });
+  assert.ok(next.hits[0].publishedAt <= all.hits[1].publishedAt);
+  assert.equal(next.total, all.total);
+  assert.deepEqual(ids('', { storyIds: ['s-en', 's-tr', 'nope'] }).sort(), ['s-en', 's-tr']);
+  assert.deepEqual(ids('الرئيس', { languages: ['tr'] }), []);
+  assert.deepEqual(ids('lang:ar,en', { languages: ['en'] }), ['s-en']);
+  assert.equal(index.search('', { languages: [] }).total, 0, 'entitled to no language sees nothing');
+});
+
+test('a fresh index does not ask for a reindex; reindex accepts a generator', () => {
+  const { db: d2, cleanup: c2 } = tempDb();
+  try {
+    const ix = new SearchIndex(d2);
+    ix.indexVersion(STORIES[0]);
+    assert.equal(ix.needsReindex(), false);
+    const r = ix.reindex(function* () { yield* STORIES.slice(0, 3); });
+    assert.equal(r.indexed, 3);
+    assert.equal(ix.count(), 3);
+  } finally {
+    c2();
+  }
+});
