@@ -46,6 +46,26 @@ export interface FullAnalyzeOptions extends AnalyzeOptions {
   protectedNames?: ProtectedNames;
   /** False to skip stemming (stem = term): the index counts surface forms before it stems. */
   stems?: boolean;
+  /**
+   * Term → stem memo owned by the caller. Stems depend on the vocabulary, so only the caller knows
+   * how long one stays good (the index keeps one per vocabulary state).
+   */
+  stemCache?: Map<string, string>;
+}
+
+const STEM_CACHE_MAX = 500_000;
+
+function cachedStem(term: string, lang: string, opts: FullAnalyzeOptions): string {
+  const cache = opts.stemCache;
+  if (!cache) return stemTerm(term, lang, opts);
+  const key = term.charCodeAt(0) >= 0x0600 ? term : lang + '\u0000' + term;
+  let stem = cache.get(key);
+  if (stem === undefined) {
+    stem = stemTerm(term, lang, opts);
+    if (cache.size >= STEM_CACHE_MAX) cache.clear();
+    cache.set(key, stem);
+  }
+  return stem;
 }
 
 /** Stem of one folded piece. Arabic-script words get Arabic stemming whatever the story language. */
@@ -73,11 +93,11 @@ export function analyze(text: string, lang: string, opts: FullAnalyzeOptions = {
     if (!folded) continue;
     const stems = opts.stems !== false;
     if (/^[\p{L}\p{Nd}]+$/u.test(folded)) {
-      tokens.push({ term: folded, stem: stems ? stemTerm(folded, lang, opts) : folded, position: position++, start, end });
+      tokens.push({ term: folded, stem: stems ? cachedStem(folded, lang, opts) : folded, position: position++, start, end });
       continue;
     }
     for (const piece of folded.match(PIECE) ?? []) {
-      tokens.push({ term: piece, stem: stems ? stemTerm(piece, lang, opts) : piece, position: position++, start, end });
+      tokens.push({ term: piece, stem: stems ? cachedStem(piece, lang, opts) : piece, position: position++, start, end });
     }
   }
   return tokens;

@@ -65,6 +65,18 @@ export interface ArabicStemOptions {
   protectedNames?: ProtectedNames;
 }
 
+function stripProclitic(w: string, set: Set<string>, ratio: number, vocab: Vocabulary): string {
+  if (w.length <= MIN_STEM || !set.has(w[0])) return w;
+  const rest = w.slice(1);
+  const restFreq = vocab.frequency(rest);
+  if (restFreq === 0) return w;
+  const wordFreq = vocab.frequency(w);
+  if (restFreq < ratio * wordFreq) return w;
+  const nounOnly = w[0] === 'ب' || w[0] === 'ك';
+  if (nounOnly && vocab.frequency('ال' + rest) === 0 && restFreq < STEM_TUNING.nounOnlyRatio * wordFreq) return w;
+  return rest;
+}
+
 /** Stem of an already folded Arabic word. Non-Arabic strings come back unchanged. */
 export function stemArabic(folded: string, opts: ArabicStemOptions = {}): string {
   const names = opts.protectedNames ?? DEFAULT_PROTECTED;
@@ -72,7 +84,6 @@ export function stemArabic(folded: string, opts: ArabicStemOptions = {}): string
   if (name !== undefined) return name;
 
   const vocab = opts.vocabulary;
-  const freq = (t: string) => (vocab ? vocab.frequency(t) : 0);
   let w = folded;
   let strippedArticle = false;
   for (const article of ARTICLES) {
@@ -83,7 +94,7 @@ export function stemArabic(folded: string, opts: ArabicStemOptions = {}): string
       // ال-word, only the preposition goes.
       if (article.endsWith('لل') && vocab) {
         const lWord = 'ل' + rest;
-        if (freq(lWord) > freq('ال' + rest)) w = lWord;
+        if (vocab.frequency(lWord) > vocab.frequency('ال' + rest)) w = lWord;
       }
       strippedArticle = true;
       break;
@@ -95,16 +106,8 @@ export function stemArabic(folded: string, opts: ArabicStemOptions = {}): string
   // the article, or dwarf the whole word (بترمب/ترمب), which keeps بلدية from becoming لديه "he has"
   // and كيري from يري "sees".
   if (!strippedArticle && vocab) {
-    const strip = (set: Set<string>, ratio: number) => {
-      if (w.length <= MIN_STEM || !set.has(w[0])) return;
-      const rest = w.slice(1);
-      const restFreq = freq(rest);
-      if (restFreq === 0 || restFreq < ratio * freq(w)) return;
-      if ((w[0] === 'ب' || w[0] === 'ك') && freq('ال' + rest) === 0 && restFreq < STEM_TUNING.nounOnlyRatio * freq(w)) return;
-      w = rest;
-    };
-    strip(CONJUNCTIONS, STEM_TUNING.conjunctionRatio);
-    strip(PREPOSITIONS, 1);
+    w = stripProclitic(w, CONJUNCTIONS, STEM_TUNING.conjunctionRatio, vocab);
+    w = stripProclitic(w, PREPOSITIONS, 1, vocab);
   }
   for (const slot of SUFFIX_SLOTS) {
     for (const suffix of slot) {
