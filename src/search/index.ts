@@ -17,6 +17,9 @@ import {
 import { parseQuery, QuerySyntaxError, type ParsedQuery, type QueryNode, type SearchField } from './query.ts';
 import { matchSpans, markHtml, snippetHtml, type MatchSet } from './snippet.ts';
 
+// One import for callers (store, HTTP, CLI): the parser and its error come with the index.
+export { parseQuery, QuerySyntaxError, MAX_QUERY_LENGTH, type ParsedQuery, type QueryNode, type QueryFilters, type SearchField } from './query.ts';
+
 /** Bumped whenever analysis changes in a way that needs a reindex. */
 export const ANALYZER_VERSION = 1;
 
