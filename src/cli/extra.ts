@@ -1,4 +1,7 @@
 // Commands that other modules add (subscribers, products, search); each registers itself here.
 import type { Command } from 'commander';
+import { registerSubscriberCommands } from './subscribers.ts';
 
-export function registerExtraCommands(_program: Command): void {}
+export function registerExtraCommands(program: Command): void {
+  registerSubscriberCommands(program);
+}

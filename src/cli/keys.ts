@@ -9,6 +9,9 @@ export async function keyCreateCommand(opts: { role: string; subscriber?: string
   if (opts.role === 'subscriber' && !opts.subscriber) fail('a subscriber key needs --subscriber <id>');
   const rt = await openRuntime();
   try {
+    if (opts.subscriber && !(await rt.store.subscribers.getSubscriber(opts.subscriber))) {
+      fail(`no subscriber ${opts.subscriber}; create one with: newsflow subscriber add <name> --product <name>`);
+    }
     const { secret } = await issueKey(rt.store, opts.role as Role, { subscriberId: opts.subscriber, label: opts.label });
     process.stdout.write(secret + '\n');
   } finally {

@@ -2,6 +2,7 @@
 import { buildApp } from '../http/app.ts';
 import { openRuntime } from '../flow/runtime.ts';
 import { loadDemoNewsroom } from '../flow/demo.ts';
+import { startWebhookWorker } from '../flow/webhooks.ts';
 
 export async function serveCommand(): Promise<void> {
   const port = Number(process.env.PORT ?? 8080);
@@ -21,8 +22,10 @@ export async function serveCommand(): Promise<void> {
   const app = await buildApp(rt, { logger: process.env.NEWSFLOW_QUIET !== '1' });
   const embargoTimer = setInterval(() => void rt.newsroom.liftDueEmbargoes().catch((e) => app.log.error(e)), 1000);
   embargoTimer.unref();
+  const stopWebhooks = startWebhookWorker(rt);
   const shutdown = async () => {
     clearInterval(embargoTimer);
+    await stopWebhooks();
     await app.close();
     await rt.close();
     process.exit(0);
