@@ -1,8 +1,10 @@
 // The live stream: GET /v1/stream (Server-Sent Events). `id:` is the cursor, `event:` the kind, `data:`
 // the delivered item. Resumes from Last-Event-ID (or ?cursor=): first what was missed, then live.
+// GET /v1/ws is the same stream over a WebSocket: one JSON text message per item, resume by ?cursor=.
+import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { sseFrame, StreamFanout } from '../../flow/streams.ts';
+import { jsonFrame, sseFrame, StreamFanout } from '../../flow/streams.ts';
 import type { Runtime } from '../../flow/runtime.ts';
 import { requireRole } from '../auth.ts';
 import { startPosition, subscriberOf } from './feed.ts';
@@ -70,5 +72,38 @@ export async function streamRoutes(app: FastifyInstance, rt: Runtime): Promise<v
       },
     }, sseFrame);
     res.on('close', () => conn.close('client went away'));
+  });
+
+  await app.register(websocket, { options: { maxPayload: 4096 } });
+  const positions = new WeakMap<FastifyRequest, number>();
+  app.get('/v1/ws', {
+    websocket: true,
+    // Authenticated and positioned before the upgrade, so failures are plain HTTP 401/400/410 answers.
+    preHandler: [subscriberKey, async (req) => {
+      await subscriberOf(rt, req);
+      positions.set(req, await startPosition(rt.store, { cursor: resumeCursor(req), since: (req.query as { since?: string }).since }));
+    }],
+    schema: {
+      tags: ['subscriber flow'], security: [{ bearer: [] }],
+      summary: 'The live stream over a WebSocket: one JSON message {cursor, event, story} per item; resume with ?cursor=',
+      querystring: Type.Object({
+        cursor: Type.Optional(Type.String({ maxLength: 100 })),
+        since: Type.Optional(Type.String({ maxLength: 40 })),
+        access_token: Type.Optional(Type.String({ maxLength: 200 })),
+      }, { additionalProperties: false }),
+    },
+  }, (socket, req) => {
+    const conn = fanout.open(req.apiKey!.subscriberId!, req.apiKey!.id, positions.get(req) ?? 0, {
+      write: (frame) => socket.send(frame, { binary: false }),
+      buffered: () => socket.bufferedAmount,
+      // 4000-range codes are the application's: 4001 revoked, 4008 too slow, 4000 anything else.
+      close: (reason) => socket.close(/revoked/.test(reason) ? 4001 : /slow/.test(reason) ? 4008 : 4000, reason.slice(0, 120)),
+    }, jsonFrame, 'ws');
+    const ping = setInterval(() => socket.ping(), envNumber('NEWSFLOW_SSE_HEARTBEAT_MS') ?? 15_000);
+    socket.on('close', () => {
+      clearInterval(ping);
+      conn.close('client went away');
+    });
+    socket.on('message', () => {}); // the stream is one-way; anything sent is ignored
   });
 }
