@@ -24,6 +24,8 @@ export interface Runtime {
   newsroom: Newsroom;
   /** Route plugins of other modules, registered after the core routes. */
   extraRoutes?: FastifyPluginAsync<Runtime>[];
+  /** The public site's 404 page for unknown paths (set by the site when it is mounted). */
+  htmlNotFound?: (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => Promise<unknown>;
   /** Demo set-up steps of other modules (a demo subscriber and its key); they return keys to print. */
   demoExtras?: ((rt: Runtime) => Promise<{ role: import('../store/store.ts').Role; secret: string; note?: string }[]>)[];
   close(): Promise<void>;

@@ -26,7 +26,7 @@ export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<Fast
       customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
     },
   });
-  registerErrorHandling(app);
+  registerErrorHandling(app, () => rt.htmlNotFound);
 
   await app.register(swagger, {
     openapi: {

@@ -1,6 +1,6 @@
 // One error shape for every API answer: { error, message, details? }. Bad input is a 4xx whose message
 // says what is wrong; an unexpected failure is a 500 that leaks no internals.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../model/validate.ts';
 import { ConflictError, NotFoundError } from '../store/errors.ts';
 import { FormatError } from '../formats/format-error.ts';
@@ -20,7 +20,10 @@ const REASONS: Record<number, string> = {
   422: 'Unprocessable Entity', 428: 'Precondition Required', 429: 'Too Many Requests', 500: 'Internal Server Error',
 };
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** Renders the public site's own 404 page, when the site is mounted. */
+export type HtmlNotFound = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+export function registerErrorHandling(app: FastifyInstance, htmlNotFound?: () => HtmlNotFound | undefined): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     let status = 500;
     let message = 'internal error';
@@ -72,6 +75,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     });
   });
   app.setNotFoundHandler((req, reply) => {
+    // A reader who follows a dead link gets the site's page in their language; API clients get JSON.
+    const page = htmlNotFound?.();
+    if (page && !req.url.startsWith('/v1/') && /text\/html/.test(req.headers.accept ?? '')) return page(req, reply);
     void reply.status(404).send({ error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` });
   });
 }

@@ -125,6 +125,7 @@ export function sitePlugin(opts: SiteOptions = {}) {
 
     const notFound = (req: FastifyRequest, reply: FastifyReply, lang: Lang) =>
       page(req, reply, `404:${lang}`, () => views.error(lang, 'not-found', 404));
+    rt.htmlNotFound = (req, reply) => notFound(req, reply, negotiate(req.headers['accept-language']));
     const badRequest = (req: FastifyRequest, reply: FastifyReply, lang: Lang) =>
       page(req, reply, `400:${lang}`, () => views.error(lang, 'bad-request', 400));
 

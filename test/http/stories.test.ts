@@ -194,3 +194,15 @@ describe('bad input: a 4xx naming the problem, nothing stored changes, the serve
     assert.equal(res.status, 200);
   });
 });
+
+describe('unknown paths', () => {
+  it('a browser gets the site\'s HTML 404 page in its language; an API client gets JSON', async () => {
+    const page = await fetch(s.url + '/no/such/page', { headers: { accept: 'text/html', 'accept-language': 'tr' } });
+    assert.equal(page.status, 404);
+    assert.match(page.headers.get('content-type')!, /text\/html/);
+    assert.match(await page.text(), /lang="tr"/);
+    const api = await fetch(s.url + '/v1/no/such/route', { headers: { accept: 'text/html' } });
+    assert.equal(api.status, 404);
+    assert.match(api.headers.get('content-type')!, /json/);
+  });
+});
