@@ -12,7 +12,7 @@ import type Database from 'better-sqlite3';
 import type { StoryVersion } from '../model/story.ts';
 import { bodyText } from '../model/story.ts';
 import {
-  analyze, detectLanguage, DEFAULT_SYNONYMS, ProtectedNames, SynonymTable, type Token, type Vocabulary,
+  analyze, detectLanguage, DEFAULT_SYNONYMS, ProtectedNames, SynonymTable, type FullAnalyzeOptions, type Token, type Vocabulary,
 } from '../text/index.ts';
 import { parseQuery, QuerySyntaxError, type ParsedQuery, type QueryNode, type SearchField } from './query.ts';
 import { matchSpans, markHtml, snippetHtml, type MatchSet } from './snippet.ts';
@@ -456,7 +456,7 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
     const texts = this.st.texts.get(r.doc_id)!;
     const opts = { vocabulary: this, protectedNames: this.names, stemCache: this.stemCache };
     const headSpans = matchSpans(analyze(texts.headline, r.language, opts), highlight);
-    const bodySpans = matchSpans(analyze(texts.body, r.language, opts), highlight);
+    const bodySpans = this.bodySpans(texts.body, r.language, highlight, opts);
     return {
       ...m,
       score: r.score,
@@ -464,6 +464,25 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
       headlineHtml: markHtml(texts.headline, headSpans),
       snippetHtml: snippetHtml(texts.body, bodySpans, this.snippetLength),
     };
+  }
+
+  /**
+   * Match spans of the body, read a slice at a time: the snippet shows the first slice with a match,
+   * and a long feature should not cost its full analysis on every results page.
+   */
+  private bodySpans(body: string, lang: string, highlight: MatchSet, opts: FullAnalyzeOptions): [number, number][] {
+    const SLICE = 2000;
+    for (let from = 0; from < body.length; ) {
+      let to = Math.min(body.length, from + SLICE);
+      if (to < body.length) {
+        const space = body.indexOf(' ', to);
+        to = space < 0 ? body.length : space;
+      }
+      const spans = matchSpans(analyze(body.slice(from, to), lang, opts), highlight);
+      if (spans.length) return spans.map(([a, b]) => [a + from, b + from]);
+      from = to;
+    }
+    return [];
   }
 
   // ---- query compilation ----------------------------------------------------------------------------

@@ -12,8 +12,11 @@ import type { AnalyzeOptions, Token } from './types.ts';
 const WORD =
   /[\p{L}\p{M}\p{Nd}](?:[\p{L}\p{M}\p{Nd}\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff\u00ad]|['’\u02bc](?=\p{L})|(?<=\p{Nd})[.,\u066b\u066c](?=\p{Nd}))*/gu;
 const TRAILING_CONTROL = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff\u00ad]+$/u;
-/** After folding, a word may still hold separators (NFKC of ﷺ, a decimal point): split on them. */
 const PIECE = /[\p{L}\p{Nd}]+/gu;
+
+function isControl(c: number): boolean {
+  return (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x061c || c === 0xfeff || c === 0x00ad;
+}
 
 type Family = 'ar' | 'tr' | 'en' | 'other';
 
@@ -25,21 +28,29 @@ export function languageFamily(lang: string | undefined): Family {
   return 'other';
 }
 
-/** Folding is pure and news vocabulary is Zipfian: caching raw word → folded form pays for itself. */
-const foldCache = new Map<string, string>();
+/**
+ * Folding is pure and news vocabulary is Zipfian: caching raw word → folded pieces pays for itself
+ * (a snippet re-analyzes ten bodies per search). Arabic-script words fold the same in every language.
+ */
+const foldCache = new Map<string, string[]>();
 const FOLD_CACHE_MAX = 300_000;
+const FAMILY_KEY: Record<Family, string> = { ar: '\u0001', tr: '\u0002', en: '\u0003', other: '\u0004' };
+const WHOLE = /^[\p{L}\p{Nd}]+$/u;
 
-function fold(raw: string, family: Family, arabicScript: boolean): string {
-  const key = arabicScript ? raw : family + '\u0000' + raw;
-  let folded = foldCache.get(key);
-  if (folded !== undefined) return folded;
-  if (arabicScript) folded = normalizeArabic(raw);
+function fold(raw: string, family: Family): string[] {
+  const key = FAMILY_KEY[family] + raw;
+  let pieces = foldCache.get(key);
+  if (pieces !== undefined) return pieces;
+  let folded: string;
+  if (hasArabicScript(raw)) folded = normalizeArabic(raw);
   else if (family === 'tr') folded = foldTurkish(raw);
   else if (family === 'en') folded = foldEnglish(raw);
   else folded = foldGeneric(raw);
+  // After folding, a word may still hold separators (NFKC of ﷺ, a decimal point): split on them.
+  pieces = !folded ? [] : WHOLE.test(folded) ? [folded] : folded.match(PIECE) ?? [];
   if (foldCache.size >= FOLD_CACHE_MAX) foldCache.clear();
-  foldCache.set(key, folded);
-  return folded;
+  foldCache.set(key, pieces);
+  return pieces;
 }
 
 export interface FullAnalyzeOptions extends AnalyzeOptions {
@@ -84,19 +95,13 @@ export function analyze(text: string, lang: string, opts: FullAnalyzeOptions = {
   const family = languageFamily(lang);
   const tokens: Token[] = [];
   let position = 0;
+  const stems = opts.stems !== false;
   for (const m of text.matchAll(WORD)) {
-    const raw = m[0].replace(TRAILING_CONTROL, '');
+    let raw = m[0];
+    if (isControl(raw.charCodeAt(raw.length - 1))) raw = raw.replace(TRAILING_CONTROL, '');
     const start = m.index!;
     const end = start + raw.length;
-    const arabicScript = hasArabicScript(raw);
-    const folded = fold(raw, family, arabicScript);
-    if (!folded) continue;
-    const stems = opts.stems !== false;
-    if (/^[\p{L}\p{Nd}]+$/u.test(folded)) {
-      tokens.push({ term: folded, stem: stems ? cachedStem(folded, lang, opts) : folded, position: position++, start, end });
-      continue;
-    }
-    for (const piece of folded.match(PIECE) ?? []) {
+    for (const piece of fold(raw, family)) {
       tokens.push({ term: piece, stem: stems ? cachedStem(piece, lang, opts) : piece, position: position++, start, end });
     }
   }
