@@ -253,3 +253,20 @@ test('a fresh index does not ask for a reindex; reindex accepts a generator', ()
     c2();
   }
 });
+
+test('snippets of long bodies: a match far down is found and marked at the right offset', () => {
+  const { db: d2, cleanup: c2 } = tempDb();
+  try {
+    const ix = new SearchIndex(d2);
+    const filler = 'كلام عادي في الفقرة الأولى من التقرير. '.repeat(150);
+    ix.indexVersion(version('long', { headline: 'تقرير طويل', text: filler + '\n\nوفي الختام زار الوفـــدُ مدينة حلب.' }));
+    const hit = ix.search('الوفد').hits[0];
+    assert.match(hit.snippetHtml, /<mark>الوفـــدُ<\/mark>/);
+    assert.ok(hit.snippetHtml.startsWith('… '));
+    const headOnly = ix.search('طويل').hits[0];
+    assert.match(headOnly.headlineHtml, /<mark>طويل<\/mark>/);
+    assert.ok(headOnly.snippetHtml.startsWith('كلام عادي'));
+  } finally {
+    c2();
+  }
+});
