@@ -1,0 +1,270 @@
+// Fan-out and pull-feed benchmark of the subscriber flow (not in CI): `npm run bench:flow`.
+//
+//   ulimit -n 65536   # each side holds one descriptor per subscriber
+//   apt-get install -y nginx libnginx-mod-nchan   # the peer; skipped when nginx is missing
+//   npm run bench:flow [-- --clients 1000,10000 --stories 100 --interval 100]
+//
+// 1. SSE fan-out: N concurrent subscribers on loopback, 100 stories published one by one; latency from
+//    the publish request to receipt at each client (p50/p99 over every receipt) and the server's RSS.
+// 2. The same payloads through nginx + nchan over EventSource to the same number of clients.
+// 3. Pull feed with auth (autocannon) as a ratio of a bare Fastify route in the same server.
+// The server runs in its own process (this file with --serve) so client work never slows it down.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { request, Agent } from 'node:http';
+import { cpus, tmpdir, totalmem, hostname } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+
+if (args[0] === '--serve') await serve(args[1], Number(args[2]));
+else await main();
+
+/** The server side: the real app on the given store, plus a bare route to compare with. */
+async function serve(file: string, port: number): Promise<void> {
+  const { openRuntime } = await import('../src/flow/runtime.ts');
+  const { buildApp } = await import('../src/http/app.ts');
+  const rt = await openRuntime(file);
+  rt.extraRoutes = [...(rt.extraRoutes ?? []), async (app) => { app.get('/bench/bare', async () => ({ ok: true })); }];
+  await rt.hub.start();
+  const app = await buildApp(rt);
+  await app.listen({ host: '127.0.0.1', port });
+  process.stdout.write('ready\n');
+}
+
+interface Keys { admin: string; editor: string; subscriber: string }
+
+async function setupStore(file: string): Promise<Keys> {
+  const { openRuntime } = await import('../src/flow/runtime.ts');
+  const { issueKey } = await import('../src/flow/keys.ts');
+  const rt = await openRuntime(file);
+  await rt.store.subscribers.createProduct({ name: 'All', languages: [], categories: [], maxUrgency: null, mediaTypes: [], embargoRights: true, delaySeconds: 0 });
+  const sub = await rt.store.subscribers.createSubscriber({ name: 'bench', products: ['All'] });
+  const keys = {
+    admin: (await issueKey(rt.store, 'admin')).secret,
+    editor: (await issueKey(rt.store, 'editor')).secret,
+    subscriber: (await issueKey(rt.store, 'subscriber', { subscriberId: sub.id })).secret,
+  };
+  await rt.close();
+  return keys;
+}
+
+function startServer(file: string, port: number): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', file, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(child); });
+    child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+}
+
+function rssMb(pid: number, field = 'VmRSS'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function json(url: string, key: string, method: string, body?: unknown): Promise<any> {
+  const res = await fetch(url, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** N raw SSE clients: each parses frames and reports the story index it received. */
+async function connectClients(n: number, url: string, headers: Record<string, string>, onStory: (i: number, frame: string) => void): Promise<() => void> {
+  const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+  const reqs: ReturnType<typeof request>[] = [];
+  const open = (): Promise<void> => new Promise((resolve, reject) => {
+    const req = request(url, { agent, headers: { accept: 'text/event-stream', ...headers } }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`subscribe: HTTP ${res.statusCode}`));
+      res.setEncoding('utf8');
+      let carry = '';
+      res.on('data', (chunk: string) => {
+        carry += chunk;
+        let end: number;
+        while ((end = carry.indexOf('\n\n')) >= 0) {
+          const frame = carry.slice(0, end);
+          carry = carry.slice(end + 2);
+          const m = /bench-(\d+)/.exec(frame);
+          if (m) onStory(Number(m[1]), frame);
+        }
+      });
+      resolve();
+    });
+    req.on('error', reject);
+    req.end();
+    reqs.push(req);
+  });
+  for (let i = 0; i < n; i += 250) await Promise.all(Array.from({ length: Math.min(250, n - i) }, open));
+  return () => { for (const r of reqs) r.destroy(); agent.destroy(); };
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
+}
+
+interface FanoutResult { system: string; clients: number; p50: number; p99: number; max: number; received: number; expected: number; rssMb: number; peakRssMb: number }
+
+/** Publishes `stories` items with `publishOne(i)` and measures receipt at `clients` subscribers. */
+async function fanout(system: string, clients: number, stories: number, intervalMs: number, subscribe: (onStory: (i: number, frame: string) => void) => Promise<() => void>, publishOne: (i: number) => Promise<void>, pid: () => number[]): Promise<FanoutResult & { sample: string }> {
+  const publishedAt = new Float64Array(stories);
+  const latencies = new Float64Array(clients * stories);
+  let received = 0;
+  let sample = '';
+  const stop = await subscribe((i, frame) => {
+    if (i >= stories) return;
+    if (!sample) sample = frame;
+    latencies[received++] = performance.now() - publishedAt[i];
+  });
+  await new Promise((r) => setTimeout(r, 1000));
+  for (let i = 0; i < stories; i++) {
+    publishedAt[i] = performance.now();
+    await publishOne(i);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  const deadline = Date.now() + 30_000;
+  while (received < clients * stories && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const rss = pid().reduce((a, p) => a + rssMb(p), 0);
+  const peak = pid().reduce((a, p) => a + rssMb(p, 'VmHWM'), 0);
+  stop();
+  const sorted = latencies.slice(0, received).sort();
+  return { system, clients, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1] ?? NaN, received, expected: clients * stories, rssMb: rss, peakRssMb: peak, sample };
+}
+
+async function startNchan(dir: string, port: number, clients: number): Promise<ChildProcess | null> {
+  const nginx = ['/usr/sbin/nginx', '/usr/bin/nginx'].find(existsSync);
+  const mod = ['/usr/lib/nginx/modules/ngx_nchan_module.so', '/usr/share/nginx/modules/ngx_nchan_module.so'].find(existsSync);
+  if (!nginx || !mod) return null;
+  const conf = join(dir, 'nginx.conf');
+  writeFileSync(conf, `
+load_module ${mod};
+daemon off;
+master_process on;
+worker_processes 1;
+worker_rlimit_nofile ${clients * 2 + 1024};
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections ${clients * 2 + 1024}; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  client_max_body_size 1m;
+  nchan_message_buffer_length 200;
+  nchan_max_reserved_memory 256M;
+  server {
+    listen 127.0.0.1:${port};
+    location = /pub { nchan_publisher; nchan_channel_id bench; }
+    location = /sub { nchan_subscriber eventsource; nchan_channel_id bench; }
+  }
+}`);
+  const child = spawn(nginx, ['-c', conf, '-p', dir], { stdio: 'inherit' });
+  await new Promise((r) => setTimeout(r, 1000));
+  return child;
+}
+
+function nginxPids(master: number): number[] {
+  try {
+    const kids = execFileSync('pgrep', ['-P', String(master)]).toString().trim().split('\n').filter(Boolean).map(Number);
+    return [master, ...kids];
+  } catch {
+    return [master];
+  }
+}
+
+async function feedRatio(base: string, key: string, cursor: string): Promise<{ bare: number; feedEmpty: number; feedPage: number }> {
+  const autocannon = (await import('autocannon')).default as unknown as (o: object) => Promise<{ requests: { average: number }; non2xx: number }>;
+  const run = async (path: string, auth: boolean) => {
+    const r = await autocannon({ url: base + path, connections: 50, duration: 8, headers: auth ? { authorization: `Bearer ${key}` } : {} });
+    if (r.non2xx) throw new Error(`${path}: ${r.non2xx} non-2xx answers`);
+    return r.requests.average;
+  };
+  const bare = await run('/bench/bare', false);
+  const head = (await json(`${base}/v1/feed`, key, 'GET')).next_cursor;
+  const feedEmpty = await run(`/v1/feed?cursor=${head}`, true);
+  const feedPage = await run(`/v1/feed?cursor=${cursor}&limit=20`, true);
+  return { bare, feedEmpty, feedPage };
+}
+
+async function main(): Promise<void> {
+  const clientCounts = opt('clients', '1000,10000').split(',').map(Number);
+  const stories = Number(opt('stories', '100'));
+  const interval = Number(opt('interval', '100'));
+  const dir = mkdtempSync(join(tmpdir(), 'newsflow-bench-'));
+  const file = join(dir, 'bench.db');
+  const keys = await setupStore(file);
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  const base = `http://127.0.0.1:${port}`;
+  const server = await startServer(file, port);
+  const results: FanoutResult[] = [];
+  let sampleFrame = '';
+  let firstCursor = '';
+  try {
+    firstCursor = (await json(`${base}/v1/feed`, keys.subscriber, 'GET')).next_cursor;
+    let n = 0;
+    for (const clients of clientCounts) {
+      const r = await fanout('newsflow', clients, stories, interval,
+        (on) => connectClients(clients, `${base}/v1/stream`, { authorization: `Bearer ${keys.subscriber}` }, on),
+        async (i) => {
+          const d = await json(`${base}/v1/stories`, keys.editor, 'POST', { language: 'ar', headline: `bench-${i} ${n++}`, body: [{ type: 'paragraph', text: 'اختتم المؤتمر الإقليمي لتقاسم المياه أعماله اليوم بمشاركة ١٢ دولة. '.repeat(20) }] });
+          await json(`${base}/v1/stories/${d.id}/publish`, keys.editor, 'POST');
+        },
+        () => [server.pid!]);
+      sampleFrame ||= r.sample;
+      results.push(r);
+      process.stderr.write(`newsflow ${clients}: p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms, ${r.received}/${r.expected}, RSS ${r.rssMb.toFixed(0)} MB\n`);
+    }
+    const nchanPort = port + 1;
+    for (const clients of clientCounts) {
+      const nginx = await startNchan(dir, nchanPort, clients);
+      if (!nginx) {
+        process.stderr.write('nginx with the nchan module not found: peer skipped\n');
+        break;
+      }
+      try {
+        const data = sampleFrame.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+        const r = await fanout('nginx+nchan', clients, stories, interval,
+          (on) => connectClients(clients, `http://127.0.0.1:${nchanPort}/sub`, {}, on),
+          async (i) => {
+            const res = await fetch(`http://127.0.0.1:${nchanPort}/pub`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: data.replace(/bench-\d+/, `bench-${i}`) });
+            if (res.status >= 300) throw new Error(`nchan publish: ${res.status}`);
+            await res.arrayBuffer();
+          },
+          () => nginxPids(nginx.pid!));
+        results.push(r);
+        process.stderr.write(`nchan ${clients}: p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms, ${r.received}/${r.expected}, RSS ${r.rssMb.toFixed(0)} MB\n`);
+      } finally {
+        nginx.kill('SIGTERM');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+    const feed = await feedRatio(base, keys.subscriber, firstCursor);
+    report(results, feed, stories, interval);
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+function report(results: FanoutResult[], feed: { bare: number; feedEmpty: number; feedPage: number }, stories: number, interval: number): void {
+  const row = (r: FanoutResult) => `| ${r.system} | ${r.clients} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.received}/${r.expected} | ${r.rssMb.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`;
+  const table = [
+    `SSE fan-out: ${stories} stories, one every ${interval} ms; latency from the publish request to receipt, over every receipt.`,
+    '',
+    '| system | clients | p50 ms | p99 ms | max ms | received | RSS MB (end) | peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|',
+    ...results.map(row),
+    '',
+    'Pull feed with auth vs a bare Fastify route in the same server (autocannon, 50 connections, 8 s each):',
+    '',
+    '| route | requests/s | ratio to bare |',
+    '|---|---|---|',
+    `| GET /bench/bare (no auth) | ${feed.bare.toFixed(0)} | 1.00 |`,
+    `| GET /v1/feed at the head (auth, cursor, entitlement scan, 0 items) | ${feed.feedEmpty.toFixed(0)} | ${(feed.feedEmpty / feed.bare).toFixed(2)} |`,
+    `| GET /v1/feed page of 20 full stories | ${feed.feedPage.toFixed(0)} | ${(feed.feedPage / feed.bare).toFixed(2)} |`,
+  ].join('\n');
+  process.stdout.write(table + '\n');
+  const machine = `${hostname()}: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
+  process.stdout.write(`\nmachine: ${machine}\ndate: ${new Date().toISOString()}\ncommand: npm run bench:flow -- ${process.argv.slice(2).join(' ')}\n`);
+}
