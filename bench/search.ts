@@ -139,8 +139,13 @@ function hash(s: string): string {
 
 interface Ranker { name: System; search(q: string): Promise<string[]> | string[] }
 
+/** Scratch directories of this run, removed at the end (a run writes about 3 GB). */
+const scratch: string[] = [];
+
 function tmpDir(tag: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `newsflow-bench-${tag}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `newsflow-bench-${tag}-`));
+  scratch.push(dir);
+  return dir;
 }
 
 /** The same FTS5 + BM25 engine for the plain peers, so only the analysis differs. */
@@ -333,7 +338,8 @@ async function main() {
       await pgR?.close();
     }
   } finally {
-    pgInfo?.stop();
+    try { pgInfo?.stop(); } catch (e) { console.log('PostgreSQL stop failed:', (e as Error).message); }
+    for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
   }
   console.log('\n| corpus | system | title s@1 | title s@10 | title MRR@10 | body s@1 | body s@10 | body MRR@10 | mean MRR@10 |');
   console.log('|---|---|---|---|---|---|---|---|---|');
