@@ -1,7 +1,9 @@
 // Commands that other modules add (subscribers, products, search); each registers itself here.
 import type { Command } from 'commander';
 import { registerSubscriberCommands } from './subscribers.ts';
+import { registerSearchCommands } from './search.ts';
 
 export function registerExtraCommands(program: Command): void {
   registerSubscriberCommands(program);
+  registerSearchCommands(program);
 }

@@ -19,12 +19,14 @@ export async function importCommand(files: string[], opts: { batch: number; quie
   }, cliProgress.Presets.shades_classic);
   let failed = 0;
   let imported = 0;
+  let reindex = false;
   const started = Date.now();
   try {
     for (const file of files) {
       let started = false;
       const report = await importer.importFile(file, {
         batchSize: opts.batch,
+        deferSearch: true,
         onProgress: (p) => {
           if (!showBar) return;
           if (!started) { bar.start(p.total, 0, { file }); started = true; }
@@ -33,8 +35,20 @@ export async function importCommand(files: string[], opts: { batch: number; quie
       });
       if (started) { bar.update(bar.getTotal()); bar.stop(); }
       imported += report.imported;
+      reindex ||= !!report.searchDeferred;
       failed += report.failed.length;
       process.stderr.write(describeReport(report) + '\n');
+    }
+    if (reindex) {
+      // One pass over the whole store, so the proclitic rule sees the full vocabulary.
+      let barStarted = false;
+      const r = importer.reindexSearch((done, total, phase) => {
+        if (!showBar) return;
+        if (!barStarted) { bar.start(total * 2, 0, { file: 'search index' }); barStarted = true; }
+        bar.update(phase === 'vocabulary' ? done : total + done, { file: `search index (${phase})` });
+      });
+      if (barStarted) { bar.update(bar.getTotal()); bar.stop(); }
+      process.stderr.write(`search index: ${r.indexed} stories indexed in ${(r.ms / 1000).toFixed(1)} s\n`);
     }
   } finally {
     await rt.close();

@@ -2,6 +2,7 @@
 // the same newsroom acts an editor uses, and one key per role.
 import { demoStories } from '../demo/stories.ts';
 import { issueKey } from './keys.ts';
+import { demoSubscriber } from './subscriber-demo.ts';
 import type { Runtime } from './runtime.ts';
 import type { Role } from '../store/store.ts';
 
@@ -25,6 +26,6 @@ export async function loadDemoNewsroom(rt: Runtime): Promise<DemoResult> {
   for (const role of ['admin', 'editor'] as Role[]) {
     keys.push({ role, secret: (await issueKey(rt.store, role, { label: 'demo' })).secret });
   }
-  for (const extra of rt.demoExtras ?? []) keys.push(...(await extra(rt)));
+  keys.push(...(await demoSubscriber(rt)));
   return { stories: count, keys };
 }

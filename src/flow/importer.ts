@@ -27,6 +27,8 @@ export interface ImportReport {
   skipped: number;
   failed: ImportProblem[];
   events: FlowEvent[];
+  /** Archive stories loaded but not yet indexed for search (deferSearch). */
+  searchDeferred?: boolean;
 }
 
 export interface ImportProgress {
@@ -40,6 +42,13 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** Keep the events in the report (off for big archives, to keep memory flat). */
   keepEvents?: boolean;
+  /**
+   * Archives are indexed for search in one pass after they load (the vocabulary of the whole archive
+   * is counted first). By default importFile does that pass itself; a caller importing several
+   * archives sets this and calls `reindexSearch` once at the end.
+   */
+  deferSearch?: boolean;
+  onReindexProgress?: (done: number, total: number, phase: string) => void;
 }
 
 /** What layout a file is in, from its first bytes (never from its name alone). */
@@ -87,6 +96,11 @@ export class Importer {
     }
   }
 
+  /** Rebuilds the search index over every live story (after bulk archive loads). */
+  reindexSearch(onProgress?: (done: number, total: number, phase: string) => void): { indexed: number; ms: number } {
+    return this.store.search.reindex(onProgress);
+  }
+
   /** Imports stories read from a document (API or file). */
   async importItems(file: string, format: string, items: ImportedStory[], opts: ImportOptions): Promise<ImportReport> {
     const events = await this.store.importPublished(items);
@@ -101,7 +115,7 @@ export class Importer {
     let batch: ImportedStory[] = [];
     const flush = async () => {
       if (!batch.length) return;
-      const events = await this.store.importPublished(batch);
+      const events = await this.store.importPublished(batch, { deferIndex: true });
       report.imported += events.length;
       report.skipped += batch.length - events.length;
       if (opts.keepEvents) report.events.push(...events);
@@ -121,6 +135,8 @@ export class Importer {
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+    if (report.imported && !opts.deferSearch) this.reindexSearch(opts.onReindexProgress);
+    report.searchDeferred = report.imported > 0 && !!opts.deferSearch;
     return report;
   }
 }

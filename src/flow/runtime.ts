@@ -8,12 +8,6 @@ import type { Store } from '../store/store.ts';
 import { Hub } from './hub.ts';
 import { KeyRing } from './keys.ts';
 import { Newsroom } from './newsroom.ts';
-import { siteRoutes } from '../web/site.ts';
-import { feedRoutes } from '../http/routes/feed.ts';
-import { streamRoutes } from '../http/routes/stream.ts';
-import { subscriberRoutes } from '../http/routes/subscribers.ts';
-import { webhookRoutes } from '../http/routes/webhooks.ts';
-import { demoSubscriber } from './subscriber-demo.ts';
 
 export interface Runtime {
   /** The public address of this server, used in links and IPTC URIs (NEWSFLOW_BASE_URL). */
@@ -22,12 +16,10 @@ export interface Runtime {
   hub: Hub;
   keys: KeyRing;
   newsroom: Newsroom;
-  /** Route plugins of other modules, registered after the core routes. */
+  /** Extra route plugins (benchmarks and tests add their own), registered after the app's routes. */
   extraRoutes?: FastifyPluginAsync<Runtime>[];
   /** The public site's 404 page for unknown paths (set by the site when it is mounted). */
   htmlNotFound?: (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => Promise<unknown>;
-  /** Demo set-up steps of other modules (a demo subscriber and its key); they return keys to print. */
-  demoExtras?: ((rt: Runtime) => Promise<{ role: import('../store/store.ts').Role; secret: string; note?: string }[]>)[];
   close(): Promise<void>;
 }
 
@@ -49,11 +41,6 @@ export async function openRuntime(file = dataFile()): Promise<Runtime> {
   const baseUrl = (process.env.NEWSFLOW_BASE_URL ?? `http://localhost:${process.env.PORT ?? 8080}`).replace(/\/+$/, '');
   return {
     baseUrl, store, hub, keys, newsroom,
-    // The subscriber flow (issue #3): admin of subscribers, pull feed, live stream, webhooks.
-    extraRoutes: [subscriberRoutes, feedRoutes, streamRoutes, webhookRoutes,
-      // The public website (issue #6, src/web): pages, feeds, sitemaps, the public stream, leads.
-      siteRoutes],
-    demoExtras: [demoSubscriber],
     async close() {
       hub.stop();
       await store.close();

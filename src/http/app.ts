@@ -8,6 +8,12 @@ import { registerErrorHandling } from './errors.ts';
 import { storyRoutes } from './routes/stories.ts';
 import { systemRoutes } from './routes/system.ts';
 import { importRoutes } from './routes/import.ts';
+import { feedRoutes } from './routes/feed.ts';
+import { searchRoutes } from './routes/search.ts';
+import { streamRoutes } from './routes/stream.ts';
+import { subscriberRoutes } from './routes/subscribers.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { siteRoutes } from '../web/site.ts';
 
 /** Largest request body accepted (stories with long bodies fit well inside it). */
 export const BODY_LIMIT = 1024 * 1024;
@@ -42,9 +48,14 @@ export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<Fast
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(systemRoutes, rt);
-  await app.register(storyRoutes, rt);
-  await app.register(importRoutes, rt);
+  const routes = [
+    systemRoutes,
+    storyRoutes, importRoutes, // the newsroom
+    subscriberRoutes, feedRoutes, streamRoutes, webhookRoutes, // the subscriber flow
+    searchRoutes,
+    siteRoutes, // the public website (src/web)
+  ];
+  for (const plugin of routes) await app.register(plugin, rt);
   for (const plugin of rt.extraRoutes ?? []) await app.register(plugin, rt);
   return app;
 }

@@ -62,6 +62,8 @@ export interface SearchDocMeta {
   language: string;
   categories: string[];
   urgency: number;
+  /** text, photo, … (product filters by media type need it). */
+  mediaType: string;
   publishedAt: string;
 }
 
@@ -114,6 +116,7 @@ interface Row {
   version: number;
   language: string;
   urgency: number;
+  media_type: string;
   published_at: string;
   categories: string;
   score: number;
@@ -164,6 +167,7 @@ CREATE TABLE IF NOT EXISTS search_doc (
   version INTEGER NOT NULL,
   language TEXT NOT NULL,
   urgency INTEGER NOT NULL,
+  media_type TEXT NOT NULL DEFAULT 'text',
   published_at TEXT NOT NULL,
   categories TEXT NOT NULL
 );
@@ -202,7 +206,7 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
       insertText: db.prepare('INSERT INTO search_text (doc_id, headline, body) VALUES (?, ?, ?)'),
       deleteCats: db.prepare('DELETE FROM search_doc_category WHERE doc_id = ?'),
       insertDoc: db.prepare(
-        'INSERT INTO search_doc (story_id, version, language, urgency, published_at, categories) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO search_doc (story_id, version, language, urgency, media_type, published_at, categories) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       insertCat: db.prepare('INSERT OR IGNORE INTO search_doc_category (category, doc_id) VALUES (?, ?)'),
       insertFts: db.prepare(`INSERT INTO search_fts (rowid, ${COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -278,7 +282,7 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
     const dateline = dl ? [...own(dl.place), ...other(dl.placeNames), ...own(dl.reporter), ...own(dl.agency)] : [];
     const cats = [...new Set(c.categories)];
     const publishedAt = v.firstPublishedAt || v.versionCreatedAt;
-    const info = this.st.insertDoc.run(v.storyId, v.version, lang.toLowerCase(), c.urgency, publishedAt, cats.join('\n'));
+    const info = this.st.insertDoc.run(v.storyId, v.version, lang.toLowerCase(), c.urgency, c.mediaType ?? 'text', publishedAt, cats.join('\n'));
     const docId = Number(info.lastInsertRowid);
     this.st.insertText.run(docId, c.headline, body);
     for (const cat of cats) this.st.insertCat.run(cat, docId);
@@ -390,7 +394,7 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
     if (umin > 1) { where.push('d.urgency >= ?'); params.push(umin); }
     if (umax < 9) { where.push('d.urgency <= ?'); params.push(umax); }
 
-    const cols = 'd.doc_id, d.story_id, d.version, d.language, d.urgency, d.published_at, d.categories';
+    const cols = 'd.doc_id, d.story_id, d.version, d.language, d.urgency, d.media_type, d.published_at, d.categories';
     let sql: string;
     if (compiled.match && !compiled.negated) {
       sql = `SELECT ${cols}, -bm25(search_fts, ${this.weights.join(', ')}) AS score
@@ -416,7 +420,7 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
     };
     const meta = (r: Row): SearchDocMeta => ({
       storyId: r.story_id, version: r.version, language: r.language,
-      categories: r.categories ? r.categories.split('\n') : [], urgency: r.urgency, publishedAt: r.published_at,
+      categories: r.categories ? r.categories.split('\n') : [], urgency: r.urgency, mediaType: r.media_type, publishedAt: r.published_at,
     });
     const relevance = !!compiled.match && !compiled.negated;
     const sort = filters.sort ?? (relevance ? 'relevance' : 'recency');

@@ -4,6 +4,7 @@
 import type { SiteStore } from './site.ts';
 import type { EventKind, FlowEvent, FlowItem, Story, StoryContent, StoryVersion } from '../model/story.ts';
 import type { SubscriberStore } from './subscribers.ts';
+import type { StoreSearch } from './search.ts';
 
 export type Role = 'admin' | 'editor' | 'subscriber';
 
@@ -67,6 +68,8 @@ export interface Store {
   readonly site: SiteStore;
   /** Products, subscribers, webhook outboxes and usage (src/store/subscribers.ts). */
   readonly subscribers: SubscriberStore;
+  /** The full-text index, updated in the same transaction as each publish (src/search). */
+  readonly search: StoreSearch;
   close(): Promise<void>;
 
   // Stories and drafts
@@ -86,8 +89,12 @@ export interface Store {
   liftEmbargo(storyId: string, now?: Date): Promise<FlowItem | null>;
   /** Stories whose latest version's embargo has passed and has not been lifted yet. */
   dueEmbargoes(now: Date): Promise<string[]>;
-  /** Bulk import of already-published stories, in one transaction per call. Returns the events appended. */
-  importPublished(items: ImportedStory[]): Promise<FlowEvent[]>;
+  /**
+   * Bulk import of already-published stories, in one transaction per call. Returns the events appended.
+   * With deferIndex the search index is left for one `search.reindex()` after the whole load, which
+   * also counts the archive's vocabulary before any story is stemmed.
+   */
+  importPublished(items: ImportedStory[], opts?: { deferIndex?: boolean }): Promise<FlowEvent[]>;
   /** Events after a position, oldest first, with their versions. */
   readLog(read: LogRead): Promise<FlowItem[]>;
   /** The highest sequence number in the log (0 when empty). */

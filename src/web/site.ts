@@ -1,4 +1,4 @@
-// The public website as a Fastify plugin (registered through Runtime.extraRoutes). Routes are thin:
+// The public website as a Fastify plugin (registered by src/http/app.ts). Routes are thin:
 // they pick the edition and the view, and every page goes through one path that caches it until the
 // flow log moves and answers conditional requests (ETag / Last-Modified → 304).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

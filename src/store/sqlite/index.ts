@@ -11,34 +11,27 @@ import { insertKey, revokeKeyRow, selectKey, selectKeys, selectLiveKeyByHash, to
 import { SqliteSiteStore } from './site.ts';
 import { stmt } from './statements.ts';
 import { SqliteSubscriberStore } from './subscribers.ts';
+import { SqliteSearch } from './search.ts';
 import { countStoryRows, insertStory, markPublished, selectStories, selectStory, updateDraftRow } from './stories.ts';
 import { insertVersion, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersions } from './versions.ts';
 
-/** Something that keeps a derived view (the search index) in step with versions, inside the same transaction. */
-export interface VersionIndexer {
-  indexVersion(v: StoryVersion): void;
-  removeStory(storyId: string): void;
-}
-
 export interface SqliteStoreOptions {
-  /** Schema parts of other modules (search) applied at open. */
+  /** Schema parts of other modules applied at open. */
   schemaParts?: SchemaPart[];
-  /** Builds the indexer on the opened database. */
-  indexer?: (db: Database.Database) => VersionIndexer;
 }
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly db: Database.Database;
-  readonly indexer: VersionIndexer | null;
   readonly site: SqliteSiteStore;
   readonly subscribers: SqliteSubscriberStore;
+  readonly search: SqliteSearch;
 
   constructor(readonly file: string, opts: SqliteStoreOptions = {}) {
     this.db = openDatabase(file, opts.schemaParts ?? []);
-    this.indexer = opts.indexer ? opts.indexer(this.db) : null;
     this.site = new SqliteSiteStore(this.db);
     this.subscribers = new SqliteSubscriberStore(this.db);
+    this.search = new SqliteSearch(this.db);
   }
 
   async close(): Promise<void> {
@@ -115,10 +108,9 @@ export class SqliteStore implements Store {
       insertVersion(this.db, version);
       const event = appendEvent(this.db, nv.kind, version, at);
       markPublished(this.db, story.id, nv.kind === 'killed' ? 'killed' : 'published', version.version, nv.content, at);
-      if (this.indexer) {
-        if (nv.kind === 'killed') this.indexer.removeStory(story.id);
-        else this.indexer.indexVersion(version);
-      }
+      // Same transaction: searchable the instant the publish is acknowledged, gone the instant it is killed.
+      if (nv.kind === 'killed') this.search.index.removeStory(story.id);
+      else this.search.index.indexVersion(version);
       return { event, version };
     });
   }
@@ -148,7 +140,7 @@ export class SqliteStore implements Store {
     return this.read('finding embargoes due to lift', () => selectDueEmbargoes(this.db, now.toISOString()));
   }
 
-  async importPublished(items: ImportedStory[]): Promise<FlowEvent[]> {
+  async importPublished(items: ImportedStory[], opts: { deferIndex?: boolean } = {}): Promise<FlowEvent[]> {
     const at = new Date().toISOString();
     return this.run(`importing ${items.length} published stories`, () => {
       const events: FlowEvent[] = [];
@@ -170,7 +162,7 @@ export class SqliteStore implements Store {
         };
         insertVersion(this.db, version);
         events.push(appendEvent(this.db, 'published', version, at));
-        this.indexer?.indexVersion(version);
+        if (!opts.deferIndex) this.search.index.indexVersion(version);
       }
       return events;
     });

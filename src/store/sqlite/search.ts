@@ -1,0 +1,60 @@
+// The search index on the SQLite store: SearchIndex (src/search) over the same database file, plus
+// the queries it needs from versions.
+import type Database from 'better-sqlite3';
+import { SearchIndex, type SearchFilters, type SearchResult } from '../../search/index.ts';
+import type { StoryContent, StoryVersion } from '../../model/story.ts';
+import type { StoreSearch } from '../search.ts';
+import { stmt } from './statements.ts';
+
+export class SqliteSearch implements StoreSearch {
+  readonly index: SearchIndex;
+
+  constructor(private readonly db: Database.Database) {
+    this.index = new SearchIndex(db);
+  }
+
+  query(q: string, filters: SearchFilters): SearchResult {
+    return this.index.search(q, filters);
+  }
+
+  reindex(onProgress?: (done: number, total: number, phase: 'vocabulary' | 'index') => void) {
+    const total = (stmt(this.db, `SELECT count(*) AS n FROM stories WHERE status = 'published'`).get() as { n: number }).n;
+    return this.index.reindex(() => liveVersions(this.db), onProgress && ((done, _t, phase) => onProgress(done, total, phase)));
+  }
+
+  needsReindex(): boolean {
+    return this.index.needsReindex();
+  }
+
+  count(): number {
+    return this.index.count();
+  }
+
+  /** Story ids whose latest version is under an embargo not yet lifted. */
+  embargoedStoryIds(now: Date): Set<string> {
+    const rows = stmt(this.db, `SELECT v.story_id FROM versions v JOIN stories s ON s.id = v.story_id AND s.latest_version = v.version
+                                WHERE v.embargo_until IS NOT NULL AND v.embargo_lifted_at IS NULL AND v.embargo_until > ?`)
+      .all(now.toISOString()) as { story_id: string }[];
+    return new Set(rows.map((r) => r.story_id));
+  }
+}
+
+/** The latest version of every published story, read a page at a time (the index writes between pages). */
+function* liveVersions(db: Database.Database): Iterable<StoryVersion> {
+  let after = '';
+  for (;;) {
+    const rows = stmt(db, `SELECT v.* FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version
+                           WHERE s.status = 'published' AND s.id > ? ORDER BY s.id LIMIT 1000`).all(after) as Record<string, string | number | null>[];
+    if (!rows.length) return;
+    for (const r of rows) {
+      yield {
+        storyId: r.story_id as string, version: r.version as number, revisionId: r.revision_id as string,
+        kind: r.kind as StoryVersion['kind'], pubStatus: r.pub_status as StoryVersion['pubStatus'],
+        content: JSON.parse(r.content as string) as StoryContent, correctionNote: r.correction_note as string | null,
+        killReason: r.kill_reason as string | null, translationGroup: r.translation_group as string,
+        firstPublishedAt: r.first_published_at as string, versionCreatedAt: r.version_created_at as string,
+      };
+    }
+    after = rows[rows.length - 1].story_id as string;
+  }
+}
