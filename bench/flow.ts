@@ -109,7 +109,7 @@ function percentile(sorted: Float64Array, p: number): number {
 interface FanoutResult { system: string; clients: number; p50: number; p99: number; max: number; received: number; expected: number; rssMb: number; peakRssMb: number }
 
 /** Publishes `stories` items with `publishOne(i)` and measures receipt at `clients` subscribers. */
-async function fanout(system: string, clients: number, stories: number, intervalMs: number, subscribe: (onStory: (i: number, frame: string) => void) => Promise<() => void>, publishOne: (i: number) => Promise<void>, pid: () => number[]): Promise<FanoutResult & { sample: string }> {
+async function fanout(system: string, clients: number, stories: number, intervalMs: number, subscribe: (onStory: (i: number, frame: string) => void) => Promise<() => void>, publishOne: (i: number) => Promise<void>, pid: () => number[], prepare: (i: number) => Promise<void> = async () => {}): Promise<FanoutResult & { sample: string }> {
   const publishedAt = new Float64Array(stories);
   const latencies = new Float64Array(clients * stories);
   let received = 0;
@@ -121,6 +121,7 @@ async function fanout(system: string, clients: number, stories: number, interval
   });
   await new Promise((r) => setTimeout(r, 1000));
   for (let i = 0; i < stories; i++) {
+    await prepare(i);
     publishedAt[i] = performance.now();
     await publishOne(i);
     await new Promise((r) => setTimeout(r, intervalMs));
@@ -204,14 +205,16 @@ async function main(): Promise<void> {
   try {
     firstCursor = (await json(`${base}/v1/feed`, keys.subscriber, 'GET')).next_cursor;
     let n = 0;
+    let draft = '';
     for (const clients of clientCounts) {
       const r = await fanout('newsflow', clients, stories, interval,
         (on) => connectClients(clients, `${base}/v1/stream`, { authorization: `Bearer ${keys.subscriber}` }, on),
+        // Timed from the publish request (the draft is written before the clock starts).
+        async () => { await json(`${base}/v1/stories/${draft}/publish`, keys.editor, 'POST'); },
+        () => [server.pid!],
         async (i) => {
-          const d = await json(`${base}/v1/stories`, keys.editor, 'POST', { language: 'ar', headline: `bench-${i} ${n++}`, body: [{ type: 'paragraph', text: 'اختتم المؤتمر الإقليمي لتقاسم المياه أعماله اليوم بمشاركة ١٢ دولة. '.repeat(20) }] });
-          await json(`${base}/v1/stories/${d.id}/publish`, keys.editor, 'POST');
-        },
-        () => [server.pid!]);
+          draft = (await json(`${base}/v1/stories`, keys.editor, 'POST', { language: 'ar', headline: `bench-${i} ${n++}`, body: [{ type: 'paragraph', text: 'اختتم المؤتمر الإقليمي لتقاسم المياه أعماله اليوم بمشاركة ١٢ دولة. '.repeat(20) }] })).id;
+        });
       sampleFrame ||= r.sample;
       results.push(r);
       process.stderr.write(`newsflow ${clients}: p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms, ${r.received}/${r.expected}, RSS ${r.rssMb.toFixed(0)} MB\n`);

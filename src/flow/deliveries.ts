@@ -56,13 +56,14 @@ export class Deliveries {
   }
 
   /** Notes that these events reached a subscriber by a channel (usage and the delivery record). */
-  record(subscriberId: string, channel: Channel, events: readonly FlowEvent[], now = new Date()): void {
-    if (events.length === 0 || this.closed) return;
+  /** `copies`: how many connections of the subscriber got them (each counts as a delivery). */
+  record(subscriberId: string, channel: Channel, events: readonly FlowEvent[], now = new Date(), copies = 1): void {
+    if (events.length === 0 || copies === 0 || this.closed) return;
     const day = now.toISOString().slice(0, 10);
     const key = `${subscriberId}|${channel}|${day}`;
     const row = this.pendingUsage.get(key);
-    if (row) row.count += events.length;
-    else this.pendingUsage.set(key, { subscriberId, channel, day, count: events.length });
+    if (row) row.count += events.length * copies;
+    else this.pendingUsage.set(key, { subscriberId, channel, day, count: events.length * copies });
     for (const e of events) {
       const k = `${subscriberId}\0${e.storyId}`;
       const had = this.pendingRecords.get(k);
@@ -105,6 +106,8 @@ export interface Scan {
   position: number;
   /** When the scan stopped at a held event (delayed tier): the time it becomes visible. */
   holdUntil: number | null;
+  /** The first log position read, null when nothing was (callers detect pruned gaps with it). */
+  firstSeq: number | null;
 }
 
 /**
@@ -113,19 +116,23 @@ export interface Scan {
  */
 export async function scanEntitled(
   store: Store, deliveries: Deliveries, subscriber: Subscriber, after: number,
-  opts: { limit: number; maxScan?: number; accept?: (e: FlowEvent) => boolean; now?: number },
+  opts: { limit: number; maxScan?: number; accept?: (e: FlowEvent) => boolean; now?: number; head?: number },
 ): Promise<Scan> {
+  // A known head at or before the position means nothing to read: no query (the cheap, common poll).
+  if (opts.head !== undefined && opts.head > 0 && after >= opts.head) return { items: [], position: after, holdUntil: null, firstSeq: null };
   const maxScan = opts.maxScan ?? 5000;
   const now = opts.now ?? Date.now();
   const items: FlowItem[] = [];
   let position = after;
   let scanned = 0;
+  let firstSeq: number | null = null;
   while (items.length < opts.limit && scanned < maxScan) {
     const batch = await store.readLog({ after: position, limit: Math.min(500, maxScan - scanned) });
     if (batch.length === 0) break;
+    firstSeq ??= batch[0].event.seq;
     for (const item of batch) {
       const d = await deliveries.decide(subscriber.id, subscriber.products, item.event, now);
-      if (d.action === 'hold') return { items, position, holdUntil: d.notBefore };
+      if (d.action === 'hold') return { items, position, holdUntil: d.notBefore, firstSeq };
       position = item.event.seq;
       scanned++;
       if (d.action === 'deliver' && (!opts.accept || opts.accept(item.event))) {
@@ -134,5 +141,5 @@ export async function scanEntitled(
       }
     }
   }
-  return { items, position, holdUntil: null };
+  return { items, position, holdUntil: null, firstSeq };
 }

@@ -154,9 +154,8 @@ class Group {
     if (items.length === 0) return;
     const perChannel = new Map<'stream' | 'ws', number>();
     for (const c of this.conns) perChannel.set(c.channel, (perChannel.get(c.channel) ?? 0) + 1);
-    for (const [channel, n] of perChannel) {
-      for (let i = 0; i < n; i++) this.fanout.deliveries.record(subscriber.id, channel, items.map((x) => x.event));
-    }
+    const events = items.map((x) => x.event);
+    for (const [channel, n] of perChannel) this.fanout.deliveries.record(subscriber.id, channel, events, new Date(), n);
   }
 
   private scheduleHold(at: number): void {
