@@ -10,6 +10,7 @@ import { systemRoutes } from './routes/system.ts';
 import { importRoutes } from './routes/import.ts';
 import { feedRoutes } from './routes/feed.ts';
 import { searchRoutes } from './routes/search.ts';
+import { savedSearchRoutes } from './routes/saved-searches.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -52,7 +53,7 @@ export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<Fast
     systemRoutes,
     storyRoutes, importRoutes, // the newsroom
     subscriberRoutes, feedRoutes, streamRoutes, webhookRoutes, // the subscriber flow
-    searchRoutes,
+    searchRoutes, savedSearchRoutes,
     siteRoutes, // the public website (src/web)
   ];
   for (const plugin of routes) await app.register(plugin, rt);

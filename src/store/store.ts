@@ -5,6 +5,7 @@ import type { SiteStore } from './site.ts';
 import type { EventKind, FlowEvent, FlowItem, Story, StoryContent, StoryVersion } from '../model/story.ts';
 import type { SubscriberStore } from './subscribers.ts';
 import type { StoreSearch } from './search.ts';
+import type { SavedSearchStore } from './saved-searches.ts';
 
 export type Role = 'admin' | 'editor' | 'subscriber';
 
@@ -70,6 +71,8 @@ export interface Store {
   readonly subscribers: SubscriberStore;
   /** The full-text index, updated in the same transaction as each publish (src/search). */
   readonly search: StoreSearch;
+  /** Subscribers' saved searches (alerts). */
+  readonly savedSearches: SavedSearchStore;
   close(): Promise<void>;
 
   // Stories and drafts

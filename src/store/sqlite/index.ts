@@ -12,6 +12,7 @@ import { SqliteSiteStore } from './site.ts';
 import { stmt } from './statements.ts';
 import { SqliteSubscriberStore } from './subscribers.ts';
 import { SqliteSearch } from './search.ts';
+import { SqliteSavedSearchStore } from './saved-searches.ts';
 import { countStoryRows, insertStory, markPublished, selectStories, selectStory, updateDraftRow } from './stories.ts';
 import { insertVersion, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersions } from './versions.ts';
 
@@ -26,12 +27,14 @@ export class SqliteStore implements Store {
   readonly site: SqliteSiteStore;
   readonly subscribers: SqliteSubscriberStore;
   readonly search: SqliteSearch;
+  readonly savedSearches: SqliteSavedSearchStore;
 
   constructor(readonly file: string, opts: SqliteStoreOptions = {}) {
     this.db = openDatabase(file, opts.schemaParts ?? []);
     this.site = new SqliteSiteStore(this.db);
     this.subscribers = new SqliteSubscriberStore(this.db);
     this.search = new SqliteSearch(this.db);
+    this.savedSearches = new SqliteSavedSearchStore(this.db);
   }
 
   async close(): Promise<void> {
@@ -81,38 +84,77 @@ export class SqliteStore implements Store {
     return this.read('counting stories', () => countStoryRows(this.db));
   }
 
+  /**
+   * Appends a version and its event. Publishes that arrive together are committed together (group
+   * commit): one fsync acknowledges them all, each in its own savepoint so one refused publish does
+   * not undo the others. Every promise still resolves only after the commit is durable.
+   */
   async appendVersion(nv: NewVersion, now = new Date()): Promise<FlowItem> {
-    const at = now.toISOString();
-    return this.run(`appending a ${nv.kind} version to story ${nv.storyId}`, () => {
-      const story = selectStory(this.db, nv.storyId);
-      if (!story) throw new NotFoundError(`no story ${nv.storyId}`);
-      if (!nv.allowedStatuses.includes(story.status)) {
-        throw new ConflictError(`story ${nv.storyId} is ${story.status}; ${nv.kind} needs it to be ${nv.allowedStatuses.join(' or ')}`, { status: story.status });
-      }
-      if (story.latestVersion !== nv.expectLatestVersion) {
-        throw new ConflictError(`story ${nv.storyId} is at version ${story.latestVersion}, not ${nv.expectLatestVersion}: another publish came first`, { latestVersion: story.latestVersion });
-      }
-      const version: StoryVersion = {
-        storyId: story.id,
-        version: story.latestVersion + 1,
-        revisionId: newId(now.getTime()),
-        kind: nv.kind,
-        pubStatus: nv.kind === 'killed' ? 'canceled' : 'usable',
-        content: nv.content,
-        correctionNote: nv.correctionNote ?? null,
-        killReason: nv.killReason ?? null,
-        translationGroup: story.translationGroup,
-        firstPublishedAt: story.firstPublishedAt ?? at,
-        versionCreatedAt: at,
-      };
-      insertVersion(this.db, version);
-      const event = appendEvent(this.db, nv.kind, version, at);
-      markPublished(this.db, story.id, nv.kind === 'killed' ? 'killed' : 'published', version.version, nv.content, at);
-      // Same transaction: searchable the instant the publish is acknowledged, gone the instant it is killed.
-      if (nv.kind === 'killed') this.search.index.removeStory(story.id);
-      else this.search.index.indexVersion(version);
-      return { event, version };
+    return new Promise((resolve, reject) => {
+      this.pendingAppends.push({ nv, now, resolve, reject });
+      if (this.pendingAppends.length === 1) setImmediate(() => this.commitPendingAppends());
     });
+  }
+
+  private pendingAppends: { nv: NewVersion; now: Date; resolve: (i: FlowItem) => void; reject: (e: unknown) => void }[] = [];
+
+  private commitPendingAppends(): void {
+    const batch = this.pendingAppends;
+    this.pendingAppends = [];
+    const outcomes: ({ ok: true; item: FlowItem } | { ok: false; error: unknown })[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const p of batch) {
+          try {
+            // A transaction inside a transaction is a savepoint in better-sqlite3.
+            outcomes.push({ ok: true, item: this.db.transaction(() => this.appendOne(p.nv, p.now))() });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      }).immediate();
+    } catch (e) {
+      for (const p of batch) p.reject(new StoreError('committing published versions', e));
+      return;
+    }
+    batch.forEach((p, i) => {
+      const o = outcomes[i];
+      if (o.ok) p.resolve(o.item);
+      else p.reject(o.error instanceof Error && o.error.name === 'SqliteError' ? new StoreError(`appending a ${p.nv.kind} version to story ${p.nv.storyId}`, o.error) : o.error);
+    });
+  }
+
+  /** The checks and writes of one append, inside the caller's transaction. */
+  private appendOne(nv: NewVersion, now: Date): FlowItem {
+    const at = now.toISOString();
+    const story = selectStory(this.db, nv.storyId);
+    if (!story) throw new NotFoundError(`no story ${nv.storyId}`);
+    if (!nv.allowedStatuses.includes(story.status)) {
+      throw new ConflictError(`story ${nv.storyId} is ${story.status}; ${nv.kind} needs it to be ${nv.allowedStatuses.join(' or ')}`, { status: story.status });
+    }
+    if (story.latestVersion !== nv.expectLatestVersion) {
+      throw new ConflictError(`story ${nv.storyId} is at version ${story.latestVersion}, not ${nv.expectLatestVersion}: another publish came first`, { latestVersion: story.latestVersion });
+    }
+    const version: StoryVersion = {
+      storyId: story.id,
+      version: story.latestVersion + 1,
+      revisionId: newId(now.getTime()),
+      kind: nv.kind,
+      pubStatus: nv.kind === 'killed' ? 'canceled' : 'usable',
+      content: nv.content,
+      correctionNote: nv.correctionNote ?? null,
+      killReason: nv.killReason ?? null,
+      translationGroup: story.translationGroup,
+      firstPublishedAt: story.firstPublishedAt ?? at,
+      versionCreatedAt: at,
+    };
+    insertVersion(this.db, version);
+    const event = appendEvent(this.db, nv.kind, version, at);
+    markPublished(this.db, story.id, nv.kind === 'killed' ? 'killed' : 'published', version.version, nv.content, at);
+    // Same transaction: searchable the instant the publish is acknowledged, gone the instant it is killed.
+    if (nv.kind === 'killed') this.search.index.removeStory(story.id);
+    else this.search.index.indexVersion(version);
+    return { event, version };
   }
 
   async getVersion(storyId: string, version: number): Promise<StoryVersion | null> {
