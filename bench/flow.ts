@@ -2,7 +2,7 @@
 //
 //   ulimit -n 65536   # each side holds one descriptor per subscriber
 //   apt-get install -y nginx libnginx-mod-nchan   # the peer; skipped when nginx is missing
-//   npm run bench:flow [-- --clients 1000,10000 --stories 100 --interval 100]
+//   npm run bench:flow [-- --clients 1000,10000 --stories 100 --interval 100]   (--clients 0: pull feed only)
 //
 // 1. SSE fan-out: N concurrent subscribers on loopback, 100 stories published one by one; latency from
 //    the publish request to receipt at each client (p50/p99 over every receipt) and the server's RSS.
@@ -190,7 +190,7 @@ async function feedRatio(base: string, key: string, cursor: string): Promise<{ b
 }
 
 async function main(): Promise<void> {
-  const clientCounts = opt('clients', '1000,10000').split(',').map(Number);
+  const clientCounts = opt('clients', '1000,10000').split(',').map(Number).filter((n) => n > 0);
   const stories = Number(opt('stories', '100'));
   const interval = Number(opt('interval', '100'));
   const dir = mkdtempSync(join(tmpdir(), 'newsflow-bench-'));
@@ -241,6 +241,13 @@ async function main(): Promise<void> {
       } finally {
         nginx.kill('SIGTERM');
         await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+    if (clientCounts.length === 0) {
+      // Pull feed only: give the log something to page through.
+      for (let i = 0; i < 100; i++) {
+        const d = await json(`${base}/v1/stories`, keys.editor, 'POST', { language: 'ar', headline: `feed-${i}`, body: [{ type: 'paragraph', text: 'اختتم المؤتمر الإقليمي لتقاسم المياه أعماله اليوم بمشاركة ١٢ دولة. '.repeat(20) }] });
+        await json(`${base}/v1/stories/${d.id}/publish`, keys.editor, 'POST');
       }
     }
     const feed = await feedRatio(base, keys.subscriber, firstCursor);

@@ -126,8 +126,12 @@ export async function scanEntitled(
   let position = after;
   let scanned = 0;
   let firstSeq: number | null = null;
+  // Read about what the page needs, growing when entitlement skips much: every row read is a version
+  // parsed, so reading 500 rows for a page of 20 would be most of a request's cost.
+  let batchSize = Math.min(500, Math.max(50, opts.limit * 2));
   while (items.length < opts.limit && scanned < maxScan) {
-    const batch = await store.readLog({ after: position, limit: Math.min(500, maxScan - scanned) });
+    const batch = await store.readLog({ after: position, limit: Math.min(batchSize, maxScan - scanned) });
+    batchSize = Math.min(500, batchSize * 2);
     if (batch.length === 0) break;
     firstSeq ??= batch[0].event.seq;
     for (const item of batch) {
