@@ -116,7 +116,11 @@ export interface Scan {
  */
 export async function scanEntitled(
   store: Store, deliveries: Deliveries, subscriber: Subscriber, after: number,
-  opts: { limit: number; maxScan?: number; accept?: (e: FlowEvent) => boolean; now?: number; head?: number },
+  opts: {
+    limit: number; maxScan?: number; accept?: (e: FlowEvent) => boolean; now?: number; head?: number;
+    /** Where to read the log from (the stream fan-out's cache of recent events); the store by default. */
+    read?: (after: number, limit: number) => Promise<FlowItem[]>;
+  },
 ): Promise<Scan> {
   // A known head at or before the position means nothing to read: no query (the cheap, common poll).
   if (opts.head !== undefined && opts.head > 0 && after >= opts.head) return { items: [], position: after, holdUntil: null, firstSeq: null };
@@ -128,9 +132,10 @@ export async function scanEntitled(
   let firstSeq: number | null = null;
   // Read about what the page needs, growing when entitlement skips much: every row read is a version
   // parsed, so reading 500 rows for a page of 20 would be most of a request's cost.
-  let batchSize = Math.min(500, Math.max(50, opts.limit * 2));
+  let batchSize = Math.min(500, opts.limit);
+  const read = opts.read ?? ((after: number, limit: number) => store.readLog({ after, limit }));
   while (items.length < opts.limit && scanned < maxScan) {
-    const batch = await store.readLog({ after: position, limit: Math.min(batchSize, maxScan - scanned) });
+    const batch = await read(position, Math.min(batchSize, maxScan - scanned));
     batchSize = Math.min(500, batchSize * 2);
     if (batch.length === 0) break;
     firstSeq ??= batch[0].event.seq;

@@ -32,3 +32,18 @@ export function renderForSubscriber(item: FlowItem, _subscriber: Pick<Subscriber
 export function renderKey(item: FlowItem, subscriber: Pick<Subscriber, 'defaultFormat'>): string {
   return `${item.event.seq}:${subscriber.defaultFormat}`;
 }
+
+const JSON_CACHE = 4096;
+const jsonCache = new Map<string, string>();
+
+/** renderForSubscriber as JSON text, cached per rendering key: a page of the feed is then mostly joins. */
+export function renderedJson(item: FlowItem, subscriber: Pick<Subscriber, 'defaultFormat'>): string {
+  const key = renderKey(item, subscriber);
+  let text = jsonCache.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(renderForSubscriber(item, subscriber));
+    if (jsonCache.size >= JSON_CACHE) jsonCache.delete(jsonCache.keys().next().value!);
+    jsonCache.set(key, text);
+  }
+  return text;
+}

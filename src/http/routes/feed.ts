@@ -5,12 +5,13 @@ import { Type } from 'typebox';
 import { decodeCursor, encodeCursor } from '../../flow/cursor.ts';
 import { deliveriesFor, scanEntitled } from '../../flow/deliveries.ts';
 import type { Hub } from '../../flow/hub.ts';
-import { renderForSubscriber } from '../../flow/render.ts';
+import { renderedJson } from '../../flow/render.ts';
 import { retentionDays } from '../../flow/retention.ts';
 import type { Runtime } from '../../flow/runtime.ts';
 import type { Store } from '../../store/store.ts';
 import type { Subscriber } from '../../store/subscribers.ts';
 import { requireRole } from '../auth.ts';
+import { fanoutOf } from './stream.ts';
 import { HttpError } from '../errors.ts';
 
 const MAX_WAIT_S = 60;
@@ -121,18 +122,23 @@ export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<voi
     const limit = q.limit ?? 100;
     const deadline = Date.now() + (q.wait ?? 0) * 1000;
     // The hub's head (polled every 200 ms, moved at once by writers in this process) spares the hot
-    // path of a poll at the head any query; retention is checked only when the log shows a gap.
+    // path of a poll at the head any query; retention is checked only when there is something to read.
     let position = await startPosition(rt.store, q, { knownHead: rt.hub.lastHead, checkRetention: false });
     for (let first = true; ; first = false) {
-      const scan = await scanEntitled(rt.store, deliveries, subscriber, position, { limit, head: rt.hub.lastHead });
-      if (first && scan.firstSeq !== null && scan.firstSeq > position + 1) await checkRetention(rt.store, position);
+      const fanout = fanoutOf(rt);
+      const scan = await scanEntitled(rt.store, deliveries, subscriber, position, {
+        limit, head: rt.hub.lastHead, read: fanout && ((after, n) => fanout.readAfter(after, n)),
+      });
+      // Checked whenever there was something to read (a poll at the head stays query-free); the read
+      // may come from memory, so a gap in what was read cannot be trusted to reveal pruning.
+      if (first && (scan.firstSeq !== null || position < rt.hub.lastHead)) await checkRetention(rt.store, position);
       position = scan.position;
       if (scan.items.length > 0 || Date.now() >= deadline || req.socket.destroyed) {
         deliveries.record(subscriber.id, 'feed', scan.items.map((i) => i.event));
-        return {
-          items: scan.items.map((i) => renderForSubscriber(i, subscriber)),
-          next_cursor: encodeCursor(position),
-        };
+        // Built from cached item JSON (the same version goes to every subscriber of the same format).
+        const items = scan.items.map((i) => renderedJson(i, subscriber)).join(',');
+        return reply.type('application/json; charset=utf-8')
+          .send(`{"items":[${items}],"next_cursor":${JSON.stringify(encodeCursor(position))}}`);
       }
       if (scan.holdUntil !== null) {
         // Nothing after a held event may go first, so only time (not new events) can help.
