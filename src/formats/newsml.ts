@@ -17,7 +17,7 @@
 //    altId nfid:* = storyId, revisionId, translationGroup, translationOf, sourceUrl, original ids.
 //  * contentSet: inlineXML XHTML (`dir="rtl"` for Arabic) holding photo figures and the body blocks.
 import type { MediaType, Person, Photo, StoryContent, StoryVersion, Urgency } from '../model/story.ts';
-import { directionOf } from '../model/story.ts';
+import { directionOf, emptyContent } from '../model/story.ts';
 import { FormatError } from './format-error.ts';
 import { blocksToHtml, escapeXml, nodesToBody, photosToHtml, XHTML_NS } from './html-body.ts';
 import { genreFor, topicFor } from './mediatopics.ts';
@@ -171,18 +171,7 @@ export function fromNewsML(xml: string): Imported {
   const rootLang = root.attrs['xml:lang'];
   const languageEl = cm ? element(cm, 'language') : undefined;
   const language = languageEl?.attrs.tag ?? rootLang ?? 'und';
-  const content: StoryContent = {
-    language,
-    headline: collapsedText(cm && element(cm, 'headline')),
-    body: [],
-    byline: [],
-    categories: [],
-    keywords: [],
-    hashtags: [],
-    photos: [],
-    urgency: 4,
-    mediaType,
-  };
+  const content: StoryContent = { ...emptyContent(language), headline: collapsedText(cm && element(cm, 'headline')), mediaType };
   const meta: ImportMeta = { sourceFormat: `NewsML-G2 ${root.attrs.standardversion ?? ''}`.trim(), uri: guid, id: guid };
   const version = Number(root.attrs.version);
   if (Number.isInteger(version) && version > 0) meta.version = version;

@@ -22,6 +22,7 @@ import ajv2020Module from 'ajv/dist/2020.js';
 import ajvFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { MediaType, Person, Photo, StoryContent, StoryVersion, Urgency } from '../model/story.ts';
+import { emptyContent } from '../model/story.ts';
 import { FormatError, checkSize, type SchemaProblem } from './format-error.ts';
 import { blocksToHtml, blocksToText, htmlToBody, textToBlocks, wordCount } from './html-body.ts';
 import { genreFor, qcodeToUri, topicFor } from './mediatopics.ts';
@@ -382,14 +383,8 @@ function contentFromNinjs3(d: Obj): StoryContent {
   const descByRole = (role: string) => str(descriptions.find((x) => x.role === role)?.value);
 
   const content: StoryContent = {
-    language: str(d.language) ?? 'und',
+    ...emptyContent(str(d.language) ?? 'und'),
     headline: str(main?.value) ?? str(d.title) ?? '',
-    body: [],
-    byline: [],
-    categories: [],
-    keywords: [],
-    hashtags: [],
-    photos: [],
     urgency: (typeof d.urgency === 'number' ? d.urgency : 4) as Urgency,
     mediaType,
   };

@@ -15,6 +15,7 @@ import { SqliteSearch } from './search.ts';
 import { SqliteSavedSearchStore } from './saved-searches.ts';
 import { countStoryRows, insertStory, markPublished, selectStories, selectStory, updateDraftRow } from './stories.ts';
 import { insertVersion, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersions } from './versions.ts';
+import { readWith, writeWith } from './guard.ts';
 
 export interface SqliteStoreOptions {
   /** Schema parts of other modules applied at open. */
@@ -258,23 +259,11 @@ export class SqliteStore implements Store {
     this.run(`recording use of API key ${id}`, () => touchKeyRow(this.db, id, now.toISOString()));
   }
 
-  /** Runs a read outside any write transaction, so readers never wait for a writer's lock. */
   private read<T>(doing: string, fn: () => T): T {
-    try {
-      return fn();
-    } catch (e) {
-      throw e instanceof Error && e.name === 'SqliteError' ? new StoreError(doing, e) : e;
-    }
+    return readWith(doing, fn);
   }
 
-  /** Runs `fn` in an IMMEDIATE transaction; driver errors are wrapped with what was being done. */
   private run<T>(doing: string, fn: () => T): T {
-    try {
-      return this.db.transaction(fn).immediate();
-    } catch (e) {
-      if (e instanceof NotFoundError || e instanceof ConflictError || e instanceof StoreError) throw e;
-      if (e instanceof Error && e.name !== 'SqliteError') throw e;
-      throw new StoreError(doing, e);
-    }
+    return writeWith(this.db, doing, fn);
   }
 }

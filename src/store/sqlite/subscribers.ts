@@ -11,6 +11,7 @@ import type {
 import { toEvent } from './events.ts';
 import { stmt } from './statements.ts';
 import { addUsageRow, selectUsage } from './usage.ts';
+import { readWith, writeWith } from './guard.ts';
 import {
   insertAttempt, insertWebhook, markWebhookDeleted, resetWebhookRow, selectAttempts, selectDueWebhooks, selectWebhook,
   selectWebhooks, updateWebhookCursor, updateWebhookState, withoutSecret,
@@ -270,20 +271,10 @@ export class SqliteSubscriberStore implements SubscriberStore {
   }
 
   private read<T>(doing: string, fn: () => T): T {
-    try {
-      return fn();
-    } catch (e) {
-      throw e instanceof Error && e.name === 'SqliteError' ? new StoreError(doing, e) : e;
-    }
+    return readWith(doing, fn);
   }
 
-  /** Runs `fn` in an IMMEDIATE transaction; driver errors are wrapped with what was being done. */
   private run<T>(doing: string, fn: () => T): T {
-    try {
-      return this.db.transaction(fn).immediate();
-    } catch (e) {
-      if (e instanceof Error && e.name !== 'SqliteError') throw e;
-      throw new StoreError(doing, e);
-    }
+    return writeWith(this.db, doing, fn);
   }
 }
