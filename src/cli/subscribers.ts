@@ -6,6 +6,7 @@ import { productFrom } from '../http/routes/subscribers.ts';
 import type { MediaType } from '../model/story.ts';
 import type { Product, Subscriber } from '../store/subscribers.ts';
 import { fail } from './output.ts';
+import { DELIVERY_FORMATS } from '../flow/render.ts';
 
 const MEDIA: MediaType[] = ['text', 'photo', 'video', 'audio', 'graphic'];
 
@@ -82,9 +83,14 @@ export function registerSubscriberCommands(program: Command): void {
     .argument('<name>')
     .requiredOption('--product <name>', 'a product it is entitled to (repeatable)', list)
     .option('--rate-limit <n>', 'feed requests per minute', wholeNumber(1, 1_000_000))
-    .action(async (name: string, o: { product: string[]; rateLimit?: number }) => {
+    .option('--format <format>', `story format of its deliveries: ${DELIVERY_FORMATS.join(', ')}`, 'ninjs')
+    .action(async (name: string, o: { product: string[]; rateLimit?: number; format: string }) => {
+      if (!(DELIVERY_FORMATS as readonly string[]).includes(o.format)) {
+        process.stderr.write(`newsflow: --format must be one of ${DELIVERY_FORMATS.join(', ')}\n`);
+        process.exit(1);
+      }
       await withRuntime(async (rt) => {
-        const s = await rt.store.subscribers.createSubscriber({ name, products: o.product, rateLimit: o.rateLimit ?? null });
+        const s = await rt.store.subscribers.createSubscriber({ name, products: o.product, rateLimit: o.rateLimit ?? null, defaultFormat: o.format });
         process.stdout.write(s.id + '\n');
       });
     });

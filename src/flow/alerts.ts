@@ -1,23 +1,36 @@
-// Alerts: a saved search used as a delivery filter. An event passes when the subscriber is entitled
-// to it and either its story matches the query (judged on the search index, which the publish
-// updated in the same transaction) or it is a follow-up of a story this subscriber already received
-// (an update, correction or kill must reach whoever has the story, even if it no longer matches).
-import type { FlowEvent } from '../model/story.ts';
-import { parseQuery, type ParsedQuery } from '../search/index.ts';
-import type { Store } from '../store/store.ts';
+// Alerts: a saved search used as a delivery filter, on top of the subscriber's entitlement. An event
+// passes when the version it carries matches the query — judged on that version itself, in a small
+// scratch index of its own, so replaying the log later gives the same answer as live delivery did.
+// A kill always passes: it tells whoever has the story to remove it, and does no harm to anyone else.
+import Database from 'better-sqlite3';
+import type { FlowItem } from '../model/story.ts';
+import { parseQuery, SearchIndex, type ParsedQuery } from '../search/index.ts';
 import type { SavedSearch } from '../store/saved-searches.ts';
+
+const SCRATCH_ID = 'alert-scratch';
 
 export class Alert {
   readonly parsed: ParsedQuery;
+  private scratch: SearchIndex | null = null;
+  private decided = new Map<string, boolean>();
 
-  constructor(private readonly store: Store, readonly saved: SavedSearch) {
+  constructor(readonly saved: SavedSearch) {
     this.parsed = parseQuery(saved.query);
   }
 
-  /** True when the event's story matches the saved query, or the event follows up a story already received. */
-  passes(event: FlowEvent, alreadyReceived: boolean): boolean {
-    if (alreadyReceived && event.kind !== 'published') return true;
-    if (event.kind === 'killed') return false;
-    return this.store.search.query(this.parsed.text, { storyIds: [event.storyId], limit: 1 }).total > 0;
+  /** True when the item's version matches the saved query, or the item is a kill. */
+  passes(item: FlowItem): boolean {
+    if (item.event.kind === 'killed') return true;
+    const key = item.version.revisionId;
+    let ok = this.decided.get(key);
+    if (ok === undefined) {
+      this.scratch ??= new SearchIndex(new Database(':memory:'));
+      // One document at a time: the version is indexed alone under a fixed id and searched.
+      this.scratch.indexVersion({ ...item.version, storyId: SCRATCH_ID, pubStatus: 'usable', kind: 'published' });
+      ok = this.scratch.search(this.parsed, { limit: 1 }).total > 0;
+      if (this.decided.size > 10_000) this.decided.clear();
+      this.decided.set(key, ok);
+    }
+    return ok;
   }
 }

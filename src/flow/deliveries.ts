@@ -117,7 +117,7 @@ export interface Scan {
 export async function scanEntitled(
   store: Store, deliveries: Deliveries, subscriber: Subscriber, after: number,
   opts: {
-    limit: number; maxScan?: number; accept?: (e: FlowEvent) => boolean; now?: number; head?: number;
+    limit: number; maxScan?: number; accept?: (e: FlowEvent, item: FlowItem) => boolean; now?: number; head?: number;
     /** Where to read the log from (the stream fan-out's cache of recent events); the store by default. */
     read?: (after: number, limit: number) => Promise<FlowItem[]>;
   },
@@ -144,7 +144,7 @@ export async function scanEntitled(
       if (d.action === 'hold') return { items, position, holdUntil: d.notBefore, firstSeq };
       position = item.event.seq;
       scanned++;
-      if (d.action === 'deliver' && (!opts.accept || opts.accept(item.event))) {
+      if (d.action === 'deliver' && (!opts.accept || opts.accept(item.event, item))) {
         items.push(item);
         if (items.length >= opts.limit) break;
       }

@@ -9,7 +9,7 @@ import type { Subscriber } from '../store/subscribers.ts';
 import { encodeCursor } from './cursor.ts';
 import { deliveriesFor, type Deliveries } from './deliveries.ts';
 import type { Hub } from './hub.ts';
-import { renderForSubscriber, renderKey } from './render.ts';
+import { defaultFormatOf, renderForSubscriber, renderKey, type DeliveryFormat } from './render.ts';
 
 /** What a transport gives the fan-out: a byte sink with back-pressure information. */
 export interface StreamSink {
@@ -20,12 +20,20 @@ export interface StreamSink {
 }
 
 /** How events are framed on a transport (SSE text, a WebSocket message). */
-export type Framer = (item: FlowItem, subscriber: Subscriber) => Buffer;
+export type Framer = (item: FlowItem, format: DeliveryFormat) => Buffer;
 
-export const sseFrame: Framer = (item, subscriber) =>
-  Buffer.from(`id: ${encodeCursor(item.event.seq)}\nevent: ${item.event.kind}\ndata: ${JSON.stringify(renderForSubscriber(item, subscriber))}\n\n`);
+export const sseFrame: Framer = (item, format) =>
+  Buffer.from(`id: ${encodeCursor(item.event.seq)}\nevent: ${item.event.kind}\ndata: ${JSON.stringify(renderForSubscriber(item, null, format))}\n\n`);
 
-export const jsonFrame: Framer = (item, subscriber) => Buffer.from(JSON.stringify(renderForSubscriber(item, subscriber)));
+export const jsonFrame: Framer = (item, format) => Buffer.from(JSON.stringify(renderForSubscriber(item, null, format)));
+
+/** What one connection asked for beyond its subscriber's entitlement. */
+export interface ConnectionOptions {
+  /** The story format; null means the subscriber's configured default. */
+  format?: DeliveryFormat | null;
+  /** An alert: only events passing it are sent (a saved search). */
+  filter?: ((item: FlowItem) => boolean) | null;
+}
 
 export interface StreamOptions {
   /** Heartbeat interval (comments that keep proxies from closing an idle stream). */
@@ -49,6 +57,7 @@ class Connection implements StreamConnection {
   constructor(
     readonly subscriberId: string, readonly keyId: string, readonly channel: 'stream' | 'ws', public lastSent: number,
     readonly sink: StreamSink, readonly framer: Framer, private readonly onClose: (c: Connection) => void,
+    readonly options: ConnectionOptions = {},
   ) {}
 
   close(reason: string): void {
@@ -140,7 +149,8 @@ class Group {
         for (const c of this.conns) {
           if (c.closed || item.event.seq <= c.lastSent) continue;
           c.lastSent = item.event.seq;
-          c.sink.write(this.fanout.frame(item, subscriber, c.framer));
+          if (c.options.filter && !c.options.filter(item)) continue;
+          c.sink.write(this.fanout.frame(item, c.options.format ?? defaultFormatOf(subscriber), c.framer));
           if (c.sink.buffered() > this.fanout.maxBufferedBytes) c.close('client too slow: too much unsent; resume from your last cursor');
         }
       }
@@ -203,7 +213,7 @@ export class StreamFanout {
   }
 
   /** Opens a connection that receives the subscriber's events after `after`, in order, then live. */
-  open(subscriberId: string, keyId: string, after: number, sink: StreamSink, framer: Framer, channel: 'stream' | 'ws' = 'stream'): StreamConnection {
+  open(subscriberId: string, keyId: string, after: number, sink: StreamSink, framer: Framer, channel: 'stream' | 'ws' = 'stream', options: ConnectionOptions = {}): StreamConnection {
     let group = this.groups.get(subscriberId);
     if (!group) this.groups.set(subscriberId, (group = new Group(subscriberId, after, this)));
     const conn = new Connection(subscriberId, keyId, channel, after, sink, framer, (c) => {
@@ -214,7 +224,7 @@ export class StreamFanout {
         g.stop();
         this.groups.delete(c.subscriberId);
       }
-    });
+    }, options);
     group.add(conn);
     return conn;
   }
@@ -252,12 +262,12 @@ export class StreamFanout {
     return this.extending;
   }
 
-  /** The frame for an item, serialized once per (event, rendering, transport). */
-  frame(item: FlowItem, subscriber: Subscriber, framer: Framer): Buffer {
-    const key = `${framer === sseFrame ? 's' : framer === jsonFrame ? 'j' : 'x'}:${renderKey(item, subscriber)}`;
+  /** The frame for an item, serialized once per (event, format, transport). */
+  frame(item: FlowItem, format: DeliveryFormat, framer: Framer): Buffer {
+    const key = `${framer === sseFrame ? 's' : framer === jsonFrame ? 'j' : 'x'}:${renderKey(item, format)}`;
     let buf = this.frames.get(key);
     if (!buf) {
-      buf = framer(item, subscriber);
+      buf = framer(item, format);
       if (this.frames.size >= FRAME_CACHE) this.frames.delete(this.frames.keys().next().value!);
       this.frames.set(key, buf);
     }

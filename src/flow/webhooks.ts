@@ -10,6 +10,7 @@ import type { WebhookWithSecret } from '../store/subscribers.ts';
 import { deliveriesFor, scanEntitled } from './deliveries.ts';
 import type { Hub } from './hub.ts';
 import { renderForSubscriber } from './render.ts';
+import { Alert } from './alerts.ts';
 import { checkWebhookUrl, privateWebhooksAllowed } from './ssrf.ts';
 
 export interface WebhookWorkerOptions {
@@ -111,11 +112,13 @@ export class WebhookWorker {
     let cursor = hook.cursor;
     let attempt = hook.attempt;
     let failingSince = hook.failingSince;
+    const saved = hook.alertId ? await this.store.savedSearches.get(hook.alertId) : null;
+    const alert = saved ? new Alert(saved) : null;
     while (!this.stopped) {
       const subscriber = await deliveries.subscriber(hook.subscriberId);
       if (!subscriber) return;
       const scan = await scanEntitled(this.store, deliveries, subscriber, cursor, {
-        limit: 1, accept: (e) => !hook.events || hook.events.includes(e.kind),
+        limit: 1, accept: (e, item) => (!hook.events || hook.events.includes(e.kind)) && (!alert || alert.passes(item)),
       });
       const item = scan.items[0];
       if (!item) {

@@ -51,6 +51,8 @@ export interface Webhook {
   url: string;
   /** Event kinds delivered; null means every kind. */
   events: EventKind[] | null;
+  /** A saved search filtering what is delivered (an alert); null means everything entitled. */
+  alertId: string | null;
   /** Last log position delivered or skipped: the outbox cursor. */
   cursor: number;
   status: WebhookStatus;
@@ -128,7 +130,7 @@ export interface SubscriberStore {
   revokedKeys(keyIds: string[]): Promise<string[]>;
 
   /** Creates a webhook subscription whose cursor starts at `cursor`. */
-  createWebhook(w: { subscriberId: string; url: string; secret: string; events: EventKind[] | null; cursor: number }, now?: Date): Promise<Webhook>;
+  createWebhook(w: { subscriberId: string; url: string; secret: string; events: EventKind[] | null; cursor: number; alertId?: string | null }, now?: Date): Promise<Webhook>;
   getWebhook(id: string): Promise<Webhook | null>;
   listWebhooks(subscriberId?: string): Promise<Webhook[]>;
   deleteWebhook(id: string): Promise<void>;

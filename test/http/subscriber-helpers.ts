@@ -73,8 +73,9 @@ export async function addProduct(s: FlowServer, p: Partial<NewProduct> & { name:
 }
 
 /** Creates a subscriber on products and a key for it. */
-export async function addSubscriber(s: FlowServer, name: string, products: string[]): Promise<{ subscriber: Subscriber; key: string; keyId: string }> {
-  const r = await call(s, s.adminKey, 'POST', '/v1/subscribers', { name, products });
+export async function addSubscriber(s: FlowServer, name: string, products: string[], defaultFormat = 'json'): Promise<{ subscriber: Subscriber; key: string; keyId: string }> {
+  // These tests read the story in newsflow's own model; the default for real subscribers is ninjs.
+  const r = await call(s, s.adminKey, 'POST', '/v1/subscribers', { name, products, defaultFormat });
   if (r.status !== 201) throw new Error(`creating subscriber ${name}: ${r.status} ${JSON.stringify(r.body)}`);
   const k = await call(s, s.adminKey, 'POST', `/v1/subscribers/${r.body.id}/keys`, {});
   if (k.status !== 201) throw new Error(`creating a key for ${name}: ${k.status} ${JSON.stringify(k.body)}`);

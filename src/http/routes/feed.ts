@@ -13,6 +13,9 @@ import type { Subscriber } from '../../store/subscribers.ts';
 import { requireRole } from '../auth.ts';
 import { fanoutOf } from './stream.ts';
 import { HttpError } from '../errors.ts';
+import { deliveryAlert, deliveryFormat, FORMAT_DESCRIPTION } from '../delivery-options.ts';
+import { renderList } from '../../formats/render.ts';
+import { baseUrl, type DeliveryFormat } from '../../flow/render.ts';
 
 const MAX_WAIT_S = 60;
 
@@ -97,6 +100,8 @@ const FeedQuery = Type.Object({
   wait: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_WAIT_S, default: 0, description: 'seconds to wait for a first item (long-poll)' })),
   since: Type.Optional(Type.String({ maxLength: 40, description: 'first call only: start at this ISO time instead of now' })),
   access_token: Type.Optional(Type.String({ maxLength: 200 })),
+  format: Type.Optional(Type.String({ maxLength: 20, description: FORMAT_DESCRIPTION + ', or atom for the whole page' })),
+  alert: Type.Optional(Type.String({ maxLength: 40, description: 'a saved search id: only what it matches (kills always pass)' })),
 }, { additionalProperties: false });
 
 export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
@@ -119,6 +124,8 @@ export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<voi
       void reply.header('retry-after', String(retryAfter));
       throw new HttpError(429, `rate limit of ${subscriber.rateLimit} feed requests a minute reached; retry in ${retryAfter} s`);
     }
+    const format = deliveryFormat(req, subscriber, ['atom']);
+    const alert = await deliveryAlert(rt, req);
     const limit = q.limit ?? 100;
     const deadline = Date.now() + (q.wait ?? 0) * 1000;
     // The hub's head (polled every 200 ms, moved at once by writers in this process) spares the hot
@@ -128,6 +135,7 @@ export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<voi
       const fanout = fanoutOf(rt);
       const scan = await scanEntitled(rt.store, deliveries, subscriber, position, {
         limit, head: rt.hub.lastHead, read: fanout && ((after, n) => fanout.readAfter(after, n)),
+        accept: alert ? (_e, item) => alert.passes(item) : undefined,
       });
       // Checked whenever there was something to read (a poll at the head stays query-free); the read
       // may come from memory, so a gap in what was read cannot be trusted to reveal pruning.
@@ -135,8 +143,19 @@ export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<voi
       position = scan.position;
       if (scan.items.length > 0 || Date.now() >= deadline || req.socket.destroyed) {
         deliveries.record(subscriber.id, 'feed', scan.items.map((i) => i.event));
+        if (format === 'atom') {
+          // One page of the flow as an Atom feed; the next page is linked and named in a header.
+          const next = encodeCursor(position);
+          const self = `${baseUrl()}/v1/feed`;
+          const atom = renderList('atom', scan.items.map((i) => i.version), {
+            baseUrl: baseUrl(),
+            feed: { id: `${self}?subscriber=${subscriber.id}`, title: `newsflow: ${subscriber.name}`, link: self, updated: scan.items.at(-1)?.event.at ?? new Date().toISOString() },
+          });
+          return reply.type(atom.contentType).header('x-next-cursor', next)
+            .header('link', `<${self}?format=atom&cursor=${next}>; rel="next"`).send(atom.body);
+        }
         // Built from cached item JSON (the same version goes to every subscriber of the same format).
-        const items = scan.items.map((i) => renderedJson(i, subscriber)).join(',');
+        const items = scan.items.map((i) => renderedJson(i, format as DeliveryFormat)).join(',');
         return reply.type('application/json; charset=utf-8')
           .send(`{"items":[${items}],"next_cursor":${JSON.stringify(encodeCursor(position))}}`);
       }

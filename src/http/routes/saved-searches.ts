@@ -72,6 +72,8 @@ export async function savedSearchRoutes(app: FastifyInstance, rt: Runtime): Prom
 
   app.delete('/v1/saved-searches/:id', { preHandler: subscriberOnly, schema: { ...common, params: IdParams, summary: 'Delete a saved search' } }, async (req, reply) => {
     const saved = await ownSavedSearch(rt, req, (req.params as { id: string }).id);
+    const users = (await rt.store.subscribers.listWebhooks(saved.subscriberId)).filter((w) => w.alertId === saved.id);
+    if (users.length) throw new HttpError(409, `saved search ${saved.id} filters webhook ${users.map((w) => w.id).join(', ')}; delete the webhook first`);
     await rt.store.savedSearches.delete(saved.id);
     return reply.status(204).send();
   });

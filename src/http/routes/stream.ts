@@ -8,6 +8,24 @@ import { jsonFrame, sseFrame, StreamFanout } from '../../flow/streams.ts';
 import type { Runtime } from '../../flow/runtime.ts';
 import { requireRole } from '../auth.ts';
 import { startPosition, subscriberOf } from './feed.ts';
+import { deliveryAlert, deliveryFormat, FORMAT_DESCRIPTION } from '../delivery-options.ts';
+import type { DeliveryFormat } from '../../flow/render.ts';
+import type { ConnectionOptions } from '../../flow/streams.ts';
+
+const StreamQuery = Type.Object({
+  cursor: Type.Optional(Type.String({ maxLength: 100 })),
+  since: Type.Optional(Type.String({ maxLength: 40 })),
+  access_token: Type.Optional(Type.String({ maxLength: 200, description: 'the key, for browser EventSource' })),
+  format: Type.Optional(Type.String({ maxLength: 20, description: FORMAT_DESCRIPTION })),
+  alert: Type.Optional(Type.String({ maxLength: 40, description: 'a saved search id: only what it matches (kills always pass)' })),
+}, { additionalProperties: false });
+
+/** The format and alert filter of a stream connection. */
+async function connectionOptions(rt: Runtime, req: FastifyRequest): Promise<ConnectionOptions> {
+  const subscriber = await subscriberOf(rt, req);
+  const alert = await deliveryAlert(rt, req);
+  return { format: deliveryFormat(req, subscriber) as DeliveryFormat, filter: alert && ((item) => alert.passes(item)) };
+}
 
 const fanouts = new WeakMap<Runtime, StreamFanout>();
 
@@ -52,16 +70,13 @@ export async function streamRoutes(app: FastifyInstance, rt: Runtime): Promise<v
     schema: {
       tags: ['subscriber flow'], security: [{ bearer: [] }],
       summary: 'Live stream (Server-Sent Events) of entitled events; resumes from Last-Event-ID or ?cursor=',
-      querystring: Type.Object({
-        cursor: Type.Optional(Type.String({ maxLength: 100 })),
-        since: Type.Optional(Type.String({ maxLength: 40 })),
-        access_token: Type.Optional(Type.String({ maxLength: 200, description: 'the key, for browser EventSource' })),
-      }, { additionalProperties: false }),
+      querystring: StreamQuery,
     },
   }, async (req, reply) => {
     const subscriber = await subscriberOf(rt, req);
     // Validated before the stream starts, so a bad cursor is a plain 400/410 answer.
     const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: (req.query as { since?: string }).since });
+    const options = await connectionOptions(rt, req);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -83,35 +98,33 @@ export async function streamRoutes(app: FastifyInstance, rt: Runtime): Promise<v
         // A client that stopped reading would never take the end: drop its socket.
         setTimeout(() => res.destroy(), 1000).unref();
       },
-    }, sseFrame);
+    }, sseFrame, 'stream', options);
     res.on('close', () => conn.close('client went away'));
   });
 
   await app.register(websocket, { options: { maxPayload: 4096 } });
-  const positions = new WeakMap<FastifyRequest, number>();
+  const positions = new WeakMap<FastifyRequest, { after: number; options: ConnectionOptions }>();
   app.get('/v1/ws', {
     websocket: true,
     // Authenticated and positioned before the upgrade, so failures are plain HTTP 401/400/410 answers.
     preHandler: [subscriberKey, async (req) => {
       await subscriberOf(rt, req);
-      positions.set(req, await startPosition(rt.store, { cursor: resumeCursor(req), since: (req.query as { since?: string }).since }));
+      const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: (req.query as { since?: string }).since });
+      positions.set(req, { after, options: await connectionOptions(rt, req) });
     }],
     schema: {
       tags: ['subscriber flow'], security: [{ bearer: [] }],
       summary: 'The live stream over a WebSocket: one JSON message {cursor, event, story} per item; resume with ?cursor=',
-      querystring: Type.Object({
-        cursor: Type.Optional(Type.String({ maxLength: 100 })),
-        since: Type.Optional(Type.String({ maxLength: 40 })),
-        access_token: Type.Optional(Type.String({ maxLength: 200 })),
-      }, { additionalProperties: false }),
+      querystring: StreamQuery,
     },
   }, (socket, req) => {
-    const conn = fanout.open(req.apiKey!.subscriberId!, req.apiKey!.id, positions.get(req) ?? 0, {
+    const start = positions.get(req) ?? { after: 0, options: {} };
+    const conn = fanout.open(req.apiKey!.subscriberId!, req.apiKey!.id, start.after, {
       write: (frame) => socket.send(frame, { binary: false }),
       buffered: () => socket.bufferedAmount,
       // 4000-range codes are the application's: 4001 revoked, 4008 too slow, 4000 anything else.
       close: (reason) => socket.close(/revoked/.test(reason) ? 4001 : /slow/.test(reason) ? 4008 : 4000, reason.slice(0, 120)),
-    }, jsonFrame, 'ws');
+    }, jsonFrame, 'ws', start.options);
     const ping = setInterval(() => socket.ping(), envNumber('NEWSFLOW_SSE_HEARTBEAT_MS') ?? 15_000);
     socket.on('close', () => {
       clearInterval(ping);

@@ -1,6 +1,7 @@
 // The admin side of the subscriber flow: products, subscribers, their keys and their usage.
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { DELIVERY_FORMATS } from '../../flow/render.ts';
 import { deliveriesFor } from '../../flow/deliveries.ts';
 import { issueKey } from '../../flow/keys.ts';
 import type { Runtime } from '../../flow/runtime.ts';
@@ -29,7 +30,9 @@ const SubscriberBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   products: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, description: 'product ids or names' }),
   rateLimit: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
-  defaultFormat: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  defaultFormat: Type.Optional(Type.Union(DELIVERY_FORMATS.map((f) => Type.Literal(f)), {
+    description: 'the story format of this subscriber\'s feed, stream and webhooks (default ninjs, IPTC ninjs 3.2)',
+  })),
 }, { additionalProperties: false });
 
 /** A product from the fields an admin sent, with the defaults of an unrestricted product. */

@@ -39,10 +39,11 @@ export async function webhookRoutes(app: FastifyInstance, rt: Runtime): Promise<
         events: Type.Optional(Type.Array(Kind, { minItems: 1, maxItems: 5 })),
         cursor: Type.Optional(Type.String({ maxLength: 100, description: 'start after this cursor instead of now' })),
         subscriberId: Type.Optional(Id),
+        alert: Type.Optional(Type.String({ maxLength: 40, description: 'a saved search id: deliver only what it matches (kills always pass)' })),
       }, { additionalProperties: false }),
     },
   }, async (req, reply) => {
-    const b = req.body as { url: string; events?: EventKind[]; cursor?: string; subscriberId?: string };
+    const b = req.body as { url: string; events?: EventKind[]; cursor?: string; subscriberId?: string; alert?: string };
     const subscriberId = req.apiKey!.role === 'admin' ? b.subscriberId : req.apiKey!.subscriberId;
     if (!subscriberId) throw new HttpError(400, 'an admin creating a webhook must name the subscriberId it delivers to');
     try {
@@ -52,7 +53,11 @@ export async function webhookRoutes(app: FastifyInstance, rt: Runtime): Promise<
     }
     const secret = newWebhookSecret();
     const cursor = await startPosition(rt.store, { cursor: b.cursor });
-    const webhook = await store.createWebhook({ subscriberId, url: b.url, secret, events: b.events ?? null, cursor });
+    if (b.alert) {
+      const saved = await rt.store.savedSearches.get(b.alert);
+      if (!saved || saved.subscriberId !== subscriberId) throw new HttpError(404, `no saved search ${b.alert}`);
+    }
+    const webhook = await store.createWebhook({ subscriberId, url: b.url, secret, events: b.events ?? null, cursor, alertId: b.alert ?? null });
     return reply.status(201).header('location', `/v1/webhooks/${webhook.id}`).send({ ...webhook, secret });
   });
 

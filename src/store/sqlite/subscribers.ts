@@ -169,7 +169,7 @@ export class SqliteSubscriberStore implements SubscriberStore {
       });
       const id = newId(now.getTime());
       insertSubscriber(this.db, {
-        id, name: s.name, rateLimit: s.rateLimit ?? null, defaultFormat: s.defaultFormat ?? 'json', createdAt: now.toISOString(),
+        id, name: s.name, rateLimit: s.rateLimit ?? null, defaultFormat: s.defaultFormat ?? 'ninjs', createdAt: now.toISOString(),
       }, productIds);
       return selectSubscriber(this.db, id)!;
     });
@@ -208,7 +208,7 @@ export class SqliteSubscriberStore implements SubscriberStore {
     return this.read('checking keys for revocation', () => selectRevokedKeys(this.db, keyIds));
   }
 
-  async createWebhook(w: { subscriberId: string; url: string; secret: string; events: EventKind[] | null; cursor: number }, now = new Date()): Promise<Webhook> {
+  async createWebhook(w: { subscriberId: string; url: string; secret: string; events: EventKind[] | null; cursor: number; alertId?: string | null }, now = new Date()): Promise<Webhook> {
     return this.run(`creating a webhook for ${w.url}`, () => {
       if (!selectSubscriber(this.db, w.subscriberId)) throw new NotFoundError(`no subscriber ${w.subscriberId}`);
       const id = newId(now.getTime());

@@ -10,6 +10,7 @@ interface WebhookRow {
   url: string;
   secret: string;
   events: string | null;
+  alert_id: string | null;
   cursor: number;
   status: Webhook['status'];
   attempt: number;
@@ -22,7 +23,7 @@ interface WebhookRow {
 function toWebhook(r: WebhookRow): WebhookWithSecret {
   return {
     id: r.id, subscriberId: r.subscriber_id, url: r.url, secret: r.secret,
-    events: r.events ? (JSON.parse(r.events) as EventKind[]) : null, cursor: r.cursor, status: r.status,
+    events: r.events ? (JSON.parse(r.events) as EventKind[]) : null, alertId: r.alert_id ?? null, cursor: r.cursor, status: r.status,
     attempt: r.attempt, nextAttemptAt: r.next_attempt_at, failingSince: r.failing_since, lastError: r.last_error,
     createdAt: r.created_at,
   };
@@ -35,9 +36,9 @@ export function withoutSecret(w: WebhookWithSecret): Webhook {
 }
 
 /** Inserts a subscription, due now. */
-export function insertWebhook(db: Database.Database, w: { id: string; subscriberId: string; url: string; secret: string; events: EventKind[] | null; cursor: number }, now: string): void {
-  stmt(db, `INSERT INTO webhooks (id, subscriber_id, url, secret, events, cursor, next_attempt_at, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(w.id, w.subscriberId, w.url, w.secret, w.events ? JSON.stringify(w.events) : null, w.cursor, now, now);
+export function insertWebhook(db: Database.Database, w: { id: string; subscriberId: string; url: string; secret: string; events: EventKind[] | null; cursor: number; alertId?: string | null }, now: string): void {
+  stmt(db, `INSERT INTO webhooks (id, subscriber_id, url, secret, events, cursor, next_attempt_at, created_at, alert_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(w.id, w.subscriberId, w.url, w.secret, w.events ? JSON.stringify(w.events) : null, w.cursor, now, now, w.alertId ?? null);
 }
 
 /** Reads one subscription that was not deleted. */
