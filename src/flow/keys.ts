@@ -24,15 +24,38 @@ export async function issueKey(store: Store, role: Role, opts: { subscriberId?: 
 }
 
 const TOUCH_EVERY_MS = 60_000;
+/**
+ * How long a looked-up key is trusted without asking the store again. A revocation (by this process
+ * or another) therefore takes effect within this time, inside the one second the flow promises.
+ */
+const TRUST_MS = 500;
+const CACHE_MAX = 10_000;
 
 /** Finds who a secret belongs to, recording its use at most once a minute. */
 export class KeyRing {
   private touched = new Map<string, number>();
+  private recent = new Map<string, { key: ApiKey | null; at: number }>();
   constructor(private readonly store: Store) {}
+
+  /** Revokes a key; in this process it takes effect at once (other processes within TRUST_MS). */
+  async revoke(id: string): Promise<ApiKey> {
+    const key = await this.store.revokeKey(id);
+    for (const [hash, entry] of this.recent) if (entry.key?.id === id) this.recent.delete(hash);
+    return key;
+  }
 
   async authenticate(secret: string): Promise<ApiKey | null> {
     if (!secret || secret.length > 200) return null;
-    const key = await this.store.findKeyByHash(hashKey(secret));
+    const hash = hashKey(secret);
+    const now0 = Date.now();
+    const hit = this.recent.get(hash);
+    let key: ApiKey | null;
+    if (hit && hit.at + TRUST_MS > now0) key = hit.key;
+    else {
+      key = await this.store.findKeyByHash(hash);
+      if (this.recent.size >= CACHE_MAX) this.recent.clear();
+      this.recent.set(hash, { key, at: now0 });
+    }
     if (!key) return null;
     const now = Date.now();
     if ((this.touched.get(key.id) ?? 0) + TOUCH_EVERY_MS < now) {

@@ -109,8 +109,15 @@ describe('auth', () => {
     const { issueKey } = await import('../../src/flow/keys.ts');
     const k = await issueKey(s.rt.store, 'editor');
     assert.equal((await s.call('/v1/stories', { key: k.secret })).status, 200);
-    await s.rt.store.revokeKey(k.key.id);
-    assert.equal((await s.call('/v1/stories', { key: k.secret })).status, 401);
+    await s.rt.keys.revoke(k.key.id);
+    assert.equal((await s.call('/v1/stories', { key: k.secret })).status, 401, 'at once in the process that revoked it');
+    const other = await issueKey(s.rt.store, 'editor');
+    assert.equal((await s.call('/v1/stories', { key: other.secret })).status, 200);
+    await s.rt.store.revokeKey(other.key.id); // as another process (the CLI) would
+    const deadline = Date.now() + 1000;
+    let status = 200;
+    while (status !== 401 && Date.now() < deadline) status = (await s.call('/v1/stories', { key: other.secret })).status;
+    assert.equal(status, 401, 'within a second when revoked elsewhere');
   });
 });
 

@@ -92,7 +92,7 @@ export async function subscriberRoutes(app: FastifyInstance, rt: Runtime): Promi
     });
 
   app.delete('/v1/keys/:id', { preHandler: admin, schema: { tags, security, params: IdParams, summary: 'Revoke a key; its open streams close within a second' } },
-    async (req) => rt.store.revokeKey((req.params as { id: string }).id));
+    async (req) => rt.keys.revoke((req.params as { id: string }).id));
 
   app.get('/v1/subscribers/:id/usage', {
     preHandler: subscriberOrAdmin,
