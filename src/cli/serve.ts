@@ -3,6 +3,7 @@ import { buildApp } from '../http/app.ts';
 import { openRuntime } from '../flow/runtime.ts';
 import { loadDemoNewsroom } from '../flow/demo.ts';
 import { startWebhookWorker } from '../flow/webhooks.ts';
+import { startMaintenance } from '../flow/maintenance.ts';
 
 export async function serveCommand(): Promise<void> {
   const port = Number(process.env.PORT ?? 8080);
@@ -20,11 +21,10 @@ export async function serveCommand(): Promise<void> {
   }
   await rt.hub.start();
   const app = await buildApp(rt, { logger: process.env.NEWSFLOW_QUIET !== '1' });
-  const embargoTimer = setInterval(() => void rt.newsroom.liftDueEmbargoes().catch((e) => app.log.error(e)), 1000);
-  embargoTimer.unref();
+  const stopMaintenance = startMaintenance(rt, { onError: (e) => app.log.error(e) });
   const stopWebhooks = startWebhookWorker(rt);
   const shutdown = async () => {
-    clearInterval(embargoTimer);
+    stopMaintenance();
     await stopWebhooks();
     await app.close();
     await rt.close();

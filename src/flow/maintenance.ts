@@ -1,0 +1,22 @@
+// The server's periodic duties: lifting embargoes when they fall due (each lift is an event) and
+// pruning the flow log past its retention (versions stay: they are the archive).
+import type { Runtime } from './runtime.ts';
+import { pruneFlowLog } from './retention.ts';
+
+export interface MaintenanceOptions {
+  embargoEveryMs?: number;
+  pruneEveryMs?: number;
+  onError?: (e: unknown) => void;
+}
+
+/** Starts the periodic duties; returns the function that stops them. */
+export function startMaintenance(rt: Runtime, opts: MaintenanceOptions = {}): () => void {
+  const onError = opts.onError ?? (() => {});
+  const lift = () => void rt.newsroom.liftDueEmbargoes().catch(onError);
+  const prune = () => void pruneFlowLog(rt.store).catch(onError);
+  const timers = [setInterval(lift, opts.embargoEveryMs ?? 1000), setInterval(prune, opts.pruneEveryMs ?? 3_600_000)];
+  for (const t of timers) t.unref();
+  lift();
+  prune();
+  return () => timers.forEach(clearInterval);
+}
