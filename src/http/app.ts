@@ -28,6 +28,9 @@ export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<Fast
     logger: opts.logger ? { level: process.env.LOG_LEVEL ?? 'info' } : false,
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 200 },
+    // Node refuses request heads over 16 KiB with a bare 431. A 10,000-character Arabic query is
+    // ~60 KB once URL-encoded: let it reach the routes, which answer with a message (400, 414).
+    http: { maxHeaderSize: 256 * 1024 },
     ajv: {
       // Unknown fields are an error, not silently dropped: a typo must not lose an editor's change.
       customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },

@@ -42,6 +42,15 @@ describe('deliveries in standard formats', () => {
     const bad = await call(s, ninjsKey, 'GET', '/v1/feed?format=pdf');
     assert.equal(bad.status, 406);
     assert.match(bad.body.message, /ninjs/);
+    const byAccept = async (accept: string) => fetch(`${s.url}/v1/feed?cursor=${start}`, { headers: { authorization: `Bearer ${ninjsKey}`, accept } });
+    const g2ByAccept = await (await byAccept('application/vnd.iptc.g2.newsitem+xml')).json() as any;
+    assert.equal(g2ByAccept.items[0].format, 'newsml', 'Accept naming a story format switches it');
+    assert.equal((await (await byAccept('application/json')).json() as any).items[0].format, 'ninjs', 'a generic Accept keeps the subscriber\'s format');
+    assert.match((await byAccept('application/atom+xml')).headers.get('content-type')!, /atom/);
+    const png = await byAccept('image/png');
+    assert.equal(png.status, 406);
+    const streamPng = await fetch(`${s.url}/v1/stream?access_token=${ninjsKey}`, { headers: { accept: 'image/png' } });
+    assert.equal(streamPng.status, 406, 'the stream refuses before it starts');
   });
 
   it('the stream carries ?format= too', async () => {

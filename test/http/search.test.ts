@@ -111,6 +111,9 @@ describe('search API', () => {
       assert.ok(!/fts5|syntax error near|sqlite/i.test(text), `no engine error leaks for ${JSON.stringify(q.slice(0, 20))}: ${text.slice(0, 200)}`);
       if (r.status === 400) assert.match(JSON.parse(text).message, /\w/);
     }
+    const arabic = await s.call(`/v1/search?q=${encodeURIComponent('ب'.repeat(10_000))}`);
+    assert.equal(arabic.status, 400, 'a 10,000-character Arabic query reaches the route and is refused with a reason');
+    assert.match((await arabic.json() as { message: string }).message, /10000 characters long; the limit is/);
     assert.equal((await s.call('/v1/search?q=x', { key: null })).status, 401);
     assert.equal((await s.call('/v1/search?page=0')).status, 400);
   });
