@@ -60,8 +60,9 @@ export interface SiteStore {
   translations(group: string, now?: Date): Promise<SiteSummary[]>;
   /** Categories of a language with their public story counts, largest first. */
   categories(language: string, limit?: number): Promise<(SiteCategory & { count: number })[]>;
-  /** Public stories whose headline contains every word of `query` (until the search index serves the site). */
-  searchHeadlines(language: string, query: string, limit: number, now?: Date): Promise<SiteSummary[]>;
+  /** The public (not killed, not embargoed) stories among `ids`, in the order given; the others are left out.
+   *  The site's search asks the full-text index, then shows only what this read model calls public. */
+  publicSummaries(ids: string[], now?: Date): Promise<SiteSummary[]>;
   /** Public stories by most recent update, for sitemaps (offset paging over a stable order). */
   sitemap(offset: number, limit: number, now?: Date): Promise<SiteSummary[]>;
   /** Number of public stories. */

@@ -27,6 +27,8 @@ export interface Strings {
   searchLabel: string;
   searchButton: string;
   searchNone: string;
+  /** The query could not be read (unclosed quote or bracket, …). */
+  searchInvalid: string;
   searchResults: (n: number) => string;
   subscribe: string;
   urgent: string;
@@ -74,9 +76,10 @@ export const STRINGS: Record<Lang, Strings> = {
     latest: 'آخر الأخبار',
     categories: 'الأقسام',
     search: 'بحث',
-    searchLabel: 'ابحث في العناوين',
+    searchLabel: 'ابحث في الأخبار',
     searchButton: 'ابحث',
     searchNone: 'لا توجد نتائج.',
+    searchInvalid: 'تعذّرت قراءة عبارة البحث: تأكّد من إغلاق علامات التنصيص والأقواس، أو ابحث بكلمات بسيطة.',
     searchResults: (n) => `${n} نتيجة`,
     subscribe: 'اشترك',
     urgent: 'عاجل',
@@ -128,9 +131,10 @@ export const STRINGS: Record<Lang, Strings> = {
     latest: 'Son haberler',
     categories: 'Kategoriler',
     search: 'Ara',
-    searchLabel: 'Başlıklarda ara',
+    searchLabel: 'Haberlerde ara',
     searchButton: 'Ara',
     searchNone: 'Sonuç bulunamadı.',
+    searchInvalid: 'Arama ifadesi okunamadı: tırnak ve parantezlerin kapandığından emin olun ya da sade kelimelerle arayın.',
     searchResults: (n) => `${n} sonuç`,
     subscribe: 'Abone ol',
     urgent: 'Son dakika',
@@ -182,9 +186,10 @@ export const STRINGS: Record<Lang, Strings> = {
     latest: 'Latest news',
     categories: 'Sections',
     search: 'Search',
-    searchLabel: 'Search headlines',
+    searchLabel: 'Search the news',
     searchButton: 'Search',
     searchNone: 'No results.',
+    searchInvalid: 'We could not read that search: check that quotes and brackets are closed, or search with plain words.',
     searchResults: (n) => `${n} result${n === 1 ? '' : 's'}`,
     subscribe: 'Subscribe',
     urgent: 'Urgent',

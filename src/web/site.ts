@@ -84,7 +84,7 @@ export function sitePlugin(opts: SiteOptions = {}) {
       budget: opts.budget ?? DEFAULT_BUDGET,
       assets,
     };
-    const views = new SiteViews(rt.store.site, ctx);
+    const views = new SiteViews(rt.store.site, ctx, rt.store.search);
     const cache = new PageCache();
     const useCache = opts.cache ?? process.env.NEWSFLOW_SITE_CACHE !== '0';
     // Bumped on every log move: a render that started before a publish must not be cached after it.

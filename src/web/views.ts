@@ -1,6 +1,8 @@
 // Each public page as data in, Rendered out: reads the site store, abbreviates, renders. No HTTP here
 // beyond status codes, so the routes stay thin and the cache can wrap every view the same way.
 import { isId } from '../model/ids.ts';
+import { QuerySyntaxError } from '../search/index.ts';
+import type { StoreSearch } from '../store/search.ts';
 import type { SiteStore, SiteSummary } from '../store/site.ts';
 import { abbreviate } from './abbreviate.ts';
 import type { Rendered } from './cache.ts';
@@ -23,6 +25,7 @@ const ERROR_CACHE = 'public, max-age=15';
 
 const LIST_SIZE = 25;
 const FEED_SIZE = 30;
+const SEARCH_SIZE = 50;
 
 function newest(items: { updatedAt: string }[]): string | undefined {
   return items.reduce<string | undefined>((m, s) => (!m || s.updatedAt > m ? s.updatedAt : m), undefined);
@@ -31,7 +34,7 @@ function newest(items: { updatedAt: string }[]): string | undefined {
 export class SiteViews {
   private sectionMemo = new Map<Lang, Promise<PageChrome['sections']>>();
 
-  constructor(private readonly site: SiteStore, private readonly ctx: SiteContext) {}
+  constructor(private readonly site: SiteStore, private readonly ctx: SiteContext, private readonly index: Pick<StoreSearch, 'query' | 'embargoedStoryIds'>) {}
 
   /** Forgets derived data; called whenever the flow log moves. */
   invalidate(): void {
@@ -97,10 +100,24 @@ export class SiteViews {
     };
   }
 
+  /** The full-text index, limited to what is public on the site. Hits become the site's own cards (read
+   *  model headline, deck, dates): the index's snippets are cut from the full body and never shown here. */
   async search(lang: Lang, q: string): Promise<Rendered> {
     const query = q.trim();
-    const results = query ? await this.site.searchHeadlines(lang, query, 50) : null;
-    return { status: 200, type: HTML, cacheControl: PAGE_CACHE, body: searchPage(this.ctx, await this.chrome(lang), query, results) };
+    const render = async (status: number, results: SiteSummary[] | null, invalid = false): Promise<Rendered> =>
+      ({ status, type: HTML, cacheControl: status === 200 ? PAGE_CACHE : ERROR_CACHE, body: searchPage(this.ctx, await this.chrome(lang), query, results, invalid) });
+    if (!query) return render(200, null);
+    const now = new Date();
+    let ids: string[];
+    try {
+      // Embargoed stories are never candidates; killed ones (and anything else not public) are dropped by the read model below.
+      const embargoed = this.index.embargoedStoryIds(now);
+      ids = this.index.query(query, { lang, allowed: (d) => !embargoed.has(d.storyId), limit: SEARCH_SIZE }).hits.map((h) => h.storyId);
+    } catch (e) {
+      if (e instanceof QuerySyntaxError) return render(400, null, true);
+      throw e;
+    }
+    return render(200, (await this.site.publicSummaries(ids, now)).filter((s) => this.isPublicNow(s)));
   }
 
   async subscribe(lang: Lang, state: { thanks?: boolean; invalid?: boolean; form?: LeadForm } = {}): Promise<Rendered> {

@@ -149,10 +149,68 @@ test('bad input: huge URLs get 414, huge queries 400, broken encodings 400, neve
   assert.equal((await get('/sitemaps/stories-99999.xml')).statusCode, 404);
 });
 
-test('search finds public headlines', async () => {
+/** Story ids listed as result cards on a search page. */
+function resultIds(body: string): string[] {
+  return [...body.matchAll(/<li class="card" data-story="([^"]+)"/g)].map((m) => m[1]);
+}
+
+test('search is served by the full-text index and lists the site’s own cards', async () => {
   const r = await get(`/search?lang=ar&q=${encodeURIComponent('يوم عالمي')}`);
-  assert.ok(r.body.includes(f.seedId));
+  assert.equal(r.statusCode, 200);
+  assert.ok(resultIds(r.body).includes(f.seedId));
   assert.match(r.body, /role="search"/);
+  // Words only in the body (not the headline) find the story too, but the page shows no body text: no index snippets.
+  const bodyWord = f.seed.content.body.find((b) => b.type === 'paragraph')!;
+  const hidden = f.seed.content.body.filter((b) => b.type === 'paragraph').at(-1)!;
+  assert.ok(hidden.type === 'paragraph' && bodyWord.type === 'paragraph');
+  const words = hidden.text.split(/\s+/).filter((w) => w.length > 5).slice(0, 2).join(' ');
+  const byBody = await get(`/search?lang=ar&q=${encodeURIComponent(words)}`);
+  assert.ok(resultIds(byBody.body).includes(f.seedId), `body words "${words}" find the story`);
+  assert.ok(!byBody.body.includes('<mark'), 'no highlighted snippet from the index');
+  assert.ok(!decode(byBody.body).includes(hidden.text.slice(0, 40)), 'no hidden body text on the results page');
+});
+
+test('the hashtag links of a story page lead to results that list the story', async () => {
+  const page = await get(await pathOf(f.seedId));
+  const links = [...page.body.matchAll(/<ul class="tags">(.*?)<\/ul>/gs)].flatMap((m) => [...m[1].matchAll(/href="([^"]+)"/g)].map((l) => decode(l[1])));
+  assert.ok(links.length >= 1, 'the seed story has hashtag links');
+  for (const link of links) {
+    assert.match(link, /^\/search\?lang=ar&q=/);
+    const r = await get(link);
+    assert.equal(r.statusCode, 200, link);
+    assert.ok(resultIds(r.body).includes(f.seedId), `${link} lists the seed story`);
+  }
+});
+
+test('search folds Arabic spelling variants (ta marbuta, clitics)', async () => {
+  const id = await publish(sampleContent({ headline: 'افتتاح المكتبة الوطنية الجديدة في عمّان', categories: ['الثقافة'] }));
+  for (const q of ['المكتبه', 'والمكتبة', 'مكتبة']) {
+    assert.ok(resultIds((await get(`/search?lang=ar&q=${encodeURIComponent(q)}`)).body).includes(id), q);
+  }
+  assert.ok(resultIds((await get(`/search?lang=ar&q=${encodeURIComponent('والأسرى')}`)).body).includes(f.seedId), 'والأسرى');
+});
+
+test('embargoed and killed stories are never found by search', async () => {
+  const word = 'زمردية';
+  const embargoed = await publish(sampleContent({ headline: `خبر ${word} تحت الحظر`, embargoUntil: new Date(Date.now() + 3_600_000).toISOString() }));
+  const killed = await publish(sampleContent({ headline: `خبر ${word} سيُسحب` }));
+  const visible = await publish(sampleContent({ headline: `خبر ${word} منشور` }));
+  const before = resultIds((await get(`/search?lang=ar&q=${encodeURIComponent(word)}`)).body);
+  assert.ok(before.includes(killed) && before.includes(visible));
+  assert.ok(!before.includes(embargoed), 'embargoed story found');
+  await f.rt.newsroom.kill(killed, 'test');
+  const after = await get(`/search?lang=ar&q=${encodeURIComponent(word)}`);
+  assert.deepEqual(resultIds(after.body), [visible]);
+  assert.ok(!after.body.includes(embargoed) && !after.body.includes(killed));
+});
+
+test('a query syntax error shows a friendly message with a 400, never a 500', async () => {
+  for (const [lang, q, text] of [['ar', '"غير مغلق', 'تعذّرت قراءة'], ['en', 'water AND (', 'We could not read'], ['tr', 'date:2026-99-99', 'okunamadı']]) {
+    const r = await get(`/search?lang=${lang}&q=${encodeURIComponent(q)}`);
+    assert.equal(r.statusCode, 400, q);
+    assert.ok(r.body.includes(text), `${q}: friendly message`);
+    assert.match(r.body, /role="search"/);
+  }
 });
 
 test('the subscribe form stores a lead that admins list at /v1/leads', async () => {

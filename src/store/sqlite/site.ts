@@ -92,16 +92,13 @@ export class SqliteSiteStore implements SiteStore {
                           GROUP BY slug ORDER BY count DESC, slug LIMIT ?`).all(language, limit) as (SiteCategory & { count: number })[];
   }
 
-  async searchHeadlines(language: string, query: string, limit: number, now = new Date()): Promise<SiteSummary[]> {
+  async publicSummaries(ids: string[], now = new Date()): Promise<SiteSummary[]> {
     this.sync();
-    const words = query.split(/\s+/).filter(Boolean).slice(0, 8);
-    if (!words.length) return [];
-    // LIKE is case-insensitive for ASCII only; that is enough for a stopgap until the search index serves the site.
-    const like = words.map(() => `s.headline LIKE ? ESCAPE '\\'`).join(' AND ');
-    const args = words.map((w) => `%${w.replace(/[\\%_]/g, (c) => '\\' + c)}%`);
-    return (stmt(this.db, `SELECT s.* FROM site_stories s WHERE s.language = ? AND ${PUBLIC} AND ${like}
-                           ORDER BY s.published_at DESC, s.story_id DESC LIMIT ?`)
-      .all(language, now.toISOString(), ...args, limit) as SiteRow[]).map(toSummary);
+    if (!ids.length) return [];
+    const rows = stmt(this.db, `SELECT s.* FROM site_stories s WHERE s.story_id IN (SELECT value FROM json_each(?)) AND ${PUBLIC}`)
+      .all(JSON.stringify(ids), now.toISOString()) as SiteRow[];
+    const byId = new Map(rows.map((r) => [r.story_id, r]));
+    return ids.flatMap((id) => { const r = byId.get(id); return r ? [toSummary(r)] : []; });
   }
 
   async sitemap(offset: number, limit: number, now = new Date()): Promise<SiteSummary[]> {

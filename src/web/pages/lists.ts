@@ -40,7 +40,8 @@ ${p.next ? html`<p class="pager"><a href="${path}?before=${p.next}" rel="next">$
   }, main);
 }
 
-export function searchPage(ctx: SiteContext, chrome: PageChrome, q: string, results: SiteSummary[] | null): string {
+/** `results` null: no query yet; `invalid`: the query did not parse (the page says so instead of listing). */
+export function searchPage(ctx: SiteContext, chrome: PageChrome, q: string, results: SiteSummary[] | null, invalid = false): string {
   const s = STRINGS[chrome.lang];
   const main = html`<h1 class="page-title">${s.search}</h1>
 <form class="search" role="search" action="/search" method="get">
@@ -49,6 +50,7 @@ export function searchPage(ctx: SiteContext, chrome: PageChrome, q: string, resu
 <input id="q" name="q" type="search" value="${q}" maxlength="200" placeholder="${s.searchLabel}" dir="auto">
 <button class="primary" type="submit">${s.searchButton}</button>
 </form>
+${invalid ? html`<p class="notice" role="alert">${s.searchInvalid}</p>` : ''}
 ${results === null ? '' : html`<p role="status">${results.length ? s.searchResults(results.length) : s.searchNone}</p>
 <ul class="grid">${results.map((x) => card(x, chrome.lang))}</ul>`}`;
   return page(ctx, chrome, { title: q ? `${s.search}: ${q}` : s.search, canonical: urls.search(chrome.lang), noindex: !!q,
