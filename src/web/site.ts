@@ -17,6 +17,7 @@ import { SiteViews } from './views.ts';
 export interface SiteOptions {
   /** Public origin for absolute URLs; NEWSFLOW_PUBLIC_URL, else http://localhost:$PORT. */
   base?: string;
+  /** How much of a story the public page shows; NEWSFLOW_SITE_BUDGET (`paragraphs=2,words=80`), else the default. */
   budget?: Budget;
   /** Keep rendered pages between publishes (on by default; off to measure raw rendering). */
   cache?: boolean;
@@ -32,6 +33,39 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'strict-origin-when-cross-origin',
 };
+
+/** Bounds for NEWSFLOW_SITE_BUDGET: a public part of 1–20 paragraphs and 10–1000 words. */
+const BUDGET_LIMITS = { paragraphs: [1, 20], words: [10, 1000] } as const;
+
+/** Parses `paragraphs=2,words=80` (either key may be left out and keeps its default); null when it is not that. */
+export function parseBudget(text: string): Budget | null {
+  const out: Budget = { ...DEFAULT_BUDGET };
+  const seen = new Set<string>();
+  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+  if (!parts.length) return null;
+  for (const part of parts) {
+    const m = /^(paragraphs|words)\s*=\s*(\d{1,5})$/.exec(part);
+    if (!m || seen.has(m[1])) return null;
+    const key = m[1] as keyof Budget;
+    const n = Number(m[2]);
+    const [lo, hi] = BUDGET_LIMITS[key];
+    if (n < lo || n > hi) return null;
+    seen.add(key);
+    out[key] = n;
+  }
+  return out;
+}
+
+/** The abbreviation budget from NEWSFLOW_SITE_BUDGET; the default (and a warning) when it is unset or garbage. */
+export function budgetFromEnv(value: string | undefined, warn: (msg: string) => void): Budget {
+  if (value === undefined || value.trim() === '') return DEFAULT_BUDGET;
+  const b = parseBudget(value);
+  if (b) return b;
+  warn(`NEWSFLOW_SITE_BUDGET=${JSON.stringify(value.slice(0, 100))} is not like "paragraphs=2,words=80" ` +
+    `(paragraphs ${BUDGET_LIMITS.paragraphs.join('–')}, words ${BUDGET_LIMITS.words.join('–')}); ` +
+    `using the default paragraphs=${DEFAULT_BUDGET.paragraphs},words=${DEFAULT_BUDGET.words}`);
+  return DEFAULT_BUDGET;
+}
 
 function fresh(req: FastifyRequest, e: Entry): boolean {
   const inm = req.headers['if-none-match'];
@@ -81,7 +115,8 @@ export function sitePlugin(opts: SiteOptions = {}) {
     const { files, assets } = loadStatic();
     const ctx: SiteContext = {
       base: (opts.base ?? process.env.NEWSFLOW_PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 8080}`).replace(/\/+$/, ''),
-      budget: opts.budget ?? DEFAULT_BUDGET,
+      // Read when the site is registered (like NEWSFLOW_PUBLIC_URL), so each app built picks up the environment.
+      budget: opts.budget ?? budgetFromEnv(process.env.NEWSFLOW_SITE_BUDGET, (msg) => app.log.warn(msg)),
       assets,
     };
     const views = new SiteViews(rt.store.site, ctx, rt.store.search);
@@ -249,5 +284,6 @@ export function sitePlugin(opts: SiteOptions = {}) {
   };
 }
 
-/** The site with options from the environment, as the runtime registers it. */
+/** The site with options from the environment (NEWSFLOW_PUBLIC_URL, NEWSFLOW_SITE_BUDGET, NEWSFLOW_SITE_CACHE),
+ *  as the runtime registers it; the environment is read when the plugin is registered. */
 export const siteRoutes = sitePlugin();
