@@ -3,6 +3,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import cors from '@fastify/cors';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import type { Runtime } from '../flow/runtime.ts';
 import { registerErrorHandling } from './errors.ts';
 import { storyRoutes } from './routes/stories.ts';
@@ -19,24 +22,45 @@ import { siteRoutes } from '../web/site.ts';
 /** Largest request body accepted (stories with long bodies fit well inside it). */
 export const BODY_LIMIT = 1024 * 1024;
 
+// Unknown fields are an error, not silently dropped: a typo must not lose an editor's change. Bodies
+// are JSON and must carry the right types (a headline of 123 is refused, not turned into "123");
+// query strings and path parameters are text by nature and are coerced (`limit=20` is a number).
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const bodyAjv = addFormats(new Ajv({ removeAdditional: false, allErrors: true, coerceTypes: false, useDefaults: true, strict: false }));
+const urlAjv = addFormats(new Ajv({ removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true, strict: false }));
+
+/** A URL with the value of any access_token parameter hidden. */
+export function maskToken(url: string): string {
+  return url.replace(/([?&]access_token=)[^&]*/g, '$1***');
+}
+
 export interface AppOptions {
   logger?: boolean;
 }
 
 export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ? { level: process.env.LOG_LEVEL ?? 'info' } : false,
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 200 },
     // Node refuses request heads over 16 KiB with a bare 431. A 10,000-character Arabic query is
     // ~60 KB once URL-encoded: let it reach the routes, which answer with a message (400, 414).
     http: { maxHeaderSize: 256 * 1024 },
-    ajv: {
-      // Unknown fields are an error, not silently dropped: a typo must not lose an editor's change.
-      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
-    },
+    logger: opts.logger ? {
+      level: process.env.LOG_LEVEL ?? 'info',
+      // EventSource clients put their key in the URL (?access_token=): never write it to the log.
+      serializers: { req: (req) => ({ method: req.method, url: maskToken(req.url), remoteAddress: req.ip }) },
+    } : false,
   });
   registerErrorHandling(app, () => rt.htmlNotFound);
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : urlAjv).compile(schema));
+  // Browsers on subscribers' own sites read the feed and the stream (EventSource) across origins;
+  // the key travels in a header or ?access_token=, never in a cookie, so any origin may ask.
+  await app.register(cors, {
+    origin: '*',
+    methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type', 'last-event-id', 'accept'],
+    exposedHeaders: ['x-next-cursor', 'link', 'location', 'retry-after'],
+  });
 
   await app.register(swagger, {
     openapi: {

@@ -143,6 +143,24 @@ describe('bad input: a 4xx naming the problem, nothing stored changes, the serve
     await expectError(await s.call('/v1/stories', { method: 'POST', json: { ...sampleContent(), body: [{ type: 'html', text: '<b>x</b>' }] } }), 400, /body/);
   });
 
+  it('wrong types are refused, never coerced, on every write; nothing stored changes', async () => {
+    const d = await newDraft();
+    await s.call(`/v1/stories/${d.id}/publish`, { method: 'POST' });
+    const before = { stories: await s.rt.store.countStories(), head: await s.rt.store.headSeq(), story: await (await s.call(`/v1/stories/${d.id}`)).json() };
+    await expectError(await s.call('/v1/stories', { method: 'POST', json: { ...sampleContent(), headline: 123 } }), 400, /headline must be string/);
+    await expectError(await s.call('/v1/stories', { method: 'POST', json: { ...sampleContent(), urgency: '2' } }), 400, /urgency must be integer/);
+    await expectError(await s.call('/v1/stories', { method: 'POST', json: { ...sampleContent(), categories: 'solo' } }), 400, /categories must be array/);
+    await expectError(await s.call(`/v1/stories/${d.id}`, { method: 'PATCH', json: { revision: '2', keywords: 'x' } }), 400, /revision must be integer/);
+    await expectError(await s.call(`/v1/stories/${d.id}/correct`, { method: 'POST', json: { note: 123 } }), 400, /note must be string/);
+    await expectError(await s.call(`/v1/stories/${d.id}/kill`, { method: 'POST', json: { reason: ['a'] } }), 400, /reason must be string/);
+    await expectError(await s.call('/v1/stories', { method: 'POST', json: { ...sampleContent(), colour: 'red' } }), 400, /unknown field/);
+    await expectError(await s.call('/v1/stories', { method: 'POST', json: sampleContent({ language: 'arabic-!!' }) }), 400, /BCP 47/);
+    await expectError(await s.call(`/v1/stories/${d.id}`, { method: 'PATCH', json: { revision: 1, urgency: 1 } }), 409, /revision/);
+    assert.equal(await s.rt.store.countStories(), before.stories);
+    assert.equal(await s.rt.store.headSeq(), before.head);
+    assert.deepEqual(await (await s.call(`/v1/stories/${d.id}`)).json(), before.story);
+  });
+
   it('invalid language tags', async () => {
     await expectError(await s.call('/v1/stories', { method: 'POST', json: sampleContent({ language: 'arabic-!!' }) }), 400, /language.*BCP 47/);
   });
@@ -199,6 +217,21 @@ describe('bad input: a 4xx naming the problem, nothing stored changes, the serve
   it('the server is still up after all of that', async () => {
     const res = await fetch(s.url + '/healthz');
     assert.equal(res.status, 200);
+  });
+});
+
+describe('browsers on other origins', () => {
+  it('CORS lets a subscriber\'s site read the feed and open the stream', async () => {
+    const pre = await fetch(s.url + '/v1/feed', { method: 'OPTIONS', headers: { origin: 'https://daily.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers.get('access-control-allow-origin'), '*');
+    const get = await fetch(s.url + '/healthz', { headers: { origin: 'https://daily.example' } });
+    assert.equal(get.headers.get('access-control-allow-origin'), '*');
+  });
+
+  it('keys in the URL never reach the log', async () => {
+    const { maskToken } = await import('../../src/http/app.ts');
+    assert.equal(maskToken('/v1/stream?cursor=x&access_token=nf_sub_secret&y=1'), '/v1/stream?cursor=x&access_token=***&y=1');
   });
 });
 
