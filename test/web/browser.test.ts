@@ -142,3 +142,124 @@ test('Arabic, Turkish and English pages look like a news site (screenshots)', { 
     await page.context().close();
   }
 });
+
+// ——— Accessibility (issue 6 point 6): checks that fail when the markup or the stylesheet regresses. ———
+
+interface Contrast { what: string; text: string; color: string; background: string; ratio: number }
+
+/** Text colour against the first opaque background behind it, as WCAG 2 relative-luminance contrast ratios. */
+async function contrasts(page: Page, samples: Record<string, string>): Promise<Contrast[]> {
+  // tsx (esbuild keepNames) wraps inner functions in __name(), which the page does not have.
+  await page.evaluate('globalThis.__name ??= (f) => f');
+  return page.evaluate((samples) => {
+    const parse = (c: string): [number, number, number, number] | null => {
+      const m = /^rgba?\(([\d.]+)[ ,]+([\d.]+)[ ,]+([\d.]+)(?:[ ,/]+([\d.]+%?))?\)$/.exec(c.trim());
+      if (!m) return null;
+      const a = m[4] === undefined ? 1 : m[4].endsWith('%') ? parseFloat(m[4]) / 100 : parseFloat(m[4]);
+      return [+m[1], +m[2], +m[3], a];
+    };
+    const over = (top: number[], under: number[]) => [0, 1, 2].map((i) => top[i] * top[3] + under[i] * (1 - top[3]));
+    const lum = (rgb: number[]) => {
+      const [r, g, b] = rgb.map((v) => { const s = v / 255; return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const background = (el: Element | null): number[] => {
+      // Layers from the element outwards, composited from the page (white) inwards.
+      const layers: number[][] = [];
+      for (let e = el; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c && c[3] > 0) { layers.push(c); if (c[3] === 1) break; }
+      }
+      return layers.reverse().reduce<number[]>((under, top) => over(top, under), [255, 255, 255]);
+    };
+    const out = [];
+    for (const [what, selector] of Object.entries(samples)) {
+      const els = [...document.querySelectorAll(selector)].filter((e) => (e as HTMLElement).offsetParent !== null && e.textContent!.trim()).slice(0, 3);
+      if (!els.length) { out.push({ what, text: `(nothing matches ${selector})`, color: '', background: '', ratio: 0 }); continue; }
+      for (const el of els) {
+        const bg = background(el);
+        const fg = parse(getComputedStyle(el).color)!;
+        const color = over(fg, bg);
+        const [l1, l2] = [lum(color), lum(bg)].sort((a, b) => b - a);
+        out.push({ what, text: el.textContent!.trim().slice(0, 30), color: getComputedStyle(el).color, background: `rgb(${bg.map(Math.round).join(', ')})`, ratio: (l1 + 0.05) / (l2 + 0.05) });
+      }
+    }
+    return out;
+  }, samples);
+}
+
+async function auditPage(path: string, samples: Record<string, string>): Promise<void> {
+  const { page, status } = await open(path);
+  assert.equal(status, 200, path);
+  // Landmarks, by their accessible roles (what a screen reader lists).
+  assert.ok(await page.getByRole('banner').count() >= 1, `${path}: no banner`);
+  assert.ok(await page.getByRole('navigation').count() >= 1, `${path}: no navigation`);
+  assert.equal(await page.getByRole('main').count(), 1, `${path}: main`);
+  assert.ok(await page.getByRole('contentinfo').count() >= 1, `${path}: no contentinfo`);
+  // Headings: one h1, and never a level skipped going down the document.
+  const levels = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+    .filter((h) => !h.closest('[hidden]') && getComputedStyle(h).display !== 'none').map((h) => Number(h.tagName[1])));
+  assert.equal(levels.filter((l) => l === 1).length, 1, `${path}: headings ${levels.join(' ')}`);
+  assert.equal(levels[0], 1, `${path}: the first heading is the h1 (${levels.join(' ')})`);
+  levels.forEach((l, i) => assert.ok(i === 0 || l <= levels[i - 1] + 1, `${path}: h${levels[i - 1]} → h${l} skips a level (${levels.join(' ')})`));
+  // Every image says what it shows.
+  // Every image says what it shows (a photo without a usable URL is a role="img" placeholder with a label).
+  const images = await page.evaluate(() => [...document.querySelectorAll('img, [role="img"]')].map((i) => ({
+    what: i.tagName === 'IMG' ? `<img src="${i.getAttribute('src')}">` : `<${i.tagName.toLowerCase()} role="img">`,
+    alt: i.tagName === 'IMG' ? i.getAttribute('alt') : i.getAttribute('aria-label'),
+  })));
+  assert.ok(images.length > 0, `${path}: no images to check`);
+  for (const img of images) assert.ok(img.alt && img.alt.trim(), `${path}: ${img.what} has no alt text`);
+  // The skip link is the first stop and moves focus into <main>.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')), '#main');
+  assert.ok(await page.evaluate(() => { const r = document.activeElement!.getBoundingClientRect(); return r.bottom > 0 && r.width > 0; }), `${path}: the focused skip link is visible`);
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'main', `${path}: the skip link moves focus to main`);
+  // Contrast AA: 4.5:1 for every sampled kind of text (even headlines, which could claim 3:1 as large text).
+  const results = await contrasts(page, samples);
+  if (process.env.A11Y_DEBUG) console.log(results.map((r) => `# ${r.ratio.toFixed(2)}:1 ${r.what} "${r.text}" ${r.color} on ${r.background}`).join('\n'));
+  const failing = results.filter((r) => !(r.ratio >= 4.5));
+  assert.deepEqual(failing, [], `${path}: contrast below 4.5:1`);
+  await page.context().close();
+}
+
+const COMMON_SAMPLES = {
+  'brand': 'header.masthead .brand',
+  'call-to-action button': 'header.masthead a.btn',
+  'section links': 'nav.sections a',
+  'footer text': 'footer.site p, footer.site a',
+};
+
+test('accessibility: the home page has landmarks, ordered headings, alt texts, a working skip link and AA contrast', { skip: !canRun }, async () => {
+  await auditPage('/ar/', { ...COMMON_SAMPLES, 'headline links': 'main h2 a, main h3 a', 'deck text': 'main article p[dir]', 'section kickers': 'main a.kicker', 'dates': 'main .meta' });
+});
+
+test('accessibility: the seed story page has landmarks, ordered headings, alt texts, a working skip link and AA contrast', { skip: !canRun }, async () => {
+  await auditPage(`/ar/x/${f.seedId}`, {
+    ...COMMON_SAMPLES, 'headline': 'main h1', 'body text': 'article.story .body > p', 'photo caption': 'figcaption',
+    'links in the story': 'main article a', 'story call-to-action button': '.cta a.btn', 'call-to-action text': '.cta p',
+    'deck': 'article.story .deck', 'byline and dates': 'article.story .byline span', 'dateline': '.body .dateline', 'hashtags': '.tags a',
+  });
+  // The fade over the end of a cut story is a gradient over the text: at its most opaque the text under it must still pass.
+  const { page } = await open(`/ar/x/${f.seedId}`);
+  const fade = await page.evaluate(() => {
+    const body = document.querySelector('.body.fade');
+    if (!body) return null;
+    const stops = [...getComputedStyle(body, '::after').backgroundImage.matchAll(/rgba?\(([^)]*)\)/g)].map((m) => m[1].split(/[ ,/]+/).map(Number));
+    const last = body.querySelector('p:last-of-type')!;
+    return { stops, color: getComputedStyle(last).color };
+  });
+  assert.ok(fade, 'the seed story is cut and fades out');
+  const ink = fade.color.match(/[\d.]+/g)!.map(Number);
+  const lum = (rgb: number[]) => {
+    const [r, g, b] = rgb.map((v) => { const x = v / 255; return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  for (const [r, g, b, a = 1] of fade.stops) {
+    const seen = [0, 1, 2].map((i) => [r, g, b][i] * a + ink[i] * (1 - a));
+    const ratio = 1.05 / (lum(seen) + 0.05); // against the white page
+    assert.ok(ratio >= 4.5, `text under the fade (stop rgba(${r}, ${g}, ${b}, ${a})) has contrast ${ratio.toFixed(2)}:1`);
+  }
+  await page.context().close();
+});
