@@ -27,7 +27,7 @@ if (!files.length) {
   }
   // The search index over everything loaded, as `newsflow import` builds it after the files.
   const t0 = performance.now();
-  const idx = importer.reindexSearch();
+  const idx = await importer.reindexSearch();
   const secs = (performance.now() - t0) / 1000;
   rows.push(['search index of all imported stories', String(idx.indexed), `${secs.toFixed(2)} s`, `${Math.round(idx.indexed / secs)} stories/s`]);
   await rt.close();

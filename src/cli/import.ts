@@ -42,7 +42,7 @@ export async function importCommand(files: string[], opts: { batch: number; quie
     if (reindex) {
       // One pass over the whole store, so the proclitic rule sees the full vocabulary.
       let barStarted = false;
-      const r = importer.reindexSearch((done, total, phase) => {
+      const r = await importer.reindexSearch((done, total, phase) => {
         if (!showBar) return;
         if (!barStarted) { bar.start(total * 2, 0, { file: 'search index' }); barStarted = true; }
         bar.update(phase === 'vocabulary' ? done : total + done, { file: `search index (${phase})` });

@@ -46,7 +46,7 @@ async function reindexCommand(opts: { quiet?: boolean }): Promise<void> {
   const show = !opts.quiet && process.stderr.isTTY;
   let started = false;
   try {
-    const r = rt.store.search.reindex((done, total, phase) => {
+    const r = await rt.store.search.reindex((done, total, phase) => {
       if (!show) return;
       if (!started) { bar.start(total, 0, { phase }); started = true; }
       bar.update(done, { phase });

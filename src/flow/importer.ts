@@ -97,7 +97,7 @@ export class Importer {
   }
 
   /** Rebuilds the search index over every live story (after bulk archive loads). */
-  reindexSearch(onProgress?: (done: number, total: number, phase: string) => void): { indexed: number; ms: number } {
+  reindexSearch(onProgress?: (done: number, total: number, phase: string) => void): Promise<{ indexed: number; ms: number }> {
     return this.store.search.reindex(onProgress);
   }
 
@@ -135,7 +135,7 @@ export class Importer {
       if (batch.length >= batchSize) await flush();
     }
     await flush();
-    if (report.imported && !opts.deferSearch) this.reindexSearch(opts.onReindexProgress);
+    if (report.imported && !opts.deferSearch) await this.reindexSearch(opts.onReindexProgress);
     report.searchDeferred = report.imported > 0 && !!opts.deferSearch;
     return report;
   }

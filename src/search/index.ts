@@ -313,6 +313,7 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
    * Rebuild everything from the given versions (one per story: the latest usable one). Two passes:
    * the vocabulary is counted over the whole archive first, so the proclitic rule decides the same
    * way for the first story as for the last. Pass an array or a function returning a fresh iterable.
+   * One transaction: for a store other processes write to, use the chunked steps below instead.
    */
   reindex(
     versions: StoryVersion[] | (() => Iterable<StoryVersion>),
@@ -323,27 +324,58 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
     const total = Array.isArray(versions) ? versions.length : 0;
     let indexed = 0;
     this.db.transaction(() => {
-      this.db.exec(`INSERT INTO search_fts(search_fts) VALUES('delete-all');
-        DELETE FROM search_doc; DELETE FROM search_text; DELETE FROM search_doc_category; DELETE FROM search_vocabulary;`);
-      this.vocab = new Map();
-      let n = 0;
+      this.startRebuild(list(), (n) => onProgress?.(n, total, 'vocabulary'));
       for (const v of list()) {
-        if (v.pubStatus !== 'canceled' && v.kind !== 'killed') this.countSurface(v, false);
-        if (++n % 500 === 0) onProgress?.(n, total, 'vocabulary');
+        indexed += this.writeMany([v]);
+        if (indexed % 500 === 0) onProgress?.(indexed, total || indexed, 'index');
       }
-      const put = this.db.prepare('INSERT INTO search_vocabulary (term, freq) VALUES (?, ?)');
-      for (const [term, freq] of this.vocab) put.run(term, freq);
-      for (const v of list()) {
-        if (v.pubStatus !== 'canceled' && v.kind !== 'killed') {
-          this.write(v);
-          indexed++;
-        }
-        if (indexed % 500 === 0) onProgress?.(indexed, total || n, 'index');
-      }
-      this.db.prepare("INSERT INTO search_meta (key, value) VALUES ('analyzer_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(ANALYZER_VERSION));
+      this.finishRebuild();
     })();
     onProgress?.(indexed, total || indexed, 'index');
     return { indexed, ms: performance.now() - t0 };
+  }
+
+  /**
+   * First step of a chunked rebuild: counts the vocabulary of `versions` (reading only), then empties
+   * the index and stores the new vocabulary in one short transaction.
+   */
+  startRebuild(versions: Iterable<StoryVersion>, onCount?: (n: number) => void): void {
+    const vocab = new Map<string, number>();
+    this.vocab = vocab;
+    let n = 0;
+    for (const v of versions) {
+      if (v.pubStatus !== 'canceled' && v.kind !== 'killed') this.countSurface(v, false);
+      if (++n % 500 === 0) onCount?.(n);
+    }
+    this.db.transaction(() => {
+      this.db.exec(`INSERT INTO search_fts(search_fts) VALUES('delete-all');
+        DELETE FROM search_doc; DELETE FROM search_text; DELETE FROM search_doc_category; DELETE FROM search_vocabulary;`);
+      const put = this.db.prepare('INSERT INTO search_vocabulary (term, freq) VALUES (?, ?)');
+      for (const [term, freq] of vocab) put.run(term, freq);
+    })();
+  }
+
+  /**
+   * Writes versions into the index without counting them again (after startRebuild); one IMMEDIATE
+   * transaction. `stillCurrent` is asked inside it: a version superseded or killed by another writer
+   * since it was read must not be written back (a killed story would become findable again).
+   */
+  writeMany(versions: StoryVersion[], stillCurrent?: (v: StoryVersion) => boolean): number {
+    let written = 0;
+    this.db.transaction(() => {
+      for (const v of versions) {
+        if (v.pubStatus === 'canceled' || v.kind === 'killed') continue;
+        if (stillCurrent && !stillCurrent(v)) continue;
+        this.write(v);
+        written++;
+      }
+    }).immediate();
+    return written;
+  }
+
+  /** Last step of a rebuild: records which analyzer built the index. */
+  finishRebuild(): void {
+    this.db.prepare("INSERT INTO search_meta (key, value) VALUES ('analyzer_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(ANALYZER_VERSION));
   }
 
   /** True when the stored index was built by an older analyzer and wants `reindex`. */

@@ -6,6 +6,9 @@ import type { StoryContent, StoryVersion } from '../../model/story.ts';
 import type { StoreSearch } from '../search.ts';
 import { stmt } from './statements.ts';
 
+/** Stories written to the index per transaction during a rebuild. */
+const CHUNK = 500;
+
 export class SqliteSearch implements StoreSearch {
   readonly index: SearchIndex;
 
@@ -13,13 +16,33 @@ export class SqliteSearch implements StoreSearch {
     this.index = new SearchIndex(db);
   }
 
+  /** True while `v` is still its story's latest version and the story is live. */
+  private readonly stillCurrent = (v: StoryVersion): boolean =>
+    !!stmt(this.db, `SELECT 1 FROM stories WHERE id = ? AND latest_version = ? AND status = 'published'`).get(v.storyId, v.version);
+
   query(q: string, filters: SearchFilters): SearchResult {
     return this.index.search(q, filters);
   }
 
-  reindex(onProgress?: (done: number, total: number, phase: 'vocabulary' | 'index') => void) {
+  async reindex(onProgress?: (done: number, total: number, phase: 'vocabulary' | 'index') => void) {
+    const t0 = performance.now();
     const total = (stmt(this.db, `SELECT count(*) AS n FROM stories WHERE status = 'published'`).get() as { n: number }).n;
-    return this.index.reindex(() => liveVersions(this.db), onProgress && ((done, _t, phase) => onProgress(done, total, phase)));
+    this.index.startRebuild(liveVersions(this.db), (n) => onProgress?.(n, total, 'vocabulary'));
+    let indexed = 0;
+    let chunk: StoryVersion[] = [];
+    for (const v of liveVersions(this.db)) {
+      chunk.push(v);
+      if (chunk.length < CHUNK) continue;
+      indexed += this.index.writeMany(chunk, this.stillCurrent);
+      chunk = [];
+      onProgress?.(indexed, total, 'index');
+      // Between chunks the write lock is free: give another process's waiting writer a moment to take it.
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    indexed += this.index.writeMany(chunk, this.stillCurrent);
+    this.index.finishRebuild();
+    onProgress?.(indexed, total, 'index');
+    return { indexed, ms: performance.now() - t0 };
   }
 
   needsReindex(): boolean {
