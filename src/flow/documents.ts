@@ -27,8 +27,12 @@ function toImported(doc: Imported, now: string): ImportedStory {
   const m = doc.meta;
   const originalIds: Record<string, string> = { ...doc.content.provenance?.originalIds };
   if (m.uri) originalIds.uri = m.uri;
+  // Some valid items carry no headline (a picture, a bare text item); a story needs one, so it falls
+  // back to the item's slugline or identifier rather than refusing an item the standard allows.
+  const headline = doc.content.headline.trim() || doc.content.slugline?.trim() || m.uri || m.id || 'untitled item';
   const content = validateContent({
     ...doc.content,
+    headline: headline.slice(0, 500),
     provenance: { ...doc.content.provenance, originalIds },
   });
   if (m.pubStatus === 'canceled') throw new FormatError('unsupported-type', 'the item is canceled (killed); a withdrawn story is not imported');

@@ -38,8 +38,11 @@ export function detectFormat(input: string | Uint8Array, contentType?: string): 
     const [, prefix, local, attrs] = root;
     const nsDecl = prefix ? new RegExp(`xmlns:${prefix.slice(0, -1)}\\s*=\\s*["']([^"']*)`) : /xmlns\s*=\s*["']([^"']*)/;
     const ns = nsDecl.exec(attrs)?.[1];
+    // A newsItem in another namespace (or with a G2 content type) goes to the NewsML reader anyway,
+    // so its refusal names the namespace rule and where it failed instead of "unknown format".
+    if (local === 'newsItem' || ct.includes('g2.newsitem')) return 'newsml';
     if (ns !== NAR_NS) return 'xml';
-    return local === 'newsItem' ? 'newsml' : 'newsml-other';
+    return 'newsml-other';
   }
   if (s.startsWith('[')) return 'ninjs-array';
   if (s.startsWith('{')) {
