@@ -32,3 +32,11 @@ test('the categories named in issue #4 all map', () => {
   assert.equal(topicFor('no such category'), undefined);
   assert.equal(uriToQcode(qcodeToUri('medtop:15000000')), 'medtop:15000000');
 });
+
+test('every category the demo newsroom uses maps to a Media Topic or a genre', async () => {
+  const { demoStories } = await import('../../src/demo/stories.ts');
+  const { topicFor, genreFor } = await import('../../src/formats/mediatopics.ts');
+  const unmapped = new Set<string>();
+  for (const d of demoStories()) for (const c of d.content.categories) if (!topicFor(c) && !genreFor(c)) unmapped.add(c);
+  assert.deepEqual([...unmapped], []);
+});
