@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { SearchIndex, type SearchFilters, type SearchResult } from '../../search/index.ts';
 import type { StoryContent, StoryVersion } from '../../model/story.ts';
 import type { StoreSearch } from '../search.ts';
+import { loadLexicon } from '../../search/lexicon.ts';
 import { stmt } from './statements.ts';
 
 /** Stories written to the index per transaction during a rebuild. */
@@ -13,7 +14,8 @@ export class SqliteSearch implements StoreSearch {
   readonly index: SearchIndex;
 
   constructor(private readonly db: Database.Database) {
-    this.index = new SearchIndex(db);
+    const lexicon = loadLexicon();
+    this.index = new SearchIndex(db, { synonyms: lexicon.synonyms, protectedNames: lexicon.protectedNames });
   }
 
   /** True while `v` is still its story's latest version and the story is live. */

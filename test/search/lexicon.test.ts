@@ -1,0 +1,32 @@
+// The agency's own lexicon (NEWSFLOW_SEARCH_LEXICON): synonym groups used by search without a code change.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { loadLexicon } from '../../src/search/lexicon.ts';
+import { openRuntime } from '../../src/flow/runtime.ts';
+import { sampleContent, tempDbFile, tempDir } from '../helpers.ts';
+
+it('synonym groups from the lexicon file are used by search', async () => {
+  const file = join(tempDir(), 'lexicon.json');
+  writeFileSync(file, JSON.stringify({ synonyms: [['pavement', 'sidewalk']], protectedNames: ['المحمدية'] }));
+  process.env.NEWSFLOW_SEARCH_LEXICON = file;
+  try {
+    const rt = await openRuntime(tempDbFile());
+    const d = await rt.newsroom.createDraft(sampleContent({ language: 'en', headline: 'City widens the pavement on the harbour road', body: [{ type: 'paragraph', text: 'Work starts in May.' }] }));
+    await rt.newsroom.publish(d.id);
+    assert.equal(rt.store.search.query('sidewalk', { lang: 'en' }).total, 1);
+    await rt.close();
+  } finally {
+    delete process.env.NEWSFLOW_SEARCH_LEXICON;
+  }
+  assert.ok(loadLexicon(file).protectedNames.lookup !== undefined);
+});
+
+it('a malformed lexicon file is refused with a message naming the problem', () => {
+  const file = join(tempDir(), 'bad.json');
+  writeFileSync(file, JSON.stringify({ synonyms: [['only-one']] }));
+  assert.throws(() => loadLexicon(file), /"synonyms" must be a list of groups of at least two words/);
+  writeFileSync(file, '{not json');
+  assert.throws(() => loadLexicon(file), /cannot read .* as JSON/);
+});
