@@ -60,6 +60,7 @@ export function diffVersions(a: StoryVersion, b: StoryVersion): VersionDiff {
     if (JSON.stringify(ca[f] ?? null) !== JSON.stringify(cb[f] ?? null)) fields[f] = { from: ca[f] ?? null, to: cb[f] ?? null };
   }
   if ((a.correctionNote ?? null) !== (b.correctionNote ?? null)) fields.correctionNote = { from: a.correctionNote ?? null, to: b.correctionNote ?? null };
+  if ((a.killReason ?? null) !== (b.killReason ?? null)) fields.killReason = { from: a.killReason ?? null, to: b.killReason ?? null };
   if (a.pubStatus !== b.pubStatus) fields.pubStatus = { from: a.pubStatus, to: b.pubStatus };
   const changed = Object.entries(text).filter(([, parts]) => parts.some((p) => p.op !== 'equal')).map(([k]) => k);
   return { storyId: b.storyId, from: a.version, to: b.version, text, fields, changed };

@@ -27,7 +27,7 @@ before(async () => {
   s = await startServer(file);
   await publish('prisoners', {
     headline: 'حملة للمطالبة بالإفراج عن الأسرى',
-    body: [{ type: 'paragraph', text: 'وطالب ناشطون بالإفراج عن الأَسْرَى الفلسطينيين في سجون إسرائيل، وعددهم ٩٢٠٠ أسير.' }],
+    body: [{ type: 'paragraph', text: 'دعا المشاركون إلى إطلاق سراح الأَسْرَى المحتجزين لدى إسرائيل، وعددهم ٩٢٠٠ أسير.' }],
   });
   await publish('ministry', {
     headline: 'وزارة الصحة تفتتح مستشفى جديداً', body: [{ type: 'paragraph', text: 'افتتحت الوزارة المستشفى في بيروت.' }],

@@ -58,6 +58,7 @@ describe('newsroom API', () => {
 
     const diff = await json(await s.call(`/v1/stories/${draft.id}/versions/2/diff/3`));
     assert.deepEqual(diff.changed, ['body']);
+    assert.deepEqual(diff.fields.correctionNote, { from: null, to: 'صُحّح عدد الدول المشاركة' });
     const deleted = diff.text.body.filter((p: any) => p.op === 'delete').map((p: any) => p.text).join('|');
     const inserted = diff.text.body.filter((p: any) => p.op === 'insert').map((p: any) => p.text).join('|');
     assert.match(inserted, /١٣/);
@@ -70,6 +71,10 @@ describe('newsroom API', () => {
     const k = await json(kill);
     assert.equal(k.event.kind, 'killed');
     assert.equal(k.version.pubStatus, 'canceled');
+    const fieldDiff = await json(await s.call(`/v1/stories/${draft.id}/versions/1/diff/4`));
+    assert.deepEqual(fieldDiff.fields.pubStatus, { from: 'usable', to: 'canceled' });
+    assert.deepEqual(fieldDiff.fields.killReason, { from: null, to: 'نُشر بالخطأ' });
+    assert.ok(fieldDiff.changed.includes('deck'));
   });
 
   it('lists stories newest first', async () => {
