@@ -132,7 +132,9 @@ function creatorOut(p: Person): string {
 // ---------------------------------------------------------------------------------------------
 // Import.
 
-const CLASS_IN: Record<string, MediaType> = { text: 'text', picture: 'photo' };
+// The same media types the ninjs reader takes and the model carries, so that what newsflow exports in
+// one format it can read back from the other. Composite, event and planning items are not stories.
+const CLASS_IN: Record<string, MediaType> = { text: 'text', picture: 'photo', video: 'video', audio: 'audio', graphic: 'graphic' };
 const OTHER_ITEMS = new Set(['packageItem', 'conceptItem', 'knowledgeItem', 'planningItem', 'catalogItem', 'newsMessage']);
 
 /** `ninat:text` or `http://cv.iptc.org/newscodes/ninature/text` → `text`. */
@@ -143,8 +145,9 @@ function itemClassCode(el: XmlElement): string {
 }
 
 /**
- * Reads one NewsML-G2 newsItem of item class text or picture. Anything else (packages, concept items,
- * composite/video/audio items, foreign namespaces) is rejected with a FormatError saying why.
+ * Reads one NewsML-G2 newsItem of item class text, picture, video, audio or graphic. Anything else
+ * (packages, concept items, composite or event items, foreign namespaces) is rejected with a
+ * FormatError saying why.
  */
 export function fromNewsML(xml: string): Imported {
   const root = parseXmlSafe(xml);
@@ -164,7 +167,7 @@ export function fromNewsML(xml: string): Imported {
   const cls = itemClassCode(itemClassEl);
   const mediaType = CLASS_IN[cls];
   if (!mediaType) {
-    throw new FormatError('unsupported-item-class', `item class "${itemClassEl.attrs.qcode ?? itemClassEl.attrs.uri}" is not supported (supported: ninat:text, ninat:picture)`, { location: itemClassEl.path });
+    throw new FormatError('unsupported-item-class', `item class "${itemClassEl.attrs.qcode ?? itemClassEl.attrs.uri}" is not supported (supported: ninat:text, ninat:picture, ninat:video, ninat:audio, ninat:graphic)`, { location: itemClassEl.path });
   }
 
   const cm = element(root, 'contentMeta');
