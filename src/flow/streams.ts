@@ -205,6 +205,12 @@ export class StreamFanout {
     this.timers.push(heartbeat, revocation);
   }
 
+  /** Open connections of one subscriber (the stream routes cap them). */
+  connectionsOf(subscriberId: string): number {
+    const g = this.groups.get(subscriberId);
+    return g ? g.conns.size + g.joining.size : 0;
+  }
+
   /** Number of open connections (metrics, tests). */
   get size(): number {
     let n = 0;

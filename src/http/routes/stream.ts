@@ -7,6 +7,7 @@ import { Type } from 'typebox';
 import { jsonFrame, sseFrame, StreamFanout } from '../../flow/streams.ts';
 import type { Runtime } from '../../flow/runtime.ts';
 import { requireRole } from '../auth.ts';
+import { HttpError } from '../errors.ts';
 import { startPosition, subscriberOf } from './feed.ts';
 import { deliveryAlert, deliveryFormat, FORMAT_DESCRIPTION } from '../delivery-options.ts';
 import type { DeliveryFormat } from '../../flow/render.ts';
@@ -20,9 +21,18 @@ const StreamQuery = Type.Object({
   alert: Type.Optional(Type.String({ maxLength: 40, description: 'a saved search id: only what it matches (kills always pass)' })),
 }, { additionalProperties: false });
 
-/** The format and alert filter of a stream connection. */
+/** Open streams one subscriber may hold (NEWSFLOW_STREAMS_PER_SUBSCRIBER, default 100). */
+function streamCap(): number {
+  return envNumber('NEWSFLOW_STREAMS_PER_SUBSCRIBER') ?? 100;
+}
+
+/** The format and alert filter of a stream connection; 429 when the subscriber holds too many streams. */
 async function connectionOptions(rt: Runtime, req: FastifyRequest): Promise<ConnectionOptions> {
   const subscriber = await subscriberOf(rt, req);
+  const open = fanoutOf(rt)?.connectionsOf(subscriber.id) ?? 0;
+  if (open >= streamCap()) {
+    throw new HttpError(429, `subscriber ${subscriber.id} already has ${open} open streams (limit ${streamCap()}); close one or resume on an existing stream`);
+  }
   const alert = await deliveryAlert(rt, req);
   return { format: deliveryFormat(req, subscriber) as DeliveryFormat, filter: alert && ((item) => alert.passes(item)) };
 }
