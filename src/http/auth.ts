@@ -22,7 +22,10 @@ export function secretOf(req: FastifyRequest): string | null {
   return typeof q === 'string' ? q : null;
 }
 
-/** A preHandler that lets through only keys of the given roles (admin passes everywhere). */
+/**
+ * An onRequest hook that lets through only keys of the given roles (admin passes everywhere). It runs
+ * before the body is read or validated: an unauthenticated caller learns nothing about the API but 401.
+ */
 export function requireRole(keys: KeyRing, ...roles: Role[]): preHandlerAsyncHookHandler {
   return async function authorise(req: FastifyRequest, reply: FastifyReply) {
     const secret = secretOf(req);

@@ -268,7 +268,7 @@ export function sitePlugin(opts: SiteOptions = {}) {
     });
 
     app.get('/v1/leads', {
-      preHandler: requireRole(rt.keys, 'admin'),
+      onRequest: requireRole(rt.keys, 'admin'),
       schema: {
         tags: ['admin'], security: [{ bearer: [] }], summary: 'Readers who asked about a subscription on the public site, newest first',
         querystring: Type.Object({

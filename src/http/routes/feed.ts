@@ -111,7 +111,7 @@ export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<voi
   app.addHook('onClose', async () => { await deliveries.flush().catch(() => {}); });
 
   app.get('/v1/feed', {
-    preHandler: subscriberKey,
+    onRequest: subscriberKey,
     schema: {
       tags: ['subscriber flow'], security: [{ bearer: [] }], querystring: FeedQuery,
       summary: 'Events after a cursor that the subscriber is entitled to, each with the full story version',

@@ -24,7 +24,7 @@ export async function importRoutes(app: FastifyInstance, rt: Runtime): Promise<v
   const importer = new Importer(rt.store, rt.hub);
 
   app.post('/v1/import', {
-    preHandler: requireRole(rt.keys, 'editor'),
+    onRequest: requireRole(rt.keys, 'editor'),
     bodyLimit: MAX_DOCUMENT_BYTES,
     schema: {
       tags: ['newsroom'],

@@ -25,7 +25,7 @@ export async function savedSearchRoutes(app: FastifyInstance, rt: Runtime): Prom
   const common = { tags: ['search'], security: [{ bearer: [] }] };
 
   app.post('/v1/saved-searches', {
-    preHandler: subscriberOnly,
+    onRequest: subscriberOnly,
     schema: {
       ...common, summary: 'Save a query (then use it as an alert: feed, stream or webhook filter)',
       body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), query: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
@@ -46,13 +46,13 @@ export async function savedSearchRoutes(app: FastifyInstance, rt: Runtime): Prom
     });
   });
 
-  app.get('/v1/saved-searches', { preHandler: subscriberOnly, schema: { ...common, summary: 'Your saved searches' } }, async (req) => {
+  app.get('/v1/saved-searches', { onRequest: subscriberOnly, schema: { ...common, summary: 'Your saved searches' } }, async (req) => {
     const subscriber = await subscriberOf(rt, req);
     return { savedSearches: await rt.store.savedSearches.list(subscriber.id) };
   });
 
   app.get('/v1/saved-searches/:id/results', {
-    preHandler: subscriberOnly,
+    onRequest: subscriberOnly,
     schema: {
       ...common, params: IdParams, summary: 'Run a saved search now',
       querystring: Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }, { additionalProperties: false }),
@@ -70,7 +70,7 @@ export async function savedSearchRoutes(app: FastifyInstance, rt: Runtime): Prom
     };
   });
 
-  app.delete('/v1/saved-searches/:id', { preHandler: subscriberOnly, schema: { ...common, params: IdParams, summary: 'Delete a saved search' } }, async (req, reply) => {
+  app.delete('/v1/saved-searches/:id', { onRequest: subscriberOnly, schema: { ...common, params: IdParams, summary: 'Delete a saved search' } }, async (req, reply) => {
     const saved = await ownSavedSearch(rt, req, (req.params as { id: string }).id);
     const users = (await rt.store.subscribers.listWebhooks(saved.subscriberId)).filter((w) => w.alertId === saved.id);
     if (users.length) throw new HttpError(409, `saved search ${saved.id} filters webhook ${users.map((w) => w.id).join(', ')}; delete the webhook first`);

@@ -13,7 +13,7 @@ const PAGE_SIZE_MAX = 100;
 
 export async function searchRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   app.get('/v1/search', {
-    preHandler: requireRole(rt.keys, 'editor', 'subscriber'),
+    onRequest: requireRole(rt.keys, 'editor', 'subscriber'),
     schema: {
       tags: ['search'],
       security: [{ bearer: [] }],

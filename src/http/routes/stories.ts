@@ -30,7 +30,7 @@ export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsro
   const tags = ['newsroom'];
 
   app.post('/v1/stories', {
-    preHandler: editor,
+    onRequest: editor,
     schema: { tags, security, summary: 'Create a draft story', body: StoryDraftInputSchema },
   }, async (req, reply) => {
     const story = await newsroom.createDraft(req.body);
@@ -38,7 +38,7 @@ export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsro
   });
 
   app.get('/v1/stories', {
-    preHandler: editor,
+    onRequest: editor,
     schema: {
       tags, security, summary: 'List stories, newest first',
       querystring: Type.Object({
@@ -55,12 +55,12 @@ export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsro
   });
 
   app.get('/v1/stories/:id', {
-    preHandler: editor,
+    onRequest: editor,
     schema: { tags, security, summary: 'Read a story with its draft', params: IdParams },
   }, async (req) => newsroom.story((req.params as { id: string }).id));
 
   app.patch('/v1/stories/:id', {
-    preHandler: editor,
+    onRequest: editor,
     schema: {
       tags, security, params: IdParams,
       summary: 'Edit the draft (optimistic concurrency: send the revision you edited; 409 if someone was first)',
@@ -72,12 +72,12 @@ export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsro
   });
 
   app.post('/v1/stories/:id/publish', {
-    preHandler: editor,
+    onRequest: editor,
     schema: { tags, security, params: IdParams, summary: 'Publish the draft as a new version (published, then updated)' },
   }, async (req, reply) => reply.status(201).send(await newsroom.publish((req.params as { id: string }).id)));
 
   app.post('/v1/stories/:id/correct', {
-    preHandler: editor,
+    onRequest: editor,
     schema: {
       tags, security, params: IdParams, summary: 'Publish a correction with a public note',
       body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 2_000 }), changes: Type.Optional(StoryChangesSchema) }, { additionalProperties: false }),
@@ -88,7 +88,7 @@ export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsro
   });
 
   app.post('/v1/stories/:id/kill', {
-    preHandler: editor,
+    onRequest: editor,
     schema: {
       tags, security, params: IdParams, summary: 'Withdraw the story; subscribers must remove every version',
       body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2_000 }) }, { additionalProperties: false }),
@@ -96,7 +96,7 @@ export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsro
   }, async (req, reply) => reply.status(201).send(await newsroom.kill((req.params as { id: string }).id, (req.body as { reason: string }).reason)));
 
   app.get('/v1/stories/:id/versions', {
-    preHandler: editor,
+    onRequest: editor,
     schema: { tags, security, params: IdParams, querystring: FormatQuery, summary: 'All published versions of a story (json, ninjs, ninjs2 or atom)' },
   }, async (req, reply) => {
     const { id } = req.params as { id: string };
@@ -105,7 +105,7 @@ export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsro
   });
 
   app.get('/v1/stories/:id/versions/:n', {
-    preHandler: editor,
+    onRequest: editor,
     schema: { tags, security, params: VersionParams, querystring: FormatQuery, summary: 'One published version, in any supported format (Accept or ?format=)' },
   }, async (req, reply) => {
     const { id, n } = req.params as { id: string; n: number };
@@ -113,7 +113,7 @@ export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsro
   });
 
   app.get('/v1/stories/:id/versions/:a/diff/:b', {
-    preHandler: editor,
+    onRequest: editor,
     schema: { tags, security, params: DiffParams, summary: 'Word-level difference between two versions' },
   }, async (req) => {
     const { id, a, b } = req.params as { id: string; a: number; b: number };

@@ -76,7 +76,7 @@ export async function streamRoutes(app: FastifyInstance, rt: Runtime): Promise<v
   app.addHook('preClose', async () => fanout.close());
 
   app.get('/v1/stream', {
-    preHandler: subscriberKey,
+    onRequest: subscriberKey,
     schema: {
       tags: ['subscriber flow'], security: [{ bearer: [] }],
       summary: 'Live stream (Server-Sent Events) of entitled events; resumes from Last-Event-ID or ?cursor=',

@@ -48,22 +48,22 @@ export async function subscriberRoutes(app: FastifyInstance, rt: Runtime): Promi
   const subscriberOrAdmin = requireRole(rt.keys, 'subscriber');
   const store = rt.store.subscribers;
 
-  app.post('/v1/products', { preHandler: admin, schema: { tags, security, summary: 'Define a product (a filter on the flow)', body: ProductBody } },
+  app.post('/v1/products', { onRequest: admin, schema: { tags, security, summary: 'Define a product (a filter on the flow)', body: ProductBody } },
     async (req, reply) => reply.status(201).send(await store.createProduct(productFrom(req.body as NewProduct))));
 
-  app.get('/v1/products', { preHandler: admin, schema: { tags, security, summary: 'List products' } },
+  app.get('/v1/products', { onRequest: admin, schema: { tags, security, summary: 'List products' } },
     async () => ({ products: await store.listProducts() }));
 
-  app.post('/v1/subscribers', { preHandler: admin, schema: { tags, security, summary: 'Create a subscriber entitled to products', body: SubscriberBody } },
+  app.post('/v1/subscribers', { onRequest: admin, schema: { tags, security, summary: 'Create a subscriber entitled to products', body: SubscriberBody } },
     async (req, reply) => {
       const s = await store.createSubscriber(req.body as { name: string; products: string[] });
       return reply.status(201).header('location', `/v1/subscribers/${s.id}`).send(s);
     });
 
-  app.get('/v1/subscribers', { preHandler: admin, schema: { tags, security, summary: 'List subscribers' } },
+  app.get('/v1/subscribers', { onRequest: admin, schema: { tags, security, summary: 'List subscribers' } },
     async () => ({ subscribers: await store.listSubscribers() }));
 
-  app.get('/v1/subscribers/:id', { preHandler: admin, schema: { tags, security, params: IdParams, summary: 'A subscriber with its products, keys and webhooks' } },
+  app.get('/v1/subscribers/:id', { onRequest: admin, schema: { tags, security, params: IdParams, summary: 'A subscriber with its products, keys and webhooks' } },
     async (req) => {
       const { id } = req.params as { id: string };
       const s = await store.getSubscriber(id);
@@ -72,7 +72,7 @@ export async function subscriberRoutes(app: FastifyInstance, rt: Runtime): Promi
     });
 
   app.post('/v1/subscribers/:id/keys', {
-    preHandler: admin,
+    onRequest: admin,
     schema: {
       tags, security, params: IdParams, summary: 'Issue a key for the subscriber (the secret is shown only in this answer)',
       body: Type.Optional(Type.Object({ label: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })),
@@ -84,18 +84,18 @@ export async function subscriberRoutes(app: FastifyInstance, rt: Runtime): Promi
     return reply.status(201).send({ secret, key });
   });
 
-  app.get('/v1/subscribers/:id/keys', { preHandler: admin, schema: { tags, security, params: IdParams, summary: 'The subscriber\'s keys (never their secrets)' } },
+  app.get('/v1/subscribers/:id/keys', { onRequest: admin, schema: { tags, security, params: IdParams, summary: 'The subscriber\'s keys (never their secrets)' } },
     async (req) => {
       const { id } = req.params as { id: string };
       if (!(await store.getSubscriber(id))) throw new NotFoundError(`no subscriber ${id}`);
       return { keys: await rt.store.listKeys({ subscriberId: id }) };
     });
 
-  app.delete('/v1/keys/:id', { preHandler: admin, schema: { tags, security, params: IdParams, summary: 'Revoke a key; its open streams close within a second' } },
+  app.delete('/v1/keys/:id', { onRequest: admin, schema: { tags, security, params: IdParams, summary: 'Revoke a key; its open streams close within a second' } },
     async (req) => rt.keys.revoke((req.params as { id: string }).id));
 
   app.get('/v1/subscribers/:id/usage', {
-    preHandler: subscriberOrAdmin,
+    onRequest: subscriberOrAdmin,
     schema: {
       tags, security, params: IdParams, summary: 'Stories delivered per channel per day (admin, or the subscriber itself)',
       querystring: Type.Object({

@@ -31,7 +31,7 @@ export async function webhookRoutes(app: FastifyInstance, rt: Runtime): Promise<
   }
 
   app.post('/v1/webhooks', {
-    preHandler: subscriberKey,
+    onRequest: subscriberKey,
     schema: {
       tags, security, summary: 'Subscribe a URL to the flow; the signing secret (whsec_…) is returned only here',
       body: Type.Object({
@@ -61,20 +61,20 @@ export async function webhookRoutes(app: FastifyInstance, rt: Runtime): Promise<
     return reply.status(201).header('location', `/v1/webhooks/${webhook.id}`).send({ ...webhook, secret });
   });
 
-  app.get('/v1/webhooks', { preHandler: subscriberKey, schema: { tags, security, summary: 'Your webhook subscriptions (admin: all)' } },
+  app.get('/v1/webhooks', { onRequest: subscriberKey, schema: { tags, security, summary: 'Your webhook subscriptions (admin: all)' } },
     async (req) => ({ webhooks: await store.listWebhooks(req.apiKey!.role === 'admin' ? undefined : req.apiKey!.subscriberId ?? '') }));
 
-  app.get('/v1/webhooks/:id', { preHandler: subscriberKey, schema: { tags, security, params: IdParams, summary: 'One subscription and its state' } },
+  app.get('/v1/webhooks/:id', { onRequest: subscriberKey, schema: { tags, security, params: IdParams, summary: 'One subscription and its state' } },
     async (req) => ownWebhook(req));
 
-  app.delete('/v1/webhooks/:id', { preHandler: subscriberKey, schema: { tags, security, params: IdParams, summary: 'Stop a subscription' } },
+  app.delete('/v1/webhooks/:id', { onRequest: subscriberKey, schema: { tags, security, params: IdParams, summary: 'Stop a subscription' } },
     async (req, reply) => {
       await store.deleteWebhook((await ownWebhook(req)).id);
       return reply.status(204).send();
     });
 
   app.get('/v1/webhooks/:id/deliveries', {
-    preHandler: subscriberKey,
+    onRequest: subscriberKey,
     schema: {
       tags, security, params: IdParams, summary: 'Delivery attempts, newest first: status codes, latency, errors',
       querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }, { additionalProperties: false }),
@@ -85,7 +85,7 @@ export async function webhookRoutes(app: FastifyInstance, rt: Runtime): Promise<
   });
 
   app.post('/v1/webhooks/:id/redeliver', {
-    preHandler: subscriberKey,
+    onRequest: subscriberKey,
     schema: {
       tags, security, params: IdParams,
       summary: 'Retry now (a failed subscription becomes active again); with a cursor, deliver again from there',
