@@ -2,6 +2,10 @@
 // entitled event after the cursor, signs it (Standard Webhooks), posts it, and moves the cursor only on a
 // 2xx; otherwise it stores when to try again. Order per subscription is the log order; a restart resumes
 // from the stored cursor; one slow endpoint holds only its own subscription.
+// Several server processes may share one SQLite store: each worker has a random owner id and delivers a
+// subscription only while it holds that subscription's lease (claimed atomically, renewed before every
+// message, released when done or stopped). A worker that dies keeps the lease only until it expires; then
+// another worker takes over from the stored cursor.
 import { randomBytes } from 'node:crypto';
 import { Webhook as Signer } from 'standardwebhooks';
 import type { FlowItem } from '../model/story.ts';
@@ -25,6 +29,10 @@ export interface WebhookWorkerOptions {
   /** How often due retries are looked for. */
   tickMs?: number;
   allowPrivate?: boolean;
+  /** How long a claimed subscription stays leased without renewal (at least three post timeouts). */
+  leaseMs?: number;
+  /** This worker's lease owner id (random unless given). */
+  owner?: string;
 }
 
 /** A new signing secret in the Standard Webhooks form (`whsec_` + base64 of 24 random bytes). */
@@ -59,6 +67,8 @@ export class WebhookWorker {
   private unsubscribe: (() => void) | null = null;
   private stopped = false;
   private ticking = false;
+  /** The lease owner id of this worker. */
+  readonly owner: string;
 
   constructor(private readonly store: Store, private readonly hub: Hub, opts: WebhookWorkerOptions = {}) {
     this.opts = {
@@ -68,7 +78,16 @@ export class WebhookWorker {
       timeoutMs: opts.timeoutMs ?? 10_000,
       tickMs: opts.tickMs ?? 250,
       allowPrivate: opts.allowPrivate ?? privateWebhooksAllowed(),
+      leaseMs: 0,
+      owner: opts.owner ?? `worker_${randomBytes(9).toString('base64url')}`,
     };
+    // A post must never outlive the lease, or another worker could take over while it is in flight.
+    this.opts.leaseMs = Math.max(opts.leaseMs ?? 30_000, this.opts.timeoutMs * 3);
+    this.owner = this.opts.owner;
+  }
+
+  private leaseUntil(): Date {
+    return new Date(Date.now() + this.opts.leaseMs);
   }
 
   start(): this {
@@ -94,9 +113,15 @@ export class WebhookWorker {
     this.ticking = true;
     try {
       const head = Math.max(this.hub.lastHead, await this.store.headSeq());
-      for (const hook of await this.store.subscribers.dueWebhooks(new Date())) {
-        if (this.inFlight.has(hook.id) || (hook.cursor >= head && hook.attempt === 0)) continue;
-        const run = this.deliver(hook).catch(() => {}).finally(() => this.inFlight.delete(hook.id));
+      for (const due of await this.store.subscribers.dueWebhooks(new Date(), this.owner)) {
+        if (this.stopped) break;
+        if (this.inFlight.has(due.id) || (due.cursor >= head && due.attempt === 0)) continue;
+        // Claimed atomically: if another worker holds a live lease, it delivers this one.
+        const hook = await this.store.subscribers.claimWebhook(due.id, this.owner, this.leaseUntil());
+        if (!hook) continue;
+        const run = this.deliver(hook).catch(() => {})
+          .finally(() => this.store.subscribers.releaseWebhook(hook.id, this.owner).catch(() => {}))
+          .finally(() => this.inFlight.delete(hook.id));
         this.inFlight.set(hook.id, run);
       }
     } catch {
@@ -127,6 +152,8 @@ export class WebhookWorker {
         }
         return;
       }
+      // Still ours? If the lease was lost (this worker stalled past it), another worker owns the cursor now.
+      if (!(await this.store.subscribers.renewWebhook(hook.id, this.owner, this.leaseUntil()))) return;
       const now = new Date();
       const messageId = `msg_${hook.id}_${item.event.seq}`;
       const result = await this.post(hook, messageId, webhookPayload(item, subscriber, now), now);

@@ -134,8 +134,21 @@ export interface SubscriberStore {
   getWebhook(id: string): Promise<Webhook | null>;
   listWebhooks(subscriberId?: string): Promise<Webhook[]>;
   deleteWebhook(id: string): Promise<void>;
-  /** Active subscriptions whose next attempt is due, with their secrets. */
-  dueWebhooks(now: Date): Promise<WebhookWithSecret[]>;
+  /**
+   * Active subscriptions whose next attempt is due, with their secrets; with `owner`, leaving out those
+   * another worker holds an unexpired lease on.
+   */
+  dueWebhooks(now: Date, owner?: string): Promise<WebhookWithSecret[]>;
+  /**
+   * Atomically takes the delivery lease of a due, active subscription for `owner` until `until`, unless
+   * another owner holds an unexpired one. Returns the subscription as stored at the claim (its cursor is the
+   * one to resume from), or null when not claimed.
+   */
+  claimWebhook(id: string, owner: string, until: Date, now?: Date): Promise<WebhookWithSecret | null>;
+  /** Extends the lease `owner` holds; false when it no longer holds it (another worker took over). */
+  renewWebhook(id: string, owner: string, until: Date): Promise<boolean>;
+  /** Gives the lease back if `owner` still holds it, so another worker may deliver at once. */
+  releaseWebhook(id: string, owner: string): Promise<void>;
   /** Moves the cursor past events the subscription does not get (no attempt recorded). */
   skipWebhook(id: string, cursor: number, nextAttemptAt?: string): Promise<void>;
   /** Records an attempt and the subscription's new state together. */

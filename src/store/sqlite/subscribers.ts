@@ -13,8 +13,8 @@ import { stmt } from './statements.ts';
 import { addUsageRow, selectUsage } from './usage.ts';
 import { readWith, writeWith } from './guard.ts';
 import {
-  insertAttempt, insertWebhook, markWebhookDeleted, resetWebhookRow, selectAttempts, selectDueWebhooks, selectWebhook,
-  selectWebhooks, updateWebhookCursor, updateWebhookState, withoutSecret,
+  claimWebhookLease, insertAttempt, insertWebhook, markWebhookDeleted, releaseWebhookLease, renewWebhookLease, resetWebhookRow,
+  selectAttempts, selectDueWebhooks, selectWebhook, selectWebhooks, updateWebhookCursor, updateWebhookState, withoutSecret,
 } from './webhooks.ts';
 
 interface ProductRow {
@@ -234,8 +234,21 @@ export class SqliteSubscriberStore implements SubscriberStore {
     });
   }
 
-  async dueWebhooks(now: Date): Promise<WebhookWithSecret[]> {
-    return this.read('finding webhooks due for delivery', () => selectDueWebhooks(this.db, now.toISOString()));
+  async dueWebhooks(now: Date, owner?: string): Promise<WebhookWithSecret[]> {
+    return this.read('finding webhooks due for delivery', () => selectDueWebhooks(this.db, now.toISOString(), owner));
+  }
+
+  async claimWebhook(id: string, owner: string, until: Date, now = new Date()): Promise<WebhookWithSecret | null> {
+    return this.run(`claiming webhook ${id}`, () =>
+      claimWebhookLease(this.db, id, owner, until.toISOString(), now.toISOString()) ? selectWebhook(this.db, id) : null);
+  }
+
+  async renewWebhook(id: string, owner: string, until: Date): Promise<boolean> {
+    return this.run(`renewing the lease of webhook ${id}`, () => renewWebhookLease(this.db, id, owner, until.toISOString()));
+  }
+
+  async releaseWebhook(id: string, owner: string): Promise<void> {
+    this.run(`releasing webhook ${id}`, () => releaseWebhookLease(this.db, id, owner));
   }
 
   async skipWebhook(id: string, cursor: number, nextAttemptAt?: string): Promise<void> {

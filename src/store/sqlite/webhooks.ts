@@ -60,10 +60,38 @@ export function markWebhookDeleted(db: Database.Database, id: string): boolean {
   return stmt(db, `UPDATE webhooks SET status = 'deleted' WHERE id = ? AND status != 'deleted'`).run(id).changes === 1;
 }
 
-/** Active subscriptions whose next attempt is due. */
-export function selectDueWebhooks(db: Database.Database, now: string): WebhookWithSecret[] {
-  return (stmt(db, `SELECT * FROM webhooks WHERE status = 'active' AND next_attempt_at <= ? ORDER BY next_attempt_at`)
-    .all(now) as WebhookRow[]).map(toWebhook);
+/** Active subscriptions whose next attempt is due; with `owner`, only those no other worker holds a live lease on. */
+export function selectDueWebhooks(db: Database.Database, now: string, owner?: string): WebhookWithSecret[] {
+  if (owner === undefined) {
+    return (stmt(db, `SELECT * FROM webhooks WHERE status = 'active' AND next_attempt_at <= ? ORDER BY next_attempt_at`)
+      .all(now) as WebhookRow[]).map(toWebhook);
+  }
+  return (stmt(db, `SELECT * FROM webhooks WHERE status = 'active' AND next_attempt_at <= ?
+                      AND (lease_owner IS NULL OR lease_owner = ? OR lease_until IS NULL OR lease_until < ?)
+                    ORDER BY next_attempt_at`)
+    .all(now, owner, now) as WebhookRow[]).map(toWebhook);
+}
+
+/**
+ * Takes the lease of a due, active subscription for `owner` until `until`, unless another owner holds an
+ * unexpired one; run it in an IMMEDIATE transaction so two workers cannot both win. True when claimed.
+ */
+export function claimWebhookLease(db: Database.Database, id: string, owner: string, until: string, now: string): boolean {
+  return stmt(db, `UPDATE webhooks SET lease_owner = ?, lease_until = ?
+                   WHERE id = ? AND status = 'active' AND next_attempt_at <= ?
+                     AND (lease_owner IS NULL OR lease_owner = ? OR lease_until IS NULL OR lease_until < ?)`)
+    .run(owner, until, id, now, owner, now).changes === 1;
+}
+
+/** Extends the lease `owner` holds (false when it lost it to another worker, or the subscription is gone). */
+export function renewWebhookLease(db: Database.Database, id: string, owner: string, until: string): boolean {
+  return stmt(db, `UPDATE webhooks SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status != 'deleted'`)
+    .run(until, id, owner).changes === 1;
+}
+
+/** Gives the lease back, if `owner` still holds it. */
+export function releaseWebhookLease(db: Database.Database, id: string, owner: string): void {
+  stmt(db, `UPDATE webhooks SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?`).run(id, owner);
 }
 
 /** Moves the cursor forward past events the subscription does not get. */
