@@ -124,7 +124,7 @@ describe('webhooks', () => {
     let up = false;
     const rx = await receiver(() => (up ? 200 : 503));
     receivers.push(rx);
-    // Its own store: a second worker on the same store would also deliver (one worker per store).
+    // Its own store, so the receiver sees only this worker's deliveries (workers on one store share it by lease).
     const short = await startServer({ webhooks: { baseDelayMs: 20, maxDelayMs: 50, retryWindowMs: 300, tickMs: 20 } });
     try {
       await addProduct(short, { name: 'Arabic', languages: ['ar'] });
