@@ -3,9 +3,13 @@
 //   ulimit -n 65536   # each side holds one descriptor per subscriber
 //   apt-get install -y nginx libnginx-mod-nchan   # the peer; skipped when nginx is missing
 //   npm run bench:flow [-- --clients 1000,10000 --stories 100 --interval 100]   (--clients 0: pull feed only)
+//   npm run bench:flow -- --shared-subscriber   # the old mode: every client uses ONE subscriber key
 //
-// 1. SSE fan-out: N concurrent subscribers on loopback, 100 stories published one by one; latency from
-//    the publish request to receipt at each client (p50/p99 over every receipt) and the server's RSS.
+// 1. SSE fan-out: N concurrent subscribers on loopback, each its own subscriber with its own key (so
+//    entitlement, delivery records and grouping run per subscriber), 100 stories published one by one;
+//    latency from the publish request to receipt at each client (p50/p99 over every receipt) and the
+//    server's RSS. With --shared-subscriber all N clients share one subscriber key, which the server
+//    groups into one subscriber: entitlement once per event (kept for comparison only).
 // 2. The same payloads through nginx + nchan over EventSource to the same number of clients.
 // 3. Pull feed with auth (autocannon) as a ratio of a bare Fastify route in the same server.
 // The server runs in its own process (this file with --serve) so client work never slows it down.
@@ -37,26 +41,46 @@ async function serve(file: string, port: number): Promise<void> {
   process.stdout.write('ready\n');
 }
 
-interface Keys { admin: string; editor: string; subscriber: string }
+interface Keys { admin: string; editor: string; subscriber: string; subscribers: string[]; setupMs: number }
 
-async function setupStore(file: string): Promise<Keys> {
+/**
+ * A product taking everything, and `count` subscribers with one key each (a single one with
+ * --shared-subscriber). Made directly on the store inside one SQLite transaction, so 10,000 take seconds.
+ */
+async function setupStore(file: string, count: number): Promise<Keys> {
   const { openRuntime } = await import('../src/flow/runtime.ts');
   const { issueKey } = await import('../src/flow/keys.ts');
   const rt = await openRuntime(file);
   await rt.store.subscribers.createProduct({ name: 'All', languages: [], categories: [], maxUrgency: null, mediaTypes: [], embargoRights: true, delaySeconds: 0 });
-  const sub = await rt.store.subscribers.createSubscriber({ name: 'bench', products: ['All'] });
+  const t0 = performance.now();
+  const db = (rt.store as unknown as { db?: { exec(sql: string): void } }).db;
+  const subscribers: string[] = [];
+  db?.exec('BEGIN');
+  try {
+    for (let i = 0; i < Math.max(1, count); i++) {
+      const sub = await rt.store.subscribers.createSubscriber({ name: `bench-${i}`, products: ['All'] });
+      subscribers.push((await issueKey(rt.store, 'subscriber', { subscriberId: sub.id, label: `bench-${i}` })).secret);
+    }
+    db?.exec('COMMIT');
+  } catch (e) {
+    db?.exec('ROLLBACK');
+    throw e;
+  }
+  const setupMs = performance.now() - t0;
   const keys = {
     admin: (await issueKey(rt.store, 'admin')).secret,
     editor: (await issueKey(rt.store, 'editor')).secret,
-    subscriber: (await issueKey(rt.store, 'subscriber', { subscriberId: sub.id })).secret,
+    subscriber: subscribers[0],
+    subscribers,
+    setupMs,
   };
   await rt.close();
   return keys;
 }
 
-function startServer(file: string, port: number): Promise<ChildProcess> {
+function startServer(file: string, port: number, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', file, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', file, String(port)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(child); });
     child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
@@ -74,11 +98,11 @@ async function json(url: string, key: string, method: string, body?: unknown): P
 }
 
 /** N raw SSE clients: each parses frames and reports the story index it received. */
-async function connectClients(n: number, url: string, headers: Record<string, string>, onStory: (i: number, frame: string) => void): Promise<() => void> {
+async function connectClients(n: number, url: string, headers: (i: number) => Record<string, string>, onStory: (i: number, frame: string) => void): Promise<() => void> {
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
   const reqs: ReturnType<typeof request>[] = [];
-  const open = (): Promise<void> => new Promise((resolve, reject) => {
-    const req = request(url, { agent, headers: { accept: 'text/event-stream', ...headers } }, (res) => {
+  const open = (i: number): Promise<void> => new Promise((resolve, reject) => {
+    const req = request(url, { agent, headers: { accept: 'text/event-stream', ...headers(i) } }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`subscribe: HTTP ${res.statusCode}`));
       res.setEncoding('utf8');
       let carry = '';
@@ -98,7 +122,7 @@ async function connectClients(n: number, url: string, headers: Record<string, st
     req.end();
     reqs.push(req);
   });
-  for (let i = 0; i < n; i += 250) await Promise.all(Array.from({ length: Math.min(250, n - i) }, open));
+  for (let i = 0; i < n; i += 250) await Promise.all(Array.from({ length: Math.min(250, n - i) }, (_, j) => open(i + j)));
   return () => { for (const r of reqs) r.destroy(); agent.destroy(); };
 }
 
@@ -193,12 +217,19 @@ async function main(): Promise<void> {
   const clientCounts = opt('clients', '1000,10000').split(',').map(Number).filter((n) => n > 0);
   const stories = Number(opt('stories', '100'));
   const interval = Number(opt('interval', '100'));
+  const shared = args.includes('--shared-subscriber');
+  // Each side (client process, server process) holds one descriptor per subscriber.
+  const nofile = Number(/Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? Infinity);
+  const need = Math.max(0, ...clientCounts) + 512;
+  if (nofile < need) throw new Error(`open-file limit ${nofile} < ${need} needed for ${Math.max(...clientCounts)} clients: run \`ulimit -n ${need * 2}\` first (or lower --clients)`);
   const dir = mkdtempSync(join(tmpdir(), 'newsflow-bench-'));
   const file = join(dir, 'bench.db');
-  const keys = await setupStore(file);
+  const keys = await setupStore(file, shared ? 1 : Math.max(1, ...clientCounts));
+  process.stderr.write(`setup: ${keys.subscribers.length} subscriber(s) with one key each in ${(keys.setupMs / 1000).toFixed(1)} s\n`);
   const port = 18000 + Math.floor(Math.random() * 1000);
   const base = `http://127.0.0.1:${port}`;
-  const server = await startServer(file, port);
+  // The shared mode needs the per-subscriber stream cap (NEWSFLOW_STREAMS_PER_SUBSCRIBER, default 100) lifted.
+  const server = await startServer(file, port, shared ? { NEWSFLOW_STREAMS_PER_SUBSCRIBER: String(Math.max(100, ...clientCounts)) } : {});
   const results: FanoutResult[] = [];
   let sampleFrame = '';
   let firstCursor = '';
@@ -208,7 +239,7 @@ async function main(): Promise<void> {
     let draft = '';
     for (const clients of clientCounts) {
       const r = await fanout('newsflow', clients, stories, interval,
-        (on) => connectClients(clients, `${base}/v1/stream`, { authorization: `Bearer ${keys.subscriber}` }, on),
+        (on) => connectClients(clients, `${base}/v1/stream`, (i) => ({ authorization: `Bearer ${shared ? keys.subscriber : keys.subscribers[i]}` }), on),
         // Timed from the publish request (the draft is written before the clock starts).
         async () => { await json(`${base}/v1/stories/${draft}/publish`, keys.editor, 'POST'); },
         () => [server.pid!],
@@ -229,7 +260,7 @@ async function main(): Promise<void> {
       try {
         const data = sampleFrame.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
         const r = await fanout('nginx+nchan', clients, stories, interval,
-          (on) => connectClients(clients, `http://127.0.0.1:${nchanPort}/sub`, {}, on),
+          (on) => connectClients(clients, `http://127.0.0.1:${nchanPort}/sub`, () => ({}), on),
           async (i) => {
             const res = await fetch(`http://127.0.0.1:${nchanPort}/pub`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: data.replace(/bench-\d+/, `bench-${i}`) });
             if (res.status >= 300) throw new Error(`nchan publish: ${res.status}`);
@@ -251,16 +282,18 @@ async function main(): Promise<void> {
       }
     }
     const feed = await feedRatio(base, keys.subscriber, firstCursor);
-    report(results, feed, stories, interval);
+    report(results, feed, stories, interval, shared);
   } finally {
     server.kill('SIGTERM');
   }
 }
 
-function report(results: FanoutResult[], feed: { bare: number; feedEmpty: number; feedPage: number }, stories: number, interval: number): void {
+function report(results: FanoutResult[], feed: { bare: number; feedEmpty: number; feedPage: number }, stories: number, interval: number, shared: boolean): void {
   const row = (r: FanoutResult) => `| ${r.system} | ${r.clients} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.received}/${r.expected} | ${r.rssMb.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`;
   const table = [
     `SSE fan-out: ${stories} stories, one every ${interval} ms; latency from the publish request to receipt, over every receipt.`,
+    shared ? 'newsflow clients: all share ONE subscriber key (--shared-subscriber): entitlement runs once per event, not per subscriber.'
+      : 'newsflow clients: one subscriber with its own key per client (entitlement and delivery records per subscriber).',
     '',
     '| system | clients | p50 ms | p99 ms | max ms | received | RSS MB (end) | peak RSS MB |',
     '|---|---|---|---|---|---|---|---|',
