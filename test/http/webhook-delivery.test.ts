@@ -2,53 +2,11 @@
 // in order, even when the receiver fails half the time; a hanging or redirecting endpoint never blocks
 // another subscription; restarts resume from the stored outbox; the SSRF guard refuses private targets.
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { Webhook } from 'standardwebhooks';
 import { backoffMs } from '../../src/flow/webhooks.ts';
 import { checkWebhookUrl, isPrivateAddress } from '../../src/flow/ssrf.ts';
+import { receiver, type Receiver } from './webhook-receiver.ts';
 import { addProduct, addSubscriber, call, publish, sleep, startServer, until, type FlowServer } from './subscriber-helpers.ts';
-
-interface Receiver {
-  url: string;
-  /** Verified deliveries, in arrival order: seq of each accepted (2xx) message. */
-  accepted: number[];
-  ids: string[];
-  set secret(s: string);
-  close(): Promise<void>;
-}
-
-/** A receiver that answers with `behave(req)`: a status, or 'hang'. */
-async function receiver(behave: (n: number) => number | 'hang' | 'redirect'): Promise<Receiver> {
-  let verifier: Webhook | null = null;
-  const accepted: number[] = [];
-  const ids: string[] = [];
-  let n = 0;
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const payload = verifier!.verify(body, req.headers as Record<string, string>) as any;
-      const what = behave(n++);
-      if (what === 'hang') return; // never answers
-      if (what === 'redirect') return void res.writeHead(302, { location: 'http://127.0.0.1:1/' }).end();
-      if (what >= 200 && what < 300) {
-        accepted.push(payload.data.event.seq);
-        ids.push(String(req.headers['webhook-id']));
-      }
-      res.writeHead(what).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    accepted, ids,
-    set secret(s: string) { verifier = new Webhook(s); },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  };
-}
 
 async function subscribe(s: FlowServer, key: string, rx: Receiver, extra: Record<string, unknown> = {}): Promise<any> {
   const r = await call(s, key, 'POST', '/v1/webhooks', { url: rx.url, ...extra });
@@ -84,7 +42,7 @@ describe('webhooks', () => {
     await until('every event to be accepted', () => flaky.accepted.length >= want.length, 30_000);
     await sleep(100);
     assert.deepEqual(flaky.accepted, want, 'each event once, in log order (retries are not accepted twice)');
-    assert.equal(new Set(flaky.ids).size, flaky.ids.length);
+    assert.equal(new Set(flaky.acceptedIds).size, flaky.acceptedIds.length);
     const d = await call(s, desk.key, 'GET', `/v1/webhooks/${hook.id}/deliveries?limit=1000`);
     assert.equal(d.status, 200);
     const attempts = d.body.attempts as any[];

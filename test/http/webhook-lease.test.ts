@@ -3,46 +3,10 @@
 // once and in log order while both workers run; when one worker stops mid-flow (or dies holding a lease
 // that then expires) the other carries on from the stored cursor.
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { Webhook } from 'standardwebhooks';
 import { WebhookWorker, type WebhookWorkerOptions } from '../../src/flow/webhooks.ts';
+import { receiver, type Receiver } from './webhook-receiver.ts';
 import { addProduct, addSubscriber, call, publish, sleep, startServer, until, type FlowServer } from './subscriber-helpers.ts';
-
-interface Receiver {
-  url: string;
-  /** Every verified request, in arrival order (2xx answered to all of them). */
-  ids: string[];
-  seqs: number[];
-  set secret(s: string);
-  close(): Promise<void>;
-}
-
-/** A receiver that verifies the signature and answers 200 after `delayMs`. */
-async function receiver(delayMs: number): Promise<Receiver> {
-  let verifier: Webhook | null = null;
-  const ids: string[] = [];
-  const seqs: number[] = [];
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const payload = verifier!.verify(body, req.headers as Record<string, string>) as any;
-      ids.push(String(req.headers['webhook-id']));
-      seqs.push(payload.data.event.seq);
-      setTimeout(() => res.writeHead(200).end(), delayMs);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    ids, seqs,
-    set secret(s: string) { verifier = new Webhook(s); },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  };
-}
 
 async function subscribe(s: FlowServer, key: string, rx: Receiver): Promise<any> {
   const r = await call(s, key, 'POST', '/v1/webhooks', { url: rx.url });
@@ -85,7 +49,7 @@ describe('webhook leases: two workers on one store', () => {
   });
 
   it('with both workers running, every message reaches each receiver exactly once, in order', async () => {
-    const rxs = await Promise.all([receiver(5), receiver(5), receiver(5)]);
+    const rxs = await Promise.all([receiver(() => 200, 5), receiver(() => 200, 5), receiver(() => 200, 5)]);
     receivers.push(...rxs);
     const hooks: any[] = [];
     for (const rx of rxs) hooks.push(await subscribe(a, desk.key, rx));
@@ -114,7 +78,7 @@ describe('webhook leases: two workers on one store', () => {
   });
 
   it('when the worker delivering stops mid-flow, the other carries on from the stored cursor', async () => {
-    const rx = await receiver(40); // slow, so the flow is still going when A stops
+    const rx = await receiver(() => 200, 40); // slow, so the flow is still going when A stops
     receivers.push(rx);
     const hook = await subscribe(a, desk.key, rx);
     const wa = worker(a);
@@ -146,7 +110,7 @@ describe('webhook leases: two workers on one store', () => {
   });
 
   it('a lease left by a dead worker blocks delivery only until it expires', async () => {
-    const rx = await receiver(0);
+    const rx = await receiver(() => 200, 0);
     receivers.push(rx);
     const hook = await subscribe(a, desk.key, rx);
     // A worker that claimed the subscription and died without releasing it.
