@@ -34,3 +34,20 @@ export class Alert {
     return ok;
   }
 }
+
+const alerts = new Map<string, Alert>();
+const ALERTS_KEPT = 1000;
+
+/**
+ * The Alert of a saved search, reused across requests and webhook runs: its scratch index and its
+ * decisions per version are built once, not on every feed poll. Keyed by id and query text.
+ */
+export function alertFor(saved: SavedSearch): Alert {
+  const key = `${saved.id}\u0000${saved.query}`;
+  let alert = alerts.get(key);
+  if (!alert) {
+    if (alerts.size >= ALERTS_KEPT) alerts.delete(alerts.keys().next().value!);
+    alerts.set(key, (alert = new Alert(saved)));
+  }
+  return alert;
+}

@@ -8,6 +8,7 @@ import type { Store } from '../store/store.ts';
 import { Hub } from './hub.ts';
 import { KeyRing } from './keys.ts';
 import { Newsroom } from './newsroom.ts';
+import { baseUrl } from './render.ts';
 
 export interface Runtime {
   /** The public address of this server, used in links and IPTC URIs (NEWSFLOW_BASE_URL). */
@@ -38,9 +39,8 @@ export async function openRuntime(file = dataFile()): Promise<Runtime> {
   const hub = new Hub(store);
   const keys = new KeyRing(store);
   const newsroom = new Newsroom(store, hub);
-  const baseUrl = (process.env.NEWSFLOW_BASE_URL ?? `http://localhost:${process.env.PORT ?? 8080}`).replace(/\/+$/, '');
   return {
-    baseUrl, store, hub, keys, newsroom,
+    baseUrl: baseUrl(), store, hub, keys, newsroom,
     async close() {
       hub.stop();
       await store.close();

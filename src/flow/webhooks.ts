@@ -14,7 +14,7 @@ import type { WebhookWithSecret } from '../store/subscribers.ts';
 import { deliveriesFor, scanEntitled } from './deliveries.ts';
 import type { Hub } from './hub.ts';
 import { renderForSubscriber } from './render.ts';
-import { Alert } from './alerts.ts';
+import { alertFor } from './alerts.ts';
 import { checkWebhookUrl, privateWebhooksAllowed } from './ssrf.ts';
 
 export interface WebhookWorkerOptions {
@@ -138,7 +138,7 @@ export class WebhookWorker {
     let attempt = hook.attempt;
     let failingSince = hook.failingSince;
     const saved = hook.alertId ? await this.store.savedSearches.get(hook.alertId) : null;
-    const alert = saved ? new Alert(saved) : null;
+    const alert = saved ? alertFor(saved) : null;
     while (!this.stopped) {
       const subscriber = await deliveries.subscriber(hook.subscriberId);
       if (!subscriber) return;

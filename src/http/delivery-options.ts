@@ -1,7 +1,7 @@
 // What a subscriber's request may add to its flow: the story format (`?format=`, else the
 // subscriber's configured default) and an alert (`?alert=<saved search id>`).
 import type { FastifyRequest } from 'fastify';
-import { Alert } from '../flow/alerts.ts';
+import { alertFor, type Alert } from '../flow/alerts.ts';
 import { DELIVERY_FORMATS, defaultFormatOf, type DeliveryFormat } from '../flow/render.ts';
 import type { Runtime } from '../flow/runtime.ts';
 import { negotiate, NegotiationError, type OutputFormat } from '../formats/negotiate.ts';
@@ -37,5 +37,5 @@ export function deliveryFormat(req: FastifyRequest, subscriber: Subscriber, extr
 /** The alert a request names, if it belongs to the subscriber. */
 export async function deliveryAlert(rt: Runtime, req: FastifyRequest): Promise<Alert | null> {
   const id = (req.query as { alert?: string }).alert;
-  return id ? new Alert(await ownSavedSearch(rt, req, id)) : null;
+  return id ? alertFor(await ownSavedSearch(rt, req, id)) : null;
 }
