@@ -1,52 +1,65 @@
 // What reached whom: the per-subscriber reading of the log that every channel shares. It answers
-// "did this subscriber already receive this story?" (so follow-ups always pass), keeps the compact
-// delivery record and the usage counters, and scans the log for a subscriber's entitled events.
+// "did this subscriber already receive this story?" (so follow-ups always pass) by deriving it from the
+// story's history and the subscriber's products (both immutable, so no per-delivery record is kept:
+// at 10,000 subscribers that record was a million rows per hundred stories), keeps the usage counters,
+// and scans the log for a subscriber's entitled events.
 import type { FlowEvent, FlowItem } from '../model/story.ts';
 import type { Store } from '../store/store.ts';
-import type { Channel, DeliveryRecord, Product, Subscriber, UsageRow } from '../store/subscribers.ts';
+import type { Channel, Product, Subscriber, UsageRow } from '../store/subscribers.ts';
 import { decide, needsHistory, type Decision } from './entitlement.ts';
 
 const FLUSH_MS = 1000;
-const SUBSCRIBER_TTL_MS = 2000;
+// Subscribers never change (keys do, and are checked on their own); the cache only bounds how long a
+// removed one could linger.
+const SUBSCRIBER_TTL_MS = 30_000;
 
 export class Deliveries {
-  private pendingRecords = new Map<string, DeliveryRecord>();
   private pendingUsage = new Map<string, UsageRow>();
   private subscribers = new Map<string, { at: number; subscriber: Subscriber | null }>();
   private timer: NodeJS.Timeout;
   private closed = false;
 
   constructor(private readonly store: Store) {
-    // Counters and the record are written in batches: with thousands of streams, one write per
-    // delivery would make the database the bottleneck of fan-out.
+    // Counters are written in batches: with thousands of streams, one write per delivery would make
+    // the database the bottleneck of fan-out.
     this.timer = setInterval(() => void this.flush().catch(() => {}), FLUSH_MS);
     this.timer.unref();
   }
 
-  /** The subscriber with its products, cached briefly so every request does not read it again. */
+  /** The subscriber with its products, cached so every request and stream does not read it again. */
   async subscriber(id: string): Promise<Subscriber | null> {
-    const hit = this.subscribers.get(id);
-    if (hit && hit.at + SUBSCRIBER_TTL_MS > Date.now()) return hit.subscriber;
+    const hit = this.cachedSubscriber(id);
+    if (hit !== undefined) return hit;
     const subscriber = await this.store.subscribers.getSubscriber(id);
     this.subscribers.set(id, { at: Date.now(), subscriber });
     return subscriber;
   }
 
-  /** The decision for one event, reading the subscriber's history only when it can change the answer. */
-  async decide(subscriberId: string, products: readonly Product[], event: FlowEvent, now = Date.now()): Promise<Decision> {
-    const received = needsHistory(products, event) ? await this.alreadyReceived(subscriberId, products, event) : false;
-    return decide(products, event, received, now);
+  /** The cached subscriber (null: known not to exist), or undefined when it must be read. */
+  cachedSubscriber(id: string): Subscriber | null | undefined {
+    const hit = this.subscribers.get(id);
+    return hit && hit.at + SUBSCRIBER_TTL_MS > Date.now() ? hit.subscriber : undefined;
+  }
+
+  /** The decision for one event, reading the story's history only when it can change the answer. */
+  async decide(products: readonly Product[], event: FlowEvent, now = Date.now()): Promise<Decision> {
+    return this.decideWithoutHistory(products, event, now) ?? decide(products, event, await this.alreadyReceived(products, event), now);
   }
 
   /**
-   * True when an earlier event of the story reached the subscriber: recorded by a channel, or derived
-   * from the log (an earlier event its products pass), so the answer does not depend on which
-   * channel ran first or whether a recent record is still waiting to be written.
+   * The decision when no history is needed (every first publish, and follow-ups the products pass),
+   * synchronously; null when it needs `decide`. Fan-out to thousands of streams stays one loop.
    */
-  async alreadyReceived(subscriberId: string, products: readonly Product[], event: FlowEvent): Promise<boolean> {
-    const pending = this.pendingRecords.get(`${subscriberId}\0${event.storyId}`);
-    if (pending && pending.seq < event.seq) return true;
-    if (await this.store.subscribers.receivedBefore(subscriberId, event.storyId, event.seq)) return true;
+  decideWithoutHistory(products: readonly Product[], event: FlowEvent, now = Date.now()): Decision | null {
+    return needsHistory(products, event) ? null : decide(products, event, false, now);
+  }
+
+  /**
+   * True when an earlier event of the story reached the subscriber: one its products passed. Derived
+   * from the story's history, so the answer is the same for every channel, whichever ran first.
+   * (Subscribers' products never change; a product change would need a snapshot of this at that time.)
+   */
+  async alreadyReceived(products: readonly Product[], event: FlowEvent): Promise<boolean> {
     let received = false;
     for (const earlier of await this.store.subscribers.storyEventsBefore(event.storyId, event.seq)) {
       if (decide(products, earlier, received, Infinity).action === 'deliver') received = true;
@@ -55,31 +68,22 @@ export class Deliveries {
     return false;
   }
 
-  /** Notes that these events reached a subscriber by a channel (usage and the delivery record). */
-  /** `copies`: how many connections of the subscriber got them (each counts as a delivery). */
-  record(subscriberId: string, channel: Channel, events: readonly FlowEvent[], now = new Date(), copies = 1): void {
-    if (events.length === 0 || copies === 0 || this.closed) return;
+  /** Counts `n` deliveries to a subscriber by a channel (usage, the basis of billing). */
+  count(subscriberId: string, channel: Channel, n: number, now = new Date()): void {
+    if (n === 0 || this.closed) return;
     const day = now.toISOString().slice(0, 10);
     const key = `${subscriberId}|${channel}|${day}`;
     const row = this.pendingUsage.get(key);
-    if (row) row.count += events.length * copies;
-    else this.pendingUsage.set(key, { subscriberId, channel, day, count: events.length * copies });
-    for (const e of events) {
-      const k = `${subscriberId}\0${e.storyId}`;
-      const had = this.pendingRecords.get(k);
-      if (!had || had.seq > e.seq) this.pendingRecords.set(k, { subscriberId, storyId: e.storyId, seq: e.seq });
-    }
+    if (row) row.count += n;
+    else this.pendingUsage.set(key, { subscriberId, channel, day, count: n });
   }
 
-  /** Writes pending counters and records (the usage route calls it so counts are current). */
+  /** Writes pending counters (the usage route calls it so counts are current). */
   async flush(): Promise<void> {
-    if (this.pendingUsage.size === 0 && this.pendingRecords.size === 0) return;
+    if (this.pendingUsage.size === 0) return;
     const usage = [...this.pendingUsage.values()];
-    const records = [...this.pendingRecords.values()];
     this.pendingUsage.clear();
-    this.pendingRecords.clear();
     await this.store.subscribers.addUsage(usage);
-    await this.store.subscribers.recordDeliveries(records);
   }
 
   /** Flushes and stops the timer; later records are dropped. */
@@ -140,7 +144,7 @@ export async function scanEntitled(
     if (batch.length === 0) break;
     firstSeq ??= batch[0].event.seq;
     for (const item of batch) {
-      const d = await deliveries.decide(subscriber.id, subscriber.products, item.event, now);
+      const d = deliveries.decideWithoutHistory(subscriber.products, item.event, now) ?? await deliveries.decide(subscriber.products, item.event, now);
       if (d.action === 'hold') return { items, position, holdUntil: d.notBefore, firstSeq };
       position = item.event.seq;
       scanned++;

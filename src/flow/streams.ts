@@ -122,50 +122,51 @@ class Group {
     this.joining.clear();
   }
 
+  // The live path (a group at the head, a new event in the shared cache, a first publish or a follow-up
+  // its products pass) awaits nothing, so one head move feeds thousands of groups in one loop.
   private async run(): Promise<void> {
     const deliveries = this.fanout.deliveries;
     for (;;) {
       this.admitJoining();
       if (this.conns.size === 0) return;
-      const subscriber = await deliveries.subscriber(this.subscriberId);
+      const subscriber = deliveries.cachedSubscriber(this.subscriberId) ?? await deliveries.subscriber(this.subscriberId);
       if (!subscriber) {
         for (const c of this.conns) c.close('subscriber removed');
         return;
       }
-      const batch = await this.fanout.readAfter(this.position, BATCH);
+      const batch = this.fanout.cachedAfter(this.position, BATCH) ?? await this.fanout.readAfter(this.position, BATCH);
       if (batch.length === 0) return;
       const now = Date.now();
-      const sent: FlowItem[] = [];
+      let sent = 0;
       for (const item of batch) {
-        const d = await deliveries.decide(subscriber.id, subscriber.products, item.event, now);
+        const d = deliveries.decideWithoutHistory(subscriber.products, item.event, now) ?? await deliveries.decide(subscriber.products, item.event, now);
         if (d.action === 'hold') {
           this.scheduleHold(d.notBefore);
-          this.record(subscriber, sent);
+          this.count(subscriber, sent);
           return;
         }
         this.position = item.event.seq;
         if (d.action !== 'deliver') continue;
-        sent.push(item);
+        sent++;
+        const format = defaultFormatOf(subscriber);
         for (const c of this.conns) {
           if (c.closed || item.event.seq <= c.lastSent) continue;
           c.lastSent = item.event.seq;
           if (c.options.filter && !c.options.filter(item)) continue;
-          c.sink.write(this.fanout.frame(item, c.options.format ?? defaultFormatOf(subscriber), c.framer));
+          c.sink.write(this.fanout.frame(item, c.options.format ?? format, c.framer));
           if (c.sink.buffered() > this.fanout.maxBufferedBytes) c.close('client too slow: too much unsent; resume from your last cursor');
         }
       }
-      this.record(subscriber, sent);
-      // Let sockets flush between batches, so a long replay does not pile up in memory.
-      await new Promise((r) => setImmediate(r));
+      this.count(subscriber, sent);
+      // A long replay lets sockets flush between batches, so it does not pile up in memory.
+      if (batch.length === BATCH) await new Promise((r) => setImmediate(r));
     }
   }
 
-  private record(subscriber: Subscriber, items: FlowItem[]): void {
-    if (items.length === 0) return;
-    const perChannel = new Map<'stream' | 'ws', number>();
-    for (const c of this.conns) perChannel.set(c.channel, (perChannel.get(c.channel) ?? 0) + 1);
-    const events = items.map((x) => x.event);
-    for (const [channel, n] of perChannel) this.fanout.deliveries.record(subscriber.id, channel, events, new Date(), n);
+  /** Usage: each connection that got the items counts, per channel. */
+  private count(subscriber: Subscriber, items: number): void {
+    if (items === 0) return;
+    for (const c of this.conns) this.fanout.deliveries.count(subscriber.id, c.channel, items);
   }
 
   private scheduleHold(at: number): void {
@@ -193,11 +194,12 @@ export class StreamFanout {
   private unsubscribe: () => void;
   private checkingKeys = false;
 
-  constructor(private readonly store: Store, hub: Hub, opts: StreamOptions = {}) {
+  constructor(private readonly store: Store, private readonly hub: Hub, opts: StreamOptions = {}) {
     this.deliveries = deliveriesFor(store);
     this.maxBufferedBytes = opts.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.cacheFrom = this.cacheTo = hub.lastHead;
-    this.unsubscribe = hub.subscribe(() => { for (const g of this.groups.values()) void g.pump(); });
+    // The new events are read into the shared cache once, before any group looks for them.
+    this.unsubscribe = hub.subscribe(() => void this.extend().catch(() => {}).then(() => { for (const g of this.groups.values()) void g.pump(); }));
     const heartbeat = setInterval(() => this.heartbeat(), opts.heartbeatMs ?? 15_000);
     const revocation = setInterval(() => void this.closeRevoked(), opts.revocationCheckMs ?? 500);
     heartbeat.unref();
@@ -235,10 +237,24 @@ export class StreamFanout {
     return conn;
   }
 
+  /** Log items after `position` when the shared cache holds them (and what follows), else null. */
+  cachedAfter(position: number, limit: number): FlowItem[] | null {
+    if (position < this.cacheFrom) return null;
+    // At the cache's end: nothing more only when the cache has caught up with the known head.
+    if (position >= this.cacheTo) return position === this.cacheTo && this.extending === null && this.cacheTo >= this.hub.lastHead ? [] : null;
+    return this.recent.slice(this.indexAfter(position), this.indexAfter(position) + limit);
+  }
+
   /** Log items after `position`, from the shared cache of recent events when it covers them. */
   async readAfter(position: number, limit: number): Promise<FlowItem[]> {
     if (position < this.cacheFrom) return this.store.readLog({ after: position, limit });
     if (position >= this.cacheTo) await this.extend();
+    const from = this.indexAfter(position);
+    return this.recent.slice(from, from + limit);
+  }
+
+  /** Index in the cache of the first item after `position` (binary search). */
+  private indexAfter(position: number): number {
     let lo = 0;
     let hi = this.recent.length;
     while (lo < hi) {
@@ -246,7 +262,7 @@ export class StreamFanout {
       if (this.recent[mid].event.seq <= position) lo = mid + 1;
       else hi = mid;
     }
-    return this.recent.slice(lo, lo + limit);
+    return lo;
   }
 
   /** Reads new log events into the cache, once however many groups ask at the same time. */

@@ -163,7 +163,7 @@ export class WebhookWorker {
         cursor = item.event.seq;
         attempt = 0;
         failingSince = null;
-        deliveries.record(subscriber.id, 'webhook', [item.event]);
+        deliveries.count(subscriber.id, 'webhook', 1);
       } else {
         attempt = nextAttempt;
         failingSince ??= now.toISOString();

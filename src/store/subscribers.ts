@@ -98,13 +98,6 @@ export interface UsageRow {
   count: number;
 }
 
-/** One story reaching one subscriber, for the compact delivery record. */
-export interface DeliveryRecord {
-  subscriberId: string;
-  storyId: string;
-  seq: number;
-}
-
 export interface SubscriberStore {
   createProduct(p: NewProduct, now?: Date): Promise<Product>;
   listProducts(): Promise<Product[]>;
@@ -116,11 +109,11 @@ export interface SubscriberStore {
   getSubscriber(id: string): Promise<Subscriber | null>;
   listSubscribers(): Promise<Subscriber[]>;
 
-  /** Records stories reaching subscribers; the first position per (subscriber, story) is kept. */
-  recordDeliveries(rows: DeliveryRecord[]): Promise<void>;
-  /** True when the story reached the subscriber at a position before `seq`. */
-  receivedBefore(subscriberId: string, storyId: string, seq: number): Promise<boolean>;
-  /** The story's log events before `seq`, oldest first (to derive what a subscriber was entitled to). */
+  /**
+   * The story's events before `seq`, oldest first, from which what a subscriber received is derived.
+   * When retention pruned the story's first events, they are rebuilt from its versions (the archive
+   * keeps them), so a follow-up of an old story still reaches everyone who had it.
+   */
   storyEventsBefore(storyId: string, seq: number): Promise<FlowEvent[]>;
   /** The log position just before the first event at or after `at` (where a feed `since` starts). */
   positionBefore(at: string): Promise<number>;

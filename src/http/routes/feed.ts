@@ -142,7 +142,7 @@ export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<voi
       if (first && (scan.firstSeq !== null || position < rt.hub.lastHead)) await checkRetention(rt.store, position);
       position = scan.position;
       if (scan.items.length > 0 || Date.now() >= deadline || req.socket.destroyed) {
-        deliveries.record(subscriber.id, 'feed', scan.items.map((i) => i.event));
+        deliveries.count(subscriber.id, 'feed', scan.items.length);
         if (format === 'atom') {
           // One page of the flow as an Atom feed; the next page is linked and named in a header.
           const next = encodeCursor(position);

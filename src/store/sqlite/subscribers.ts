@@ -1,11 +1,11 @@
-// Products, subscribers, the compact record of what each subscriber received, and the SQLite
+// Products, subscribers, a story's history (what a subscriber received is derived from it), and the SQLite
 // SubscriberStore that also serves webhooks (./webhooks.ts) and usage (./usage.ts).
 import type Database from 'better-sqlite3';
 import { newId } from '../../model/ids.ts';
 import type { EventKind, FlowEvent } from '../../model/story.ts';
 import { ConflictError, NotFoundError, StoreError } from '../errors.ts';
 import type {
-  AttemptOutcome, DeliveryRecord, NewProduct, NewSubscriber, Product, Subscriber, SubscriberStore, UsageRow, Webhook,
+  AttemptOutcome, NewProduct, NewSubscriber, Product, Subscriber, SubscriberStore, UsageRow, Webhook,
   WebhookAttempt, WebhookWithSecret,
 } from '../subscribers.ts';
 import { toEvent } from './events.ts';
@@ -98,22 +98,30 @@ export function selectSubscribers(db: Database.Database): Subscriber[] {
   return (stmt(db, `SELECT * FROM subscribers ORDER BY created_at, id`).all() as SubscriberRow[]).map((r) => toSubscriber(db, r));
 }
 
-/** Records that a story reached a subscriber, keeping the first position. */
-export function insertDelivery(db: Database.Database, d: DeliveryRecord): void {
-  stmt(db, `INSERT INTO subscriber_deliveries (subscriber_id, story_id, first_seq) VALUES (?, ?, ?)
-            ON CONFLICT (subscriber_id, story_id) DO UPDATE SET first_seq = min(first_seq, excluded.first_seq)`)
-    .run(d.subscriberId, d.storyId, d.seq);
-}
-
-/** True when the story reached the subscriber before `seq`. */
-export function selectReceivedBefore(db: Database.Database, subscriberId: string, storyId: string, seq: number): boolean {
-  return stmt(db, `SELECT 1 FROM subscriber_deliveries WHERE subscriber_id = ? AND story_id = ? AND first_seq < ?`)
-    .get(subscriberId, storyId, seq) !== undefined;
-}
-
-/** The story's events before `seq`, oldest first. */
+/**
+ * The story's events before `seq`, oldest first. A history missing its first publish (pruned by
+ * retention) is rebuilt from the versions, which are never pruned: each version as published at its
+ * creation time, and its embargo lift when that came before the event at `seq`.
+ */
 export function selectStoryEventsBefore(db: Database.Database, storyId: string, seq: number): FlowEvent[] {
-  return (stmt(db, `SELECT * FROM events WHERE story_id = ? AND seq < ? ORDER BY seq`).all(storyId, seq) as Parameters<typeof toEvent>[0][]).map(toEvent);
+  const logged = (stmt(db, `SELECT * FROM events WHERE story_id = ? AND seq < ? ORDER BY seq`).all(storyId, seq) as Parameters<typeof toEvent>[0][]).map(toEvent);
+  if (logged.length > 0 && logged[0].version === 1 && logged[0].kind !== 'embargo-lifted') return logged;
+  const current = stmt(db, `SELECT kind, version, at FROM events WHERE seq = ?`).get(seq) as { kind: FlowEvent['kind']; version: number; at: string } | undefined;
+  if (!current) return logged;
+  const versions = stmt(db, `SELECT version, kind, content, version_created_at, embargo_until, embargo_lifted_at FROM versions
+                             WHERE story_id = ? AND (version < ? OR (version = ? AND ? = 'embargo-lifted')) ORDER BY version`)
+    .all(storyId, current.version, current.version, current.kind) as {
+      version: number; kind: FlowEvent['kind']; content: string; version_created_at: string; embargo_until: string | null; embargo_lifted_at: string | null;
+    }[];
+  const rebuilt: FlowEvent[] = [];
+  for (const v of versions) {
+    const c = JSON.parse(v.content) as Pick<FlowEvent, 'language' | 'categories' | 'urgency' | 'mediaType'>;
+    const routing = { storyId, version: v.version, language: c.language, categories: c.categories, urgency: c.urgency, mediaType: c.mediaType, embargoUntil: v.embargo_until };
+    // seq 0: these positions are gone; only their order and routing matter to the derivation.
+    rebuilt.push({ seq: 0, kind: v.kind, at: v.version_created_at, ...routing });
+    if (v.embargo_lifted_at && v.embargo_lifted_at < current.at) rebuilt.push({ seq: 0, kind: 'embargo-lifted', at: v.embargo_lifted_at, ...routing });
+  }
+  return rebuilt;
 }
 
 /** The position just before the first event at or after `at` (the head when there is none). */
@@ -181,15 +189,6 @@ export class SqliteSubscriberStore implements SubscriberStore {
 
   async listSubscribers(): Promise<Subscriber[]> {
     return this.read('listing subscribers', () => selectSubscribers(this.db));
-  }
-
-  async recordDeliveries(rows: DeliveryRecord[]): Promise<void> {
-    if (rows.length === 0) return;
-    this.run(`recording ${rows.length} deliveries`, () => { for (const r of rows) insertDelivery(this.db, r); });
-  }
-
-  async receivedBefore(subscriberId: string, storyId: string, seq: number): Promise<boolean> {
-    return this.read('reading what a subscriber received', () => selectReceivedBefore(this.db, subscriberId, storyId, seq));
   }
 
   async storyEventsBefore(storyId: string, seq: number): Promise<FlowEvent[]> {
