@@ -34,6 +34,8 @@ else await main();
 async function serve(file: string, port: number): Promise<void> {
   const { openRuntime } = await import('../src/flow/runtime.ts');
   const { buildApp } = await import('../src/http/app.ts');
+  // The heap setting `newsflow serve` uses.
+  (await import('../src/cli/heap.ts')).preferSmallHeap();
   const rt = await openRuntime(file);
   rt.extraRoutes = [...(rt.extraRoutes ?? []), async (app) => { app.get('/bench/bare', async () => ({ ok: true })); }];
 
@@ -45,6 +47,10 @@ async function serve(file: string, port: number): Promise<void> {
   // And no orphan when the benchmark itself dies.
   const parent = process.ppid;
   setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 1000).unref();
+  if (process.env.BENCH_MEMORY_LOG) {
+    const mb = (n: number) => Math.round(n / 2 ** 20);
+    setInterval(() => { const m = process.memoryUsage(); process.stderr.write(`server memory MB: rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} buffers ${mb(m.arrayBuffers)}\n`); }, 1000).unref();
+  }
   process.stdout.write('ready\n');
 }
 
@@ -88,7 +94,7 @@ async function setupStore(file: string, count: number): Promise<Keys> {
 function startServer(file: string, port: number, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const profile = opt('profile-server', '') ? ['--cpu-prof', `--cpu-prof-dir=${opt('profile-server', '')}`] : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', file, String(port)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [...profile, ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', file, String(port)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(child); });
     child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
@@ -160,7 +166,7 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
 }
 
-interface FanoutResult { system: string; clients: number; p50: number; p99: number; max: number; received: number; expected: number; rssMb: number; peakRssMb: number }
+interface FanoutResult { system: string; clients: number; p50: number; p99: number; max: number; received: number; expected: number; connectedRssMb: number; rssMb: number; peakRssMb: number }
 
 /** Publishes `stories` items with `publishOne(i)` and measures receipt at `clients` subscribers. */
 async function fanout(system: string, clients: number, stories: number, intervalMs: number, subscribe: (onStory: (i: number) => void) => Promise<() => void>, publishOne: (i: number) => Promise<void>, pid: () => number[], prepare: (i: number) => Promise<void> = async () => {}): Promise<FanoutResult> {
@@ -172,6 +178,7 @@ async function fanout(system: string, clients: number, stories: number, interval
     latencies[received++] = performance.now() - publishedAt[i];
   });
   await new Promise((r) => setTimeout(r, 1000));
+  const connectedRss = pid().reduce((a, p) => a + rssMb(p), 0);
   for (let i = 0; i < stories; i++) {
     await prepare(i);
     publishedAt[i] = performance.now();
@@ -184,7 +191,7 @@ async function fanout(system: string, clients: number, stories: number, interval
   const peak = pid().reduce((a, p) => a + rssMb(p, 'VmHWM'), 0);
   stop();
   const sorted = latencies.slice(0, received).sort();
-  return { system, clients, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1] ?? NaN, received, expected: clients * stories, rssMb: rss, peakRssMb: peak };
+  return { system, clients, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1] ?? NaN, received, expected: clients * stories, connectedRssMb: connectedRss, rssMb: rss, peakRssMb: peak };
 }
 
 async function startNchan(dir: string, port: number, clients: number): Promise<ChildProcess | null> {
@@ -274,7 +281,7 @@ async function main(): Promise<void> {
           draft = (await json(`${base}/v1/stories`, keys.editor, 'POST', { language: 'ar', headline: `bench-${i} ${n++}`, body: [{ type: 'paragraph', text: 'اختتم المؤتمر الإقليمي لتقاسم المياه أعماله اليوم بمشاركة ١٢ دولة. '.repeat(20) }] })).id;
         });
       results.push(r);
-      process.stderr.write(`newsflow ${clients}: p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms, ${r.received}/${r.expected}, RSS ${r.rssMb.toFixed(0)} MB\n`);
+      process.stderr.write(`newsflow ${clients}: p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms, ${r.received}/${r.expected}, RSS ${r.connectedRssMb.toFixed(0)} MB connected, ${r.rssMb.toFixed(0)} MB end, ${r.peakRssMb.toFixed(0)} MB peak\n`);
     }
     const nchanPort = port + 1;
     for (const clients of clientCounts) {
@@ -316,14 +323,14 @@ async function main(): Promise<void> {
 }
 
 function report(results: FanoutResult[], feed: { bare: number; feedEmpty: number; feedPage: number }, stories: number, interval: number, shared: boolean): void {
-  const row = (r: FanoutResult) => `| ${r.system} | ${r.clients} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.received}/${r.expected} | ${r.rssMb.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`;
+  const row = (r: FanoutResult) => `| ${r.system} | ${r.clients} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.received}/${r.expected} | ${r.connectedRssMb.toFixed(0)} | ${r.rssMb.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`;
   const table = [
     `SSE fan-out: ${stories} stories, one every ${interval} ms; latency from the publish request to receipt, over every receipt.`,
     shared ? 'newsflow clients: all share ONE subscriber key (--shared-subscriber): entitlement runs once per event, not per subscriber.'
       : 'newsflow clients: one subscriber with its own key per client (entitlement and delivery records per subscriber).',
     '',
-    '| system | clients | p50 ms | p99 ms | max ms | received | RSS MB (end) | peak RSS MB |',
-    '|---|---|---|---|---|---|---|---|',
+    '| system | clients | p50 ms | p99 ms | max ms | received | RSS MB (all connected) | RSS MB (end) | peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...results.map(row),
     '',
     'Pull feed with auth vs a bare Fastify route in the same server (autocannon, 50 connections, 8 s each):',

@@ -4,8 +4,10 @@ import { openRuntime } from '../flow/runtime.ts';
 import { loadDemoNewsroom } from '../flow/demo.ts';
 import { startWebhookWorker } from '../flow/webhooks.ts';
 import { startMaintenance } from '../flow/maintenance.ts';
+import { preferSmallHeap } from './heap.ts';
 
 export async function serveCommand(): Promise<void> {
+  preferSmallHeap();
   const port = Number(process.env.PORT ?? 8080);
   const host = process.env.HOST ?? '0.0.0.0';
   const rt = await openRuntime();

@@ -16,6 +16,9 @@ const SUBSCRIBER_TTL_MS = 30_000;
 export class Deliveries {
   private pendingUsage = new Map<string, UsageRow>();
   private subscribers = new Map<string, { at: number; subscriber: Subscriber | null }>();
+  /** Per set of products, the decision on the last event asked about (one entry per distinct set). */
+  private lastDecisions = new Map<string, { event: FlowEvent; decision: Decision | null }>();
+  private today = { until: 0, day: '' };
   private timer: NodeJS.Timeout;
   private closed = false;
 
@@ -48,10 +51,17 @@ export class Deliveries {
 
   /**
    * The decision when no history is needed (every first publish, and follow-ups the products pass),
-   * synchronously; null when it needs `decide`. Fan-out to thousands of streams stays one loop.
+   * synchronously; null when it needs `decide`. Fan-out to thousands of streams stays one loop, and
+   * subscribers with the same products share one decision per event.
    */
   decideWithoutHistory(products: readonly Product[], event: FlowEvent, now = Date.now()): Decision | null {
-    return needsHistory(products, event) ? null : decide(products, event, false, now);
+    const signature = signatureOf(products);
+    const last = this.lastDecisions.get(signature);
+    if (last && last.event === event) return last.decision;
+    const decision = needsHistory(products, event) ? null : decide(products, event, false, now);
+    // A hold turns into a delivery as time passes; skips and deliveries stay what they are.
+    if (decision?.action !== 'hold') this.lastDecisions.set(signature, { event, decision });
+    return decision;
   }
 
   /**
@@ -69,13 +79,20 @@ export class Deliveries {
   }
 
   /** Counts `n` deliveries to a subscriber by a channel (usage, the basis of billing). */
-  count(subscriberId: string, channel: Channel, n: number, now = new Date()): void {
+  count(subscriberId: string, channel: Channel, n: number, now?: Date): void {
     if (n === 0 || this.closed) return;
-    const day = now.toISOString().slice(0, 10);
+    const day = now ? now.toISOString().slice(0, 10) : this.utcDay();
     const key = `${subscriberId}|${channel}|${day}`;
     const row = this.pendingUsage.get(key);
     if (row) row.count += n;
     else this.pendingUsage.set(key, { subscriberId, channel, day, count: n });
+  }
+
+  /** Today's UTC date (YYYY-MM-DD), formatted once a day rather than once per delivery. */
+  private utcDay(): string {
+    const t = Date.now();
+    if (t >= this.today.until) this.today = { until: (Math.floor(t / 86_400_000) + 1) * 86_400_000, day: new Date(t).toISOString().slice(0, 10) };
+    return this.today.day;
   }
 
   /** Writes pending counters (the usage route calls it so counts are current). */
@@ -92,6 +109,15 @@ export class Deliveries {
     await this.flush().catch(() => {});
     this.closed = true;
   }
+}
+
+const signatures = new WeakMap<readonly Product[], string>();
+
+/** What a set of products decides by: their ids (products never change once created). */
+function signatureOf(products: readonly Product[]): string {
+  let s = signatures.get(products);
+  if (s === undefined) signatures.set(products, (s = products.map((p) => p.id).sort().join(',')));
+  return s;
 }
 
 const perStore = new WeakMap<Store, Deliveries>();

@@ -149,11 +149,21 @@ class Group {
         if (d.action !== 'deliver') continue;
         sent++;
         const format = defaultFormatOf(subscriber);
+        // Connections of a group mostly share format and transport: look the frame up once for them.
+        let frameFormat: DeliveryFormat | null = null;
+        let frameFramer: Framer | null = null;
+        let frame: Buffer = Buffer.alloc(0);
         for (const c of this.conns) {
           if (c.closed || item.event.seq <= c.lastSent) continue;
           c.lastSent = item.event.seq;
           if (c.options.filter && !c.options.filter(item)) continue;
-          c.sink.write(this.fanout.frame(item, c.options.format ?? format, c.framer));
+          const f = c.options.format ?? format;
+          if (f !== frameFormat || c.framer !== frameFramer) {
+            frame = this.fanout.frame(item, f, c.framer);
+            frameFormat = f;
+            frameFramer = c.framer;
+          }
+          c.sink.write(frame);
           if (c.sink.buffered() > this.fanout.maxBufferedBytes) c.close('client too slow: too much unsent; resume from your last cursor');
         }
       }
