@@ -5,6 +5,7 @@
 //   npm run bench:flow [-- --clients 1000,10000 --stories 100 --interval 100]   (--clients 0: pull feed only)
 //   npm run bench:flow -- --shared-subscriber   # the old mode: every client uses ONE subscriber key
 //   npm run bench:flow -- --profile-server /tmp/prof   # writes the server's CPU profile there
+//   npm run bench:flow -- --no-pin   # do not pin servers and clients to separate CPUs
 //
 // 1. SSE fan-out: N concurrent subscribers on loopback, each its own subscriber with its own key (so
 //    entitlement, delivery records and grouping run per subscriber), 100 stories published one by one;
@@ -27,8 +28,6 @@ const opt = (name: string, dflt: string) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 
-if (args[0] === '--serve') await serve(args[1], Number(args[2]));
-else await main();
 
 /** The server side: the real app on the given store, plus a bare route to compare with. */
 async function serve(file: string, port: number): Promise<void> {
@@ -94,10 +93,23 @@ async function setupStore(file: string, count: number): Promise<Keys> {
 function startServer(file: string, port: number, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const profile = opt('profile-server', '') ? ['--cpu-prof', `--cpu-prof-dir=${opt('profile-server', '')}`] : [];
-    const child = spawn(process.execPath, [...profile, ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', file, String(port)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+    const [cmd, ...pre] = pinned(SERVER_CPU, process.execPath);
+    const child = spawn(cmd, [...pre, ...profile, ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', file, String(port)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(child); });
     child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
+}
+
+// On a machine with at least two CPUs, each server (newsflow, nginx) runs pinned to its own CPU and this
+// process (clients, publisher, autocannon) to another, so neither side steals the other's CPU and runs
+// compare like with like. --no-pin turns it off.
+const PIN = !args.includes('--no-pin') && cpus().length >= 2 && existsSync('/usr/bin/taskset');
+const SERVER_CPU = 1;
+const CLIENT_CPU = 0;
+
+/** The command line running `program` on `cpu` (taskset), or just the program when not pinning. */
+function pinned(cpu: number, program: string): string[] {
+  return PIN ? ['/usr/bin/taskset', '-c', String(cpu), program] : [program];
 }
 
 function rssMb(pid: number, field = 'VmRSS'): number {
@@ -220,7 +232,8 @@ http {
     location = /sub { nchan_subscriber eventsource; nchan_channel_id bench; }
   }
 }`);
-  const child = spawn(nginx, ['-c', conf, '-p', dir], { stdio: 'inherit' });
+  const [cmd, ...pre] = pinned(SERVER_CPU, nginx);
+  const child = spawn(cmd, [...pre, '-c', conf, '-p', dir], { stdio: 'inherit' });
   await new Promise((r) => setTimeout(r, 1000));
   return child;
 }
@@ -249,6 +262,7 @@ async function feedRatio(base: string, key: string, cursor: string): Promise<{ b
 }
 
 async function main(): Promise<void> {
+  if (PIN) execFileSync('/usr/bin/taskset', ['-pc', String(CLIENT_CPU), String(process.pid)], { stdio: 'ignore' });
   const clientCounts = opt('clients', '1000,10000').split(',').map(Number).filter((n) => n > 0);
   const stories = Number(opt('stories', '100'));
   const interval = Number(opt('interval', '100'));
@@ -343,5 +357,10 @@ function report(results: FanoutResult[], feed: { bare: number; feedEmpty: number
   ].join('\n');
   process.stdout.write(table + '\n');
   const machine = `${hostname()}: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
+  process.stdout.write(`\ncpus: ${PIN ? `server pinned to CPU ${SERVER_CPU}, clients and publisher to CPU ${CLIENT_CPU} (taskset)` : 'not pinned'}`);
   process.stdout.write(`\nmachine: ${machine}\ndate: ${new Date().toISOString()}\ncommand: npm run bench:flow -- ${process.argv.slice(2).join(' ')}\n`);
 }
+
+// Last, so every module-level constant above is initialised first.
+if (args[0] === '--serve') await serve(args[1], Number(args[2]));
+else await main();

@@ -7,7 +7,7 @@ import { startMaintenance } from '../flow/maintenance.ts';
 import { preferSmallHeap } from './heap.ts';
 
 export async function serveCommand(): Promise<void> {
-  preferSmallHeap();
+  const stopHeapWatch = preferSmallHeap();
   const port = Number(process.env.PORT ?? 8080);
   const host = process.env.HOST ?? '0.0.0.0';
   const rt = await openRuntime();
@@ -27,6 +27,7 @@ export async function serveCommand(): Promise<void> {
   const stopWebhooks = startWebhookWorker(rt);
   const shutdown = async () => {
     stopMaintenance();
+    stopHeapWatch();
     await stopWebhooks();
     await app.close();
     await rt.close();
