@@ -6,7 +6,7 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
 /** Past this heap size the heap grows in small steps. */
-const LARGE_HEAP_BYTES = 160 * 2 ** 20;
+const LARGE_HEAP_BYTES = 96 * 2 ** 20;
 const CHECK_MS = 500;
 
 /**
