@@ -8,7 +8,7 @@
 //   npm run bench:flow -- --no-pin   # do not pin servers and clients to separate CPUs
 //
 // 1. SSE fan-out: N concurrent subscribers on loopback, each its own subscriber with its own key (so
-//    entitlement, delivery records and grouping run per subscriber), 100 stories published one by one;
+//    entitlement and grouping run per subscriber), 100 stories published one by one;
 //    latency from the publish request to receipt at each client (p50/p99 over every receipt) and the
 //    server's RSS. With --shared-subscriber all N clients share one subscriber key, which the server
 //    groups into one subscriber: entitlement once per event (kept for comparison only).
@@ -341,7 +341,7 @@ function report(results: FanoutResult[], feed: { bare: number; feedEmpty: number
   const table = [
     `SSE fan-out: ${stories} stories, one every ${interval} ms; latency from the publish request to receipt, over every receipt.`,
     shared ? 'newsflow clients: all share ONE subscriber key (--shared-subscriber): entitlement runs once per event, not per subscriber.'
-      : 'newsflow clients: one subscriber with its own key per client (entitlement and delivery records per subscriber).',
+      : 'newsflow clients: one subscriber with its own key per client (entitlement and grouping per subscriber).',
     '',
     '| system | clients | p50 ms | p99 ms | max ms | received | RSS MB (all connected) | RSS MB (end) | peak RSS MB |',
     '|---|---|---|---|---|---|---|---|---|',

@@ -1,8 +1,11 @@
 // The SSRF guard for webhook targets: a subscriber must not make the server post to its own loopback,
-// the private network or cloud metadata addresses. Checked when a webhook is created and again before
-// every delivery (DNS can change between the two).
+// the private network or cloud metadata addresses. Checked when a webhook is created, and on every
+// delivery in the connection's own DNS lookup, so the address checked is the address connected to
+// (a name that resolves to a public address for the check and a private one for the post — DNS
+// rebinding — is refused).
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 const blocked = new BlockList();
 for (const [net, bits] of [
@@ -50,4 +53,22 @@ export async function checkWebhookUrl(url: string, allowPrivate = privateWebhook
   }
   const bad = addresses.find(isPrivateAddress);
   if (bad) throw new Error(`webhook host ${host} resolves to ${bad}, a loopback, private or link-local address; refused (SSRF guard)`);
+}
+
+/**
+ * A DNS lookup for the webhook's connection that refuses private addresses, so the socket can only
+ * connect to an address that passed the guard. (IP literals are not looked up: checkWebhookUrl covers them.)
+ */
+export function guardedLookup(allowPrivate = privateWebhooksAllowed()): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true } as LookupAllOptions, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err, '', 0);
+      const bad = allowPrivate ? undefined : addresses.find((a) => isPrivateAddress(a.address));
+      if (bad) {
+        return callback(Object.assign(new Error(`webhook host ${hostname} resolves to ${bad.address}, a loopback, private or link-local address; refused (SSRF guard)`), { code: 'ESSRF' }), '', 0);
+      }
+      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
 }

@@ -7,6 +7,8 @@
 // message, released when done or stopped). A worker that dies keeps the lease only until it expires; then
 // another worker takes over from the stored cursor.
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { Webhook as Signer } from 'standardwebhooks';
 import type { FlowItem } from '../model/story.ts';
 import type { Store } from '../store/store.ts';
@@ -15,7 +17,7 @@ import { deliveriesFor, scanEntitled } from './deliveries.ts';
 import type { Hub } from './hub.ts';
 import { renderForSubscriber } from './render.ts';
 import { alertFor } from './alerts.ts';
-import { checkWebhookUrl, privateWebhooksAllowed } from './ssrf.ts';
+import { checkWebhookUrl, guardedLookup, privateWebhooksAllowed } from './ssrf.ts';
 
 export interface WebhookWorkerOptions {
   /** Delay before the first retry; each later one doubles it (with jitter). */
@@ -195,34 +197,47 @@ export class WebhookWorker {
     const timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
     try {
       await checkWebhookUrl(hook.url, this.opts.allowPrivate);
-      const res = await fetch(hook.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: controller.signal,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'newsflow-webhooks/0.1',
-          'webhook-id': messageId,
-          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'webhook-signature': new Signer(hook.secret).sign(messageId, at, body),
-        },
-        body,
-      });
-      await res.arrayBuffer().catch(() => undefined);
+      const res = await postOnce(new URL(hook.url), {
+        'content-type': 'application/json',
+        'user-agent': 'newsflow-webhooks/0.1',
+        'webhook-id': messageId,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': new Signer(hook.secret).sign(messageId, at, body),
+      }, body, controller.signal, this.opts.allowPrivate);
       const ok = res.status >= 200 && res.status < 300;
       const error = ok ? null : res.status >= 300 && res.status < 400
-        ? `redirect ${res.status} to ${res.headers.get('location') ?? '?'} not followed`
+        ? `redirect ${res.status} to ${res.location ?? '?'} not followed`
         : `endpoint answered ${res.status}`;
       return { ok, statusCode: res.status, latencyMs: Math.round(performance.now() - started), error };
     } catch (e) {
       const reason = controller.signal.aborted ? (controller.signal.reason as Error)?.message ?? 'aborted' : (e as Error).message;
-      const cause = (e as { cause?: { code?: string } }).cause?.code;
+      const cause = (e as { code?: string }).code ?? (e as { cause?: { code?: string } }).cause?.code;
       return { ok: false, statusCode: null, latencyMs: Math.round(performance.now() - started), error: `posting to ${hook.url} failed: ${reason}${cause ? ` (${cause})` : ''}` };
     } finally {
       clearTimeout(timer);
       this.controllers.delete(controller);
     }
   }
+}
+
+/**
+ * One POST without following redirects, connecting only to addresses the SSRF guard passed (the guard
+ * runs in the connection's own DNS lookup). Resolves with the status once the answer is read.
+ */
+function postOnce(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal, allowPrivate: boolean): Promise<{ status: number; location?: string }> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(url, {
+      method: 'POST', signal, lookup: guardedLookup(allowPrivate),
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+    }, (res) => {
+      res.on('error', reject);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }));
+      res.resume();
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** Starts the worker for a runtime; the returned function stops it. */

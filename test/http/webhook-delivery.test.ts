@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { backoffMs } from '../../src/flow/webhooks.ts';
-import { checkWebhookUrl, isPrivateAddress } from '../../src/flow/ssrf.ts';
+import { checkWebhookUrl, guardedLookup, isPrivateAddress } from '../../src/flow/ssrf.ts';
+import { request as httpRequest, createServer } from 'node:http';
 import { receiver, type Receiver } from './webhook-receiver.ts';
 import { addProduct, addSubscriber, call, publish, sleep, startServer, until, type FlowServer } from './subscriber-helpers.ts';
 
@@ -136,6 +137,26 @@ describe('webhooks', () => {
       assert.match(r.body.message, /SSRF/);
     } finally {
       process.env.NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS = '1';
+    }
+  });
+
+  it('checks the address the post connects to, in the connection\'s own lookup (no DNS rebinding window)', async () => {
+    let hits = 0;
+    const target = createServer((_req, res) => { hits++; res.end('ok'); });
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    const port = (target.address() as { port: number }).port;
+    const post = (allowPrivate: boolean) => new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`http://localhost:${port}/hook`, { method: 'POST', lookup: guardedLookup(allowPrivate), agent: false }, (res) => { res.resume(); resolve(res.statusCode!); });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    try {
+      await assert.rejects(post(false), (e: NodeJS.ErrnoException) => e.code === 'ESSRF' && /127\.0\.0\.1|::1/.test(e.message));
+      assert.equal(hits, 0, 'refused before any connection was made');
+      assert.equal(await post(true), 200, 'allowed with NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS=1');
+      assert.equal(hits, 1);
+    } finally {
+      target.close();
     }
   });
 
