@@ -122,8 +122,39 @@ class Group {
     this.joining.clear();
   }
 
-  // The live path (a group at the head, a new event in the shared cache, a first publish or a follow-up
-  // its products pass) awaits nothing, so one head move feeds thousands of groups in one loop.
+  /**
+   * The live path, synchronously: a group at the head with nothing joining, its subscriber cached, the new
+   * events in the shared cache and decidable without history (a first publish, a follow-up its products
+   * pass). One head move then feeds thousands of groups in one loop, with no promise per group. Returns
+   * false, having done what it could, when the rest needs the async pump.
+   */
+  feedLive(): boolean {
+    if (this.pumping || this.joining.size > 0) return false;
+    if (this.conns.size === 0) return true;
+    const deliveries = this.fanout.deliveries;
+    const subscriber = deliveries.cachedSubscriber(this.subscriberId);
+    if (!subscriber) return false;
+    const batch = this.fanout.cachedAfter(this.position, BATCH);
+    if (batch === null || batch.length === BATCH) return false;
+    const now = Date.now();
+    let sent = 0;
+    let done = true;
+    for (const item of batch) {
+      const d = deliveries.decideWithoutHistory(subscriber.products, item.event, now);
+      if (d === null || d.action === 'hold') {
+        done = false;
+        break;
+      }
+      this.position = item.event.seq;
+      if (d.action === 'deliver') {
+        this.send(item, subscriber);
+        sent++;
+      }
+    }
+    this.count(subscriber, sent);
+    return done;
+  }
+
   private async run(): Promise<void> {
     const deliveries = this.fanout.deliveries;
     for (;;) {
@@ -148,28 +179,33 @@ class Group {
         this.position = item.event.seq;
         if (d.action !== 'deliver') continue;
         sent++;
-        const format = defaultFormatOf(subscriber);
-        // Connections of a group mostly share format and transport: look the frame up once for them.
-        let frameFormat: DeliveryFormat | null = null;
-        let frameFramer: Framer | null = null;
-        let frame: Buffer = Buffer.alloc(0);
-        for (const c of this.conns) {
-          if (c.closed || item.event.seq <= c.lastSent) continue;
-          c.lastSent = item.event.seq;
-          if (c.options.filter && !c.options.filter(item)) continue;
-          const f = c.options.format ?? format;
-          if (f !== frameFormat || c.framer !== frameFramer) {
-            frame = this.fanout.frame(item, f, c.framer);
-            frameFormat = f;
-            frameFramer = c.framer;
-          }
-          c.sink.write(frame);
-          if (c.sink.buffered() > this.fanout.maxBufferedBytes) c.close('client too slow: too much unsent; resume from your last cursor');
-        }
+        this.send(item, subscriber);
       }
       this.count(subscriber, sent);
       // A long replay lets sockets flush between batches, so it does not pile up in memory.
       if (batch.length === BATCH) await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /** Writes one delivered item to every connection that has not had it (and whose alert passes it). */
+  private send(item: FlowItem, subscriber: Subscriber): void {
+    const format = defaultFormatOf(subscriber);
+    // Connections of a group mostly share format and transport: look the frame up once for them.
+    let frameFormat: DeliveryFormat | null = null;
+    let frameFramer: Framer | null = null;
+    let frame: Buffer = Buffer.alloc(0);
+    for (const c of this.conns) {
+      if (c.closed || item.event.seq <= c.lastSent) continue;
+      c.lastSent = item.event.seq;
+      if (c.options.filter && !c.options.filter(item)) continue;
+      const f = c.options.format ?? format;
+      if (f !== frameFormat || c.framer !== frameFramer) {
+        frame = this.fanout.frame(item, f, c.framer);
+        frameFormat = f;
+        frameFramer = c.framer;
+      }
+      c.sink.write(frame);
+      if (c.sink.buffered() > this.fanout.maxBufferedBytes) c.close('client too slow: too much unsent; resume from your last cursor');
     }
   }
 
@@ -209,7 +245,9 @@ export class StreamFanout {
     this.maxBufferedBytes = opts.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.cacheFrom = this.cacheTo = hub.lastHead;
     // The new events are read into the shared cache once, before any group looks for them.
-    this.unsubscribe = hub.subscribe(() => void this.extend().catch(() => {}).then(() => { for (const g of this.groups.values()) void g.pump(); }));
+    this.unsubscribe = hub.subscribe(() => void this.extend().catch(() => {}).then(() => {
+      for (const g of this.groups.values()) if (!g.feedLive()) void g.pump();
+    }));
     const heartbeat = setInterval(() => this.heartbeat(), opts.heartbeatMs ?? 15_000);
     const revocation = setInterval(() => void this.closeRevoked(), opts.revocationCheckMs ?? 500);
     heartbeat.unref();
