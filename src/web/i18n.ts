@@ -65,6 +65,9 @@ export interface Strings {
   footer: string;
   noStories: string;
   olderStories: string;
+  /** Links between pages of search results. */
+  nextResults: string;
+  previousResults: string;
 }
 
 export const STRINGS: Record<Lang, Strings> = {
@@ -122,6 +125,8 @@ export const STRINGS: Record<Lang, Strings> = {
     footer: 'جميع الحقوق محفوظة. يعرض هذا الموقع جزءاً مختصراً من الأخبار.',
     noStories: 'لا توجد أخبار بعد.',
     olderStories: 'أخبار أقدم',
+    nextResults: 'النتائج التالية',
+    previousResults: 'النتائج السابقة',
   },
   tr: {
     siteName: 'Newsflow',
@@ -177,6 +182,8 @@ export const STRINGS: Record<Lang, Strings> = {
     footer: 'Tüm hakları saklıdır. Bu site haberlerin kısaltılmış bir bölümünü gösterir.',
     noStories: 'Henüz haber yok.',
     olderStories: 'Daha eski haberler',
+    nextResults: 'Sonraki sonuçlar',
+    previousResults: 'Önceki sonuçlar',
   },
   en: {
     siteName: 'Newsflow',
@@ -232,6 +239,8 @@ export const STRINGS: Record<Lang, Strings> = {
     footer: 'All rights reserved. This site shows a shortened part of each story.',
     noStories: 'No stories yet.',
     olderStories: 'Older stories',
+    nextResults: 'Next results',
+    previousResults: 'Previous results',
   },
 };
 

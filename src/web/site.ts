@@ -190,7 +190,10 @@ export function sitePlugin(opts: SiteOptions = {}) {
       const lang = langOf(req);
       const q = param(req, 'q') ?? '';
       if (q.length > MAX_QUERY_TEXT) return badRequest(req, reply, lang);
-      return page(req, reply, null, () => views.search(lang, q));
+      const pageParam = param(req, 'page') ?? '1';
+      const pageNo = /^[1-9]\d{0,3}$/.test(pageParam) ? Number(pageParam) : null;
+      if (pageNo === null) return badRequest(req, reply, lang);
+      return page(req, reply, null, () => views.search(lang, q, pageNo));
     });
 
     app.get('/subscribe', hide, async (req, reply) => {

@@ -8,7 +8,7 @@ export const urls = {
   home: (lang: Lang) => `/${lang}/`,
   story: (s: Pick<SiteSummary, 'language' | 'slug' | 'id'>) => `/${editionOf(s.language)}/${seg(s.slug)}/${s.id}`,
   category: (lang: Lang, slug: string) => `/${lang}/category/${seg(slug)}`,
-  search: (lang: Lang, q?: string) => `/search?lang=${lang}${q ? `&q=${seg(q)}` : ''}`,
+  search: (lang: Lang, q?: string, page = 1) => `/search?lang=${lang}${q ? `&q=${seg(q)}` : ''}${page > 1 ? `&page=${page}` : ''}`,
   subscribe: (lang: Lang) => `/subscribe?lang=${lang}`,
   feed: (lang: Lang) => `/feeds/${lang}.atom`,
   categoryFeed: (lang: Lang, slug: string) => `/feeds/${lang}/${seg(slug)}.atom`,

@@ -10,7 +10,7 @@ import type { PageChrome, SiteContext } from './context.ts';
 import { atomFeed, newsSitemap, SITEMAP_PAGE, sitemapIndex, urlSet } from './feeds.ts';
 import { editionOf, LANGUAGES, STRINGS, type Lang } from './i18n.ts';
 import { errorPage, type ErrorKind } from './pages/errors.ts';
-import { listPage, searchPage } from './pages/lists.ts';
+import { listPage, searchPage, type SearchResults } from './pages/lists.ts';
 import { storyPage } from './pages/story.ts';
 import { subscribePage, type LeadForm } from './pages/subscribe.ts';
 import { urls } from './urls.ts';
@@ -102,22 +102,27 @@ export class SiteViews {
 
   /** The full-text index, limited to what is public on the site. Hits become the site's own cards (read
    *  model headline, deck, dates): the index's snippets are cut from the full body and never shown here. */
-  async search(lang: Lang, q: string): Promise<Rendered> {
+  /** One page (1-based) of search results, SEARCH_SIZE to a page. */
+  async search(lang: Lang, q: string, pageNo = 1): Promise<Rendered> {
     const query = q.trim();
-    const render = async (status: number, results: SiteSummary[] | null, invalid = false): Promise<Rendered> =>
+    const render = async (status: number, results: SearchResults | null, invalid = false): Promise<Rendered> =>
       ({ status, type: HTML, cacheControl: status === 200 ? PAGE_CACHE : ERROR_CACHE, body: searchPage(this.ctx, await this.chrome(lang), query, results, invalid) });
     if (!query) return render(200, null);
     const now = new Date();
     let ids: string[];
+    let total: number;
     try {
       // Embargoed stories are never candidates; killed ones (and anything else not public) are dropped by the read model below.
       const embargoed = this.index.embargoedStoryIds(now);
-      ids = this.index.query(query, { lang, allowed: (d) => !embargoed.has(d.storyId), limit: SEARCH_SIZE }).hits.map((h) => h.storyId);
+      const found = this.index.query(query, { lang, allowed: (d) => !embargoed.has(d.storyId), limit: SEARCH_SIZE, offset: (pageNo - 1) * SEARCH_SIZE });
+      ids = found.hits.map((h) => h.storyId);
+      total = found.total;
     } catch (e) {
       if (e instanceof QuerySyntaxError) return render(400, null, true);
       throw e;
     }
-    return render(200, (await this.site.publicSummaries(ids, now)).filter((s) => this.isPublicNow(s)));
+    const items = (await this.site.publicSummaries(ids, now)).filter((s) => this.isPublicNow(s));
+    return render(200, { items, total, page: pageNo, pages: Math.max(1, Math.ceil(total / SEARCH_SIZE)) });
   }
 
   async subscribe(lang: Lang, state: { thanks?: boolean; invalid?: boolean; form?: LeadForm } = {}): Promise<Rendered> {

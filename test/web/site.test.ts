@@ -204,6 +204,30 @@ test('embargoed and killed stories are never found by search', async () => {
   assert.ok(!after.body.includes(embargoed) && !after.body.includes(killed));
 });
 
+test('search results come in pages of 50 with next and previous links, every match on exactly one page', async () => {
+  const word = 'فسيفسائية';
+  const ids = new Set<string>();
+  for (let i = 0; i < 55; i++) ids.add(await publish(sampleContent({ headline: `خبر ${word} رقم ${i}` })));
+  const first = await get(`/search?lang=ar&q=${encodeURIComponent(word)}`);
+  const second = await get(`/search?lang=ar&q=${encodeURIComponent(word)}&page=2`);
+  assert.equal(first.statusCode, 200);
+  assert.equal(second.statusCode, 200);
+  const p1 = resultIds(first.body);
+  const p2 = resultIds(second.body);
+  assert.equal(p1.length, 50);
+  assert.equal(p2.length, 5);
+  assert.deepEqual(new Set([...p1, ...p2]), ids, 'every match once, on one page or the other');
+  assert.ok(first.body.includes('55 نتيجة'), 'the total, not the page size');
+  assert.match(first.body, /<a href="\/search\?lang=ar&amp;q=[^"]+&amp;page=2" rel="next">/);
+  assert.doesNotMatch(first.body, /rel="prev"/);
+  assert.match(second.body, /<a href="\/search\?lang=ar&amp;q=[^"]+" rel="prev">/);
+  assert.doesNotMatch(second.body, /rel="next"/);
+  assert.deepEqual(resultIds((await get(`/search?lang=ar&q=${encodeURIComponent(word)}&page=3`)).body), [], 'past the end: no results, not an error');
+  for (const bad of ['0', '-1', 'x', '1.5', '99999']) {
+    assert.equal((await get(`/search?lang=ar&q=${encodeURIComponent(word)}&page=${bad}`)).statusCode, 400, bad);
+  }
+});
+
 test('a query syntax error shows a friendly message with a 400, never a 500', async () => {
   for (const [lang, q, text] of [['ar', '"غير مغلق', 'تعذّرت قراءة'], ['en', 'water AND (', 'We could not read'], ['tr', 'date:2026-99-99', 'okunamadı']]) {
     const r = await get(`/search?lang=${lang}&q=${encodeURIComponent(q)}`);

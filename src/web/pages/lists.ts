@@ -41,7 +41,15 @@ ${p.next ? html`<p class="pager"><a href="${path}?before=${p.next}" rel="next">$
 }
 
 /** `results` null: no query yet; `invalid`: the query did not parse (the page says so instead of listing). */
-export function searchPage(ctx: SiteContext, chrome: PageChrome, q: string, results: SiteSummary[] | null, invalid = false): string {
+/** One page of search results: the cards, how many matched in all, and which page of how many. */
+export interface SearchResults {
+  items: SiteSummary[];
+  total: number;
+  page: number;
+  pages: number;
+}
+
+export function searchPage(ctx: SiteContext, chrome: PageChrome, q: string, results: SearchResults | null, invalid = false): string {
   const s = STRINGS[chrome.lang];
   const main = html`<h1 class="page-title">${s.search}</h1>
 <form class="search" role="search" action="/search" method="get">
@@ -51,8 +59,9 @@ export function searchPage(ctx: SiteContext, chrome: PageChrome, q: string, resu
 <button class="primary" type="submit">${s.searchButton}</button>
 </form>
 ${invalid ? html`<p class="notice" role="alert">${s.searchInvalid}</p>` : ''}
-${results === null ? '' : html`<p role="status">${results.length ? s.searchResults(results.length) : s.searchNone}</p>
-<ul class="grid">${results.map((x) => card(x, chrome.lang))}</ul>`}`;
+${results === null ? '' : html`<p role="status">${results.total ? s.searchResults(results.total) : s.searchNone}</p>
+<ul class="grid">${results.items.map((x) => card(x, chrome.lang))}</ul>
+${results.page > 1 || results.page < results.pages ? html`<p class="pager">${results.page > 1 ? html`<a href="${urls.search(chrome.lang, q, results.page - 1)}" rel="prev">${s.previousResults}</a> ` : ''}${results.page < results.pages ? html`<a href="${urls.search(chrome.lang, q, results.page + 1)}" rel="next">${s.nextResults}</a>` : ''}</p>` : ''}`}`;
   return page(ctx, chrome, { title: q ? `${s.search}: ${q}` : s.search, canonical: urls.search(chrome.lang), noindex: !!q,
     alternates: [] }, main);
 }
