@@ -246,7 +246,15 @@ export class StreamFanout {
     this.cacheFrom = this.cacheTo = hub.lastHead;
     // The new events are read into the shared cache once, before any group looks for them.
     this.unsubscribe = hub.subscribe(() => void this.extend().catch(() => {}).then(() => {
-      for (const g of this.groups.values()) if (!g.feedLive()) void g.pump();
+      for (const g of this.groups.values()) {
+        let fed = false;
+        try {
+          fed = g.feedLive();
+        } catch {
+          // Whatever failed (a sink, an alert) is met again, and handled, by the pump.
+        }
+        if (!fed) void g.pump();
+      }
     }));
     const heartbeat = setInterval(() => this.heartbeat(), opts.heartbeatMs ?? 15_000);
     const revocation = setInterval(() => void this.closeRevoked(), opts.revocationCheckMs ?? 500);
