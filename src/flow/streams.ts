@@ -298,7 +298,8 @@ export class StreamFanout {
     if (position < this.cacheFrom) return null;
     // At the cache's end: nothing more only when the cache has caught up with the known head.
     if (position >= this.cacheTo) return position === this.cacheTo && this.extending === null && this.cacheTo >= this.hub.lastHead ? [] : null;
-    return this.recent.slice(this.indexAfter(position), this.indexAfter(position) + limit);
+    const from = this.indexAfter(position);
+    return this.recent.slice(from, from + limit);
   }
 
   /** Log items after `position`, from the shared cache of recent events when it covers them. */
