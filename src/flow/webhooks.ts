@@ -233,6 +233,8 @@ function postOnce(url: URL, headers: Record<string, string>, body: string, signa
     }, (res) => {
       res.on('error', reject);
       res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }));
+      // An answer cut off mid-body (the timeout's abort, a reset) may only close: settle it as a failure.
+      res.on('close', () => { if (!res.complete) reject(new Error('the answer was cut short')); });
       res.resume();
     });
     req.on('error', reject);

@@ -79,6 +79,19 @@ describe('webhooks', () => {
     for (const h of [hHang, hRedirect]) assert.equal((await call(s, s.adminKey, 'DELETE', `/v1/webhooks/${h.id}`)).status, 204);
   });
 
+  it('an answer that stalls mid-body times out and is retried, never taken for a delivery', async () => {
+    const rx = await receiver((n) => (n < 2 ? 'stall' : 200));
+    receivers.push(rx);
+    const hook = await subscribe(s, desk.key, rx);
+    const seq = (await publish(s, { headline: 'جواب مبتور' })).seq;
+    await until('delivery after two stalled answers', () => rx.accepted.length === 1, 15_000);
+    assert.deepEqual(rx.accepted, [seq]);
+    const attempts = (await call(s, desk.key, 'GET', `/v1/webhooks/${hook.id}/deliveries`)).body.attempts;
+    assert.deepEqual(attempts.map((a: any) => a.ok), [true, false, false], 'newest first');
+    assert.ok(attempts.slice(1).every((a: any) => /no answer|cut short/.test(a.error)), JSON.stringify(attempts.map((a: any) => a.error)));
+    await call(s, desk.key, 'DELETE', `/v1/webhooks/${hook.id}`);
+  });
+
   it('marks a subscription failed after the retry window, and redeliver brings it back', async () => {
     let up = false;
     const rx = await receiver(() => (up ? 200 : 503));

@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
-export type Answer = number | 'hang' | 'redirect';
+/** A status to answer with, or: never answer, redirect, or answer 200 and stall in the middle of the body. */
+export type Answer = number | 'hang' | 'redirect' | 'stall';
 
 export interface Receiver {
   url: string;
@@ -35,6 +36,7 @@ export async function receiver(behave: (n: number) => Answer = () => 200, delayM
       r.ids.push(id);
       const what = behave(n++);
       if (what === 'hang') return; // never answers
+      if (what === 'stall') return void res.writeHead(200, { 'content-length': '100' }).write('{"ok":'); // never finishes
       if (what === 'redirect') return void res.writeHead(302, { location: 'http://127.0.0.1:1/' }).end();
       if (what >= 200 && what < 300) {
         r.accepted.push(payload.data.event.seq);
