@@ -55,6 +55,16 @@ db.transaction(() => STORIES.forEach((v) => index.indexVersion(v)))();
 // Real archives give the proclitic rule its counts; give this small one a head start for قال.
 const ids = (q: string, f = {}) => index.search(q, f).hits.map((h) => h.storyId);
 
+/** Runs `fn` on an empty index of its own, in a temporary database removed afterwards. */
+function withFreshIndex(fn: (ix: SearchIndex) => void): void {
+  const { db: d2, cleanup: c2 } = tempDb();
+  try {
+    fn(new SearchIndex(d2));
+  } finally {
+    c2();
+  }
+}
+
 test('Arabic forms find each other', () => {
   assert.deepEqual(ids('والأسرى'), ['s-prisoners']);
   assert.deepEqual(ids('أسرى'), ['s-prisoners']);
@@ -139,20 +149,14 @@ test('snippets highlight the original, diacritized and tatweel-laden words, esca
   index.removeStory('s-html');
 });
 
-test('exact forms and phrases rank higher', () => {
-  const { db: d2, cleanup: c2 } = tempDb();
-  try {
-    const ix = new SearchIndex(d2);
-    ix.indexVersion(version('stem-only', { headline: 'خبر', text: 'تحدث عن أسرى كثيرين في مكان آخر وعن الحرية.' }));
-    ix.indexVersion(version('exact', { headline: 'خبر', text: 'تحدث عن الأسرى كثيرين في مكان آخر وعن الحرية.' }));
-    assert.equal(ix.search('الأسرى').hits[0].storyId, 'exact');
-    ix.indexVersion(version('apart', { headline: 'خبر', text: 'المجلس البلدي اجتمع، وفي مدينة أخرى قرار جديد.' }));
-    ix.indexVersion(version('together', { headline: 'خبر', text: 'اجتمع المجلس اليوم، وصدر قرار المجلس البلدي الجديد.' }));
-    assert.deepEqual(ix.search('المجلس البلدي').hits.map((h) => h.storyId), ['together', 'apart']);
-  } finally {
-    c2();
-  }
-});
+test('exact forms and phrases rank higher', () => withFreshIndex((ix) => {
+  ix.indexVersion(version('stem-only', { headline: 'خبر', text: 'تحدث عن أسرى كثيرين في مكان آخر وعن الحرية.' }));
+  ix.indexVersion(version('exact', { headline: 'خبر', text: 'تحدث عن الأسرى كثيرين في مكان آخر وعن الحرية.' }));
+  assert.equal(ix.search('الأسرى').hits[0].storyId, 'exact');
+  ix.indexVersion(version('apart', { headline: 'خبر', text: 'المجلس البلدي اجتمع، وفي مدينة أخرى قرار جديد.' }));
+  ix.indexVersion(version('together', { headline: 'خبر', text: 'اجتمع المجلس اليوم، وصدر قرار المجلس البلدي الجديد.' }));
+  assert.deepEqual(ix.search('المجلس البلدي').hits.map((h) => h.storyId), ['together', 'apart']);
+}));
 
 test('a new version replaces the old one; a kill removes the story', () => {
   index.indexVersion(version('s-sport', { headline: 'منتخب لبنان يتأهل', text: 'تأهل منتخب لبنان.', categories: ['sport'] }, '2026-01-05T09:00:00Z', 2));
@@ -179,54 +183,36 @@ test('bad input never reaches FTS5', () => {
   assert.equal(index.count(), STORIES.length - 1);
 });
 
-test('reindex rebuilds from versions with progress', () => {
-  const { db: d2, cleanup: c2 } = tempDb();
-  try {
-    const ix = new SearchIndex(d2);
-    const seen: string[] = [];
-    const r = ix.reindex(STORIES, (_d, _t, phase) => seen.push(phase));
-    assert.equal(r.indexed, STORIES.length);
-    assert.ok(seen.includes('index'));
-    assert.deepEqual(ix.search('بفلسطين').hits.map((h) => h.storyId), ['s-prisoners']);
-    assert.equal(ix.needsReindex(), false);
-  } finally {
-    c2();
-  }
-});
+test('reindex rebuilds from versions with progress', () => withFreshIndex((ix) => {
+  const seen: string[] = [];
+  const r = ix.reindex(STORIES, (_d, _t, phase) => seen.push(phase));
+  assert.equal(r.indexed, STORIES.length);
+  assert.ok(seen.includes('index'));
+  assert.deepEqual(ix.search('بفلسطين').hits.map((h) => h.storyId), ['s-prisoners']);
+  assert.equal(ix.needsReindex(), false);
+}));
 
-test('200 corpus articles: titles find their article', { skip: !fs.existsSync(CORPUS) }, () => {
-  const { db: d2, cleanup: c2 } = tempDb();
-  try {
-    const ix = new SearchIndex(d2);
-    const lines = fs.readFileSync(CORPUS, 'utf8').slice(0, 2_000_000).split('\n').slice(0, 200);
-    const docs = lines.map((l) => JSON.parse(l) as { id: string; title: string; body: string; date: string; category: string });
-    ix.reindex(docs.map((d) => version(d.id, { headline: d.title, text: d.body, categories: [d.category] }, d.date)));
-    let top1 = 0;
-    for (const d of docs) {
-      const r = ix.search(`headline:"${d.title.replace(/["“”«»()]/g, ' ')}"`, { limit: 3 });
-      if (r.hits[0]?.storyId === d.id || r.hits.some((h) => h.headline === d.title)) top1++;
-    }
-    assert.ok(top1 >= 195, `title phrase found ${top1}/200`);
-    const r = ix.search('الرئيس', { limit: 5 });
-    assert.ok(r.total > 5 && r.hits.every((h) => h.snippetHtml.includes('<mark>')));
-  } finally {
-    c2();
+test('200 corpus articles: titles find their article', { skip: !fs.existsSync(CORPUS) }, () => withFreshIndex((ix) => {
+  const lines = fs.readFileSync(CORPUS, 'utf8').slice(0, 2_000_000).split('\n').slice(0, 200);
+  const docs = lines.map((l) => JSON.parse(l) as { id: string; title: string; body: string; date: string; category: string });
+  ix.reindex(docs.map((d) => version(d.id, { headline: d.title, text: d.body, categories: [d.category] }, d.date)));
+  let top1 = 0;
+  for (const d of docs) {
+    const r = ix.search(`headline:"${d.title.replace(/["“”«»()]/g, ' ')}"`, { limit: 3 });
+    if (r.hits[0]?.storyId === d.id || r.hits.some((h) => h.headline === d.title)) top1++;
   }
-});
+  assert.ok(top1 >= 195, `title phrase found ${top1}/200`);
+  const r = ix.search('الرئيس', { limit: 5 });
+  assert.ok(r.total > 5 && r.hits.every((h) => h.snippetHtml.includes('<mark>')));
+}));
 
-test('words typed side by side find a multi-word synonym, and back', () => {
-  const { db: d2, cleanup: c2 } = tempDb();
-  try {
-    const ix = new SearchIndex(d2);
-    ix.indexVersion(version('isis-short', { headline: 'هجوم جديد', text: 'تبنى داعش الهجوم في المدينة.' }));
-    ix.indexVersion(version('isis-long', { headline: 'هجوم آخر', text: 'أعلن تنظيم الدولة مسؤوليته عن الهجوم.' }));
-    assert.deepEqual(ix.search('تنظيم الدولة').hits.map((h) => h.storyId).sort(), ['isis-long', 'isis-short']);
-    assert.deepEqual(ix.search('داعش').hits.map((h) => h.storyId).sort(), ['isis-long', 'isis-short']);
-    assert.match(ix.search('داعش').hits.find((h) => h.storyId === 'isis-long')!.snippetHtml, /<mark>تنظيم<\/mark> <mark>الدولة<\/mark>/);
-  } finally {
-    c2();
-  }
-});
+test('words typed side by side find a multi-word synonym, and back', () => withFreshIndex((ix) => {
+  ix.indexVersion(version('isis-short', { headline: 'هجوم جديد', text: 'تبنى داعش الهجوم في المدينة.' }));
+  ix.indexVersion(version('isis-long', { headline: 'هجوم آخر', text: 'أعلن تنظيم الدولة مسؤوليته عن الهجوم.' }));
+  assert.deepEqual(ix.search('تنظيم الدولة').hits.map((h) => h.storyId).sort(), ['isis-long', 'isis-short']);
+  assert.deepEqual(ix.search('داعش').hits.map((h) => h.storyId).sort(), ['isis-long', 'isis-short']);
+  assert.match(ix.search('داعش').hits.find((h) => h.storyId === 'isis-long')!.snippetHtml, /<mark>تنظيم<\/mark> <mark>الدولة<\/mark>/);
+}));
 
 test('paging, recency sort, story-id and language entitlements', () => {
   const all = index.search('', { sort: 'recency', limit: 2 });
@@ -240,33 +226,21 @@ test('paging, recency sort, story-id and language entitlements', () => {
   assert.equal(index.search('', { languages: [] }).total, 0, 'entitled to no language sees nothing');
 });
 
-test('a fresh index does not ask for a reindex; reindex accepts a generator', () => {
-  const { db: d2, cleanup: c2 } = tempDb();
-  try {
-    const ix = new SearchIndex(d2);
-    ix.indexVersion(STORIES[0]);
-    assert.equal(ix.needsReindex(), false);
-    const r = ix.reindex(function* () { yield* STORIES.slice(0, 3); });
-    assert.equal(r.indexed, 3);
-    assert.equal(ix.count(), 3);
-  } finally {
-    c2();
-  }
-});
+test('a fresh index does not ask for a reindex; reindex accepts a generator', () => withFreshIndex((ix) => {
+  ix.indexVersion(STORIES[0]);
+  assert.equal(ix.needsReindex(), false);
+  const r = ix.reindex(function* () { yield* STORIES.slice(0, 3); });
+  assert.equal(r.indexed, 3);
+  assert.equal(ix.count(), 3);
+}));
 
-test('snippets of long bodies: a match far down is found and marked at the right offset', () => {
-  const { db: d2, cleanup: c2 } = tempDb();
-  try {
-    const ix = new SearchIndex(d2);
-    const filler = 'كلام عادي في الفقرة الأولى من التقرير. '.repeat(150);
-    ix.indexVersion(version('long', { headline: 'تقرير طويل', text: filler + '\n\nوفي الختام زار الوفـــدُ مدينة حلب.' }));
-    const hit = ix.search('الوفد').hits[0];
-    assert.match(hit.snippetHtml, /<mark>الوفـــدُ<\/mark>/);
-    assert.ok(hit.snippetHtml.startsWith('… '));
-    const headOnly = ix.search('طويل').hits[0];
-    assert.match(headOnly.headlineHtml, /<mark>طويل<\/mark>/);
-    assert.ok(headOnly.snippetHtml.startsWith('كلام عادي'));
-  } finally {
-    c2();
-  }
-});
+test('snippets of long bodies: a match far down is found and marked at the right offset', () => withFreshIndex((ix) => {
+  const filler = 'كلام عادي في الفقرة الأولى من التقرير. '.repeat(150);
+  ix.indexVersion(version('long', { headline: 'تقرير طويل', text: filler + '\n\nوفي الختام زار الوفـــدُ مدينة حلب.' }));
+  const hit = ix.search('الوفد').hits[0];
+  assert.match(hit.snippetHtml, /<mark>الوفـــدُ<\/mark>/);
+  assert.ok(hit.snippetHtml.startsWith('… '));
+  const headOnly = ix.search('طويل').hits[0];
+  assert.match(headOnly.headlineHtml, /<mark>طويل<\/mark>/);
+  assert.ok(headOnly.snippetHtml.startsWith('كلام عادي'));
+}));
