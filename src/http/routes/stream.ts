@@ -12,6 +12,7 @@ import { startPosition, subscriberOf } from './feed.ts';
 import { deliveryAlert, deliveryFormat, FORMAT_DESCRIPTION } from '../delivery-options.ts';
 import type { DeliveryFormat } from '../../flow/render.ts';
 import type { ConnectionOptions } from '../../flow/streams.ts';
+import type { Subscriber } from '../../store/subscribers.ts';
 
 const StreamQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 100 })),
@@ -27,8 +28,7 @@ function streamCap(): number {
 }
 
 /** The format and alert filter of a stream connection; 429 when the subscriber holds too many streams. */
-async function connectionOptions(rt: Runtime, req: FastifyRequest): Promise<ConnectionOptions> {
-  const subscriber = await subscriberOf(rt, req);
+async function connectionOptions(rt: Runtime, req: FastifyRequest, subscriber: Subscriber): Promise<ConnectionOptions> {
   const open = fanoutOf(rt)?.connectionsOf(subscriber.id) ?? 0;
   if (open >= streamCap()) {
     throw new HttpError(429, `subscriber ${subscriber.id} already has ${open} open streams (limit ${streamCap()}); close one or resume on an existing stream`);
@@ -86,7 +86,7 @@ export async function streamRoutes(app: FastifyInstance, rt: Runtime): Promise<v
     const subscriber = await subscriberOf(rt, req);
     // Validated before the stream starts, so a bad cursor is a plain 400/410 answer.
     const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: (req.query as { since?: string }).since });
-    const options = await connectionOptions(rt, req);
+    const options = await connectionOptions(rt, req, subscriber);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -118,9 +118,9 @@ export async function streamRoutes(app: FastifyInstance, rt: Runtime): Promise<v
     websocket: true,
     // Authenticated and positioned before the upgrade, so failures are plain HTTP 401/400/410 answers.
     preHandler: [subscriberKey, async (req) => {
-      await subscriberOf(rt, req);
+      const subscriber = await subscriberOf(rt, req);
       const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: (req.query as { since?: string }).since });
-      positions.set(req, { after, options: await connectionOptions(rt, req) });
+      positions.set(req, { after, options: await connectionOptions(rt, req, subscriber) });
     }],
     schema: {
       tags: ['subscriber flow'], security: [{ bearer: [] }],
