@@ -31,8 +31,11 @@ export function privateWebhooksAllowed(env: NodeJS.ProcessEnv = process.env): bo
   return env.NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS === '1';
 }
 
-/** Throws, saying why, when `url` is not an http(s) URL that resolves only to public addresses. */
-export async function checkWebhookUrl(url: string, allowPrivate = privateWebhooksAllowed()): Promise<void> {
+/**
+ * Throws, saying why, when `url` is not an http(s) URL that resolves only to public addresses.
+ * `resolve: false` checks an IP literal but leaves names to the connection's own guarded lookup (posts).
+ */
+export async function checkWebhookUrl(url: string, allowPrivate = privateWebhooksAllowed(), opts: { resolve?: boolean } = {}): Promise<void> {
   let u: URL;
   try {
     u = new URL(url);
@@ -44,6 +47,7 @@ export async function checkWebhookUrl(url: string, allowPrivate = privateWebhook
   const host = u.hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   if (isIP(host)) addresses = [host];
+  else if (opts.resolve === false) return;
   else {
     try {
       addresses = (await lookup(host, { all: true })).map((a) => a.address);

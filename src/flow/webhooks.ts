@@ -196,7 +196,8 @@ export class WebhookWorker {
     this.controllers.add(controller);
     const timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
     try {
-      await checkWebhookUrl(hook.url, this.opts.allowPrivate);
+      // Names are checked by the connection's own lookup (guardedLookup): no second DNS query here.
+      await checkWebhookUrl(hook.url, this.opts.allowPrivate, { resolve: false });
       const res = await postOnce(new URL(hook.url), {
         'content-type': 'application/json',
         'user-agent': 'newsflow-webhooks/0.1',
