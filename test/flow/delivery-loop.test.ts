@@ -106,7 +106,10 @@ describe('the delivery loop', () => {
       const plan = planDelivery(embargoed, 0, arabic, T + 61 * MIN);
       assert.deepEqual(seqs(plan.deliver), [3]);
       assert.equal(plan.position, 3);
-      assert.deepEqual(seqs(planDelivery(embargoed.slice(0, 2), 0, arabic, T + 11 * MIN).deliver), [], 'nothing before the lift');
+      const before = planDelivery(embargoed.slice(0, 2), 0, arabic, T + 11 * MIN);
+      assert.deepEqual(seqs(before.deliver), [], 'nothing before the lift');
+      assert.equal(before.needsHistory, null, 'an embargoed update waits for the lift whatever the history: nothing to look up');
+      assert.equal(before.position, 2);
     });
 
     it('with embargo rights every version goes out at once, and so does the lift', () => {
