@@ -70,7 +70,7 @@ export class Deliveries {
 
   /**
    * The decision when no history is needed (every first publish, and follow-ups the products pass),
-   * synchronously; null when it needs `decide`. Fan-out to thousands of streams stays one loop, and
+   * synchronously; null when it needs the story's history (`plan` looks it up). Fan-out to thousands of streams stays one loop, and
    * subscribers with the same products share one decision per event.
    */
   decideWithoutHistory(products: readonly Product[], event: FlowEvent, now = Date.now()): Decision | null {
