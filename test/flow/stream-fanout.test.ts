@@ -2,6 +2,7 @@
 // events, follow-ups that need the story's history, the replay/live seam of a group, a delayed tier's
 // hold released by time, and the disconnect of a client that does not read.
 import assert from 'node:assert/strict';
+import { createHook, executionAsyncId } from 'node:async_hooks';
 import { after, before, describe, it } from 'node:test';
 import { decodeCursor } from '../../src/flow/cursor.ts';
 import { Hub } from '../../src/flow/hub.ts';
@@ -111,6 +112,35 @@ describe('stream fan-out', () => {
     assert.equal(sink.closedWith, null);
     conn.close('done');
     assert.equal(fanout.connectionsOf(arabic.subscriber.id), 0);
+  });
+
+  it('feeds every group of a head move in one synchronous loop, with no await per subscriber', async () => {
+    const readers = await Promise.all([1, 2, 3, 4].map((i) => subscriberOn(`Desk ${i}`, ['ar'])));
+    // Each write notes the async context it runs in: one loop writes every frame from the same one; a
+    // group fed after an await (a promise per subscriber) would write from a continuation of its own.
+    const contexts: number[] = [];
+    class WatchingSink extends MemorySink {
+      override write(frame: Buffer): void {
+        super.write(frame);
+        contexts.push(executionAsyncId());
+      }
+    }
+    const tracking = createHook({ init() {} }).enable(); // promise contexts are tracked only while a hook is on
+    try {
+      const head = await store.headSeq();
+      const sinks = readers.map(() => new WatchingSink());
+      const conns = readers.map((r, i) => fanout.open(r.subscriber.id, r.keyId, head, sinks[i], jsonFrame));
+      // The groups' first pump caches each subscriber and reaches the head; then they are idle.
+      await until('the subscribers cached', () => readers.every((r) => fanout.deliveries.cachedSubscriber(r.subscriber.id)));
+      await sleep(50);
+      const story = await publish();
+      await until('every group fed', () => sinks.every((k) => k.frames.length === 1));
+      assert.deepEqual(sinks.map((k) => k.seqs), readers.map(() => [story.seq]));
+      assert.equal(new Set(contexts).size, 1, `all four writes in one run, not ${new Set(contexts).size}`);
+      for (const c of conns) c.close('done');
+    } finally {
+      tracking.disable();
+    }
   });
 
   it('joins replay and live without a gap or a duplicate, while a live connection of the same subscriber goes on', async () => {
