@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { openRuntime } from '../flow/runtime.ts';
 import { productFrom } from '../http/routes/subscribers.ts';
 import type { MediaType } from '../model/story.ts';
-import type { Product, Subscriber } from '../store/subscribers.ts';
+import type { Product, Subscriber } from '../model/subscribers.ts';
 import { fail } from './output.ts';
 import { DELIVERY_FORMATS } from '../flow/render.ts';
 

@@ -1,8 +1,8 @@
 // Who may find what: newsroom staff search everything; a subscriber finds only the stories its
 // products entitle it to, by the same rule the flow uses (src/flow/entitlement.ts).
-import type { SearchDocMeta, SearchFilters } from '../search/index.ts';
+import type { SearchDocMeta, SearchFilters } from '../model/search.ts';
 import type { FlowEvent, MediaType, Urgency } from '../model/story.ts';
-import type { Product, Subscriber } from '../store/subscribers.ts';
+import type { Product, Subscriber } from '../model/subscribers.ts';
 import { matchesProduct } from './entitlement.ts';
 
 /** The filters that limit a subscriber's search to what it is entitled to. */

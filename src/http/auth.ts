@@ -2,7 +2,7 @@
 // cannot set headers) and authorisation by role.
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { KeyRing } from '../flow/keys.ts';
-import type { ApiKey, Role } from '../store/store.ts';
+import type { ApiKey, Role } from '../model/keys.ts';
 import { HttpError } from './errors.ts';
 
 declare module 'fastify' {

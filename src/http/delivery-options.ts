@@ -5,7 +5,7 @@ import { alertFor, type Alert } from '../flow/alerts.ts';
 import { DELIVERY_FORMATS, defaultFormatOf, type DeliveryFormat } from '../flow/render.ts';
 import type { Runtime } from '../flow/runtime.ts';
 import { negotiate, NegotiationError, type OutputFormat } from '../formats/negotiate.ts';
-import type { Subscriber } from '../store/subscribers.ts';
+import type { Subscriber } from '../model/subscribers.ts';
 import { ownSavedSearch } from './routes/saved-searches.ts';
 
 export const FORMAT_DESCRIPTION = `story format: ${DELIVERY_FORMATS.join(', ')} (default: the subscriber's configured format, else ninjs 3.2)`;

@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { subscriberSearchFilter } from '../../flow/search-access.ts';
 import type { Runtime } from '../../flow/runtime.ts';
 import { parseQuery, QuerySyntaxError } from '../../search/index.ts';
-import type { SavedSearch } from '../../store/saved-searches.ts';
+import type { SavedSearch } from '../../model/saved-searches.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 import { subscriberOf } from './feed.ts';

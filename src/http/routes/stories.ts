@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { StoryChangesSchema, StoryDraftInputSchema } from '../../model/schema.ts';
 import type { Newsroom } from '../../flow/newsroom.ts';
 import type { KeyRing } from '../../flow/keys.ts';
-import type { Store } from '../../store/store.ts';
+import type { Store } from '../../model/store.ts';
 import { requireRole } from '../auth.ts';
 import { FORMAT_QUERY_DESCRIPTION, sendVersion, sendVersionList } from '../negotiation.ts';
 

@@ -12,7 +12,7 @@ import { startPosition, subscriberOf } from './feed.ts';
 import { deliveryAlert, deliveryFormat, FORMAT_DESCRIPTION } from '../delivery-options.ts';
 import type { DeliveryFormat } from '../../flow/render.ts';
 import type { ConnectionOptions } from '../../flow/streams.ts';
-import type { Subscriber } from '../../store/subscribers.ts';
+import type { Subscriber } from '../../model/subscribers.ts';
 
 const StreamQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 100 })),

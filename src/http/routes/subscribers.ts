@@ -5,8 +5,8 @@ import { DELIVERY_FORMATS } from '../../flow/render.ts';
 import { deliveriesFor } from '../../flow/deliveries.ts';
 import { issueKey } from '../../flow/keys.ts';
 import type { Runtime } from '../../flow/runtime.ts';
-import { NotFoundError } from '../../store/errors.ts';
-import type { NewProduct } from '../../store/subscribers.ts';
+import { NotFoundError } from '../../model/errors.ts';
+import type { NewProduct } from '../../model/subscribers.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 

@@ -1,6 +1,6 @@
 // The subscriber side of the store: products, subscribers, what each subscriber received, webhook
 // outboxes and usage counters. Promise-based like Store, so a PostgreSQL twin can implement it too.
-import type { EventKind, FlowEvent, MediaType } from '../model/story.ts';
+import type { EventKind, FlowEvent, MediaType } from './story.ts';
 
 /** Something that can be sold: a filter on the flow ("Arabic text service", "Turkish photo service"). */
 export interface Product {
