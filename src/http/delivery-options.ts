@@ -6,7 +6,7 @@ import { DELIVERY_FORMATS, defaultFormatOf, type DeliveryFormat } from '../flow/
 import type { Runtime } from '../flow/runtime.ts';
 import { negotiate, NegotiationError, type OutputFormat } from '../formats/negotiate.ts';
 import type { Subscriber } from '../model/subscribers.ts';
-import { ownSavedSearch } from './routes/saved-searches.ts';
+import { ownSavedSearch } from './subscriber-of-request.ts';
 
 export const FORMAT_DESCRIPTION = `story format: ${DELIVERY_FORMATS.join(', ')} (default: the subscriber's configured format, else ninjs 3.2)`;
 

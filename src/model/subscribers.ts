@@ -23,6 +23,14 @@ export interface Product {
 
 export type NewProduct = Omit<Product, 'id' | 'createdAt'>;
 
+/** A product from the fields an admin gave (API or CLI), with the defaults of an unrestricted product. */
+export function productFrom(b: Partial<NewProduct> & { name: string }): NewProduct {
+  return {
+    name: b.name, languages: b.languages ?? [], categories: b.categories ?? [], maxUrgency: b.maxUrgency ?? null,
+    mediaTypes: b.mediaTypes ?? [], embargoRights: b.embargoRights ?? false, delaySeconds: b.delaySeconds ?? 0,
+  };
+}
+
 export interface Subscriber {
   id: string;
   name: string;

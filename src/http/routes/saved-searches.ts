@@ -1,24 +1,15 @@
 // Saved searches: a subscriber names a query, runs it again later, and uses it as the filter of its
 // own feed (`/v1/feed?alert=<id>`), stream (`/v1/stream?alert=<id>`) or webhook (`alert` field).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { subscriberSearchFilter } from '../../flow/search-access.ts';
 import type { Runtime } from '../../flow/runtime.ts';
 import { parseQuery, QuerySyntaxError } from '../../search/index.ts';
-import type { SavedSearch } from '../../model/saved-searches.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { subscriberOf } from './feed.ts';
+import { ownSavedSearch, subscriberOf } from '../subscriber-of-request.ts';
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$' }) });
-
-/** The saved search `id` if it belongs to the requesting subscriber; 404 otherwise (never another's). */
-export async function ownSavedSearch(rt: Runtime, req: FastifyRequest, id: string): Promise<SavedSearch> {
-  const subscriber = await subscriberOf(rt, req);
-  const saved = await rt.store.savedSearches.get(id);
-  if (!saved || saved.subscriberId !== subscriber.id) throw new HttpError(404, `no saved search ${id}`);
-  return saved;
-}
 
 export async function savedSearchRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   const subscriberOnly = requireRole(rt.keys, 'subscriber');

@@ -7,7 +7,7 @@ import type { Runtime } from '../../flow/runtime.ts';
 import { QuerySyntaxError, MAX_QUERY_LENGTH, type SearchFilters } from '../../search/index.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { subscriberOf } from './feed.ts';
+import { subscriberOf } from '../subscriber-of-request.ts';
 
 const PAGE_SIZE_MAX = 100;
 

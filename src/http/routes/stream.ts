@@ -8,7 +8,8 @@ import { jsonFrame, sseFrame, StreamFanout } from '../../flow/streams.ts';
 import type { Runtime } from '../../flow/runtime.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { startPosition, subscriberOf } from './feed.ts';
+import { resumeCursor, startPosition } from '../cursor-position.ts';
+import { subscriberOf } from '../subscriber-of-request.ts';
 import { deliveryAlert, deliveryFormat, FORMAT_DESCRIPTION } from '../delivery-options.ts';
 import type { DeliveryFormat } from '../../flow/render.ts';
 import type { ConnectionOptions } from '../../flow/streams.ts';
@@ -47,13 +48,6 @@ export function fanoutOf(rt: Runtime): StreamFanout | undefined {
 function envNumber(name: string): number | undefined {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : undefined;
-}
-
-/** The cursor a client resumes from: the Last-Event-ID header wins over ?cursor=. */
-export function resumeCursor(req: FastifyRequest): string | undefined {
-  const header = req.headers['last-event-id'];
-  const fromHeader = Array.isArray(header) ? header[0] : header;
-  return fromHeader?.trim() || (req.query as { cursor?: string }).cursor || undefined;
 }
 
 const chunks = new WeakMap<Buffer, Buffer>();

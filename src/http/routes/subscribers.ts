@@ -6,7 +6,7 @@ import { deliveriesFor } from '../../flow/deliveries.ts';
 import { issueKey } from '../../flow/keys.ts';
 import type { Runtime } from '../../flow/runtime.ts';
 import { NotFoundError } from '../../model/errors.ts';
-import type { NewProduct } from '../../model/subscribers.ts';
+import { productFrom, type NewProduct } from '../../model/subscribers.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 
@@ -34,14 +34,6 @@ const SubscriberBody = Type.Object({
     description: 'the story format of this subscriber\'s feed, stream and webhooks (default ninjs, IPTC ninjs 3.2)',
   })),
 }, { additionalProperties: false });
-
-/** A product from the fields an admin sent, with the defaults of an unrestricted product. */
-export function productFrom(b: Partial<NewProduct> & { name: string }): NewProduct {
-  return {
-    name: b.name, languages: b.languages ?? [], categories: b.categories ?? [], maxUrgency: b.maxUrgency ?? null,
-    mediaTypes: b.mediaTypes ?? [], embargoRights: b.embargoRights ?? false, delaySeconds: b.delaySeconds ?? 0,
-  };
-}
 
 export async function subscriberRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   const admin = requireRole(rt.keys, 'admin');

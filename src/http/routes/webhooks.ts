@@ -10,7 +10,7 @@ import { NotFoundError } from '../../model/errors.ts';
 import type { Webhook } from '../../model/subscribers.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { startPosition } from './feed.ts';
+import { startPosition } from '../cursor-position.ts';
 
 const Id = Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$' });
 const IdParams = Type.Object({ id: Id });
