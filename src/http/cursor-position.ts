@@ -44,8 +44,8 @@ export async function checkRetention(store: Store, position: number): Promise<vo
 }
 
 /** The cursor a client resumes from: the Last-Event-ID header wins over ?cursor=. */
-export function resumeCursor(req: FastifyRequest): string | undefined {
+export function resumeCursor(req: Pick<FastifyRequest, 'headers'> & { query: { cursor?: string } }): string | undefined {
   const header = req.headers['last-event-id'];
   const fromHeader = Array.isArray(header) ? header[0] : header;
-  return fromHeader?.trim() || (req.query as { cursor?: string }).cursor || undefined;
+  return fromHeader?.trim() || req.query.cursor || undefined;
 }

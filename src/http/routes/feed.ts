@@ -1,6 +1,7 @@
 // The pull feed: GET /v1/feed. A subscriber asks for what happened after its cursor, optionally waiting
 // (long-poll) until something it is entitled to arrives.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
 import { encodeCursor } from '../../flow/cursor.ts';
 import { deliveriesFor, scanEntitled } from '../../flow/deliveries.ts';
@@ -58,7 +59,7 @@ const FeedQuery = Type.Object({
   alert: Type.Optional(Type.String({ maxLength: 40, description: 'a saved search id: only what it matches (kills always pass)' })),
 }, { additionalProperties: false });
 
-export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+export async function feedRoutes(app: TypedApp, rt: Runtime): Promise<void> {
   const subscriberKey = requireRole(rt.keys, 'subscriber');
   const deliveries = deliveriesFor(rt.store);
   const limiter = new RateLimiter();
@@ -71,7 +72,7 @@ export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<voi
       summary: 'Events after a cursor that the subscriber is entitled to, each with the full story version',
     },
   }, async (req, reply) => {
-    const q = req.query as { cursor?: string; limit?: number; wait?: number; since?: string };
+    const q = req.query;
     const subscriber = await subscriberOf(rt, req);
     const retryAfter = limiter.allow(subscriber);
     if (retryAfter !== null) {
