@@ -145,10 +145,12 @@ function ruleViolations(imports: Import[]): Violation[] {
       }
       if (target !== own && !MAY_IMPORT[own].includes(target)) {
         const allowed = MAY_IMPORT[own].length ? MAY_IMPORT[own].join(', ') : 'nothing of ours';
-        out.push({ key, message: `${where(i)}: ${own} may import ${allowed}, not ${target} (an arrow from an inner folder to an outer one, or between http and web)` });
+        const why = 'an arrow from an inner folder to an outer one, or between http and web';
+        out.push({ key, message: `${where(i)}: ${own} may import ${allowed}, not ${target} (${why})` });
       }
       if (i.to.startsWith('src/store/sqlite/') && !MAY_IMPORT_ENGINE.has(own)) {
-        out.push({ key, message: `${where(i)}: only the composition root (server, cli) picks a store engine; ${own} names the Store interface of src/model/store.ts` });
+        const why = `${own} names the Store interface of src/model/store.ts`;
+        out.push({ key, message: `${where(i)}: only the composition root (server, cli) picks a store engine; ${why}` });
       }
       if (/^src\/http\/routes\//.test(i.from) && /^src\/http\/routes\//.test(i.to) && i.from !== i.to) {
         out.push({ key, message: `${where(i)}: a route file imports another route file; move what they share to a module of src/http named for what it does` });

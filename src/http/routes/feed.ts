@@ -1,6 +1,6 @@
 // The pull feed: GET /v1/feed. A subscriber asks for what happened after its cursor, optionally waiting
 // (long-poll) until something it is entitled to arrives.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
 import { encodeCursor } from '../../flow/cursor.ts';

@@ -15,7 +15,9 @@ import { startPosition } from '../cursor-position.ts';
 const Id = Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$' });
 const IdParams = Type.Object({ id: Id });
 // Spelled out, not mapped from a list: TypeBox infers a union's type only from a tuple of literals.
-const Kind = Type.Union([Type.Literal('published'), Type.Literal('updated'), Type.Literal('corrected'), Type.Literal('killed'), Type.Literal('embargo-lifted')]);
+const Kind = Type.Union([
+  Type.Literal('published'), Type.Literal('updated'), Type.Literal('corrected'), Type.Literal('killed'), Type.Literal('embargo-lifted'),
+]);
 const security = [{ bearer: [] }];
 const tags = ['webhooks'];
 
