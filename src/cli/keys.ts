@@ -1,7 +1,7 @@
 // `newsflow key …`
 import { issueKey, ROLES } from '../flow/keys.ts';
 import { openRuntime } from '../flow/runtime.ts';
-import type { Role } from '../store/store.ts';
+import type { Role } from '../model/keys.ts';
 import { fail } from './output.ts';
 
 export async function keyCreateCommand(opts: { role: string; subscriber?: string; label?: string }): Promise<void> {

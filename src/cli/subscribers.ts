@@ -2,9 +2,8 @@
 // named by NEWSFLOW_DATA, whether or not a server runs on it.
 import { InvalidArgumentError, type Command } from 'commander';
 import { openRuntime } from '../flow/runtime.ts';
-import { productFrom } from '../http/routes/subscribers.ts';
 import type { MediaType } from '../model/story.ts';
-import type { Product, Subscriber } from '../store/subscribers.ts';
+import { productFrom, type Product, type Subscriber } from '../model/subscribers.ts';
 import { fail } from './output.ts';
 import { DELIVERY_FORMATS } from '../flow/render.ts';
 

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import type { FlowItem } from '../model/story.ts';
 import { parseQuery, SearchIndex, type ParsedQuery } from '../search/index.ts';
-import type { SavedSearch } from '../store/saved-searches.ts';
+import type { SavedSearch } from '../model/saved-searches.ts';
 
 const SCRATCH_ID = 'alert-scratch';
 

@@ -4,8 +4,8 @@
 // at 10,000 subscribers that record was a million rows per hundred stories), keeps the usage counters,
 // and scans the log for a subscriber's entitled events.
 import type { FlowEvent, FlowItem } from '../model/story.ts';
-import type { Store } from '../store/store.ts';
-import type { Channel, Product, Subscriber, UsageRow } from '../store/subscribers.ts';
+import type { Store } from '../model/store.ts';
+import type { Channel, Product, Subscriber, UsageRow } from '../model/subscribers.ts';
 import { decide, needsHistory, type Decision } from './entitlement.ts';
 import { planDelivery, type DeliveryPlan, type PlanOptions } from './delivery-loop.ts';
 

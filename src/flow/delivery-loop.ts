@@ -4,7 +4,7 @@
 // history when the plan asks for it, writing what the plan delivers, storing the position it reached.
 // It is pure (no store, no clock of its own), so what it decides can be tested item by item.
 import type { FlowEvent, FlowItem } from '../model/story.ts';
-import type { Product } from '../store/subscribers.ts';
+import type { Product } from '../model/subscribers.ts';
 import { decide, needsHistory, type Decision } from './entitlement.ts';
 
 /** What the loop knows about one subscriber: its products and what it learned of its history. */

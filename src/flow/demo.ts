@@ -4,7 +4,7 @@ import { demoStories } from '../demo/stories.ts';
 import { issueKey } from './keys.ts';
 import { demoSubscriber } from './subscriber-demo.ts';
 import type { Runtime } from './runtime.ts';
-import type { Role } from '../store/store.ts';
+import type { Role } from '../model/keys.ts';
 
 export interface DemoResult {
   stories: number;

@@ -5,7 +5,7 @@ import { FormatError } from '../formats/format-error.ts';
 import { fromNewsML } from '../formats/newsml.ts';
 import { fromNinjs, parseJsonSafe, type Imported } from '../formats/ninjs.ts';
 import { validateContent } from '../model/validate.ts';
-import type { ImportedStory } from '../store/store.ts';
+import type { ImportedStory } from '../model/store.ts';
 
 export interface DocumentProblem {
   /** Which item: `line 3`, `item 2`, or the whole document. */

@@ -1,7 +1,7 @@
 // Entitlement: may this subscriber get this event, now? One pure function used by every channel (feed,
 // stream, webhooks, search), so no channel can leak what another would withhold.
 import type { FlowEvent } from '../model/story.ts';
-import type { Product } from '../store/subscribers.ts';
+import type { Product } from '../model/subscribers.ts';
 
 /** `deliver` now, `skip` for good, or `hold` until `notBefore` (a delayed tier); a reader must not pass a hold. */
 export type Decision = { action: 'deliver' } | { action: 'skip' } | { action: 'hold'; notBefore: number };

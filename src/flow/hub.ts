@@ -1,7 +1,7 @@
 // The hub wakes live readers (streams, long-polls, webhook workers) when the log head moves.
 // It carries only "the head is now N": readers then read the log itself, so a reader woken by another
 // process's write sees exactly what a reader woken in-process sees.
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 
 export type HeadListener = (head: number) => void;
 

@@ -10,7 +10,7 @@ import { DOCUMENT_FORMATS, readDocuments } from './documents.ts';
 import { parsePublicPage } from '../formats/seed-page.ts';
 import { validateContent } from '../model/validate.ts';
 import type { FlowEvent } from '../model/story.ts';
-import type { ImportedStory, Store } from '../store/store.ts';
+import type { ImportedStory, Store } from '../model/store.ts';
 import type { Hub } from './hub.ts';
 
 export interface ImportProblem {

@@ -3,7 +3,8 @@
 // docs/decisions.md: why not argon2 for API keys).
 import { createHash, randomBytes } from 'node:crypto';
 import { newId } from '../model/ids.ts';
-import type { ApiKey, Role, Store } from '../store/store.ts';
+import type { ApiKey, Role } from '../model/keys.ts';
+import type { Store } from '../model/store.ts';
 
 export const ROLES: Role[] = ['admin', 'editor', 'subscriber'];
 

@@ -2,8 +2,8 @@
 // reaches subscribers appends exactly one event to the flow log, then wakes the hub.
 import { applyChanges, validateContent, validateDraftInput, ValidationError } from '../model/validate.ts';
 import type { FlowItem, Story, StoryContent, StoryVersion } from '../model/story.ts';
-import { ConflictError, NotFoundError } from '../store/errors.ts';
-import type { Store } from '../store/store.ts';
+import { ConflictError, NotFoundError } from '../model/errors.ts';
+import type { Store } from '../model/store.ts';
 import { diffVersions, type VersionDiff } from './diff.ts';
 import type { Hub } from './hub.ts';
 

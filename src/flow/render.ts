@@ -4,7 +4,7 @@
 import { OUTPUT_FORMATS, type OutputFormat } from '../formats/negotiate.ts';
 import { renderVersion } from '../formats/render.ts';
 import type { FlowItem } from '../model/story.ts';
-import type { Subscriber } from '../store/subscribers.ts';
+import type { Subscriber } from '../model/subscribers.ts';
 import { encodeCursor } from './cursor.ts';
 import { embargoFlag } from './entitlement.ts';
 

@@ -1,7 +1,7 @@
 // Log retention: how long the flow log keeps events for resuming readers. Versions stay for good (they
 // are the archive); only the log positions older than the retention go, and cursors pointing before
 // them are answered with 410 and the oldest cursor still available.
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 
 /** Days of log kept, from NEWSFLOW_LOG_RETENTION_DAYS (default 30). */
 export function retentionDays(env: NodeJS.ProcessEnv = process.env): number {

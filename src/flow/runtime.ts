@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { SqliteStore } from '../store/sqlite/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import { Hub } from './hub.ts';
 import { KeyRing } from './keys.ts';
 import { Newsroom } from './newsroom.ts';

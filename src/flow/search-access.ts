@@ -1,9 +1,9 @@
 // Who may find what: newsroom staff search everything; a subscriber finds only the stories its
 // products entitle it to. The answer comes from the entitlement rule itself (src/flow/entitlement.ts),
 // asked about the story as it stands, so search cannot drift from what the flow would deliver.
-import type { SearchDocMeta, SearchFilters } from '../search/index.ts';
+import type { SearchDocMeta, SearchFilters } from '../model/search.ts';
 import type { FlowEvent, MediaType, Urgency } from '../model/story.ts';
-import type { Subscriber } from '../store/subscribers.ts';
+import type { Subscriber } from '../model/subscribers.ts';
 import { decide } from './entitlement.ts';
 
 /** The filters that limit a subscriber's search to what it is entitled to. */

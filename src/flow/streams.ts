@@ -4,8 +4,8 @@
 // that joins with an older cursor rewinds its group, and the others simply skip what they already have.
 // Frames are serialized once per event and format and the same buffer is written to every socket.
 import type { FlowItem } from '../model/story.ts';
-import type { Store } from '../store/store.ts';
-import type { Subscriber } from '../store/subscribers.ts';
+import type { Store } from '../model/store.ts';
+import type { Subscriber } from '../model/subscribers.ts';
 import { encodeCursor } from './cursor.ts';
 import { deliveriesFor, type Deliveries } from './deliveries.ts';
 import { planDelivery, type Entitlements } from './delivery-loop.ts';

@@ -26,7 +26,7 @@ import { emptyContent } from '../model/story.ts';
 import { FormatError, checkSize, type SchemaProblem } from './format-error.ts';
 import { blocksToHtml, blocksToText, htmlToBody, textToBlocks, wordCount } from './html-body.ts';
 import { genreFor, qcodeToUri, topicFor } from './mediatopics.ts';
-import { ninjs2To3Names, NINJS2_ONLY_KEYS } from './ninjs2.ts';
+import { ninjs2To3Names, NINJS2_ONLY_KEYS } from './ninjs-names.ts';
 
 export const NINJS_MEDIA_TYPE = 'application/ninjs+json';
 export const NINJS3_SCHEMA_URI = 'http://www.iptc.org/std/ninjs/ninjs-schema_3.2.json';

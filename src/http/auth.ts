@@ -2,7 +2,7 @@
 // cannot set headers) and authorisation by role.
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { KeyRing } from '../flow/keys.ts';
-import type { ApiKey, Role } from '../store/store.ts';
+import type { ApiKey, Role } from '../model/keys.ts';
 import { HttpError } from './errors.ts';
 
 declare module 'fastify' {
@@ -18,7 +18,9 @@ export function secretOf(req: FastifyRequest): string | null {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     return m ? m[1] : null;
   }
-  const q = (req.query as Record<string, unknown> | undefined)?.access_token;
+  // Runs before validation: the query string is whatever the client sent.
+  const query: unknown = req.query;
+  const q = query && typeof query === 'object' && 'access_token' in query ? query.access_token : undefined;
   return typeof q === 'string' ? q : null;
 }
 

@@ -5,8 +5,8 @@ import { alertFor, type Alert } from '../flow/alerts.ts';
 import { DELIVERY_FORMATS, defaultFormatOf, type DeliveryFormat } from '../flow/render.ts';
 import type { Runtime } from '../flow/runtime.ts';
 import { negotiate, NegotiationError, type OutputFormat } from '../formats/negotiate.ts';
-import type { Subscriber } from '../store/subscribers.ts';
-import { ownSavedSearch } from './routes/saved-searches.ts';
+import type { Subscriber } from '../model/subscribers.ts';
+import { ownSavedSearch } from './subscriber-of-request.ts';
 
 export const FORMAT_DESCRIPTION = `story format: ${DELIVERY_FORMATS.join(', ')} (default: the subscriber's configured format, else ninjs 3.2)`;
 
@@ -19,8 +19,10 @@ const GENERIC_RANGES = new Set(['*/*', 'application/*', 'application/json', 'tex
  * first, then an `Accept` that names a story format (`application/ninjs+json`, NewsML-G2, `text/html` …),
  * else the subscriber's configured format. An Accept naming nothing this endpoint serves is a 406.
  */
-export function deliveryFormat(req: FastifyRequest, subscriber: Subscriber, extra: OutputFormat[] = []): DeliveryFormat | OutputFormat {
-  const requested = (req.query as { format?: string }).format?.trim().toLowerCase();
+export function deliveryFormat(
+  req: Pick<FastifyRequest, 'headers'> & { query: { format?: string } }, subscriber: Subscriber, extra: OutputFormat[] = [],
+): DeliveryFormat | OutputFormat {
+  const requested = req.query.format?.trim().toLowerCase();
   const allowed: OutputFormat[] = [...DELIVERY_FORMATS, ...extra];
   const fallback = defaultFormatOf(subscriber);
   if (requested) {
@@ -35,7 +37,7 @@ export function deliveryFormat(req: FastifyRequest, subscriber: Subscriber, extr
 }
 
 /** The alert a request names, if it belongs to the subscriber. */
-export async function deliveryAlert(rt: Runtime, req: FastifyRequest): Promise<Alert | null> {
-  const id = (req.query as { alert?: string }).alert;
+export async function deliveryAlert(rt: Runtime, req: Pick<FastifyRequest, 'apiKey'> & { query: { alert?: string } }): Promise<Alert | null> {
+  const id = req.query.alert;
   return id ? alertFor(await ownSavedSearch(rt, req, id)) : null;
 }

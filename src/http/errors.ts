@@ -2,7 +2,7 @@
 // says what is wrong; an unexpected failure is a 500 that leaks no internals.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../model/validate.ts';
-import { ConflictError, NotFoundError } from '../store/errors.ts';
+import { ConflictError, NotFoundError } from '../model/errors.ts';
 import { FormatError } from '../formats/format-error.ts';
 import { NegotiationError } from '../formats/negotiate.ts';
 

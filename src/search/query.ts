@@ -5,31 +5,8 @@
 // the implicit AND, so `غزة الأسرى OR المعتقلين` means غزة AND (الأسرى OR المعتقلين).
 // User text never reaches FTS5: this module produces a tree; the index compiles it from analyzed terms.
 
-export type SearchField = 'headline' | 'body' | 'byline' | 'dateline' | 'category' | 'keyword';
-
-export type QueryNode =
-  | { kind: 'term'; text: string; field?: SearchField }
-  | { kind: 'phrase'; text: string; field?: SearchField }
-  | { kind: 'and'; children: QueryNode[] }
-  | { kind: 'or'; children: QueryNode[] }
-  | { kind: 'not'; child: QueryNode };
-
-/** Filters that apply to the whole query, not to words. Dates are ISO instants, `to` exclusive. */
-export interface QueryFilters {
-  languages?: string[];
-  from?: string;
-  to?: string;
-  urgencyMin?: number;
-  urgencyMax?: number;
-}
-
-export interface ParsedQuery {
-  /** The query as typed (after control characters were dropped). */
-  text: string;
-  /** Null when the query holds only filters (or nothing): a browse by recency. */
-  root: QueryNode | null;
-  filters: QueryFilters;
-}
+export type { SearchField, QueryNode, QueryFilters, ParsedQuery } from '../model/search.ts';
+import type { SearchField, QueryNode, QueryFilters, ParsedQuery } from '../model/search.ts';
 
 /** What went wrong, in words a subscriber can act on. `position` is a 0-based character index. */
 export class QuerySyntaxError extends Error {

@@ -1,6 +1,6 @@
 // What every page renderer needs besides its data: where the site lives and which assets to link.
 import type { Budget } from './abbreviate.ts';
-import type { SiteCategory } from '../store/site.ts';
+import type { SiteCategory } from '../model/site.ts';
 import type { Lang } from './i18n.ts';
 
 export interface SiteContext {

@@ -3,7 +3,7 @@
 // subscribe) and whose text is cleaned: whatever it renders, the full text is not there to render.
 import { toAtom } from '../formats/atom.ts';
 import type { Block, StoryVersion } from '../model/story.ts';
-import type { SiteSummary } from '../store/site.ts';
+import type { SiteSummary } from '../model/site.ts';
 import { abbreviateBody, type Budget } from './abbreviate.ts';
 import type { SiteContext } from './context.ts';
 import { cleanText, html, safeUrl } from './html.ts';

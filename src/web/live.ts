@@ -4,7 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Hub } from '../flow/hub.ts';
 import type { FlowItem } from '../model/story.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../model/store.ts';
 import { slugify } from '../model/slug.ts';
 import { cleanText } from './html.ts';
 import { editionOf, type Lang } from './i18n.ts';

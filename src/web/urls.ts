@@ -1,5 +1,5 @@
 // Every public URL of the site is built here, so links, canonicals, feeds and sitemaps always agree.
-import type { SiteSummary } from '../store/site.ts';
+import type { SiteSummary } from '../model/site.ts';
 import { editionOf, type Lang } from './i18n.ts';
 
 const seg = (s: string) => encodeURIComponent(s);

@@ -2,8 +2,8 @@
 // beyond status codes, so the routes stay thin and the cache can wrap every view the same way.
 import { isId } from '../model/ids.ts';
 import { QuerySyntaxError } from '../search/index.ts';
-import type { StoreSearch } from '../store/search.ts';
-import type { SiteStore, SiteSummary } from '../store/site.ts';
+import type { StoreSearch } from '../model/search.ts';
+import type { SiteStore, SiteSummary } from '../model/site.ts';
 import { abbreviate } from './abbreviate.ts';
 import type { Rendered } from './cache.ts';
 import type { PageChrome, SiteContext } from './context.ts';

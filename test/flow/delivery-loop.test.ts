@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planDelivery, type Entitlements } from '../../src/flow/delivery-loop.ts';
 import type { FlowEvent, FlowItem, StoryVersion } from '../../src/model/story.ts';
-import type { Product } from '../../src/store/subscribers.ts';
+import type { Product } from '../../src/model/subscribers.ts';
 
 const T = Date.parse('2026-03-01T10:00:00Z');
 const MIN = 60_000;

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { decide, entitled, matchesProduct, needsHistory } from '../../src/flow/entitlement.ts';
 import { decodeCursor, encodeCursor } from '../../src/flow/cursor.ts';
 import type { FlowEvent } from '../../src/model/story.ts';
-import type { Product } from '../../src/store/subscribers.ts';
+import type { Product } from '../../src/model/subscribers.ts';
 
 const T = Date.parse('2026-03-01T10:00:00Z');
 

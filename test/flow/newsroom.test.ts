@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openRuntime, type Runtime } from '../../src/flow/runtime.ts';
-import { ConflictError } from '../../src/store/errors.ts';
+import { ConflictError } from '../../src/model/errors.ts';
 import { diffText, tokenize } from '../../src/flow/diff.ts';
 import { sampleContent, tempDbFile } from '../helpers.ts';
 

@@ -7,7 +7,7 @@ import { Deliveries, scanEntitled } from '../../src/flow/deliveries.ts';
 import { Newsroom } from '../../src/flow/newsroom.ts';
 import type { FlowItem, StoryContent } from '../../src/model/story.ts';
 import { SqliteStore } from '../../src/store/sqlite/index.ts';
-import type { NewProduct, Subscriber } from '../../src/store/subscribers.ts';
+import type { NewProduct, Subscriber } from '../../src/model/subscribers.ts';
 import { sampleContent, tempDbFile } from '../helpers.ts';
 
 let store: SqliteStore;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { subscriberSearchFilter } from '../../src/flow/search-access.ts';
 import type { SearchDocMeta } from '../../src/search/index.ts';
-import type { Product, Subscriber } from '../../src/store/subscribers.ts';
+import type { Product, Subscriber } from '../../src/model/subscribers.ts';
 
 const NOW = Date.parse('2026-03-01T10:00:00Z');
 

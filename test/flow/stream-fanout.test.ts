@@ -11,7 +11,7 @@ import { Newsroom } from '../../src/flow/newsroom.ts';
 import { jsonFrame, sseFrame, StreamFanout, type StreamSink } from '../../src/flow/streams.ts';
 import type { StoryContent } from '../../src/model/story.ts';
 import { SqliteStore } from '../../src/store/sqlite/index.ts';
-import type { NewProduct, Subscriber } from '../../src/store/subscribers.ts';
+import type { NewProduct, Subscriber } from '../../src/model/subscribers.ts';
 import { sampleContent, tempDbFile } from '../helpers.ts';
 
 /** A client that keeps what it was sent; one that stops reading keeps all of it unsent. */

@@ -7,7 +7,7 @@ import { issueKey } from '../../src/flow/keys.ts';
 import { openRuntime, type Runtime } from '../../src/flow/runtime.ts';
 import { startWebhookWorker, type WebhookWorkerOptions } from '../../src/flow/webhooks.ts';
 import type { StoryContent } from '../../src/model/story.ts';
-import type { NewProduct, Subscriber } from '../../src/store/subscribers.ts';
+import type { NewProduct, Subscriber } from '../../src/model/subscribers.ts';
 import { sampleContent, tempDbFile } from '../helpers.ts';
 
 process.env.NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS ??= '1';

@@ -1,8 +1,8 @@
 // The store contract: written once, run against every Store implementation.
 import assert from 'node:assert/strict';
 import { describe, it, before, after } from 'node:test';
-import { ConflictError, NotFoundError } from '../../src/store/errors.ts';
-import type { Store } from '../../src/store/store.ts';
+import { ConflictError, NotFoundError } from '../../src/model/errors.ts';
+import type { Store } from '../../src/model/store.ts';
 import { hashKey } from '../../src/flow/keys.ts';
 import { sampleContent } from '../helpers.ts';
 

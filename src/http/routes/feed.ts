@@ -1,69 +1,24 @@
 // The pull feed: GET /v1/feed. A subscriber asks for what happened after its cursor, optionally waiting
 // (long-poll) until something it is entitled to arrives.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
+import type { TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
-import { decodeCursor, encodeCursor } from '../../flow/cursor.ts';
+import { encodeCursor } from '../../flow/cursor.ts';
 import { deliveriesFor, scanEntitled } from '../../flow/deliveries.ts';
 import type { Hub } from '../../flow/hub.ts';
 import { renderedJson } from '../../flow/render.ts';
-import { retentionDays } from '../../flow/retention.ts';
 import type { Runtime } from '../../flow/runtime.ts';
-import type { Store } from '../../store/store.ts';
-import type { Subscriber } from '../../store/subscribers.ts';
+import type { Subscriber } from '../../model/subscribers.ts';
 import { requireRole } from '../auth.ts';
 import { fanoutOf } from './stream.ts';
+import { checkRetention, startPosition } from '../cursor-position.ts';
+import { subscriberOf } from '../subscriber-of-request.ts';
 import { HttpError } from '../errors.ts';
 import { deliveryAlert, deliveryFormat, FORMAT_DESCRIPTION } from '../delivery-options.ts';
 import { renderList } from '../../formats/render.ts';
 import { baseUrl, type DeliveryFormat } from '../../flow/render.ts';
 
 const MAX_WAIT_S = 60;
-
-/**
- * Where a reader starts: after its cursor, at the first event since an instant, or at the head ("now").
- * A garbled cursor is a 400; one older than the log's retention a 410 naming the oldest cursor kept.
- */
-export async function startPosition(
-  store: Store, q: { cursor?: string | null; since?: string | null }, opts: { knownHead?: number; checkRetention?: boolean } = {},
-): Promise<number> {
-  if (q.cursor) {
-    const seq = decodeCursor(q.cursor);
-    if (seq === null) throw new HttpError(400, 'bad cursor: it was not issued by this server or was cut short; start again without a cursor or with since=<ISO time>');
-    if (seq > (opts.knownHead ?? 0)) {
-      const head = await store.headSeq();
-      if (seq > head) throw new HttpError(400, `bad cursor: it points past the end of the log (position ${seq}, head ${head})`);
-    }
-    if (opts.checkRetention !== false) await checkRetention(store, seq);
-    return seq;
-  }
-  if (q.since) {
-    const at = Date.parse(q.since);
-    if (Number.isNaN(at)) throw new HttpError(400, `since must be an ISO 8601 time, not "${q.since}"`);
-    const position = await store.subscribers.positionBefore(new Date(at).toISOString());
-    const oldest = await store.oldestSeq();
-    return Math.max(position, oldest - 1);
-  }
-  return store.headSeq();
-}
-
-/** Throws 410, naming the oldest cursor kept, when events after `position` were pruned from the log. */
-export async function checkRetention(store: Store, position: number): Promise<void> {
-  const oldest = await store.oldestSeq();
-  if (position < oldest - 1) {
-    throw new HttpError(410, `cursor is older than the log's retention of ${retentionDays()} days; resume from the oldest cursor available`, {
-      oldest_cursor: encodeCursor(oldest - 1),
-    });
-  }
-}
-
-/** The subscriber a request's key belongs to; admin and editor keys have none. */
-export async function subscriberOf(rt: Runtime, req: FastifyRequest): Promise<Subscriber> {
-  const id = req.apiKey?.subscriberId;
-  if (!id) throw new HttpError(403, 'this route delivers to subscribers: use a subscriber key (newsflow key create --role subscriber --subscriber <id>)');
-  const subscriber = await deliveriesFor(rt.store).subscriber(id);
-  if (!subscriber) throw new HttpError(403, `the key's subscriber ${id} no longer exists`);
-  return subscriber;
-}
 
 /** Resolves when the hub's head passes `head`, at `until`, or when the client goes away. */
 function waitForHead(hub: Hub, head: number, until: number, reply: FastifyReply): Promise<void> {
@@ -104,7 +59,7 @@ const FeedQuery = Type.Object({
   alert: Type.Optional(Type.String({ maxLength: 40, description: 'a saved search id: only what it matches (kills always pass)' })),
 }, { additionalProperties: false });
 
-export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+export async function feedRoutes(app: TypedApp, rt: Runtime): Promise<void> {
   const subscriberKey = requireRole(rt.keys, 'subscriber');
   const deliveries = deliveriesFor(rt.store);
   const limiter = new RateLimiter();
@@ -117,7 +72,7 @@ export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<voi
       summary: 'Events after a cursor that the subscriber is entitled to, each with the full story version',
     },
   }, async (req, reply) => {
-    const q = req.query as { cursor?: string; limit?: number; wait?: number; since?: string };
+    const q = req.query;
     const subscriber = await subscriberOf(rt, req);
     const retryAfter = limiter.allow(subscriber);
     if (retryAfter !== null) {

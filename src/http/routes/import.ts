@@ -1,6 +1,6 @@
 // POST /v1/import: standard news documents in (ninjs 2.x/3.x, a JSON array or JSON Lines of ninjs,
 // NewsML-G2 newsItems), each item imported as a published story; a per-item report comes back.
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../type-provider.ts';
 import { MAX_DOCUMENT_BYTES } from '../../formats/format-error.ts';
 import { readDocuments } from '../../flow/documents.ts';
 import { Importer } from '../../flow/importer.ts';
@@ -13,7 +13,7 @@ const DOCUMENT_TYPES = [
   'application/vnd.iptc.g2.newsitem+xml', 'application/xml', 'text/xml',
 ];
 
-export async function importRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+export async function importRoutes(app: TypedApp, rt: Runtime): Promise<void> {
   // This plugin's scope reads bodies as text: the format reader, not Fastify, parses them, so its
   // errors (with line numbers and rules) reach the client.
   app.removeAllContentTypeParsers();

@@ -1,26 +1,17 @@
 // Saved searches: a subscriber names a query, runs it again later, and uses it as the filter of its
 // own feed (`/v1/feed?alert=<id>`), stream (`/v1/stream?alert=<id>`) or webhook (`alert` field).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
 import { subscriberSearchFilter } from '../../flow/search-access.ts';
 import type { Runtime } from '../../flow/runtime.ts';
 import { parseQuery, QuerySyntaxError } from '../../search/index.ts';
-import type { SavedSearch } from '../../store/saved-searches.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { subscriberOf } from './feed.ts';
+import { ownSavedSearch, subscriberOf } from '../subscriber-of-request.ts';
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$' }) });
 
-/** The saved search `id` if it belongs to the requesting subscriber; 404 otherwise (never another's). */
-export async function ownSavedSearch(rt: Runtime, req: FastifyRequest, id: string): Promise<SavedSearch> {
-  const subscriber = await subscriberOf(rt, req);
-  const saved = await rt.store.savedSearches.get(id);
-  if (!saved || saved.subscriberId !== subscriber.id) throw new HttpError(404, `no saved search ${id}`);
-  return saved;
-}
-
-export async function savedSearchRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+export async function savedSearchRoutes(app: TypedApp, rt: Runtime): Promise<void> {
   const subscriberOnly = requireRole(rt.keys, 'subscriber');
   const common = { tags: ['search'], security: [{ bearer: [] }] };
 
@@ -32,7 +23,7 @@ export async function savedSearchRoutes(app: FastifyInstance, rt: Runtime): Prom
     },
   }, async (req, reply) => {
     const subscriber = await subscriberOf(rt, req);
-    const { name, query } = req.body as { name: string; query: string };
+    const { name, query } = req.body;
     try {
       parseQuery(query);
     } catch (e) {
@@ -58,9 +49,9 @@ export async function savedSearchRoutes(app: FastifyInstance, rt: Runtime): Prom
       querystring: Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }, { additionalProperties: false }),
     },
   }, async (req) => {
-    const saved = await ownSavedSearch(rt, req, (req.params as { id: string }).id);
+    const saved = await ownSavedSearch(rt, req, req.params.id);
     const subscriber = await subscriberOf(rt, req);
-    const { page = 1, limit = 20 } = req.query as { page?: number; limit?: number };
+    const { page = 1, limit = 20 } = req.query;
     const result = rt.store.search.query(saved.query, {
       ...subscriberSearchFilter(subscriber, rt.store.search.embargoedStoryIds(new Date())), limit, offset: (page - 1) * limit, sort: 'recency',
     });
@@ -71,7 +62,7 @@ export async function savedSearchRoutes(app: FastifyInstance, rt: Runtime): Prom
   });
 
   app.delete('/v1/saved-searches/:id', { onRequest: subscriberOnly, schema: { ...common, params: IdParams, summary: 'Delete a saved search' } }, async (req, reply) => {
-    const saved = await ownSavedSearch(rt, req, (req.params as { id: string }).id);
+    const saved = await ownSavedSearch(rt, req, req.params.id);
     const users = (await rt.store.subscribers.listWebhooks(saved.subscriberId)).filter((w) => w.alertId === saved.id);
     if (users.length) throw new HttpError(409, `saved search ${saved.id} filters webhook ${users.map((w) => w.id).join(', ')}; delete the webhook first`);
     await rt.store.savedSearches.delete(saved.id);

@@ -1,17 +1,17 @@
 // GET /v1/search: the archive, searched the way Arabic (and Turkish, and English) is written.
 // The newsroom sees everything; a subscriber sees only what it is entitled to.
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
 import { subscriberSearchFilter } from '../../flow/search-access.ts';
 import type { Runtime } from '../../flow/runtime.ts';
 import { QuerySyntaxError, MAX_QUERY_LENGTH, type SearchFilters } from '../../search/index.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { subscriberOf } from './feed.ts';
+import { subscriberOf } from '../subscriber-of-request.ts';
 
 const PAGE_SIZE_MAX = 100;
 
-export async function searchRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+export async function searchRoutes(app: TypedApp, rt: Runtime): Promise<void> {
   app.get('/v1/search', {
     onRequest: requireRole(rt.keys, 'editor', 'subscriber'),
     schema: {
@@ -34,7 +34,7 @@ export async function searchRoutes(app: FastifyInstance, rt: Runtime): Promise<v
       }, { additionalProperties: false }),
     },
   }, async (req) => {
-    const q = req.query as { q?: string; lang?: string; category?: string | string[]; from?: string; to?: string; urgency?: number; sort?: 'relevance' | 'recency'; page?: number; limit?: number };
+    const q = req.query;
     const text = q.q ?? '';
     if (text.length > MAX_QUERY_LENGTH) throw new HttpError(400, `query is ${text.length} characters long; the limit is ${MAX_QUERY_LENGTH}`);
     const limit = q.limit ?? 20;

@@ -1,10 +1,10 @@
 // The newsroom API: drafts, publishing, corrections, kills, versions and their differences.
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
 import { StoryChangesSchema, StoryDraftInputSchema } from '../../model/schema.ts';
 import type { Newsroom } from '../../flow/newsroom.ts';
 import type { KeyRing } from '../../flow/keys.ts';
-import type { Store } from '../../store/store.ts';
+import type { Store } from '../../model/store.ts';
 import { requireRole } from '../auth.ts';
 import { FORMAT_QUERY_DESCRIPTION, sendVersion, sendVersionList } from '../negotiation.ts';
 
@@ -25,7 +25,7 @@ export interface StoryRouteDeps {
   keys: KeyRing;
 }
 
-export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsroom, keys }: StoryRouteDeps): Promise<void> {
+export async function storyRoutes(app: TypedApp, { baseUrl, store, newsroom, keys }: StoryRouteDeps): Promise<void> {
   const editor = requireRole(keys, 'editor');
   const tags = ['newsroom'];
 
@@ -49,7 +49,7 @@ export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsro
       }, { additionalProperties: false }),
     },
   }, async (req) => {
-    const q = req.query as { status?: 'draft'; language?: string; limit?: number; before?: string };
+    const q = req.query;
     const stories = await store.listStories(q);
     return { stories, next: stories.length === (q.limit ?? 50) ? stories[stories.length - 1]?.id : null };
   });
@@ -57,7 +57,7 @@ export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsro
   app.get('/v1/stories/:id', {
     onRequest: editor,
     schema: { tags, security, summary: 'Read a story with its draft', params: IdParams },
-  }, async (req) => newsroom.story((req.params as { id: string }).id));
+  }, async (req) => newsroom.story(req.params.id));
 
   app.patch('/v1/stories/:id', {
     onRequest: editor,
@@ -67,14 +67,14 @@ export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsro
       body: Type.Object({ ...StoryChangesSchema.properties, revision: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
     },
   }, async (req) => {
-    const { revision, ...changes } = req.body as { revision: number } & Record<string, unknown>;
-    return newsroom.editDraft((req.params as { id: string }).id, revision, changes);
+    const { revision, ...changes } = req.body;
+    return newsroom.editDraft(req.params.id, revision, changes);
   });
 
   app.post('/v1/stories/:id/publish', {
     onRequest: editor,
     schema: { tags, security, params: IdParams, summary: 'Publish the draft as a new version (published, then updated)' },
-  }, async (req, reply) => reply.status(201).send(await newsroom.publish((req.params as { id: string }).id)));
+  }, async (req, reply) => reply.status(201).send(await newsroom.publish(req.params.id)));
 
   app.post('/v1/stories/:id/correct', {
     onRequest: editor,
@@ -83,8 +83,8 @@ export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsro
       body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 2_000 }), changes: Type.Optional(StoryChangesSchema) }, { additionalProperties: false }),
     },
   }, async (req, reply) => {
-    const { note, changes } = req.body as { note: string; changes?: object };
-    return reply.status(201).send(await newsroom.correct((req.params as { id: string }).id, note, changes ?? {}));
+    const { note, changes } = req.body;
+    return reply.status(201).send(await newsroom.correct(req.params.id, note, changes ?? {}));
   });
 
   app.post('/v1/stories/:id/kill', {
@@ -93,13 +93,13 @@ export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsro
       tags, security, params: IdParams, summary: 'Withdraw the story; subscribers must remove every version',
       body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2_000 }) }, { additionalProperties: false }),
     },
-  }, async (req, reply) => reply.status(201).send(await newsroom.kill((req.params as { id: string }).id, (req.body as { reason: string }).reason)));
+  }, async (req, reply) => reply.status(201).send(await newsroom.kill(req.params.id, req.body.reason)));
 
   app.get('/v1/stories/:id/versions', {
     onRequest: editor,
     schema: { tags, security, params: IdParams, querystring: FormatQuery, summary: 'All published versions of a story (json, ninjs, ninjs2 or atom)' },
   }, async (req, reply) => {
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     const versions = await newsroom.versions(id);
     return sendVersionList(req, reply, versions, baseUrl, { id: `${baseUrl}/v1/stories/${id}/versions`, title: versions[versions.length - 1]?.content.headline ?? id, link: `${baseUrl}/v1/stories/${id}/versions` });
   });
@@ -108,7 +108,7 @@ export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsro
     onRequest: editor,
     schema: { tags, security, params: VersionParams, querystring: FormatQuery, summary: 'One published version, in any supported format (Accept or ?format=)' },
   }, async (req, reply) => {
-    const { id, n } = req.params as { id: string; n: number };
+    const { id, n } = req.params;
     return sendVersion(req, reply, await newsroom.version(id, n), baseUrl);
   });
 
@@ -116,7 +116,7 @@ export async function storyRoutes(app: FastifyInstance, { baseUrl, store, newsro
     onRequest: editor,
     schema: { tags, security, params: DiffParams, summary: 'Word-level difference between two versions' },
   }, async (req) => {
-    const { id, a, b } = req.params as { id: string; a: number; b: number };
+    const { id, a, b } = req.params;
     return newsroom.diff(id, a, b);
   });
 }

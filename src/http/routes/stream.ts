@@ -2,17 +2,19 @@
 // the delivered item. Resumes from Last-Event-ID (or ?cursor=): first what was missed, then live.
 // GET /v1/ws is the same stream over a WebSocket: one JSON text message per item, resume by ?cursor=.
 import websocket from '@fastify/websocket';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
 import { jsonFrame, sseFrame, StreamFanout } from '../../flow/streams.ts';
 import type { Runtime } from '../../flow/runtime.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { startPosition, subscriberOf } from './feed.ts';
+import { resumeCursor, startPosition } from '../cursor-position.ts';
+import { subscriberOf } from '../subscriber-of-request.ts';
 import { deliveryAlert, deliveryFormat, FORMAT_DESCRIPTION } from '../delivery-options.ts';
 import type { DeliveryFormat } from '../../flow/render.ts';
 import type { ConnectionOptions } from '../../flow/streams.ts';
-import type { Subscriber } from '../../store/subscribers.ts';
+import type { Subscriber } from '../../model/subscribers.ts';
 
 const StreamQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 100 })),
@@ -28,7 +30,9 @@ function streamCap(): number {
 }
 
 /** The format and alert filter of a stream connection; 429 when the subscriber holds too many streams. */
-async function connectionOptions(rt: Runtime, req: FastifyRequest, subscriber: Subscriber): Promise<ConnectionOptions> {
+async function connectionOptions(
+  rt: Runtime, req: Pick<FastifyRequest, 'apiKey' | 'headers'> & { query: { format?: string; alert?: string } }, subscriber: Subscriber,
+): Promise<ConnectionOptions> {
   const open = fanoutOf(rt)?.connectionsOf(subscriber.id) ?? 0;
   if (open >= streamCap()) {
     throw new HttpError(429, `subscriber ${subscriber.id} already has ${open} open streams (limit ${streamCap()}); close one or resume on an existing stream`);
@@ -49,13 +53,6 @@ function envNumber(name: string): number | undefined {
   return Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
-/** The cursor a client resumes from: the Last-Event-ID header wins over ?cursor=. */
-export function resumeCursor(req: FastifyRequest): string | undefined {
-  const header = req.headers['last-event-id'];
-  const fromHeader = Array.isArray(header) ? header[0] : header;
-  return fromHeader?.trim() || (req.query as { cursor?: string }).cursor || undefined;
-}
-
 const chunks = new WeakMap<Buffer, Buffer>();
 const CRLF = Buffer.from('\r\n');
 
@@ -66,7 +63,7 @@ function asChunk(frame: Buffer): Buffer {
   return chunk;
 }
 
-export async function streamRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+export async function streamRoutes(app: TypedApp, rt: Runtime): Promise<void> {
   const subscriberKey = requireRole(rt.keys, 'subscriber');
   const fanout = new StreamFanout(rt.store, rt.hub, {
     heartbeatMs: envNumber('NEWSFLOW_SSE_HEARTBEAT_MS'),
@@ -85,7 +82,7 @@ export async function streamRoutes(app: FastifyInstance, rt: Runtime): Promise<v
   }, async (req, reply) => {
     const subscriber = await subscriberOf(rt, req);
     // Validated before the stream starts, so a bad cursor is a plain 400/410 answer.
-    const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: (req.query as { since?: string }).since });
+    const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: req.query.since });
     const options = await connectionOptions(rt, req, subscriber);
     reply.hijack();
     const res = reply.raw;
@@ -119,7 +116,7 @@ export async function streamRoutes(app: FastifyInstance, rt: Runtime): Promise<v
     // Authenticated and positioned before the upgrade, so failures are plain HTTP 401/400/410 answers.
     preHandler: [subscriberKey, async (req) => {
       const subscriber = await subscriberOf(rt, req);
-      const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: (req.query as { since?: string }).since });
+      const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: req.query.since });
       positions.set(req, { after, options: await connectionOptions(rt, req, subscriber) });
     }],
     schema: {

@@ -1,18 +1,19 @@
 // The admin side of the subscriber flow: products, subscribers, their keys and their usage.
-import type { FastifyInstance } from 'fastify';
+import { literalUnion, type TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
 import { DELIVERY_FORMATS } from '../../flow/render.ts';
 import { deliveriesFor } from '../../flow/deliveries.ts';
 import { issueKey } from '../../flow/keys.ts';
 import type { Runtime } from '../../flow/runtime.ts';
-import { NotFoundError } from '../../store/errors.ts';
-import type { NewProduct } from '../../store/subscribers.ts';
+import { NotFoundError } from '../../model/errors.ts';
+import { productFrom } from '../../model/subscribers.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 
 const Id = Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$' });
 const IdParams = Type.Object({ id: Id });
-const MediaType = Type.Union(['text', 'photo', 'video', 'audio', 'graphic'].map((m) => Type.Literal(m)));
+// Spelled out, not mapped from a list: TypeBox infers a union's type only from a tuple of literals.
+const MediaType = Type.Union([Type.Literal('text'), Type.Literal('photo'), Type.Literal('video'), Type.Literal('audio'), Type.Literal('graphic')]);
 const security = [{ bearer: [] }];
 const tags = ['subscribers'];
 
@@ -30,33 +31,25 @@ const SubscriberBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   products: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, description: 'product ids or names' }),
   rateLimit: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
-  defaultFormat: Type.Optional(Type.Union(DELIVERY_FORMATS.map((f) => Type.Literal(f)), {
+  defaultFormat: Type.Optional(literalUnion(DELIVERY_FORMATS, {
     description: 'the story format of this subscriber\'s feed, stream and webhooks (default ninjs, IPTC ninjs 3.2)',
   })),
 }, { additionalProperties: false });
 
-/** A product from the fields an admin sent, with the defaults of an unrestricted product. */
-export function productFrom(b: Partial<NewProduct> & { name: string }): NewProduct {
-  return {
-    name: b.name, languages: b.languages ?? [], categories: b.categories ?? [], maxUrgency: b.maxUrgency ?? null,
-    mediaTypes: b.mediaTypes ?? [], embargoRights: b.embargoRights ?? false, delaySeconds: b.delaySeconds ?? 0,
-  };
-}
-
-export async function subscriberRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+export async function subscriberRoutes(app: TypedApp, rt: Runtime): Promise<void> {
   const admin = requireRole(rt.keys, 'admin');
   const subscriberOrAdmin = requireRole(rt.keys, 'subscriber');
   const store = rt.store.subscribers;
 
   app.post('/v1/products', { onRequest: admin, schema: { tags, security, summary: 'Define a product (a filter on the flow)', body: ProductBody } },
-    async (req, reply) => reply.status(201).send(await store.createProduct(productFrom(req.body as NewProduct))));
+    async (req, reply) => reply.status(201).send(await store.createProduct(productFrom(req.body))));
 
   app.get('/v1/products', { onRequest: admin, schema: { tags, security, summary: 'List products' } },
     async () => ({ products: await store.listProducts() }));
 
   app.post('/v1/subscribers', { onRequest: admin, schema: { tags, security, summary: 'Create a subscriber entitled to products', body: SubscriberBody } },
     async (req, reply) => {
-      const s = await store.createSubscriber(req.body as { name: string; products: string[] });
+      const s = await store.createSubscriber(req.body);
       return reply.status(201).header('location', `/v1/subscribers/${s.id}`).send(s);
     });
 
@@ -65,7 +58,7 @@ export async function subscriberRoutes(app: FastifyInstance, rt: Runtime): Promi
 
   app.get('/v1/subscribers/:id', { onRequest: admin, schema: { tags, security, params: IdParams, summary: 'A subscriber with its products, keys and webhooks' } },
     async (req) => {
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       const s = await store.getSubscriber(id);
       if (!s) throw new NotFoundError(`no subscriber ${id}`);
       return { ...s, keys: await rt.store.listKeys({ subscriberId: id }), webhooks: await store.listWebhooks(id) };
@@ -78,21 +71,21 @@ export async function subscriberRoutes(app: FastifyInstance, rt: Runtime): Promi
       body: Type.Optional(Type.Object({ label: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })),
     },
   }, async (req, reply) => {
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     if (!(await store.getSubscriber(id))) throw new NotFoundError(`no subscriber ${id}`);
-    const { secret, key } = await issueKey(rt.store, 'subscriber', { subscriberId: id, label: (req.body as { label?: string } | undefined)?.label });
+    const { secret, key } = await issueKey(rt.store, 'subscriber', { subscriberId: id, label: req.body?.label });
     return reply.status(201).send({ secret, key });
   });
 
   app.get('/v1/subscribers/:id/keys', { onRequest: admin, schema: { tags, security, params: IdParams, summary: 'The subscriber\'s keys (never their secrets)' } },
     async (req) => {
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       if (!(await store.getSubscriber(id))) throw new NotFoundError(`no subscriber ${id}`);
       return { keys: await rt.store.listKeys({ subscriberId: id }) };
     });
 
   app.delete('/v1/keys/:id', { onRequest: admin, schema: { tags, security, params: IdParams, summary: 'Revoke a key; its open streams close within a second' } },
-    async (req) => rt.keys.revoke((req.params as { id: string }).id));
+    async (req) => rt.keys.revoke(req.params.id));
 
   app.get('/v1/subscribers/:id/usage', {
     onRequest: subscriberOrAdmin,
@@ -105,12 +98,12 @@ export async function subscriberRoutes(app: FastifyInstance, rt: Runtime): Promi
       }, { additionalProperties: false }),
     },
   }, async (req) => {
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     const key = req.apiKey!;
     if (key.role !== 'admin' && key.subscriberId !== id) throw new HttpError(403, 'a subscriber key can read only its own usage');
     if (!(await store.getSubscriber(id))) throw new NotFoundError(`no subscriber ${id}`);
     await deliveriesFor(rt.store).flush();
-    const { from, to } = req.query as { from?: string; to?: string };
+    const { from, to } = req.query;
     const days = await store.usage(id, from, to);
     const totals: Record<string, number> = {};
     for (const d of days) totals[d.channel] = (totals[d.channel] ?? 0) + d.count;

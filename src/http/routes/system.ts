@@ -1,9 +1,9 @@
 // Health and metrics: what an operator and a load balancer look at.
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../type-provider.ts';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Runtime } from '../../flow/runtime.ts';
 
-export async function systemRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+export async function systemRoutes(app: TypedApp, rt: Runtime): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   new Gauge({

@@ -1,30 +1,33 @@
 // Webhook subscriptions of a subscriber: create (the signing secret is shown once), list, delete, the
 // delivery attempts, and redeliver (retry now, optionally from an earlier cursor).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
 import { checkWebhookUrl } from '../../flow/ssrf.ts';
 import type { Runtime } from '../../flow/runtime.ts';
 import { newWebhookSecret } from '../../flow/webhooks.ts';
-import type { EventKind } from '../../model/story.ts';
-import { NotFoundError } from '../../store/errors.ts';
-import type { Webhook } from '../../store/subscribers.ts';
+import { NotFoundError } from '../../model/errors.ts';
+import type { Webhook } from '../../model/subscribers.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { startPosition } from './feed.ts';
+import { startPosition } from '../cursor-position.ts';
 
 const Id = Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$' });
 const IdParams = Type.Object({ id: Id });
-const Kind = Type.Union(['published', 'updated', 'corrected', 'killed', 'embargo-lifted'].map((k) => Type.Literal(k)));
+// Spelled out, not mapped from a list: TypeBox infers a union's type only from a tuple of literals.
+const Kind = Type.Union([
+  Type.Literal('published'), Type.Literal('updated'), Type.Literal('corrected'), Type.Literal('killed'), Type.Literal('embargo-lifted'),
+]);
 const security = [{ bearer: [] }];
 const tags = ['webhooks'];
 
-export async function webhookRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+export async function webhookRoutes(app: TypedApp, rt: Runtime): Promise<void> {
   const subscriberKey = requireRole(rt.keys, 'subscriber');
   const store = rt.store.subscribers;
 
   /** The webhook, if the request's key may see it (its subscriber's, or any for admin). */
-  async function ownWebhook(req: FastifyRequest): Promise<Webhook> {
-    const { id } = req.params as { id: string };
+  async function ownWebhook(req: Pick<FastifyRequest, 'apiKey'> & { params: { id: string } }): Promise<Webhook> {
+    const { id } = req.params;
     const hook = await store.getWebhook(id);
     if (!hook || (req.apiKey!.role !== 'admin' && hook.subscriberId !== req.apiKey!.subscriberId)) throw new NotFoundError(`no webhook ${id}`);
     return hook;
@@ -43,7 +46,7 @@ export async function webhookRoutes(app: FastifyInstance, rt: Runtime): Promise<
       }, { additionalProperties: false }),
     },
   }, async (req, reply) => {
-    const b = req.body as { url: string; events?: EventKind[]; cursor?: string; subscriberId?: string; alert?: string };
+    const b = req.body;
     const subscriberId = req.apiKey!.role === 'admin' ? b.subscriberId : req.apiKey!.subscriberId;
     if (!subscriberId) throw new HttpError(400, 'an admin creating a webhook must name the subscriberId it delivers to');
     try {
@@ -81,7 +84,7 @@ export async function webhookRoutes(app: FastifyInstance, rt: Runtime): Promise<
     },
   }, async (req) => {
     const hook = await ownWebhook(req);
-    return { webhook: hook, attempts: await store.listAttempts(hook.id, (req.query as { limit?: number }).limit ?? 100) };
+    return { webhook: hook, attempts: await store.listAttempts(hook.id, req.query.limit ?? 100) };
   });
 
   app.post('/v1/webhooks/:id/redeliver', {
@@ -93,7 +96,7 @@ export async function webhookRoutes(app: FastifyInstance, rt: Runtime): Promise<
     },
   }, async (req, reply) => {
     const hook = await ownWebhook(req);
-    const c = (req.body as { cursor?: string } | undefined)?.cursor;
+    const c = req.body?.cursor;
     const cursor = c ? await startPosition(rt.store, { cursor: c }) : undefined;
     return reply.status(202).send(await store.resetWebhook(hook.id, cursor));
   });

@@ -3,8 +3,10 @@
 import type Database from 'better-sqlite3';
 import { newId } from '../../model/ids.ts';
 import type { FlowEvent, FlowItem, Story, StoryContent, StoryVersion } from '../../model/story.ts';
-import { ConflictError, NotFoundError, StoreError } from '../errors.ts';
-import type { ApiKey, ImportedStory, LogRead, NewVersion, Role, Store, StoryListFilter } from '../store.ts';
+import { ConflictError, NotFoundError } from '../../model/errors.ts';
+import { StoreError } from '../errors.ts';
+import type { ApiKey, Role } from '../../model/keys.ts';
+import type { ImportedStory, LogRead, NewVersion, Store, StoryListFilter } from '../../model/store.ts';
 import { openDatabase, type SchemaPart } from './database.ts';
 import { appendEvent, selectHead, selectLog, selectOldest, toEvent } from './events.ts';
 import { insertKey, revokeKeyRow, selectKey, selectKeys, selectLiveKeyByHash, touchKeyRow } from './keys.ts';

@@ -1,6 +1,6 @@
 // API keys: hashed secrets with a role, optionally bound to a subscriber.
 import type Database from 'better-sqlite3';
-import type { ApiKey, Role } from '../store.ts';
+import type { ApiKey, Role } from '../../model/keys.ts';
 import { stmt } from './statements.ts';
 
 interface KeyRow {

@@ -1,8 +1,8 @@
 // Saved searches on SQLite.
 import type Database from 'better-sqlite3';
 import { newId } from '../../model/ids.ts';
-import { ConflictError } from '../errors.ts';
-import type { SavedSearch, SavedSearchStore } from '../saved-searches.ts';
+import { ConflictError } from '../../model/errors.ts';
+import type { SavedSearch, SavedSearchStore } from '../../model/saved-searches.ts';
 import { stmt } from './statements.ts';
 
 interface Row {

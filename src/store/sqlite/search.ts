@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { SearchIndex, type SearchFilters, type SearchResult } from '../../search/index.ts';
 import type { StoryContent, StoryVersion } from '../../model/story.ts';
-import type { StoreSearch } from '../search.ts';
+import type { StoreSearch } from '../../model/search.ts';
 import { loadLexicon } from '../../search/lexicon.ts';
 import { stmt } from './statements.ts';
 

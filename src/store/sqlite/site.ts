@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { newId } from '../../model/ids.ts';
 import { slugify } from '../../model/slug.ts';
 import type { StoryContent, Urgency } from '../../model/story.ts';
-import type { Lead, NewLead, SiteCategory, SiteListQuery, SiteStore, SiteSummary } from '../site.ts';
+import type { Lead, NewLead, SiteCategory, SiteListQuery, SiteStore, SiteSummary } from '../../model/site.ts';
 import { stmt } from './statements.ts';
 import { selectVersion } from './versions.ts';
 

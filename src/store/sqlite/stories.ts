@@ -1,7 +1,7 @@
 // Stories: the chain record and its working draft.
 import type Database from 'better-sqlite3';
 import type { Story, StoryContent } from '../../model/story.ts';
-import type { StoryListFilter } from '../store.ts';
+import type { StoryListFilter } from '../../model/store.ts';
 import { stmt } from './statements.ts';
 
 interface StoryRow {

@@ -3,11 +3,12 @@
 import type Database from 'better-sqlite3';
 import { newId } from '../../model/ids.ts';
 import type { EventKind, FlowEvent } from '../../model/story.ts';
-import { ConflictError, NotFoundError, StoreError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../../model/errors.ts';
+import { StoreError } from '../errors.ts';
 import type {
   AttemptOutcome, NewProduct, NewSubscriber, Product, Subscriber, SubscriberStore, UsageRow, Webhook,
   WebhookAttempt, WebhookWithSecret,
-} from '../subscribers.ts';
+} from '../../model/subscribers.ts';
 import { toEvent } from './events.ts';
 import { stmt } from './statements.ts';
 import { addUsageRow, selectUsage } from './usage.ts';

@@ -1,6 +1,6 @@
 // Usage counters: stories delivered per subscriber, channel and day, the basis of billing.
 import type Database from 'better-sqlite3';
-import type { UsageRow } from '../subscribers.ts';
+import type { UsageRow } from '../../model/subscribers.ts';
 import { stmt } from './statements.ts';
 
 /** Adds `count` to one counter, creating it at zero. */

@@ -1,7 +1,7 @@
 // Webhook subscriptions (each an outbox cursor) and their delivery attempts.
 import type Database from 'better-sqlite3';
 import type { EventKind } from '../../model/story.ts';
-import type { AttemptOutcome, Webhook, WebhookAttempt, WebhookWithSecret } from '../subscribers.ts';
+import type { AttemptOutcome, Webhook, WebhookAttempt, WebhookWithSecret } from '../../model/subscribers.ts';
 import { stmt } from './statements.ts';
 
 interface WebhookRow {

@@ -1,5 +1,5 @@
 // Home, section and search pages: newest-first lists of public stories.
-import type { SiteSummary } from '../../store/site.ts';
+import type { SiteSummary } from '../../model/site.ts';
 import type { PageChrome, SiteContext } from '../context.ts';
 import { html } from '../html.ts';
 import { LANGUAGES, STRINGS } from '../i18n.ts';

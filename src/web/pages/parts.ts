@@ -1,6 +1,6 @@
 // Pieces shared by several pages: story cards, dates, photos, body text with isolated hashtags.
 import type { Block } from '../../model/story.ts';
-import type { SiteSummary } from '../../store/site.ts';
+import type { SiteSummary } from '../../model/site.ts';
 import { dateFormat, SITE_TIME_ZONE } from '../abbreviate.ts';
 import { html, safeUrl, type SafeHtml } from '../html.ts';
 import { STRINGS, type Lang } from '../i18n.ts';

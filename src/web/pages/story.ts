@@ -1,6 +1,6 @@
 // The story page: the abbreviated story, the call to subscribe, and its metadata for search engines
 // and social cards. Only `PublicStory` (already abbreviated) reaches this file.
-import type { SiteSummary } from '../../store/site.ts';
+import type { SiteSummary } from '../../model/site.ts';
 import type { PublicStory } from '../abbreviate.ts';
 import type { PageChrome, SiteContext } from '../context.ts';
 import { cleanText, html, safeUrl } from '../html.ts';

@@ -1,7 +1,7 @@
 // Read queries of the public website, and the leads its subscribe form collects. Only what a public
 // page may show is here: list rows carry no body text at all, and the one method that returns a full
 // version (`story`) is used by the story page, which abbreviates before rendering.
-import type { StoryVersion, Urgency } from '../model/story.ts';
+import type { StoryVersion, Urgency } from './story.ts';
 
 export interface SiteCategory {
   name: string;

@@ -1,26 +1,13 @@
 // The store interface: Promise-based so that a PostgreSQL implementation can drop in beside SQLite.
 // Every write that touches the flow (a version and its log event, and the search index) is one
-// transaction, acknowledged only after it is durable.
+// transaction, acknowledged only after it is durable. Named here in the model so the flow and the
+// HTTP layer depend on what a store does, not on one engine; src/store/sqlite implements it.
 import type { SiteStore } from './site.ts';
-import type { EventKind, FlowEvent, FlowItem, Story, StoryContent, StoryVersion } from '../model/story.ts';
+import type { EventKind, FlowEvent, FlowItem, Story, StoryContent, StoryVersion } from './story.ts';
 import type { SubscriberStore } from './subscribers.ts';
 import type { StoreSearch } from './search.ts';
 import type { SavedSearchStore } from './saved-searches.ts';
-
-export type Role = 'admin' | 'editor' | 'subscriber';
-
-/** An API key as stored: only a hash of the secret is kept. */
-export interface ApiKey {
-  id: string;
-  role: Role;
-  subscriberId: string | null;
-  label: string | null;
-  /** First characters of the secret, so a person can tell keys apart in listings. */
-  prefix: string;
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
+import type { ApiKey, Role } from './keys.ts';
 
 /** A new version to append: the store assigns the version number, revision id and log sequence. */
 export interface NewVersion {
@@ -67,7 +54,7 @@ export interface Store {
   readonly kind: string;
   /** Read queries of the public website and its leads (src/web). */
   readonly site: SiteStore;
-  /** Products, subscribers, webhook outboxes and usage (src/store/subscribers.ts). */
+  /** Products, subscribers, webhook outboxes and usage (src/model/subscribers.ts). */
   readonly subscribers: SubscriberStore;
   /** The full-text index, updated in the same transaction as each publish (src/search). */
   readonly search: StoreSearch;

@@ -1,0 +1,16 @@
+// Shapes callers of the search index see: options, filters, hits and results.
+import type { ProtectedNames } from '../text/index.ts';
+import type { DEFAULT_WEIGHTS } from './schema.ts';
+
+export interface SearchIndexOptions {
+  /** Spelling-variant groups (default: DEFAULT_SYNONYMS). */
+  synonyms?: readonly (readonly string[])[];
+  protectedNames?: ProtectedNames;
+  weights?: Partial<typeof DEFAULT_WEIGHTS>;
+  /** Approximate snippet length in characters. */
+  snippetLength?: number;
+  /** Create tables on construction (default true). */
+  migrate?: boolean;
+}
+
+export type { SearchDocMeta, SearchFilters, SearchHit, FacetCount, SearchResult } from '../model/search.ts';
