@@ -1,7 +1,7 @@
 // `newsflow product …` and `newsflow subscriber …`: entitlements managed from the shell, on the store
 // named by NEWSFLOW_DATA, whether or not a server runs on it.
 import { InvalidArgumentError, type Command } from 'commander';
-import { openRuntime } from '../flow/runtime.ts';
+import { openRuntime } from '../server/runtime.ts';
 import { productFrom } from '../http/routes/subscribers.ts';
 import type { MediaType } from '../model/story.ts';
 import type { Product, Subscriber } from '../store/subscribers.ts';

@@ -3,7 +3,8 @@
 import type { FastifyRequest } from 'fastify';
 import { alertFor, type Alert } from '../flow/alerts.ts';
 import { DELIVERY_FORMATS, defaultFormatOf, type DeliveryFormat } from '../flow/render.ts';
-import type { Runtime } from '../flow/runtime.ts';
+import type { Deliveries } from '../flow/deliveries.ts';
+import type { Store } from '../store/store.ts';
 import { negotiate, NegotiationError, type OutputFormat } from '../formats/negotiate.ts';
 import type { Subscriber } from '../store/subscribers.ts';
 import { ownSavedSearch } from './routes/saved-searches.ts';
@@ -35,7 +36,7 @@ export function deliveryFormat(req: FastifyRequest, subscriber: Subscriber, extr
 }
 
 /** The alert a request names, if it belongs to the subscriber. */
-export async function deliveryAlert(rt: Runtime, req: FastifyRequest): Promise<Alert | null> {
+export async function deliveryAlert(rt: { store: Store; deliveries: Deliveries }, req: FastifyRequest): Promise<Alert | null> {
   const id = (req.query as { alert?: string }).alert;
   return id ? alertFor(await ownSavedSearch(rt, req, id)) : null;
 }

@@ -1,10 +1,9 @@
-// The public website as a Fastify plugin (registered by src/http/app.ts). Routes are thin:
+// The public website as a Fastify plugin (registered beside the API by the composition root, src/server). Routes are thin:
 // they pick the edition and the view, and every page goes through one path that caches it until the
 // flow log moves and answers conditional requests (ETag / Last-Modified → 304).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
-import type { Runtime } from '../flow/runtime.ts';
-import { requireRole } from '../http/auth.ts';
+import type { Hub } from '../flow/hub.ts';
+import type { Store } from '../store/store.ts';
 import { DEFAULT_BUDGET, type Budget } from './abbreviate.ts';
 import { PageCache, toEntry, type Entry, type Rendered } from './cache.ts';
 import type { SiteContext } from './context.ts';
@@ -15,12 +14,20 @@ import { urls } from './urls.ts';
 import { SiteViews } from './views.ts';
 
 export interface SiteOptions {
-  /** Public origin for absolute URLs; NEWSFLOW_PUBLIC_URL, else http://localhost:$PORT. */
-  base?: string;
-  /** How much of a story the public page shows; NEWSFLOW_SITE_BUDGET (`paragraphs=2,words=80`), else the default. */
+  /** Public origin for absolute URLs (NEWSFLOW_PUBLIC_URL). */
+  base: string;
+  /** How much of a story the public page shows (NEWSFLOW_SITE_BUDGET); the default when not given. */
   budget?: Budget;
   /** Keep rendered pages between publishes (on by default; off to measure raw rendering). */
   cache?: boolean;
+  /** Receives the site's 404 page, which the API's not-found handler shows to browsers. */
+  onNotFoundPage?: (page: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => void;
+}
+
+/** What the site reads: the store (its read model, search and the lead form) and the hub that says when the log moved. */
+export interface SiteDeps {
+  store: Store;
+  hub: Hub;
 }
 
 /** Longest request target the site answers; longer ones get 414 (Node itself refuses headers over 16 KB). */
@@ -110,18 +117,13 @@ function segments(url: string, lang: Lang): string[] | null {
   }
 }
 
-export function sitePlugin(opts: SiteOptions = {}) {
-  return async function site(app: FastifyInstance, rt: Runtime): Promise<void> {
+export function sitePlugin(opts: SiteOptions) {
+  return async function site(app: FastifyInstance, rt: SiteDeps): Promise<void> {
     const { files, assets } = loadStatic();
-    const ctx: SiteContext = {
-      base: (opts.base ?? process.env.NEWSFLOW_PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 8080}`).replace(/\/+$/, ''),
-      // Read when the site is registered (like NEWSFLOW_PUBLIC_URL), so each app built picks up the environment.
-      budget: opts.budget ?? budgetFromEnv(process.env.NEWSFLOW_SITE_BUDGET, (msg) => app.log.warn(msg)),
-      assets,
-    };
+    const ctx: SiteContext = { base: opts.base.replace(/\/+$/, ''), budget: opts.budget ?? DEFAULT_BUDGET, assets };
     const views = new SiteViews(rt.store.site, ctx, rt.store.search);
     const cache = new PageCache();
-    const useCache = opts.cache ?? process.env.NEWSFLOW_SITE_CACHE !== '0';
+    const useCache = opts.cache ?? true;
     // Bumped on every log move: a render that started before a publish must not be cached after it.
     let generation = 0;
     const stopWatching = rt.hub.subscribe(() => {
@@ -130,7 +132,8 @@ export function sitePlugin(opts: SiteOptions = {}) {
       views.invalidate();
     });
     const stream = new PublicStream(rt.store, rt.hub);
-    app.addHook('onClose', async () => {
+    // Before the server stops listening: open public streams are ended, or closing would wait on them.
+    app.addHook('preClose', async () => {
       stopWatching();
       stream.close();
     });
@@ -160,7 +163,7 @@ export function sitePlugin(opts: SiteOptions = {}) {
 
     const notFound = (req: FastifyRequest, reply: FastifyReply, lang: Lang) =>
       page(req, reply, `404:${lang}`, () => views.error(lang, 'not-found', 404));
-    rt.htmlNotFound = (req, reply) => notFound(req, reply, negotiate(req.headers['accept-language']));
+    opts.onNotFoundPage?.((req, reply) => notFound(req, reply, negotiate(req.headers['accept-language'])));
     const badRequest = (req: FastifyRequest, reply: FastifyReply, lang: Lang) =>
       page(req, reply, `400:${lang}`, () => views.error(lang, 'bad-request', 400));
 
@@ -269,24 +272,5 @@ export function sitePlugin(opts: SiteOptions = {}) {
         reply.raw.writeHead(503, { 'retry-after': '30', 'content-type': 'text/plain' }).end('too many readers\n');
       }
     });
-
-    app.get('/v1/leads', {
-      onRequest: requireRole(rt.keys, 'admin'),
-      schema: {
-        tags: ['admin'], security: [{ bearer: [] }], summary: 'Readers who asked about a subscription on the public site, newest first',
-        querystring: Type.Object({
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-          before: Type.Optional(Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$' })),
-        }, { additionalProperties: false }),
-      },
-    }, async (req) => {
-      const q = req.query as { limit?: number; before?: string };
-      const leads = await rt.store.site.listLeads(q.limit ?? 50, q.before);
-      return { leads, next: leads.length === (q.limit ?? 50) ? leads[leads.length - 1]?.id ?? null : null };
-    });
   };
 }
-
-/** The site with options from the environment (NEWSFLOW_PUBLIC_URL, NEWSFLOW_SITE_BUDGET, NEWSFLOW_SITE_CACHE),
- *  as the runtime registers it; the environment is read when the plugin is registered. */
-export const siteRoutes = sitePlugin();

@@ -30,7 +30,7 @@ describe('webhook leases: two workers on one store', () => {
   const receivers: Receiver[] = [];
   const workers: WebhookWorker[] = [];
   const worker = (s: FlowServer, opts: WebhookWorkerOptions = {}) => {
-    const w = new WebhookWorker(s.rt.store, s.rt.hub, { ...OPTS, ...opts }).start();
+    const w = new WebhookWorker(s.rt.store, s.rt.hub, s.rt.deliveries, { ...OPTS, ...opts }).start();
     workers.push(w);
     return w;
   };

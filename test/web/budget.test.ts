@@ -25,8 +25,7 @@ test('budgets parse; garbage falls back to the default with a warning', () => {
 let f: SiteFixture;
 const SMALL = 'paragraphs=1,words=20';
 before(async () => {
-  process.env.NEWSFLOW_SITE_BUDGET = SMALL;
-  try { f = await startSite(); } finally { delete process.env.NEWSFLOW_SITE_BUDGET; }
+  f = await startSite({ NEWSFLOW_SITE_BUDGET: SMALL });
 });
 after(async () => { await f?.close(); });
 

@@ -3,19 +3,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { decodeCursor, encodeCursor } from '../../flow/cursor.ts';
-import { deliveriesFor, scanEntitled } from '../../flow/deliveries.ts';
+import { scanEntitled, type Deliveries } from '../../flow/deliveries.ts';
 import type { Hub } from '../../flow/hub.ts';
 import { renderedJson } from '../../flow/render.ts';
-import { retentionDays } from '../../flow/retention.ts';
-import type { Runtime } from '../../flow/runtime.ts';
+import type { KeyRing } from '../../flow/keys.ts';
+import { DEFAULT_RETENTION_DAYS } from '../../flow/retention.ts';
+import type { StreamFanout } from '../../flow/streams.ts';
 import type { Store } from '../../store/store.ts';
 import type { Subscriber } from '../../store/subscribers.ts';
 import { requireRole } from '../auth.ts';
-import { fanoutOf } from './stream.ts';
 import { HttpError } from '../errors.ts';
 import { deliveryAlert, deliveryFormat, FORMAT_DESCRIPTION } from '../delivery-options.ts';
 import { renderList } from '../../formats/render.ts';
-import { baseUrl, type DeliveryFormat } from '../../flow/render.ts';
+import type { DeliveryFormat } from '../../flow/render.ts';
 
 const MAX_WAIT_S = 60;
 
@@ -24,7 +24,7 @@ const MAX_WAIT_S = 60;
  * A garbled cursor is a 400; one older than the log's retention a 410 naming the oldest cursor kept.
  */
 export async function startPosition(
-  store: Store, q: { cursor?: string | null; since?: string | null }, opts: { knownHead?: number; checkRetention?: boolean } = {},
+  store: Store, q: { cursor?: string | null; since?: string | null }, opts: { knownHead?: number; checkRetention?: boolean; retentionDays?: number } = {},
 ): Promise<number> {
   if (q.cursor) {
     const seq = decodeCursor(q.cursor);
@@ -33,7 +33,7 @@ export async function startPosition(
       const head = await store.headSeq();
       if (seq > head) throw new HttpError(400, `bad cursor: it points past the end of the log (position ${seq}, head ${head})`);
     }
-    if (opts.checkRetention !== false) await checkRetention(store, seq);
+    if (opts.checkRetention !== false) await checkRetention(store, seq, opts.retentionDays);
     return seq;
   }
   if (q.since) {
@@ -47,34 +47,36 @@ export async function startPosition(
 }
 
 /** Throws 410, naming the oldest cursor kept, when events after `position` were pruned from the log. */
-export async function checkRetention(store: Store, position: number): Promise<void> {
+export async function checkRetention(store: Store, position: number, retentionDays = DEFAULT_RETENTION_DAYS): Promise<void> {
   const oldest = await store.oldestSeq();
   if (position < oldest - 1) {
-    throw new HttpError(410, `cursor is older than the log's retention of ${retentionDays()} days; resume from the oldest cursor available`, {
+    throw new HttpError(410, `cursor is older than the log's retention of ${retentionDays} days; resume from the oldest cursor available`, {
       oldest_cursor: encodeCursor(oldest - 1),
     });
   }
 }
 
 /** The subscriber a request's key belongs to; admin and editor keys have none. */
-export async function subscriberOf(rt: Runtime, req: FastifyRequest): Promise<Subscriber> {
+export async function subscriberOf(rt: { deliveries: Deliveries }, req: FastifyRequest): Promise<Subscriber> {
   const id = req.apiKey?.subscriberId;
   if (!id) throw new HttpError(403, 'this route delivers to subscribers: use a subscriber key (newsflow key create --role subscriber --subscriber <id>)');
-  const subscriber = await deliveriesFor(rt.store).subscriber(id);
+  const subscriber = await rt.deliveries.subscriber(id);
   if (!subscriber) throw new HttpError(403, `the key's subscriber ${id} no longer exists`);
   return subscriber;
 }
 
 /** Resolves when the hub's head passes `head`, at `until`, or when the client goes away. */
-function waitForHead(hub: Hub, head: number, until: number, reply: FastifyReply): Promise<void> {
+function waitForHead(hub: Hub, head: number, until: number, reply: FastifyReply, waiting: Set<() => void>): Promise<void> {
   return new Promise((resolve) => {
     if (hub.lastHead > head) return resolve();
     const done = () => {
       clearTimeout(timer);
       unsubscribe();
       reply.raw.off('close', done);
+      waiting.delete(done);
       resolve();
     };
+    waiting.add(done);
     const timer = setTimeout(done, Math.max(0, until - Date.now()));
     const unsubscribe = hub.subscribe((h) => { if (h > head) done(); });
     // The response's close, not the request's: a GET request 'closes' as soon as it has been read.
@@ -104,10 +106,29 @@ const FeedQuery = Type.Object({
   alert: Type.Optional(Type.String({ maxLength: 40, description: 'a saved search id: only what it matches (kills always pass)' })),
 }, { additionalProperties: false });
 
-export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+/** What the feed uses: the log (through the stream fan-out's cache of recent events) and the deliveries. */
+export interface FeedRouteDeps {
+  baseUrl: string;
+  store: Store;
+  hub: Hub;
+  keys: KeyRing;
+  deliveries: Deliveries;
+  fanout: StreamFanout;
+  retentionDays: number;
+}
+
+export async function feedRoutes(app: FastifyInstance, rt: FeedRouteDeps): Promise<void> {
   const subscriberKey = requireRole(rt.keys, 'subscriber');
-  const deliveries = deliveriesFor(rt.store);
+  const deliveries = rt.deliveries;
   const limiter = new RateLimiter();
+  // A server stopping answers its long-polls at once (with what they have and their cursor), so closing
+  // never waits out a minute-long wait.
+  let closing = false;
+  const waiting = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    closing = true;
+    for (const wake of [...waiting]) wake();
+  });
   app.addHook('onClose', async () => { await deliveries.flush().catch(() => {}); });
 
   app.get('/v1/feed', {
@@ -132,23 +153,23 @@ export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<voi
     // path of a poll at the head any query; retention is checked only when there is something to read.
     let position = await startPosition(rt.store, q, { knownHead: rt.hub.lastHead, checkRetention: false });
     for (let first = true; ; first = false) {
-      const fanout = fanoutOf(rt);
+      const fanout = rt.fanout;
       const scan = await scanEntitled(rt.store, deliveries, subscriber, position, {
-        limit, head: rt.hub.lastHead, read: fanout && ((after, n) => fanout.readAfter(after, n)),
+        limit, head: rt.hub.lastHead, read: (after, n) => fanout.readAfter(after, n),
         accept: alert ? (_e, item) => alert.passes(item) : undefined,
       });
       // Checked whenever there was something to read (a poll at the head stays query-free); the read
       // may come from memory, so a gap in what was read cannot be trusted to reveal pruning.
-      if (first && (scan.firstSeq !== null || position < rt.hub.lastHead)) await checkRetention(rt.store, position);
+      if (first && (scan.firstSeq !== null || position < rt.hub.lastHead)) await checkRetention(rt.store, position, rt.retentionDays);
       position = scan.position;
-      if (scan.items.length > 0 || Date.now() >= deadline || req.socket.destroyed) {
+      if (scan.items.length > 0 || Date.now() >= deadline || req.socket.destroyed || closing) {
         deliveries.count(subscriber.id, 'feed', scan.items.length);
         if (format === 'atom') {
           // One page of the flow as an Atom feed; the next page is linked and named in a header.
           const next = encodeCursor(position);
-          const self = `${baseUrl()}/v1/feed`;
+          const self = `${rt.baseUrl}/v1/feed`;
           const atom = renderList('atom', scan.items.map((i) => i.version), {
-            baseUrl: baseUrl(),
+            baseUrl: rt.baseUrl,
             feed: { id: `${self}?subscriber=${subscriber.id}`, title: `newsflow: ${subscriber.name}`, link: self, updated: scan.items.at(-1)?.event.at ?? new Date().toISOString() },
           });
           return reply.type(atom.contentType).header('x-next-cursor', next)
@@ -161,9 +182,13 @@ export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<voi
       }
       if (scan.holdUntil !== null) {
         // Nothing after a held event may go first, so only time (not new events) can help.
-        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(deadline, scan.holdUntil!) - Date.now())));
+        await new Promise<void>((r) => {
+          const done = () => { clearTimeout(timer); waiting.delete(done); r(); };
+          const timer = setTimeout(done, Math.max(0, Math.min(deadline, scan.holdUntil!) - Date.now()));
+          waiting.add(done);
+        });
       } else {
-        await waitForHead(rt.hub, position, deadline, reply);
+        await waitForHead(rt.hub, position, deadline, reply, waiting);
       }
     }
   });

@@ -3,7 +3,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { subscriberSearchFilter } from '../../flow/search-access.ts';
-import type { Runtime } from '../../flow/runtime.ts';
+import type { Deliveries } from '../../flow/deliveries.ts';
+import type { KeyRing } from '../../flow/keys.ts';
+import type { Store } from '../../store/store.ts';
 import { parseQuery, QuerySyntaxError } from '../../search/index.ts';
 import type { SavedSearch } from '../../store/saved-searches.ts';
 import { requireRole } from '../auth.ts';
@@ -13,14 +15,21 @@ import { subscriberOf } from './feed.ts';
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$' }) });
 
 /** The saved search `id` if it belongs to the requesting subscriber; 404 otherwise (never another's). */
-export async function ownSavedSearch(rt: Runtime, req: FastifyRequest, id: string): Promise<SavedSearch> {
+export async function ownSavedSearch(rt: { store: Store; deliveries: Deliveries }, req: FastifyRequest, id: string): Promise<SavedSearch> {
   const subscriber = await subscriberOf(rt, req);
   const saved = await rt.store.savedSearches.get(id);
   if (!saved || saved.subscriberId !== subscriber.id) throw new HttpError(404, `no saved search ${id}`);
   return saved;
 }
 
-export async function savedSearchRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+/** What the saved-search routes use. */
+export interface SavedSearchRouteDeps {
+  store: Store;
+  keys: KeyRing;
+  deliveries: Deliveries;
+}
+
+export async function savedSearchRoutes(app: FastifyInstance, rt: SavedSearchRouteDeps): Promise<void> {
   const subscriberOnly = requireRole(rt.keys, 'subscriber');
   const common = { tags: ['search'], security: [{ bearer: [] }] };
 
