@@ -13,7 +13,7 @@ export function requestLogger(config: Config, out: NodeJS.WritableStream & { isT
     // In-process and synchronous (no worker thread): a terminal is read by a person, not a pipeline.
     stream: pretty({
       destination: out, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,reqId,req,res,responseTime',
-      singleLine: true, hideObject: true,
+      hideObject: true,
       messageFormat: (log: Record<string, any>, messageKey: string) => {
         const id = log.reqId ? `${log.reqId} ` : '';
         if (log.req) return `${id}${log.req.method} ${log.req.url}`;

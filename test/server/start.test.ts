@@ -2,11 +2,12 @@
 // store first, its keys in a frame that stands out from the log, a JSON request log when the output is
 // not a terminal, and /metrics on a listen address of its own when NEWSFLOW_METRICS_ADDR is set.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { tempDir } from '../helpers.ts';
-import { demoKey, freePort, runCli, spawnNewsflow, startServerProcess, waitFor } from './process.ts';
+import { REPO, tempDir } from '../helpers.ts';
+import { demoKey, freePort, MAIN, runCli, serverEnv, spawnNewsflow, startServerProcess, waitFor } from './process.ts';
 
 describe('first start', () => {
   it('loads the demo on a store a CLI command created first, and frames its keys', async () => {
@@ -69,6 +70,33 @@ describe('request log', () => {
     } finally {
       p.child.kill('SIGTERM');
       await p.exited;
+    }
+  });
+});
+
+describe('request log in a terminal', () => {
+  it('is one readable line a request when stdout is a terminal (run under script(1), which gives it one)', async () => {
+    // util-linux's script is part of every Debian system (bsdutils is essential); without it this fails, never skips.
+    assert.ok(existsSync('/usr/bin/script'), 'needs /usr/bin/script (Debian package bsdutils): apt-get install bsdutils');
+    const port = await freePort();
+    const dir = tempDir();
+    const transcript = join(dir, 'tty.out');
+    const command = `env HOST=127.0.0.1 PORT=${port} NEWSFLOW_DATA=${join(dir, 'newsflow.db')} ${process.execPath} --import tsx ${MAIN} serve`;
+    const child = spawn('/usr/bin/script', ['-qfc', command, transcript], { cwd: REPO, env: serverEnv({}), stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const read = () => (existsSync(transcript) ? readFileSync(transcript, 'utf8') : '');
+    try {
+      await waitFor(() => /listening on/.test(read()), 30_000);
+      await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.text());
+      await waitFor(() => /→ 200/.test(read()), 5000);
+      const plain = read().replace(/\x1b\[[0-9;]*m/g, '').replace(/\r/g, '');
+      assert.match(plain, /^\[\d\d:\d\d:\d\d\] INFO: req-\d+ GET \/healthz$/m);
+      assert.match(plain, /^\[\d\d:\d\d:\d\d\] INFO: req-\d+ → 200 in \d+ ms$/m);
+      assert.doesNotMatch(plain, /^\{"level"/m, 'no JSON lines in a terminal');
+      assert.match(plain, /^┌─+┐$/m, 'the demo keys are framed');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
     }
   });
 });
