@@ -57,6 +57,11 @@ export interface Config {
   heap: 'small' | 'speed';
   /** A separate listen address for /metrics (NEWSFLOW_METRICS_ADDR), or null. */
   metricsAddr: ListenAddress | null;
+  /**
+   * Stop when the process that started the server goes away: set when npm runs it (`npm start`), because
+   * npm passes a SIGTERM only to the shell that runs the script, which dies without telling the server.
+   */
+  stopWithParent: boolean;
   /** Values that were not as expected but have a safe default (logged at start). */
   warnings: string[];
 }
@@ -101,6 +106,7 @@ export function readConfig(env: Env): Config {
     searchLexicon: env.NEWSFLOW_SEARCH_LEXICON?.trim() || null,
     heap: heapOf(env.NEWSFLOW_HEAP),
     metricsAddr: listenAddress(env, 'NEWSFLOW_METRICS_ADDR'),
+    stopWithParent: env.npm_lifecycle_event !== undefined,
     warnings,
   };
 }

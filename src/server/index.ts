@@ -11,8 +11,9 @@ export async function runServer(): Promise<void> {
   // A reader that went away (`npm start | head`) must not turn every later write into a crash or a hang.
   for (const s of [process.stdout, process.stderr]) s.on('error', () => {});
   let server;
+  const config = processConfig();
   try {
-    server = await startServer(processConfig());
+    server = await startServer(config);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`newsflow: cannot start: ${e.message}\n`);
@@ -21,12 +22,14 @@ export async function runServer(): Promise<void> {
     throw e;
   }
   let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: NodeJS.Signals | 'parent gone') => {
     if (++signals > 1) {
       process.stderr.write(`newsflow: ${signal} again: stopping at once\n`);
       process.exit(1);
     }
-    process.stderr.write(`newsflow: ${signal}: stopping (open streams are closed, webhook posts in flight may finish; ${signal} again to stop at once)\n`);
+    process.stderr.write(signal === 'parent gone'
+      ? 'newsflow: npm, which started this server, went away: stopping\n'
+      : `newsflow: ${signal}: stopping (open streams are closed, webhook posts in flight may finish; ${signal} again to stop at once)\n`);
     setTimeout(() => {
       process.stderr.write('newsflow: the graceful stop took too long; stopping at once\n');
       process.exit(1);
@@ -38,4 +41,15 @@ export async function runServer(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  if (config.stopWithParent) {
+    // `npm start` then SIGTERM: npm signals the shell running the script, which dies and leaves this
+    // process to init. A new parent means whoever started the server is gone.
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(watch);
+      onSignal('parent gone');
+    }, 250);
+    watch.unref();
+  }
 }

@@ -75,10 +75,10 @@ export async function startServer(config: Config, out: ServerOutput = { stdout: 
             metricsServer.closeAllConnections();
             await new Promise((r) => metricsServer!.close(r));
           }
-          // The app first (no new requests or streams, open streams told and closed, long-polls answered),
-          // then the posts in flight may finish while nothing new is taken, then the store.
-          await web.app.close();
-          await stopWebhooks(WEBHOOK_GRACE_MS);
+          // Together: the app takes no new requests, tells open streams and closes them, answers its
+          // long-polls; the webhook worker takes no new work and lets the posts in flight finish (bounded).
+          // Then the store, when nothing uses it any more.
+          await Promise.all([web.app.close(), stopWebhooks(WEBHOOK_GRACE_MS)]);
           await rt.close();
         })());
       },

@@ -3,14 +3,15 @@
 // once, a closed stdout pipe that does not keep the server alive, and starts that cannot succeed ending
 // in one line that names the cause.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { tempDir } from '../helpers.ts';
-import { demoKey, freePort, spawnNewsflow, startServerProcess, waitFor } from './process.ts';
+import { REPO, tempDir } from '../helpers.ts';
+import { demoKey, freePort, serverEnv, spawnNewsflow, startServerProcess, waitFor } from './process.ts';
 
 /** Reads an SSE body until `pattern` is in it (or the stream ends); returns what was read. */
 async function readUntil(body: ReadableStream<Uint8Array>, pattern: RegExp, ms: number): Promise<string> {
@@ -156,6 +157,36 @@ describe('graceful stop', () => {
     assert.equal(signal, null, 'not killed');
     assert.equal(code, 0, p.stderr());
     assert.ok(at - sent < 10_000, `exited ${at - sent} ms after SIGTERM`);
+  });
+});
+
+describe('npm start', () => {
+  it('stops within 10 s when npm is sent SIGTERM, even with its stdout pipe closed (npm start | head)', async () => {
+    const port = await freePort();
+    const npm = spawn('npm', ['start'], {
+      cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'],
+      env: serverEnv({ HOST: '127.0.0.1', PORT: String(port), NEWSFLOW_DATA: join(tempDir(), 'newsflow.db') }),
+    });
+    let out = '';
+    npm.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    npm.stderr!.resume();
+    const npmExited = new Promise((r) => npm.on('exit', r));
+    await waitFor(() => /listening on/.test(out) && /"pid":\d+/.test(out), 60_000);
+    // The server's own pid, from its JSON log: npm runs it through a shell, two processes down.
+    const pid = Number(/"pid":(\d+)/.exec(out)![1]);
+    assert.notEqual(pid, npm.pid);
+    npm.stdout!.destroy();
+    for (let i = 0; i < 10; i++) await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.text());
+    const sent = Date.now();
+    npm.kill('SIGTERM');
+    await npmExited;
+    const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    while (alive() && Date.now() - sent < 12_000) await new Promise((r) => setTimeout(r, 100));
+    const gone = !alive();
+    if (!gone) process.kill(pid, 'SIGKILL');
+    assert.ok(gone, `the server (pid ${pid}) was still running 12 s after npm got SIGTERM`);
+    assert.ok(Date.now() - sent < 10_000, `stopped ${Date.now() - sent} ms after SIGTERM`);
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'nothing listens any more');
   });
 });
 
