@@ -11,8 +11,9 @@ export async function runServer(): Promise<void> {
   // A reader that went away (`npm start | head`) must not turn every later write into a crash or a hang.
   for (const s of [process.stdout, process.stderr]) s.on('error', () => {});
   let server;
-  const config = processConfig();
+  let config;
   try {
+    config = processConfig();
     server = await startServer(config);
   } catch (e) {
     if (e instanceof ConfigError) {

@@ -41,9 +41,10 @@ export async function startServer(config: Config, out: ServerOutput = { stdout: 
   const undo = async () => { for (const c of cleanups.reverse()) await c(); };
   try {
     await welcome(rt, config, out.stdout);
+    // Said even when the request log is off (NEWSFLOW_QUIET): a setting was not applied as written.
+    for (const w of config.warnings) out.stdout.write(`newsflow: warning: ${w}\n`);
     await rt.hub.start();
     const web = await buildWebApp(rt, config, { logger: requestLogger(config, out.stdout) });
-    for (const w of config.warnings) web.app.log.warn(w);
     cleanups.push(() => web.app.close());
     const stopMaintenance = startMaintenance(rt, { retentionDays: config.retentionDays, onError: (e) => web.app.log.error(e) });
     cleanups.push(stopMaintenance);
