@@ -35,12 +35,11 @@ export interface ServerOutput {
 
 /** Starts a server as configured. Throws a ConfigError (one line for the operator) when it cannot start. */
 export async function startServer(config: Config, out: ServerOutput = { stdout: process.stdout }): Promise<RunningServer> {
-  const stopHeapWatch = preferSmallHeap(config.heap);
   const rt = await openConfiguredRuntime(config);
+  const stopHeapWatch = preferSmallHeap(config.heap);
   const cleanups: (() => Promise<void> | void)[] = [stopHeapWatch, () => rt.close()];
   const undo = async () => { for (const c of cleanups.reverse()) await c(); };
   try {
-    await welcome(rt, config, out.stdout);
     // Said even when the request log is off (NEWSFLOW_QUIET): a setting was not applied as written.
     for (const w of config.warnings) out.stdout.write(`newsflow: warning: ${w}\n`);
     await rt.hub.start();
@@ -51,6 +50,8 @@ export async function startServer(config: Config, out: ServerOutput = { stdout: 
     const stopWebhooks = startWebhookWorker(rt, { allowPrivate: config.allowPrivateWebhooks, baseDelayMs: config.webhookBaseDelayMs });
     cleanups.push(() => stopWebhooks(0));
     await listen(web, config);
+    // After the port is ours: a start that fails on a busy port leaves a new store as it was, demo to come.
+    await welcome(rt, config, out.stdout);
     const port = (web.app.server.address() as { port: number }).port;
     let metricsServer: Server | null = null;
     if (config.metricsAddr) {
