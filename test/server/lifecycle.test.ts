@@ -63,17 +63,32 @@ async function publishStory(p: { url: string; stdout(): string }, headline: stri
 }
 
 describe('graceful stop', () => {
-  it('on SIGTERM sends an open stream a final comment, closes it, exits 0 and leaves the store intact', async () => {
+  it('on SIGTERM sends open streams a final comment, answers long-polls, exits 0 and leaves the store intact', async () => {
     const p = await startServerProcess();
     const key = demoKey(p.stdout(), 'subscriber');
     const res = await fetch(`${p.url}/v1/stream`, { headers: { authorization: `Bearer ${key}` } });
     assert.equal(res.status, 200);
     const body = res.body!;
     assert.match(await readUntil(body, /: connected/, 5000), /: connected/);
+    // The public site's live bar and a subscriber's long-poll are open too.
+    const site = await fetch(`${p.url}/public/stream?lang=en`);
+    assert.equal(site.status, 200);
+    const siteBody = site.body!;
+    await readUntil(siteBody, /retry:/, 5000);
+    const longPoll = fetch(`${p.url}/v1/feed?wait=60`, { headers: { authorization: `Bearer ${key}` } });
+    await new Promise((r) => setTimeout(r, 300));
     const sent = Date.now();
     p.child.kill('SIGTERM');
     const rest = await readUntil(body, /: closed: server shutting down/, 10_000);
     assert.match(rest, /: closed: server shutting down/);
+    assert.match(await readUntil(siteBody, /: closed: server shutting down/, 10_000), /: closed: server shutting down/);
+    // The long-poll is answered at once (an empty page and its cursor), not after its minute.
+    const polled = await longPoll;
+    assert.equal(polled.status, 200);
+    const page = (await polled.json()) as { items: unknown[]; next_cursor: string };
+    assert.deepEqual(page.items, []);
+    assert.ok(page.next_cursor);
+    assert.ok(Date.now() - sent < 5000, `long-poll answered ${Date.now() - sent} ms after SIGTERM`);
     const { code, at } = await p.exited;
     assert.equal(code, 0, p.stderr());
     assert.ok(at - sent < 5000, `exited ${at - sent} ms after SIGTERM`);
