@@ -1,13 +1,14 @@
 // What the server prints: the request log (pretty one-line entries in a terminal, JSON lines for log
 // collectors otherwise) and the framed block that makes the demo keys stand out from it.
-import pretty from 'pino-pretty';
 import type { AppOptions } from '../http/app.ts';
 import type { Config } from './config.ts';
 
 /** The request log for `config`: off when NEWSFLOW_QUIET=1; pretty when `out` is a terminal; JSON otherwise. */
-export function requestLogger(config: Config, out: NodeJS.WritableStream & { isTTY?: boolean }): AppOptions['logger'] {
+export async function requestLogger(config: Config, out: NodeJS.WritableStream & { isTTY?: boolean }): Promise<AppOptions['logger']> {
   if (config.quiet) return false;
   if (!out.isTTY) return { level: config.logLevel, stream: out };
+  // Loaded only for a terminal: a server whose output is collected never pays for it.
+  const { default: pretty } = await import('pino-pretty');
   return {
     level: config.logLevel,
     // In-process and synchronous (no worker thread): a terminal is read by a person, not a pipeline.

@@ -43,7 +43,7 @@ export async function startServer(config: Config, out: ServerOutput = { stdout: 
     // Said even when the request log is off (NEWSFLOW_QUIET): a setting was not applied as written.
     for (const w of config.warnings) out.stdout.write(`newsflow: warning: ${w}\n`);
     await rt.hub.start();
-    const web = await buildWebApp(rt, config, { logger: requestLogger(config, out.stdout) });
+    const web = await buildWebApp(rt, config, { logger: await requestLogger(config, out.stdout) });
     cleanups.push(() => web.app.close());
     const stopMaintenance = startMaintenance(rt, { retentionDays: config.retentionDays, onError: (e) => web.app.log.error(e) });
     cleanups.push(stopMaintenance);
