@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DEFAULT_BUDGET, type Budget } from '../web/abbreviate.ts';
-import { budgetFromEnv } from '../web/site.ts';
+import { budgetFromEnv } from '../web/budget.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

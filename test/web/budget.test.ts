@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { abbreviateBody, DEFAULT_BUDGET } from '../../src/web/abbreviate.ts';
-import { budgetFromEnv, parseBudget } from '../../src/web/site.ts';
+import { budgetFromEnv, parseBudget } from '../../src/web/budget.ts';
 import { startSite, type SiteFixture } from './site-fixture.ts';
 
 test('budgets parse; garbage falls back to the default with a warning', () => {
