@@ -31,15 +31,17 @@ const opt = (name: string, dflt: string) => {
 
 /** The server side: the real app on the given store, plus a bare route to compare with. */
 async function serve(file: string, port: number): Promise<void> {
-  const { openRuntime } = await import('../src/flow/runtime.ts');
-  const { buildApp } = await import('../src/http/app.ts');
+  const { openRuntime } = await import('../src/server/runtime.ts');
+  const { buildWebApp } = await import('../src/server/app.ts');
+  const { readConfig } = await import('../src/server/config.ts');
+  const config = readConfig(process.env);
   // The heap setting `newsflow serve` uses.
-  (await import('../src/cli/heap.ts')).preferSmallHeap();
+  (await import('../src/server/heap.ts')).preferSmallHeap(config.heap);
   const rt = await openRuntime(file);
-  rt.extraRoutes = [...(rt.extraRoutes ?? []), async (app) => { app.get('/bench/bare', async () => ({ ok: true })); }];
-
   await rt.hub.start();
-  const app = await buildApp(rt);
+  const { app } = await buildWebApp(rt, config, {
+    extraRoutes: [async (app) => { app.get('/bench/bare', async () => ({ ok: true })); }],
+  });
   await app.listen({ host: '127.0.0.1', port });
   // An orderly exit, so `--cpu-prof` in NODE_OPTIONS writes the server's profile too.
   process.on('SIGTERM', () => process.exit(0));
@@ -60,7 +62,7 @@ interface Keys { admin: string; editor: string; subscriber: string; subscribers:
  * --shared-subscriber). Made directly on the store inside one SQLite transaction, so 10,000 take seconds.
  */
 async function setupStore(file: string, count: number): Promise<Keys> {
-  const { openRuntime } = await import('../src/flow/runtime.ts');
+  const { openRuntime } = await import('../src/server/runtime.ts');
   const { issueKey } = await import('../src/flow/keys.ts');
   const rt = await openRuntime(file);
   await rt.store.subscribers.createProduct({ name: 'All', languages: [], categories: [], maxUrgency: null, mediaTypes: [], embargoRights: true, delaySeconds: 0 });

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Importer } from '../src/flow/importer.ts';
-import { openRuntime } from '../src/flow/runtime.ts';
+import { openRuntime } from '../src/server/runtime.ts';
 import { sampleContent, tempDir, CORPUS, CORPUS2 } from '../test/helpers.ts';
 
 const rows: [string, string, string, string][] = [];

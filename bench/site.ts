@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { StoryContent } from '../src/model/story.ts';
-import { openRuntime } from '../src/flow/runtime.ts';
-import { buildApp } from '../src/http/app.ts';
+import { openRuntime } from '../src/server/runtime.ts';
+import { buildWebApp } from '../src/server/app.ts';
+import { readConfig } from '../src/server/config.ts';
 import { sampleContent, tempDir } from '../test/helpers.ts';
 
 const STORIES = Number(process.env.BENCH_STORIES ?? 50_000);
@@ -19,10 +20,11 @@ const PORT = 18_000 + Math.floor(Math.random() * 1000);
 
 if (process.argv[2] === '--serve') {
   // Child: the real server on the prepared store.
-  process.env.NEWSFLOW_PUBLIC_URL = 'https://news.example.org';
+  // The parent sets NEWSFLOW_SITE_CACHE for the run without the page cache.
+  const config = readConfig({ ...process.env, NEWSFLOW_PUBLIC_URL: 'https://news.example.org' });
   const rt = await openRuntime(process.argv[3]);
   await rt.hub.start();
-  const app = await buildApp(rt);
+  const { app } = await buildWebApp(rt, config);
   await app.listen({ port: Number(process.argv[4]), host: '127.0.0.1' });
   process.stdout.write('ready\n');
   await new Promise(() => {});

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { describeReport, Importer } from '../flow/importer.ts';
-import { openRuntime } from '../flow/runtime.ts';
+import { openRuntime } from '../server/runtime.ts';
 import { fail } from './output.ts';
 
 export async function importCommand(files: string[], opts: { batch: number; quiet?: boolean }): Promise<void> {

@@ -1,6 +1,6 @@
 // `newsflow key …`
 import { issueKey, ROLES } from '../flow/keys.ts';
-import { openRuntime } from '../flow/runtime.ts';
+import { openRuntime } from '../server/runtime.ts';
 import type { Role } from '../model/keys.ts';
 import { fail } from './output.ts';
 

@@ -6,6 +6,7 @@ import { keyCreateCommand, keyListCommand, keyRevokeCommand } from './keys.ts';
 import { serveCommand } from './serve.ts';
 import { storyListCommand, storyShowCommand } from './stories.ts';
 import { registerExtraCommands } from './extra.ts';
+import { ConfigError } from '../server/config.ts';
 
 const program = new Command()
   .name('newsflow')
@@ -54,4 +55,11 @@ function positive(v: string): number {
   return n;
 }
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  // A bad setting is the operator's to fix: one line naming the variable, no stack trace.
+  if (!(e instanceof ConfigError)) throw e;
+  process.stderr.write(`newsflow: ${e.message}\n`);
+  process.exitCode = 1;
+}

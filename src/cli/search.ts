@@ -1,7 +1,7 @@
 // `newsflow search "<query>"` and `newsflow reindex`.
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { openRuntime } from '../flow/runtime.ts';
+import { openRuntime } from '../server/runtime.ts';
 import { QuerySyntaxError } from '../search/index.ts';
 import { fail } from './output.ts';
 

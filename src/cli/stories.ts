@@ -1,5 +1,5 @@
 // `newsflow story …`
-import { openRuntime } from '../flow/runtime.ts';
+import { openRuntime } from '../server/runtime.ts';
 import { URGENCY_NAMES, type Story } from '../model/story.ts';
 import { fail } from './output.ts';
 

@@ -1,7 +1,7 @@
 // `newsflow product …` and `newsflow subscriber …`: entitlements managed from the shell, on the store
 // named by NEWSFLOW_DATA, whether or not a server runs on it.
 import { InvalidArgumentError, type Command } from 'commander';
-import { openRuntime } from '../flow/runtime.ts';
+import { openRuntime } from '../server/runtime.ts';
 import type { MediaType } from '../model/story.ts';
 import { productFrom, type Product, type Subscriber } from '../model/subscribers.ts';
 import { fail } from './output.ts';

@@ -139,15 +139,6 @@ function signatureOf(products: readonly Product[]): string {
   return s;
 }
 
-const perStore = new WeakMap<Store, Deliveries>();
-
-/** The one Deliveries of a store, shared by every channel of the process. */
-export function deliveriesFor(store: Store): Deliveries {
-  let d = perStore.get(store);
-  if (!d) perStore.set(store, (d = new Deliveries(store)));
-  return d;
-}
-
 /** Where a scan of the log for one subscriber stopped, and what it found. */
 export interface Scan {
   items: FlowItem[];

@@ -4,16 +4,18 @@ import type { Runtime } from './runtime.ts';
 import { pruneFlowLog } from './retention.ts';
 
 export interface MaintenanceOptions {
+  /** Days of flow log kept (NEWSFLOW_LOG_RETENTION_DAYS). */
+  retentionDays?: number;
   embargoEveryMs?: number;
   pruneEveryMs?: number;
   onError?: (e: unknown) => void;
 }
 
 /** Starts the periodic duties; returns the function that stops them. */
-export function startMaintenance(rt: Runtime, opts: MaintenanceOptions = {}): () => void {
+export function startMaintenance(rt: Pick<Runtime, 'store' | 'newsroom'>, opts: MaintenanceOptions = {}): () => void {
   const onError = opts.onError ?? (() => {});
   const lift = () => void rt.newsroom.liftDueEmbargoes().catch(onError);
-  const prune = () => void pruneFlowLog(rt.store).catch(onError);
+  const prune = () => void pruneFlowLog(rt.store, opts.retentionDays).catch(onError);
   const timers = [setInterval(lift, opts.embargoEveryMs ?? 1000), setInterval(prune, opts.pruneEveryMs ?? 3_600_000)];
   for (const t of timers) t.unref();
   lift();

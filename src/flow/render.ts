@@ -12,9 +12,18 @@ import { embargoFlag } from './entitlement.ts';
 export const DELIVERY_FORMATS = ['ninjs', 'ninjs2', 'newsml', 'json', 'html', 'text'] as const;
 export type DeliveryFormat = (typeof DELIVERY_FORMATS)[number];
 
-/** The public address used in IPTC URIs and links (NEWSFLOW_BASE_URL). */
-export function baseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return (env.NEWSFLOW_BASE_URL ?? `http://localhost:${env.PORT ?? 8080}`).replace(/\/+$/, '');
+// The public address deliveries carry in IPTC URIs and links. One per process, set by the composition
+// root from NEWSFLOW_BASE_URL before anything is delivered (every channel renders through this module).
+let deliveryBase = 'http://localhost:8080';
+
+/** Sets the address deliveries link to (the composition root calls it once, at start). */
+export function useDeliveryBaseUrl(url: string): void {
+  deliveryBase = url.replace(/\/+$/, '');
+}
+
+/** The public address used in IPTC URIs and links of deliveries. */
+export function baseUrl(): string {
+  return deliveryBase;
 }
 
 /** A subscriber's configured format, or ninjs 3.2 (the API's default) when it names none we know. */

@@ -3,13 +3,10 @@
 // them are answered with 410 and the oldest cursor still available.
 import type { Store } from '../model/store.ts';
 
-/** Days of log kept, from NEWSFLOW_LOG_RETENTION_DAYS (default 30). */
-export function retentionDays(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.NEWSFLOW_LOG_RETENTION_DAYS ?? 30);
-  return Number.isFinite(n) && n > 0 ? n : 30;
-}
+/** Days of log kept unless NEWSFLOW_LOG_RETENTION_DAYS says otherwise. */
+export const DEFAULT_RETENTION_DAYS = 30;
 
 /** Deletes log events older than the retention; returns how many went. */
-export async function pruneFlowLog(store: Store, days = retentionDays(), now = new Date()): Promise<number> {
+export async function pruneFlowLog(store: Store, days = DEFAULT_RETENTION_DAYS, now = new Date()): Promise<number> {
   return store.subscribers.pruneLog(new Date(now.getTime() - days * 86_400_000));
 }

@@ -26,16 +26,11 @@ export function isPrivateAddress(ip: string): boolean {
   return true;
 }
 
-/** True when NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS=1 (tests and closed networks). */
-export function privateWebhooksAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS === '1';
-}
-
 /**
  * Throws, saying why, when `url` is not an http(s) URL that resolves only to public addresses.
  * `resolve: false` checks an IP literal but leaves names to the connection's own guarded lookup (posts).
  */
-export async function checkWebhookUrl(url: string, allowPrivate = privateWebhooksAllowed(), opts: { resolve?: boolean } = {}): Promise<void> {
+export async function checkWebhookUrl(url: string, allowPrivate = false, opts: { resolve?: boolean } = {}): Promise<void> {
   let u: URL;
   try {
     u = new URL(url);
@@ -63,7 +58,7 @@ export async function checkWebhookUrl(url: string, allowPrivate = privateWebhook
  * A DNS lookup for the webhook's connection that refuses private addresses, so the socket can only
  * connect to an address that passed the guard. (IP literals are not looked up: checkWebhookUrl covers them.)
  */
-export function guardedLookup(allowPrivate = privateWebhooksAllowed()): LookupFunction {
+export function guardedLookup(allowPrivate = false): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true } as LookupAllOptions, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);

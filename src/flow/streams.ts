@@ -7,7 +7,7 @@ import type { FlowItem } from '../model/story.ts';
 import type { Store } from '../model/store.ts';
 import type { Subscriber } from '../model/subscribers.ts';
 import { encodeCursor } from './cursor.ts';
-import { deliveriesFor, type Deliveries } from './deliveries.ts';
+import type { Deliveries } from './deliveries.ts';
 import { planDelivery, type Entitlements } from './delivery-loop.ts';
 import type { Hub } from './hub.ts';
 import { defaultFormatOf, renderForSubscriber, renderKey, type DeliveryFormat } from './render.ts';
@@ -219,7 +219,6 @@ class Group {
 }
 
 export class StreamFanout {
-  readonly deliveries: Deliveries;
   readonly maxBufferedBytes: number;
   private groups = new Map<string, Group>();
   private recent: FlowItem[] = [];
@@ -232,8 +231,7 @@ export class StreamFanout {
   private unsubscribe: () => void;
   private checkingKeys = false;
 
-  constructor(private readonly store: Store, private readonly hub: Hub, opts: StreamOptions = {}) {
-    this.deliveries = deliveriesFor(store);
+  constructor(private readonly store: Store, private readonly hub: Hub, readonly deliveries: Deliveries, opts: StreamOptions = {}) {
     this.maxBufferedBytes = opts.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.cacheFrom = this.cacheTo = hub.lastHead;
     // The new events are read into the shared cache once, before any group looks for them.

@@ -13,11 +13,11 @@ import { Webhook as Signer } from 'standardwebhooks';
 import type { FlowItem } from '../model/story.ts';
 import type { Store } from '../model/store.ts';
 import type { WebhookWithSecret } from '../model/subscribers.ts';
-import { deliveriesFor, scanEntitled } from './deliveries.ts';
+import { scanEntitled, type Deliveries } from './deliveries.ts';
 import type { Hub } from './hub.ts';
 import { renderForSubscriber } from './render.ts';
 import { alertFor } from './alerts.ts';
-import { checkWebhookUrl, guardedLookup, privateWebhooksAllowed } from './ssrf.ts';
+import { checkWebhookUrl, guardedLookup } from './ssrf.ts';
 
 export interface WebhookWorkerOptions {
   /** Delay before the first retry; each later one doubles it (with jitter). */
@@ -72,14 +72,14 @@ export class WebhookWorker {
   /** The lease owner id of this worker. */
   readonly owner: string;
 
-  constructor(private readonly store: Store, private readonly hub: Hub, opts: WebhookWorkerOptions = {}) {
+  constructor(private readonly store: Store, private readonly hub: Hub, private readonly deliveries: Deliveries, opts: WebhookWorkerOptions = {}) {
     this.opts = {
-      baseDelayMs: opts.baseDelayMs ?? Number(process.env.NEWSFLOW_WEBHOOK_BASE_DELAY_MS ?? 1000),
+      baseDelayMs: opts.baseDelayMs ?? 1000,
       maxDelayMs: opts.maxDelayMs ?? 3_600_000,
       retryWindowMs: opts.retryWindowMs ?? 25 * 3_600_000,
       timeoutMs: opts.timeoutMs ?? 10_000,
       tickMs: opts.tickMs ?? 250,
-      allowPrivate: opts.allowPrivate ?? privateWebhooksAllowed(),
+      allowPrivate: opts.allowPrivate ?? false,
       leaseMs: 0,
       owner: opts.owner ?? `worker_${randomBytes(9).toString('base64url')}`,
     };
@@ -100,11 +100,19 @@ export class WebhookWorker {
     return this;
   }
 
-  /** Stops taking work, aborts posts in flight (they are retried after a restart) and waits for them. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking work; posts in flight get `graceMs` to finish (and be recorded), then the rest are
+   * aborted (they are retried after a restart). Resolves when none is left.
+   */
+  async stop(graceMs = 0): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
+    if (graceMs > 0 && this.inFlight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...this.inFlight.values()]), new Promise((r) => { timer = setTimeout(r, graceMs); })]);
+      clearTimeout(timer);
+    }
     for (const c of this.controllers) c.abort();
     await Promise.allSettled([...this.inFlight.values()]);
   }
@@ -135,7 +143,7 @@ export class WebhookWorker {
 
   /** Delivers the subscription's events one by one until it is caught up, fails, or must wait. */
   private async deliver(hook: WebhookWithSecret): Promise<void> {
-    const deliveries = deliveriesFor(this.store);
+    const deliveries = this.deliveries;
     let cursor = hook.cursor;
     let attempt = hook.attempt;
     let failingSince = hook.failingSince;
@@ -244,7 +252,7 @@ function postOnce(url: URL, headers: Record<string, string>, body: string, signa
 }
 
 /** Starts the worker for a runtime; the returned function stops it. */
-export function startWebhookWorker(rt: { store: Store; hub: Hub }, opts: WebhookWorkerOptions = {}): () => Promise<void> {
-  const worker = new WebhookWorker(rt.store, rt.hub, opts).start();
-  return () => worker.stop();
+export function startWebhookWorker(rt: { store: Store; hub: Hub; deliveries: Deliveries }, opts: WebhookWorkerOptions = {}): (graceMs?: number) => Promise<void> {
+  const worker = new WebhookWorker(rt.store, rt.hub, rt.deliveries, opts).start();
+  return (graceMs) => worker.stop(graceMs);
 }

@@ -1,13 +1,17 @@
-// The HTTP application: Fastify with JSON-schema validation, the OpenAPI document at /openapi.json,
-// browsable docs at /docs, and every route plugin. Routes only translate HTTP to the flow and back.
+// The HTTP API: Fastify with JSON-schema validation, the OpenAPI document at /openapi.json, browsable
+// docs at /docs, and every API route plugin, each given only the services it uses. Routes only translate
+// HTTP to the flow and back. The composition root (src/server) builds the services and adds the public site.
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import cors from '@fastify/cors';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { Runtime } from '../flow/runtime.ts';
-import { registerErrorHandling } from './errors.ts';
+import type { StreamFanout } from '../flow/streams.ts';
+import { registerErrorHandling, type HtmlNotFound } from './errors.ts';
 import { storyRoutes } from './routes/stories.ts';
 import { systemRoutes } from './routes/system.ts';
 import { importRoutes } from './routes/import.ts';
@@ -17,7 +21,7 @@ import { savedSearchRoutes } from './routes/saved-searches.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
-import { siteRoutes } from '../web/site.ts';
+import { leadRoutes } from './routes/leads.ts';
 
 /** Largest request body accepted (stories with long bodies fit well inside it). */
 export const BODY_LIMIT = 1024 * 1024;
@@ -34,11 +38,26 @@ export function maskToken(url: string): string {
   return url.replace(/([?&]access_token=)[^&]*/g, '$1***');
 }
 
-export interface AppOptions {
-  logger?: boolean;
+/** The services the API routes use, built by the composition root. */
+export interface ApiDeps extends Omit<Runtime, 'close'> {
+  fanout: StreamFanout;
+  metrics: Registry;
+  retentionDays: number;
+  allowPrivateWebhooks: boolean;
+  streamsPerSubscriber: number;
+  heartbeatMs: number;
 }
 
-export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<FastifyInstance> {
+export interface AppOptions {
+  /** The request log: off, or its level and where it goes (pretty lines in a terminal, JSON otherwise). */
+  logger?: false | { level: string; stream?: NodeJS.WritableStream };
+  /** The public site's 404 page for browsers that follow a dead link (when the site is mounted). */
+  htmlNotFound?: () => HtmlNotFound | undefined;
+  /** Extra route plugins (benchmarks and tests add their own), registered after the API's routes. */
+  extraRoutes?: FastifyPluginAsync<ApiDeps>[];
+}
+
+export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 200 },
@@ -46,12 +65,13 @@ export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<Fast
     // ~60 KB once URL-encoded: let it reach the routes, which answer with a message (400, 414).
     http: { maxHeaderSize: 256 * 1024 },
     logger: opts.logger ? {
-      level: process.env.LOG_LEVEL ?? 'info',
+      level: opts.logger.level,
+      ...(opts.logger.stream ? { stream: opts.logger.stream } : {}),
       // EventSource clients put their key in the URL (?access_token=): never write it to the log.
       serializers: { req: (req) => ({ method: req.method, url: maskToken(req.url), remoteAddress: req.ip }) },
     } : false,
   });
-  registerErrorHandling(app, () => rt.htmlNotFound);
+  registerErrorHandling(app, opts.htmlNotFound);
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : urlAjv).compile(schema));
   // Browsers on subscribers' own sites read the feed and the stream (EventSource) across origins;
   // the key travels in a header or ?access_token=, never in a cookie, so any origin may ask.
@@ -76,14 +96,22 @@ export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<Fast
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const routes = [
-    systemRoutes,
-    storyRoutes, importRoutes, // the newsroom
-    subscriberRoutes, feedRoutes, streamRoutes, webhookRoutes, // the subscriber flow
-    searchRoutes, savedSearchRoutes,
-    siteRoutes, // the public website (src/web)
-  ];
-  for (const plugin of routes) await app.register(plugin, rt);
-  for (const plugin of rt.extraRoutes ?? []) await app.register(plugin, rt);
+  const { baseUrl, store, hub, keys, newsroom, deliveries, fanout } = deps;
+  await app.register(systemRoutes, { store, metrics: deps.metrics });
+  // the newsroom
+  await app.register(storyRoutes, { baseUrl, store, newsroom, keys });
+  await app.register(importRoutes, { store, hub, keys });
+  // the subscriber flow
+  await app.register(subscriberRoutes, { store, keys, deliveries });
+  await app.register(feedRoutes, { baseUrl, store, hub, keys, deliveries, fanout, retentionDays: deps.retentionDays });
+  await app.register(streamRoutes, {
+    store, keys, deliveries, fanout, retentionDays: deps.retentionDays,
+    streamsPerSubscriber: deps.streamsPerSubscriber, heartbeatMs: deps.heartbeatMs,
+  });
+  await app.register(webhookRoutes, { store, keys, allowPrivateWebhooks: deps.allowPrivateWebhooks, retentionDays: deps.retentionDays });
+  await app.register(searchRoutes, { store, keys, deliveries });
+  await app.register(savedSearchRoutes, { store, keys, deliveries });
+  await app.register(leadRoutes, { store, keys });
+  for (const plugin of opts.extraRoutes ?? []) await app.register(plugin, deps);
   return app;
 }

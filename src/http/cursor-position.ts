@@ -2,7 +2,7 @@
 // since an instant, or at the head. Shared by the feed, the stream and webhook subscriptions.
 import type { FastifyRequest } from 'fastify';
 import { decodeCursor, encodeCursor } from '../flow/cursor.ts';
-import { retentionDays } from '../flow/retention.ts';
+import { DEFAULT_RETENTION_DAYS } from '../flow/retention.ts';
 import type { Store } from '../model/store.ts';
 import { HttpError } from './errors.ts';
 
@@ -11,7 +11,7 @@ import { HttpError } from './errors.ts';
  * A garbled cursor is a 400; one older than the log's retention a 410 naming the oldest cursor kept.
  */
 export async function startPosition(
-  store: Store, q: { cursor?: string | null; since?: string | null }, opts: { knownHead?: number; checkRetention?: boolean } = {},
+  store: Store, q: { cursor?: string | null; since?: string | null }, opts: { knownHead?: number; checkRetention?: boolean; retentionDays?: number } = {},
 ): Promise<number> {
   if (q.cursor) {
     const seq = decodeCursor(q.cursor);
@@ -20,7 +20,7 @@ export async function startPosition(
       const head = await store.headSeq();
       if (seq > head) throw new HttpError(400, `bad cursor: it points past the end of the log (position ${seq}, head ${head})`);
     }
-    if (opts.checkRetention !== false) await checkRetention(store, seq);
+    if (opts.checkRetention !== false) await checkRetention(store, seq, opts.retentionDays);
     return seq;
   }
   if (q.since) {
@@ -34,10 +34,10 @@ export async function startPosition(
 }
 
 /** Throws 410, naming the oldest cursor kept, when events after `position` were pruned from the log. */
-export async function checkRetention(store: Store, position: number): Promise<void> {
+export async function checkRetention(store: Store, position: number, retentionDays = DEFAULT_RETENTION_DAYS): Promise<void> {
   const oldest = await store.oldestSeq();
   if (position < oldest - 1) {
-    throw new HttpError(410, `cursor is older than the log's retention of ${retentionDays()} days; resume from the oldest cursor available`, {
+    throw new HttpError(410, `cursor is older than the log's retention of ${retentionDays} days; resume from the oldest cursor available`, {
       oldest_cursor: encodeCursor(oldest - 1),
     });
   }

@@ -3,7 +3,8 @@
 import type { FastifyRequest } from 'fastify';
 import { alertFor, type Alert } from '../flow/alerts.ts';
 import { DELIVERY_FORMATS, defaultFormatOf, type DeliveryFormat } from '../flow/render.ts';
-import type { Runtime } from '../flow/runtime.ts';
+import type { Deliveries } from '../flow/deliveries.ts';
+import type { Store } from '../model/store.ts';
 import { negotiate, NegotiationError, type OutputFormat } from '../formats/negotiate.ts';
 import type { Subscriber } from '../model/subscribers.ts';
 import { ownSavedSearch } from './subscriber-of-request.ts';
@@ -37,7 +38,9 @@ export function deliveryFormat(
 }
 
 /** The alert a request names, if it belongs to the subscriber. */
-export async function deliveryAlert(rt: Runtime, req: Pick<FastifyRequest, 'apiKey'> & { query: { alert?: string } }): Promise<Alert | null> {
+export async function deliveryAlert(
+  rt: { store: Store; deliveries: Deliveries }, req: Pick<FastifyRequest, 'apiKey'> & { query: { alert?: string } },
+): Promise<Alert | null> {
   const id = req.query.alert;
   return id ? alertFor(await ownSavedSearch(rt, req, id)) : null;
 }

@@ -19,7 +19,7 @@ interface LexiconFile {
 const isWords = (x: unknown): x is string[] => Array.isArray(x) && x.every((w) => typeof w === 'string' && w.trim() !== '');
 
 /** The built-in lists plus the file's; throws with a clear message when the file is malformed. */
-export function loadLexicon(file = process.env.NEWSFLOW_SEARCH_LEXICON): Lexicon {
+export function loadLexicon(file?: string | null): Lexicon {
   const synonyms: (readonly string[])[] = [...DEFAULT_SYNONYMS];
   const names: string[] = [...PROTECTED_NAMES];
   if (file) {

@@ -52,7 +52,7 @@ export class PublicStream {
   close(): void {
     this.unsubscribe();
     clearInterval(this.heartbeat);
-    for (const c of this.clients) c.res.end();
+    for (const c of this.clients) c.res.end(': closed: server shutting down\n\n');
     this.clients.clear();
   }
 

@@ -1,10 +1,9 @@
-// The public website as a Fastify plugin (registered by src/http/app.ts). Routes are thin:
+// The public website as a Fastify plugin (registered beside the API by the composition root, src/server). Routes are thin:
 // they pick the edition and the view, and every page goes through one path that caches it until the
 // flow log moves and answers conditional requests (ETag / Last-Modified → 304).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
-import type { Runtime } from '../flow/runtime.ts';
-import { requireRole } from '../http/auth.ts';
+import type { Hub } from '../flow/hub.ts';
+import type { Store } from '../model/store.ts';
 import { DEFAULT_BUDGET, type Budget } from './abbreviate.ts';
 import { PageCache, toEntry, type Entry, type Rendered } from './cache.ts';
 import type { SiteContext } from './context.ts';
@@ -15,12 +14,20 @@ import { urls } from './urls.ts';
 import { SiteViews } from './views.ts';
 
 export interface SiteOptions {
-  /** Public origin for absolute URLs; NEWSFLOW_PUBLIC_URL, else http://localhost:$PORT. */
-  base?: string;
-  /** How much of a story the public page shows; NEWSFLOW_SITE_BUDGET (`paragraphs=2,words=80`), else the default. */
+  /** Public origin for absolute URLs (NEWSFLOW_PUBLIC_URL). */
+  base: string;
+  /** How much of a story the public page shows (NEWSFLOW_SITE_BUDGET); the default when not given. */
   budget?: Budget;
   /** Keep rendered pages between publishes (on by default; off to measure raw rendering). */
   cache?: boolean;
+  /** Receives the site's 404 page, which the API's not-found handler shows to browsers. */
+  onNotFoundPage?: (page: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => void;
+}
+
+/** What the site reads: the store (its read model, search and the lead form) and the hub that says when the log moved. */
+export interface SiteDeps {
+  store: Store;
+  hub: Hub;
 }
 
 /** Longest request target the site answers; longer ones get 414 (Node itself refuses headers over 16 KB). */
@@ -33,39 +40,6 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'strict-origin-when-cross-origin',
 };
-
-/** Bounds for NEWSFLOW_SITE_BUDGET: a public part of 1–20 paragraphs and 10–1000 words. */
-const BUDGET_LIMITS = { paragraphs: [1, 20], words: [10, 1000] } as const;
-
-/** Parses `paragraphs=2,words=80` (either key may be left out and keeps its default); null when it is not that. */
-export function parseBudget(text: string): Budget | null {
-  const out: Budget = { ...DEFAULT_BUDGET };
-  const seen = new Set<string>();
-  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
-  if (!parts.length) return null;
-  for (const part of parts) {
-    const m = /^(paragraphs|words)\s*=\s*(\d{1,5})$/.exec(part);
-    if (!m || seen.has(m[1])) return null;
-    const key = m[1] as keyof Budget;
-    const n = Number(m[2]);
-    const [lo, hi] = BUDGET_LIMITS[key];
-    if (n < lo || n > hi) return null;
-    seen.add(key);
-    out[key] = n;
-  }
-  return out;
-}
-
-/** The abbreviation budget from NEWSFLOW_SITE_BUDGET; the default (and a warning) when it is unset or garbage. */
-export function budgetFromEnv(value: string | undefined, warn: (msg: string) => void): Budget {
-  if (value === undefined || value.trim() === '') return DEFAULT_BUDGET;
-  const b = parseBudget(value);
-  if (b) return b;
-  warn(`NEWSFLOW_SITE_BUDGET=${JSON.stringify(value.slice(0, 100))} is not like "paragraphs=2,words=80" ` +
-    `(paragraphs ${BUDGET_LIMITS.paragraphs.join('–')}, words ${BUDGET_LIMITS.words.join('–')}); ` +
-    `using the default paragraphs=${DEFAULT_BUDGET.paragraphs},words=${DEFAULT_BUDGET.words}`);
-  return DEFAULT_BUDGET;
-}
 
 function fresh(req: FastifyRequest, e: Entry): boolean {
   const inm = req.headers['if-none-match'];
@@ -110,18 +84,13 @@ function segments(url: string, lang: Lang): string[] | null {
   }
 }
 
-export function sitePlugin(opts: SiteOptions = {}) {
-  return async function site(app: FastifyInstance, rt: Runtime): Promise<void> {
+export function sitePlugin(opts: SiteOptions) {
+  return async function site(app: FastifyInstance, rt: SiteDeps): Promise<void> {
     const { files, assets } = loadStatic();
-    const ctx: SiteContext = {
-      base: (opts.base ?? process.env.NEWSFLOW_PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 8080}`).replace(/\/+$/, ''),
-      // Read when the site is registered (like NEWSFLOW_PUBLIC_URL), so each app built picks up the environment.
-      budget: opts.budget ?? budgetFromEnv(process.env.NEWSFLOW_SITE_BUDGET, (msg) => app.log.warn(msg)),
-      assets,
-    };
+    const ctx: SiteContext = { base: opts.base.replace(/\/+$/, ''), budget: opts.budget ?? DEFAULT_BUDGET, assets };
     const views = new SiteViews(rt.store.site, ctx, rt.store.search);
     const cache = new PageCache();
-    const useCache = opts.cache ?? process.env.NEWSFLOW_SITE_CACHE !== '0';
+    const useCache = opts.cache ?? true;
     // Bumped on every log move: a render that started before a publish must not be cached after it.
     let generation = 0;
     const stopWatching = rt.hub.subscribe(() => {
@@ -130,7 +99,8 @@ export function sitePlugin(opts: SiteOptions = {}) {
       views.invalidate();
     });
     const stream = new PublicStream(rt.store, rt.hub);
-    app.addHook('onClose', async () => {
+    // Before the server stops listening: open public streams are ended, or closing would wait on them.
+    app.addHook('preClose', async () => {
       stopWatching();
       stream.close();
     });
@@ -160,7 +130,7 @@ export function sitePlugin(opts: SiteOptions = {}) {
 
     const notFound = (req: FastifyRequest, reply: FastifyReply, lang: Lang) =>
       page(req, reply, `404:${lang}`, () => views.error(lang, 'not-found', 404));
-    rt.htmlNotFound = (req, reply) => notFound(req, reply, negotiate(req.headers['accept-language']));
+    opts.onNotFoundPage?.((req, reply) => notFound(req, reply, negotiate(req.headers['accept-language'])));
     const badRequest = (req: FastifyRequest, reply: FastifyReply, lang: Lang) =>
       page(req, reply, `400:${lang}`, () => views.error(lang, 'bad-request', 400));
 
@@ -269,24 +239,5 @@ export function sitePlugin(opts: SiteOptions = {}) {
         reply.raw.writeHead(503, { 'retry-after': '30', 'content-type': 'text/plain' }).end('too many readers\n');
       }
     });
-
-    app.get('/v1/leads', {
-      onRequest: requireRole(rt.keys, 'admin'),
-      schema: {
-        tags: ['admin'], security: [{ bearer: [] }], summary: 'Readers who asked about a subscription on the public site, newest first',
-        querystring: Type.Object({
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-          before: Type.Optional(Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$' })),
-        }, { additionalProperties: false }),
-      },
-    }, async (req) => {
-      const q = req.query as { limit?: number; before?: string };
-      const leads = await rt.store.site.listLeads(q.limit ?? 50, q.before);
-      return { leads, next: leads.length === (q.limit ?? 50) ? leads[leads.length - 1]?.id ?? null : null };
-    });
   };
 }
-
-/** The site with options from the environment (NEWSFLOW_PUBLIC_URL, NEWSFLOW_SITE_BUDGET, NEWSFLOW_SITE_CACHE),
- *  as the runtime registers it; the environment is read when the plugin is registered. */
-export const siteRoutes = sitePlugin();

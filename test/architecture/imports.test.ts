@@ -44,22 +44,6 @@ const MAY_IMPORT_ENGINE = new Set(['store', 'cli', 'server']);
 const MAY_IMPORT_FASTIFY = new Set(['http', 'web', 'cli', 'server']);
 const FASTIFY = /^(fastify|@fastify\/.+)$/;
 
-/**
- * Arrows that break the rule today and are removed by the composition-root work (src/server, issue 10
- * item 1), which is being done on another branch. Each entry is `from -> to` as the failure names it.
- * INTEGRATOR: once that branch is merged this list must be empty; the last test below fails while an
- * entry is no longer needed, as a reminder.
- */
-const PENDING_W2: readonly string[] = [
-  // The app mounts the public site, and the site uses the API's key check for /v1/leads.
-  'src/http/app.ts -> src/web/site.ts',
-  'src/web/site.ts -> src/http/auth.ts',
-  // The runtime opener builds the SQLite store and names Fastify's request/reply types.
-  'src/flow/runtime.ts -> src/store/sqlite/index.ts',
-  'src/flow/runtime.ts -> fastify',
-  // The feed finds the stream fan-out through the stream route's registry (fanoutOf).
-  'src/http/routes/feed.ts -> src/http/routes/stream.ts',
-];
 
 interface Import {
   /** Repo-relative file that imports, e.g. src/http/app.ts. */
@@ -235,12 +219,12 @@ test('the scan sees the whole of src/ (a vacuous pass is a failure)', () => {
 });
 
 test('no import circles anywhere in src/', () => {
-  const found = circles(imports).filter((v) => !PENDING_W2.includes(v.key));
+  const found = circles(imports);
   assert.equal(found.length, 0, report(found));
 });
 
 test('every arrow points inward: no inner folder imports an outer one, http and web do not import each other', () => {
-  const found = ruleViolations(imports).filter((v) => !PENDING_W2.includes(v.key));
+  const found = ruleViolations(imports);
   assert.equal(found.length, 0, report(found));
 });
 
@@ -269,10 +253,4 @@ test('the checker itself finds circles and outward arrows (on made-up files)', (
   assert.equal(circle.length, 1);
   assert.match(circle[0].message, /src\/text\/g\.ts:1 imports '\.\/h\.ts'/);
   assert.match(circle[0].message, /src\/text\/i\.ts:1 imports '\.\/g\.ts'/);
-});
-
-test('PENDING_W2 holds only arrows that still exist (empty it as the composition root lands)', () => {
-  const present = new Set([...ruleViolations(imports), ...circles(imports)].map((v) => v.key));
-  const stale = PENDING_W2.filter((k) => !present.has(k));
-  assert.deepEqual(stale, [], `these PENDING_W2 entries no longer occur; remove them from test/architecture/imports.test.ts: ${stale.join('; ')}`);
 });

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Importer } from '../../src/flow/importer.ts';
-import { openRuntime, type Runtime } from '../../src/flow/runtime.ts';
+import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { parsePublicPage } from '../../src/formats/seed-page.ts';
 import { CORPUS2, SEED_FILE, hasShared, tempDbFile, tempDir } from '../helpers.ts';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { startMaintenance } from '../../src/flow/maintenance.ts';
-import { openRuntime } from '../../src/flow/runtime.ts';
+import { openRuntime } from '../../src/server/runtime.ts';
 import { sampleContent, tempDbFile } from '../helpers.ts';
 
 it('lifts a due embargo with an embargo-lifted event, once', async () => {

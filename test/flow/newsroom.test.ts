@@ -1,7 +1,7 @@
 // The newsroom's acts and the order of the log under concurrent publishes.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openRuntime, type Runtime } from '../../src/flow/runtime.ts';
+import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { ConflictError } from '../../src/model/errors.ts';
 import { diffText, tokenize } from '../../src/flow/diff.ts';
 import { sampleContent, tempDbFile } from '../helpers.ts';

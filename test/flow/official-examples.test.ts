@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { Importer } from '../../src/flow/importer.ts';
-import { openRuntime, type Runtime } from '../../src/flow/runtime.ts';
+import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { SHARED, hasShared, tempDbFile } from '../helpers.ts';
 
 const STANDARDS = join(SHARED, 'standards');

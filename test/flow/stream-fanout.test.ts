@@ -8,6 +8,7 @@ import { decodeCursor } from '../../src/flow/cursor.ts';
 import { Hub } from '../../src/flow/hub.ts';
 import { issueKey } from '../../src/flow/keys.ts';
 import { Newsroom } from '../../src/flow/newsroom.ts';
+import { Deliveries } from '../../src/flow/deliveries.ts';
 import { jsonFrame, sseFrame, StreamFanout, type StreamSink } from '../../src/flow/streams.ts';
 import type { StoryContent } from '../../src/model/story.ts';
 import { SqliteStore } from '../../src/store/sqlite/index.ts';
@@ -78,7 +79,7 @@ before(async () => {
   hub = new Hub(store);
   await hub.start(50);
   newsroom = new Newsroom(store, hub);
-  fanout = new StreamFanout(store, hub, { heartbeatMs: 100, revocationCheckMs: 100 });
+  fanout = new StreamFanout(store, hub, new Deliveries(store), { heartbeatMs: 100, revocationCheckMs: 100 });
   await store.subscribers.createProduct(productInput({ name: 'ar', languages: ['ar'] }));
   await store.subscribers.createProduct(productInput({ name: 'ar-late', languages: ['ar'], delaySeconds: 1 }));
   arabic = await subscriberOn('Arabic daily', ['ar']);
@@ -173,7 +174,7 @@ describe('stream fan-out', () => {
     assert.deepEqual(live.sseSeqs, all, 'the live client got nothing twice when the group rewound');
     fanout.close();
     assert.match(resumed.closedWith ?? '', /shutting down/);
-    fanout = new StreamFanout(store, hub, { heartbeatMs: 100, revocationCheckMs: 100 });
+    fanout = new StreamFanout(store, hub, new Deliveries(store), { heartbeatMs: 100, revocationCheckMs: 100 });
   });
 
   it('holds an event for a delayed tier and sends it when the delay has passed', async () => {
@@ -194,7 +195,7 @@ describe('stream fan-out', () => {
   });
 
   it('disconnects a client that stops reading, and the others of its group go on', async () => {
-    const tight = new StreamFanout(store, hub, { heartbeatMs: 100, revocationCheckMs: 100, maxBufferedBytes: 1024 });
+    const tight = new StreamFanout(store, hub, new Deliveries(store), { heartbeatMs: 100, revocationCheckMs: 100, maxBufferedBytes: 1024 });
     try {
       const head = await store.headSeq();
       const stuck = new MemorySink(false);

@@ -1,8 +1,8 @@
 // A real newsflow server on a loopback port, on a fresh SQLite file, with one key per staff role.
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/http/app.ts';
+import { buildWebApp } from '../../src/server/app.ts';
 import { issueKey } from '../../src/flow/keys.ts';
-import { openRuntime, type Runtime } from '../../src/flow/runtime.ts';
+import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { tempDbFile } from '../helpers.ts';
 
 export interface TestServer {
@@ -19,7 +19,7 @@ export interface TestServer {
 export async function startServer(file = tempDbFile()): Promise<TestServer> {
   const rt = await openRuntime(file);
   await rt.hub.start(50);
-  const app = await buildApp(rt);
+  const { app } = await buildWebApp(rt);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

@@ -4,8 +4,7 @@ import { it } from 'node:test';
 import { addProduct, addSubscriber, startServer } from './subscriber-helpers.ts';
 
 it('the per-subscriber stream cap answers 429, and a closed stream frees its place', async () => {
-  process.env.NEWSFLOW_STREAMS_PER_SUBSCRIBER = '2';
-  const s = await startServer();
+  const s = await startServer({ env: { NEWSFLOW_STREAMS_PER_SUBSCRIBER: '2' } });
   const aborts: AbortController[] = [];
   try {
     await addProduct(s, { name: 'All' });
@@ -31,7 +30,6 @@ it('the per-subscriber stream cap answers 429, and a closed stream frees its pla
     assert.equal(status, 200, 'a place frees up when a stream closes');
   } finally {
     for (const ac of aborts) ac.abort();
-    delete process.env.NEWSFLOW_STREAMS_PER_SUBSCRIBER;
     await s.stop();
   }
 });

@@ -2,20 +2,23 @@
 // file, with admin/editor keys, products, subscribers, and stories published through the API.
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/http/app.ts';
+import { buildWebApp } from '../../src/server/app.ts';
+import { configWith } from '../../src/server/config.ts';
+import type { StreamFanout } from '../../src/flow/streams.ts';
 import { issueKey } from '../../src/flow/keys.ts';
-import { openRuntime, type Runtime } from '../../src/flow/runtime.ts';
+import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { startWebhookWorker, type WebhookWorkerOptions } from '../../src/flow/webhooks.ts';
 import type { StoryContent } from '../../src/model/story.ts';
 import type { NewProduct, Subscriber } from '../../src/model/subscribers.ts';
 import { sampleContent, tempDbFile } from '../helpers.ts';
 
-process.env.NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS ??= '1';
-process.env.NEWSFLOW_SSE_HEARTBEAT_MS ??= '300';
+// The tests' receivers listen on loopback, and short heartbeats keep stream tests quick.
+const TEST_ENV = { NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS: '1', NEWSFLOW_SSE_HEARTBEAT_MS: '300' };
 
 export interface FlowServer {
   rt: Runtime;
   app: FastifyInstance;
+  fanout: StreamFanout;
   file: string;
   port: number;
   url: string;
@@ -31,6 +34,8 @@ export interface ServerOptions {
   webhooks?: WebhookWorkerOptions | false;
   adminKey?: string;
   editorKey?: string;
+  /** Settings as environment variables, over the tests' own (private webhooks allowed, 300 ms heartbeats). */
+  env?: Record<string, string>;
 }
 
 /** Starts the real app on 127.0.0.1 (port 0 unless given) with a hub polling every 100 ms. */
@@ -40,13 +45,14 @@ export async function startServer(opts: ServerOptions = {}): Promise<FlowServer>
   await rt.hub.start(100);
   const adminKey = opts.adminKey ?? (await issueKey(rt.store, 'admin')).secret;
   const editorKey = opts.editorKey ?? (await issueKey(rt.store, 'editor')).secret;
-  const app = await buildApp(rt);
+  const config = configWith({ ...TEST_ENV, ...opts.env });
+  const { app, fanout } = await buildWebApp(rt, config);
   await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const stopWorker = opts.webhooks === false ? null
-    : startWebhookWorker(rt, { baseDelayMs: 50, maxDelayMs: 400, timeoutMs: 2000, tickMs: 50, ...opts.webhooks });
+    : startWebhookWorker(rt, { allowPrivate: config.allowPrivateWebhooks, baseDelayMs: 50, maxDelayMs: 400, timeoutMs: 2000, tickMs: 50, ...opts.webhooks });
   const port = (app.server.address() as AddressInfo).port;
   return {
-    rt, app, file, port, url: `http://127.0.0.1:${port}`, adminKey, editorKey,
+    rt, app, fanout, file, port, url: `http://127.0.0.1:${port}`, adminKey, editorKey,
     async stop() {
       await stopWorker?.();
       await app.close();

@@ -143,13 +143,14 @@ describe('webhooks', () => {
     await assert.rejects(checkWebhookUrl('http://localhost/x', false), /SSRF/);
     await assert.rejects(checkWebhookUrl('ftp://example.com/x', false), /http or https/);
     await checkWebhookUrl('http://127.0.0.1/x', true);
-    process.env.NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS = '0';
+    // A server configured as in production (NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS unset) refuses the URL.
+    const guarded = await startServer({ file: s.file, adminKey: s.adminKey, editorKey: s.editorKey, webhooks: false, env: { NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS: '0' } });
     try {
-      const r = await call(s, desk.key, 'POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/hook' });
+      const r = await call(guarded, desk.key, 'POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/hook' });
       assert.equal(r.status, 400);
       assert.match(r.body.message, /SSRF/);
     } finally {
-      process.env.NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS = '1';
+      await guarded.stop();
     }
   });
 

@@ -15,7 +15,8 @@ async function subscribe(s: FlowServer, key: string, rx: Receiver): Promise<any>
   return r.body;
 }
 
-const OPTS: WebhookWorkerOptions = { baseDelayMs: 20, maxDelayMs: 200, timeoutMs: 2000, tickMs: 20 };
+// The receivers listen on loopback, which the SSRF guard refuses unless private targets are allowed.
+const OPTS: WebhookWorkerOptions = { baseDelayMs: 20, maxDelayMs: 200, timeoutMs: 2000, tickMs: 20, allowPrivate: true };
 
 /** Who holds the lease of a subscription, read straight from the shared file. */
 function leaseOf(s: FlowServer, id: string): { owner: string | null; until: string | null } {
@@ -30,7 +31,7 @@ describe('webhook leases: two workers on one store', () => {
   const receivers: Receiver[] = [];
   const workers: WebhookWorker[] = [];
   const worker = (s: FlowServer, opts: WebhookWorkerOptions = {}) => {
-    const w = new WebhookWorker(s.rt.store, s.rt.hub, { ...OPTS, ...opts }).start();
+    const w = new WebhookWorker(s.rt.store, s.rt.hub, s.rt.deliveries, { ...OPTS, ...opts }).start();
     workers.push(w);
     return w;
   };

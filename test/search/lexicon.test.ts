@@ -4,21 +4,18 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { loadLexicon } from '../../src/search/lexicon.ts';
-import { openRuntime } from '../../src/flow/runtime.ts';
+import { openRuntime } from '../../src/server/runtime.ts';
 import { sampleContent, tempDbFile, tempDir } from '../helpers.ts';
 
 it('synonym groups from the lexicon file are used by search', async () => {
   const file = join(tempDir(), 'lexicon.json');
   writeFileSync(file, JSON.stringify({ synonyms: [['pavement', 'sidewalk']], protectedNames: ['المحمدية'] }));
-  process.env.NEWSFLOW_SEARCH_LEXICON = file;
-  try {
-    const rt = await openRuntime(tempDbFile());
+  {
+    const rt = await openRuntime(tempDbFile(), { searchLexicon: file });
     const d = await rt.newsroom.createDraft(sampleContent({ language: 'en', headline: 'City widens the pavement on the harbour road', body: [{ type: 'paragraph', text: 'Work starts in May.' }] }));
     await rt.newsroom.publish(d.id);
     assert.equal(rt.store.search.query('sidewalk', { lang: 'en' }).total, 1);
     await rt.close();
-  } finally {
-    delete process.env.NEWSFLOW_SEARCH_LEXICON;
   }
   assert.ok(loadLexicon(file).protectedNames.lookup !== undefined);
 });

@@ -3,7 +3,7 @@
 // rebuild is not written back into the index.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { openRuntime } from '../../src/flow/runtime.ts';
+import { openRuntime } from '../../src/server/runtime.ts';
 import { sampleContent, tempDbFile } from '../helpers.ts';
 
 it('publishes and kills from another connection interleave with a rebuild, and win', async () => {

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { abbreviateBody, DEFAULT_BUDGET } from '../../src/web/abbreviate.ts';
-import { budgetFromEnv, parseBudget } from '../../src/web/site.ts';
+import { budgetFromEnv, parseBudget } from '../../src/web/budget.ts';
 import { startSite, type SiteFixture } from './site-fixture.ts';
 
 test('budgets parse; garbage falls back to the default with a warning', () => {
@@ -25,8 +25,7 @@ test('budgets parse; garbage falls back to the default with a warning', () => {
 let f: SiteFixture;
 const SMALL = 'paragraphs=1,words=20';
 before(async () => {
-  process.env.NEWSFLOW_SITE_BUDGET = SMALL;
-  try { f = await startSite(); } finally { delete process.env.NEWSFLOW_SITE_BUDGET; }
+  f = await startSite({ NEWSFLOW_SITE_BUDGET: SMALL });
 });
 after(async () => { await f?.close(); });
 

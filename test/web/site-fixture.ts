@@ -6,9 +6,10 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { loadDemoNewsroom } from '../../src/flow/demo.ts';
-import { openRuntime, type Runtime } from '../../src/flow/runtime.ts';
+import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
+import { buildWebApp } from '../../src/server/app.ts';
+import { configWith } from '../../src/server/config.ts';
 import { parsePublicPage, type PublicPageStory } from '../../src/formats/seed-page.ts';
-import { buildApp } from '../../src/http/app.ts';
 import { SEED_FILE, tempDir } from '../helpers.ts';
 
 export const PUBLIC_BASE = 'http://news.test';
@@ -23,14 +24,14 @@ export interface SiteFixture {
   close(): Promise<void>;
 }
 
-export async function startSite(): Promise<SiteFixture> {
-  process.env.NEWSFLOW_PUBLIC_URL = PUBLIC_BASE;
+/** The site on a fresh store; `env` adds settings (NEWSFLOW_SITE_BUDGET …) to the public address. */
+export async function startSite(env: Record<string, string> = {}): Promise<SiteFixture> {
   const rt = await openRuntime(join(tempDir('newsflow-web-'), 'newsflow.db'));
   const demo = await loadDemoNewsroom(rt);
   const seed = parsePublicPage(readFileSync(SEED_FILE, 'utf8'));
   const [event] = await rt.store.importPublished([{ content: seed.content, publishedAt: seed.publishedAt, updatedAt: seed.updatedAt }]);
   rt.hub.advance(event.seq);
-  const app = await buildApp(rt);
+  const { app } = await buildWebApp(rt, configWith({ NEWSFLOW_PUBLIC_URL: PUBLIC_BASE, ...env }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {

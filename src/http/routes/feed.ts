@@ -4,32 +4,35 @@ import type { FastifyReply } from 'fastify';
 import type { TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
 import { encodeCursor } from '../../flow/cursor.ts';
-import { deliveriesFor, scanEntitled } from '../../flow/deliveries.ts';
+import { scanEntitled, type Deliveries } from '../../flow/deliveries.ts';
 import type { Hub } from '../../flow/hub.ts';
 import { renderedJson } from '../../flow/render.ts';
-import type { Runtime } from '../../flow/runtime.ts';
+import type { KeyRing } from '../../flow/keys.ts';
+import type { StreamFanout } from '../../flow/streams.ts';
+import type { Store } from '../../model/store.ts';
 import type { Subscriber } from '../../model/subscribers.ts';
 import { requireRole } from '../auth.ts';
-import { fanoutOf } from './stream.ts';
 import { checkRetention, startPosition } from '../cursor-position.ts';
 import { subscriberOf } from '../subscriber-of-request.ts';
 import { HttpError } from '../errors.ts';
 import { deliveryAlert, deliveryFormat, FORMAT_DESCRIPTION } from '../delivery-options.ts';
 import { renderList } from '../../formats/render.ts';
-import { baseUrl, type DeliveryFormat } from '../../flow/render.ts';
+import type { DeliveryFormat } from '../../flow/render.ts';
 
 const MAX_WAIT_S = 60;
 
 /** Resolves when the hub's head passes `head`, at `until`, or when the client goes away. */
-function waitForHead(hub: Hub, head: number, until: number, reply: FastifyReply): Promise<void> {
+function waitForHead(hub: Hub, head: number, until: number, reply: FastifyReply, waiting: Set<() => void>): Promise<void> {
   return new Promise((resolve) => {
     if (hub.lastHead > head) return resolve();
     const done = () => {
       clearTimeout(timer);
       unsubscribe();
       reply.raw.off('close', done);
+      waiting.delete(done);
       resolve();
     };
+    waiting.add(done);
     const timer = setTimeout(done, Math.max(0, until - Date.now()));
     const unsubscribe = hub.subscribe((h) => { if (h > head) done(); });
     // The response's close, not the request's: a GET request 'closes' as soon as it has been read.
@@ -59,10 +62,29 @@ const FeedQuery = Type.Object({
   alert: Type.Optional(Type.String({ maxLength: 40, description: 'a saved search id: only what it matches (kills always pass)' })),
 }, { additionalProperties: false });
 
-export async function feedRoutes(app: TypedApp, rt: Runtime): Promise<void> {
+/** What the feed uses: the log (through the stream fan-out's cache of recent events) and the deliveries. */
+export interface FeedRouteDeps {
+  baseUrl: string;
+  store: Store;
+  hub: Hub;
+  keys: KeyRing;
+  deliveries: Deliveries;
+  fanout: StreamFanout;
+  retentionDays: number;
+}
+
+export async function feedRoutes(app: TypedApp, rt: FeedRouteDeps): Promise<void> {
   const subscriberKey = requireRole(rt.keys, 'subscriber');
-  const deliveries = deliveriesFor(rt.store);
+  const deliveries = rt.deliveries;
   const limiter = new RateLimiter();
+  // A server stopping answers its long-polls at once (with what they have and their cursor), so closing
+  // never waits out a minute-long wait.
+  let closing = false;
+  const waiting = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    closing = true;
+    for (const wake of [...waiting]) wake();
+  });
   app.addHook('onClose', async () => { await deliveries.flush().catch(() => {}); });
 
   app.get('/v1/feed', {
@@ -87,23 +109,23 @@ export async function feedRoutes(app: TypedApp, rt: Runtime): Promise<void> {
     // path of a poll at the head any query; retention is checked only when there is something to read.
     let position = await startPosition(rt.store, q, { knownHead: rt.hub.lastHead, checkRetention: false });
     for (let first = true; ; first = false) {
-      const fanout = fanoutOf(rt);
+      const fanout = rt.fanout;
       const scan = await scanEntitled(rt.store, deliveries, subscriber, position, {
-        limit, head: rt.hub.lastHead, read: fanout && ((after, n) => fanout.readAfter(after, n)),
+        limit, head: rt.hub.lastHead, read: (after, n) => fanout.readAfter(after, n),
         accept: alert ? (_e, item) => alert.passes(item) : undefined,
       });
       // Checked whenever there was something to read (a poll at the head stays query-free); the read
       // may come from memory, so a gap in what was read cannot be trusted to reveal pruning.
-      if (first && (scan.firstSeq !== null || position < rt.hub.lastHead)) await checkRetention(rt.store, position);
+      if (first && (scan.firstSeq !== null || position < rt.hub.lastHead)) await checkRetention(rt.store, position, rt.retentionDays);
       position = scan.position;
-      if (scan.items.length > 0 || Date.now() >= deadline || req.socket.destroyed) {
+      if (scan.items.length > 0 || Date.now() >= deadline || req.socket.destroyed || closing) {
         deliveries.count(subscriber.id, 'feed', scan.items.length);
         if (format === 'atom') {
           // One page of the flow as an Atom feed; the next page is linked and named in a header.
           const next = encodeCursor(position);
-          const self = `${baseUrl()}/v1/feed`;
+          const self = `${rt.baseUrl}/v1/feed`;
           const atom = renderList('atom', scan.items.map((i) => i.version), {
-            baseUrl: baseUrl(),
+            baseUrl: rt.baseUrl,
             feed: { id: `${self}?subscriber=${subscriber.id}`, title: `newsflow: ${subscriber.name}`, link: self, updated: scan.items.at(-1)?.event.at ?? new Date().toISOString() },
           });
           return reply.type(atom.contentType).header('x-next-cursor', next)
@@ -116,9 +138,13 @@ export async function feedRoutes(app: TypedApp, rt: Runtime): Promise<void> {
       }
       if (scan.holdUntil !== null) {
         // Nothing after a held event may go first, so only time (not new events) can help.
-        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(deadline, scan.holdUntil!) - Date.now())));
+        await new Promise<void>((r) => {
+          const done = () => { clearTimeout(timer); waiting.delete(done); r(); };
+          const timer = setTimeout(done, Math.max(0, Math.min(deadline, scan.holdUntil!) - Date.now()));
+          waiting.add(done);
+        });
       } else {
-        await waitForHead(rt.hub, position, deadline, reply);
+        await waitForHead(rt.hub, position, deadline, reply, waiting);
       }
     }
   });

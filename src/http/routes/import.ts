@@ -4,7 +4,9 @@ import type { TypedApp } from '../type-provider.ts';
 import { MAX_DOCUMENT_BYTES } from '../../formats/format-error.ts';
 import { readDocuments } from '../../flow/documents.ts';
 import { Importer } from '../../flow/importer.ts';
-import type { Runtime } from '../../flow/runtime.ts';
+import type { Hub } from '../../flow/hub.ts';
+import type { KeyRing } from '../../flow/keys.ts';
+import type { Store } from '../../model/store.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 
@@ -13,7 +15,14 @@ const DOCUMENT_TYPES = [
   'application/vnd.iptc.g2.newsitem+xml', 'application/xml', 'text/xml',
 ];
 
-export async function importRoutes(app: TypedApp, rt: Runtime): Promise<void> {
+/** What the import route uses. */
+export interface ImportRouteDeps {
+  store: Store;
+  hub: Hub;
+  keys: KeyRing;
+}
+
+export async function importRoutes(app: TypedApp, rt: ImportRouteDeps): Promise<void> {
   // This plugin's scope reads bodies as text: the format reader, not Fastify, parses them, so its
   // errors (with line numbers and rules) reach the client.
   app.removeAllContentTypeParsers();

@@ -3,7 +3,9 @@
 import type { TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
 import { subscriberSearchFilter } from '../../flow/search-access.ts';
-import type { Runtime } from '../../flow/runtime.ts';
+import type { Deliveries } from '../../flow/deliveries.ts';
+import type { KeyRing } from '../../flow/keys.ts';
+import type { Store } from '../../model/store.ts';
 import { parseQuery, QuerySyntaxError } from '../../search/index.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
@@ -11,7 +13,14 @@ import { ownSavedSearch, subscriberOf } from '../subscriber-of-request.ts';
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$' }) });
 
-export async function savedSearchRoutes(app: TypedApp, rt: Runtime): Promise<void> {
+/** What the saved-search routes use. */
+export interface SavedSearchRouteDeps {
+  store: Store;
+  keys: KeyRing;
+  deliveries: Deliveries;
+}
+
+export async function savedSearchRoutes(app: TypedApp, rt: SavedSearchRouteDeps): Promise<void> {
   const subscriberOnly = requireRole(rt.keys, 'subscriber');
   const common = { tags: ['search'], security: [{ bearer: [] }] };
 

@@ -3,7 +3,9 @@
 import type { TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
 import { subscriberSearchFilter } from '../../flow/search-access.ts';
-import type { Runtime } from '../../flow/runtime.ts';
+import type { Deliveries } from '../../flow/deliveries.ts';
+import type { KeyRing } from '../../flow/keys.ts';
+import type { Store } from '../../model/store.ts';
 import { QuerySyntaxError, MAX_QUERY_LENGTH, type SearchFilters } from '../../search/index.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
@@ -11,7 +13,14 @@ import { subscriberOf } from '../subscriber-of-request.ts';
 
 const PAGE_SIZE_MAX = 100;
 
-export async function searchRoutes(app: TypedApp, rt: Runtime): Promise<void> {
+/** What the search route uses. */
+export interface SearchRouteDeps {
+  store: Store;
+  keys: KeyRing;
+  deliveries: Deliveries;
+}
+
+export async function searchRoutes(app: TypedApp, rt: SearchRouteDeps): Promise<void> {
   app.get('/v1/search', {
     onRequest: requireRole(rt.keys, 'editor', 'subscriber'),
     schema: {

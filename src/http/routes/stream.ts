@@ -5,8 +5,10 @@ import websocket from '@fastify/websocket';
 import type { FastifyRequest } from 'fastify';
 import type { TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
-import { jsonFrame, sseFrame, StreamFanout } from '../../flow/streams.ts';
-import type { Runtime } from '../../flow/runtime.ts';
+import { jsonFrame, sseFrame, type StreamFanout } from '../../flow/streams.ts';
+import type { Deliveries } from '../../flow/deliveries.ts';
+import type { KeyRing } from '../../flow/keys.ts';
+import type { Store } from '../../model/store.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 import { resumeCursor, startPosition } from '../cursor-position.ts';
@@ -24,33 +26,29 @@ const StreamQuery = Type.Object({
   alert: Type.Optional(Type.String({ maxLength: 40, description: 'a saved search id: only what it matches (kills always pass)' })),
 }, { additionalProperties: false });
 
-/** Open streams one subscriber may hold (NEWSFLOW_STREAMS_PER_SUBSCRIBER, default 100). */
-function streamCap(): number {
-  return envNumber('NEWSFLOW_STREAMS_PER_SUBSCRIBER') ?? 100;
+/** What the stream routes use: the fan-out the composition root built, and the limits of a connection. */
+export interface StreamRouteDeps {
+  store: Store;
+  keys: KeyRing;
+  deliveries: Deliveries;
+  fanout: StreamFanout;
+  /** Open streams one subscriber may hold (NEWSFLOW_STREAMS_PER_SUBSCRIBER). */
+  streamsPerSubscriber: number;
+  /** WebSocket ping interval (NEWSFLOW_SSE_HEARTBEAT_MS). */
+  heartbeatMs: number;
+  retentionDays: number;
 }
 
 /** The format and alert filter of a stream connection; 429 when the subscriber holds too many streams. */
 async function connectionOptions(
-  rt: Runtime, req: Pick<FastifyRequest, 'apiKey' | 'headers'> & { query: { format?: string; alert?: string } }, subscriber: Subscriber,
+  rt: StreamRouteDeps, req: Pick<FastifyRequest, 'apiKey' | 'headers'> & { query: { format?: string; alert?: string } }, subscriber: Subscriber,
 ): Promise<ConnectionOptions> {
-  const open = fanoutOf(rt)?.connectionsOf(subscriber.id) ?? 0;
-  if (open >= streamCap()) {
-    throw new HttpError(429, `subscriber ${subscriber.id} already has ${open} open streams (limit ${streamCap()}); close one or resume on an existing stream`);
+  const open = rt.fanout.connectionsOf(subscriber.id);
+  if (open >= rt.streamsPerSubscriber) {
+    throw new HttpError(429, `subscriber ${subscriber.id} already has ${open} open streams (limit ${rt.streamsPerSubscriber}); close one or resume on an existing stream`);
   }
   const alert = await deliveryAlert(rt, req);
   return { format: deliveryFormat(req, subscriber) as DeliveryFormat, filter: alert && ((item) => alert.passes(item)) };
-}
-
-const fanouts = new WeakMap<Runtime, StreamFanout>();
-
-/** The fan-out of a runtime's app (shared with the WebSocket route when there is one). */
-export function fanoutOf(rt: Runtime): StreamFanout | undefined {
-  return fanouts.get(rt);
-}
-
-function envNumber(name: string): number | undefined {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
 const chunks = new WeakMap<Buffer, Buffer>();
@@ -63,14 +61,9 @@ function asChunk(frame: Buffer): Buffer {
   return chunk;
 }
 
-export async function streamRoutes(app: TypedApp, rt: Runtime): Promise<void> {
+export async function streamRoutes(app: TypedApp, rt: StreamRouteDeps): Promise<void> {
   const subscriberKey = requireRole(rt.keys, 'subscriber');
-  const fanout = new StreamFanout(rt.store, rt.hub, {
-    heartbeatMs: envNumber('NEWSFLOW_SSE_HEARTBEAT_MS'),
-    maxBufferedBytes: envNumber('NEWSFLOW_SSE_MAX_BUFFER_BYTES'),
-  });
-  fanouts.set(rt, fanout);
-  app.addHook('preClose', async () => fanout.close());
+  const fanout = rt.fanout;
 
   app.get('/v1/stream', {
     onRequest: subscriberKey,
@@ -82,7 +75,7 @@ export async function streamRoutes(app: TypedApp, rt: Runtime): Promise<void> {
   }, async (req, reply) => {
     const subscriber = await subscriberOf(rt, req);
     // Validated before the stream starts, so a bad cursor is a plain 400/410 answer.
-    const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: req.query.since });
+    const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: req.query.since }, { retentionDays: rt.retentionDays });
     const options = await connectionOptions(rt, req, subscriber);
     reply.hijack();
     const res = reply.raw;
@@ -116,7 +109,7 @@ export async function streamRoutes(app: TypedApp, rt: Runtime): Promise<void> {
     // Authenticated and positioned before the upgrade, so failures are plain HTTP 401/400/410 answers.
     preHandler: [subscriberKey, async (req) => {
       const subscriber = await subscriberOf(rt, req);
-      const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: req.query.since });
+      const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: req.query.since }, { retentionDays: rt.retentionDays });
       positions.set(req, { after, options: await connectionOptions(rt, req, subscriber) });
     }],
     schema: {
@@ -132,7 +125,7 @@ export async function streamRoutes(app: TypedApp, rt: Runtime): Promise<void> {
       // 4000-range codes are the application's: 4001 revoked, 4008 too slow, 4000 anything else.
       close: (reason) => socket.close(/revoked/.test(reason) ? 4001 : /slow/.test(reason) ? 4008 : 4000, reason.slice(0, 120)),
     }, jsonFrame, 'ws', start.options);
-    const ping = setInterval(() => socket.ping(), envNumber('NEWSFLOW_SSE_HEARTBEAT_MS') ?? 15_000);
+    const ping = setInterval(() => socket.ping(), rt.heartbeatMs);
     socket.on('close', () => {
       clearInterval(ping);
       conn.close('client went away');

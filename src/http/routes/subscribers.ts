@@ -2,9 +2,10 @@
 import { literalUnion, type TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
 import { DELIVERY_FORMATS } from '../../flow/render.ts';
-import { deliveriesFor } from '../../flow/deliveries.ts';
+import type { Deliveries } from '../../flow/deliveries.ts';
 import { issueKey } from '../../flow/keys.ts';
-import type { Runtime } from '../../flow/runtime.ts';
+import type { KeyRing } from '../../flow/keys.ts';
+import type { Store } from '../../model/store.ts';
 import { NotFoundError } from '../../model/errors.ts';
 import { productFrom } from '../../model/subscribers.ts';
 import { requireRole } from '../auth.ts';
@@ -36,7 +37,14 @@ const SubscriberBody = Type.Object({
   })),
 }, { additionalProperties: false });
 
-export async function subscriberRoutes(app: TypedApp, rt: Runtime): Promise<void> {
+/** What the admin routes for products, subscribers and their keys use. */
+export interface SubscriberRouteDeps {
+  store: Store;
+  keys: KeyRing;
+  deliveries: Deliveries;
+}
+
+export async function subscriberRoutes(app: TypedApp, rt: SubscriberRouteDeps): Promise<void> {
   const admin = requireRole(rt.keys, 'admin');
   const subscriberOrAdmin = requireRole(rt.keys, 'subscriber');
   const store = rt.store.subscribers;
@@ -102,7 +110,7 @@ export async function subscriberRoutes(app: TypedApp, rt: Runtime): Promise<void
     const key = req.apiKey!;
     if (key.role !== 'admin' && key.subscriberId !== id) throw new HttpError(403, 'a subscriber key can read only its own usage');
     if (!(await store.getSubscriber(id))) throw new NotFoundError(`no subscriber ${id}`);
-    await deliveriesFor(rt.store).flush();
+    await rt.deliveries.flush();
     const { from, to } = req.query;
     const days = await store.usage(id, from, to);
     const totals: Record<string, number> = {};

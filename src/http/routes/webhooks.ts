@@ -4,7 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import type { TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
 import { checkWebhookUrl } from '../../flow/ssrf.ts';
-import type { Runtime } from '../../flow/runtime.ts';
+import type { KeyRing } from '../../flow/keys.ts';
+import type { Store } from '../../model/store.ts';
 import { newWebhookSecret } from '../../flow/webhooks.ts';
 import { NotFoundError } from '../../model/errors.ts';
 import type { Webhook } from '../../model/subscribers.ts';
@@ -21,7 +22,16 @@ const Kind = Type.Union([
 const security = [{ bearer: [] }];
 const tags = ['webhooks'];
 
-export async function webhookRoutes(app: TypedApp, rt: Runtime): Promise<void> {
+/** What the webhook routes use. */
+export interface WebhookRouteDeps {
+  store: Store;
+  keys: KeyRing;
+  /** Webhook URLs may point at private networks (NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS; tests). */
+  allowPrivateWebhooks: boolean;
+  retentionDays: number;
+}
+
+export async function webhookRoutes(app: TypedApp, rt: WebhookRouteDeps): Promise<void> {
   const subscriberKey = requireRole(rt.keys, 'subscriber');
   const store = rt.store.subscribers;
 
@@ -50,12 +60,12 @@ export async function webhookRoutes(app: TypedApp, rt: Runtime): Promise<void> {
     const subscriberId = req.apiKey!.role === 'admin' ? b.subscriberId : req.apiKey!.subscriberId;
     if (!subscriberId) throw new HttpError(400, 'an admin creating a webhook must name the subscriberId it delivers to');
     try {
-      await checkWebhookUrl(b.url);
+      await checkWebhookUrl(b.url, rt.allowPrivateWebhooks);
     } catch (e) {
       throw new HttpError(400, (e as Error).message);
     }
     const secret = newWebhookSecret();
-    const cursor = await startPosition(rt.store, { cursor: b.cursor });
+    const cursor = await startPosition(rt.store, { cursor: b.cursor }, { retentionDays: rt.retentionDays });
     if (b.alert) {
       const saved = await rt.store.savedSearches.get(b.alert);
       if (!saved || saved.subscriberId !== subscriberId) throw new HttpError(404, `no saved search ${b.alert}`);
@@ -97,7 +107,7 @@ export async function webhookRoutes(app: TypedApp, rt: Runtime): Promise<void> {
   }, async (req, reply) => {
     const hook = await ownWebhook(req);
     const c = req.body?.cursor;
-    const cursor = c ? await startPosition(rt.store, { cursor: c }) : undefined;
+    const cursor = c ? await startPosition(rt.store, { cursor: c }, { retentionDays: rt.retentionDays }) : undefined;
     return reply.status(202).send(await store.resetWebhook(hook.id, cursor));
   });
 }

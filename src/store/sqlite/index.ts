@@ -22,6 +22,8 @@ import { readWith, writeWith } from './guard.ts';
 export interface SqliteStoreOptions {
   /** Schema parts of other modules applied at open. */
   schemaParts?: SchemaPart[];
+  /** The agency's search lexicon file (NEWSFLOW_SEARCH_LEXICON), added to the built-in lists. */
+  lexiconFile?: string | null;
 }
 
 export class SqliteStore implements Store {
@@ -36,7 +38,7 @@ export class SqliteStore implements Store {
     this.db = openDatabase(file, opts.schemaParts ?? []);
     this.site = new SqliteSiteStore(this.db);
     this.subscribers = new SqliteSubscriberStore(this.db);
-    this.search = new SqliteSearch(this.db);
+    this.search = new SqliteSearch(this.db, opts.lexiconFile);
     this.savedSearches = new SqliteSavedSearchStore(this.db);
   }
 

@@ -13,8 +13,8 @@ const CHUNK = 500;
 export class SqliteSearch implements StoreSearch {
   readonly index: SearchIndex;
 
-  constructor(private readonly db: Database.Database) {
-    const lexicon = loadLexicon();
+  constructor(private readonly db: Database.Database, lexiconFile?: string | null) {
+    const lexicon = loadLexicon(lexiconFile);
     this.index = new SearchIndex(db, { synonyms: lexicon.synonyms, protectedNames: lexicon.protectedNames });
   }
 

@@ -1,7 +1,7 @@
 // The server's heap watch: small growth steps only while the heap is large, never with NEWSFLOW_HEAP=speed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { preferSmallHeap } from '../../src/cli/heap.ts';
+import { preferSmallHeap } from '../../src/server/heap.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -9,7 +9,7 @@ describe('heap watch', () => {
   it('switches to small growth steps past the threshold and back to V8 defaults below it', async () => {
     const set: string[] = [];
     let threshold = 2 ** 40;
-    const stop = preferSmallHeap({}, { get largeHeapBytes() { return threshold; }, checkMs: 10, setFlags: (f) => set.push(f) });
+    const stop = preferSmallHeap('small', { get largeHeapBytes() { return threshold; }, checkMs: 10, setFlags: (f) => set.push(f) });
     try {
       await sleep(40);
       assert.deepEqual(set, [], 'a heap under the threshold keeps V8 defaults');
@@ -26,7 +26,7 @@ describe('heap watch', () => {
 
   it('does nothing with NEWSFLOW_HEAP=speed', async () => {
     const set: string[] = [];
-    const stop = preferSmallHeap({ NEWSFLOW_HEAP: 'speed' }, { largeHeapBytes: 0, checkMs: 10, setFlags: (f) => set.push(f) });
+    const stop = preferSmallHeap('speed', { largeHeapBytes: 0, checkMs: 10, setFlags: (f) => set.push(f) });
     await sleep(50);
     stop();
     assert.deepEqual(set, []);

@@ -14,10 +14,10 @@ const CHECK_MS = 500;
  * (NEWSFLOW_HEAP=speed: never). Returns the function that stops watching.
  */
 export function preferSmallHeap(
-  env: NodeJS.ProcessEnv = process.env,
+  mode: 'small' | 'speed' = 'small',
   opts: { largeHeapBytes?: number; checkMs?: number; setFlags?: (flags: string) => void } = {},
 ): () => void {
-  if (env.NEWSFLOW_HEAP === 'speed') return () => {};
+  if (mode === 'speed') return () => {};
   const setFlags = opts.setFlags ?? setFlagsFromString;
   let small = false;
   const check = () => {

@@ -1,0 +1,49 @@
+// The whole HTTP surface of one server: the API (src/http) and, beside it, the public site (src/web),
+// on services the composition root built. Tests and benchmarks build it here too, so what they run is
+// what `npm start` runs.
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { Runtime } from '../flow/runtime.ts';
+import { StreamFanout } from '../flow/streams.ts';
+import { buildApp, type ApiDeps, type AppOptions } from '../http/app.ts';
+import type { HtmlNotFound } from '../http/errors.ts';
+import { sitePlugin } from '../web/site.ts';
+import { configWith, type Config } from './config.ts';
+import { createMetrics } from './metrics.ts';
+
+export interface WebApp {
+  app: FastifyInstance;
+  /** The live stream fan-out (closed with the app: its streams get a final comment first). */
+  fanout: StreamFanout;
+  metrics: Registry;
+}
+
+export interface WebAppOptions {
+  logger?: AppOptions['logger'];
+  extraRoutes?: FastifyPluginAsync<ApiDeps>[];
+}
+
+/** Builds the API and the public site on `rt`, configured by `config` (every default when not given). */
+export async function buildWebApp(rt: Runtime, config: Config = configWith(), opts: WebAppOptions = {}): Promise<WebApp> {
+  const fanout = new StreamFanout(rt.store, rt.hub, rt.deliveries, {
+    heartbeatMs: config.streams.heartbeatMs,
+    maxBufferedBytes: config.streams.maxBufferedBytes,
+  });
+  const metrics = createMetrics(rt.store, fanout);
+  let notFoundPage: HtmlNotFound | undefined;
+  const app = await buildApp({
+    baseUrl: rt.baseUrl, store: rt.store, hub: rt.hub, keys: rt.keys, newsroom: rt.newsroom, deliveries: rt.deliveries,
+    fanout, metrics,
+    retentionDays: config.retentionDays,
+    allowPrivateWebhooks: config.allowPrivateWebhooks,
+    streamsPerSubscriber: config.streams.perSubscriber,
+    heartbeatMs: config.streams.heartbeatMs,
+  }, { logger: opts.logger, htmlNotFound: () => notFoundPage, extraRoutes: opts.extraRoutes });
+  // Open streams end with a final comment before the server stops listening (closing waits for them).
+  app.addHook('preClose', async () => fanout.close());
+  await app.register(sitePlugin({
+    base: config.publicUrl, budget: config.siteBudget, cache: config.siteCache,
+    onNotFoundPage: (page) => { notFoundPage = page; },
+  }), { store: rt.store, hub: rt.hub });
+  return { app, fanout, metrics };
+}

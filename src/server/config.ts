@@ -1,0 +1,202 @@
+// The server's configuration, read from the environment once and checked before anything starts. This
+// is the only file that reads `process.env`: every other module is handed the values it needs, so a
+// typo in a variable is found at start, named in one line, and never half-applied later.
+import { existsSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
+import { DEFAULT_BUDGET, type Budget } from '../web/abbreviate.ts';
+import { budgetFromEnv } from '../web/budget.ts';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A host and port to listen on. */
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export interface Config {
+  /** HTTP port (PORT, 8080). */
+  port: number;
+  /** Interface to listen on (HOST, 0.0.0.0). */
+  host: string;
+  /** pino level of the request log (LOG_LEVEL, info). */
+  logLevel: LogLevel;
+  /** No request log (NEWSFLOW_QUIET=1). */
+  quiet: boolean;
+  /** The SQLite file (NEWSFLOW_DATA: a file, or a folder holding newsflow.db; ./data by default). */
+  dataFile: string;
+  /** Load the demo newsroom into a new store (NEWSFLOW_DEMO, on unless 0). */
+  demo: boolean;
+  /** The API's public address, used in IPTC URIs and links (NEWSFLOW_BASE_URL). */
+  baseUrl: string;
+  /** The public site's address (NEWSFLOW_PUBLIC_URL). */
+  publicUrl: string;
+  /** How much of a story the public site shows (NEWSFLOW_SITE_BUDGET). */
+  siteBudget: Budget;
+  /** Keep rendered public pages between publishes (NEWSFLOW_SITE_CACHE, on unless 0). */
+  siteCache: boolean;
+  /** Days of flow log kept for resuming readers (NEWSFLOW_LOG_RETENTION_DAYS, 30). */
+  retentionDays: number;
+  /** Webhook URLs may point at loopback and private networks (NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS=1; tests). */
+  allowPrivateWebhooks: boolean;
+  /** First webhook retry delay (NEWSFLOW_WEBHOOK_BASE_DELAY_MS, 1000). */
+  webhookBaseDelayMs: number;
+  streams: {
+    /** Heartbeat comments on open streams (NEWSFLOW_SSE_HEARTBEAT_MS, 15000). */
+    heartbeatMs: number;
+    /** Unsent bytes after which a slow client is dropped (NEWSFLOW_SSE_MAX_BUFFER_BYTES, 8 MiB). */
+    maxBufferedBytes: number;
+    /** Open streams one subscriber may hold (NEWSFLOW_STREAMS_PER_SUBSCRIBER, 100). */
+    perSubscriber: number;
+  };
+  /** The agency's lexicon file (NEWSFLOW_SEARCH_LEXICON), if any. */
+  searchLexicon: string | null;
+  /** `speed` keeps V8's default heap growth; `small` grows in small steps while large (NEWSFLOW_HEAP). */
+  heap: 'small' | 'speed';
+  /** A separate listen address for /metrics (NEWSFLOW_METRICS_ADDR), or null. */
+  metricsAddr: ListenAddress | null;
+  /**
+   * Stop when the process that started the server goes away: set when npm runs it (`npm start`), because
+   * npm passes a SIGTERM only to the shell that runs the script, which dies without telling the server.
+   */
+  stopWithParent: boolean;
+  /** Values that were not as expected but have a safe default (logged at start). */
+  warnings: string[];
+}
+
+/** A configuration value that stops the start: the message is the one line the operator sees. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and checks every setting; throws a ConfigError naming the variable and what it accepts. */
+export function readConfig(env: Env): Config {
+  const port = integer(env, 'PORT', 8080, 0, 65535, 'a port number from 0 to 65535');
+  const host = env.HOST?.trim() || '0.0.0.0';
+  const level = (env.LOG_LEVEL?.trim() || 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError('LOG_LEVEL', `"${clip(env.LOG_LEVEL)}" is not a log level; use one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const warnings: string[] = [];
+  const local = `http://localhost:${port}`;
+  return {
+    port, host, logLevel: level as LogLevel,
+    quiet: flag(env, 'NEWSFLOW_QUIET', false),
+    dataFile: dataFileOf(env.NEWSFLOW_DATA),
+    demo: flag(env, 'NEWSFLOW_DEMO', true),
+    baseUrl: url(env, 'NEWSFLOW_BASE_URL', local),
+    publicUrl: url(env, 'NEWSFLOW_PUBLIC_URL', local),
+    siteBudget: env.NEWSFLOW_SITE_BUDGET === undefined ? DEFAULT_BUDGET : budgetFromEnv(env.NEWSFLOW_SITE_BUDGET, (m) => warnings.push(m)),
+    siteCache: flag(env, 'NEWSFLOW_SITE_CACHE', true),
+    retentionDays: number(env, 'NEWSFLOW_LOG_RETENTION_DAYS', 30, 'a positive number of days'),
+    allowPrivateWebhooks: flag(env, 'NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS', false),
+    webhookBaseDelayMs: integer(env, 'NEWSFLOW_WEBHOOK_BASE_DELAY_MS', 1000, 1, 3_600_000, 'milliseconds from 1 to 3600000'),
+    streams: {
+      heartbeatMs: integer(env, 'NEWSFLOW_SSE_HEARTBEAT_MS', 15_000, 10, 3_600_000, 'milliseconds from 10 to 3600000'),
+      maxBufferedBytes: integer(env, 'NEWSFLOW_SSE_MAX_BUFFER_BYTES', 8 * 1024 * 1024, 1024, 2 ** 31, 'bytes from 1024 to 2147483648'),
+      perSubscriber: integer(env, 'NEWSFLOW_STREAMS_PER_SUBSCRIBER', 100, 1, 1_000_000, 'a whole number from 1 to 1000000'),
+    },
+    searchLexicon: env.NEWSFLOW_SEARCH_LEXICON?.trim() || null,
+    heap: heapOf(env.NEWSFLOW_HEAP),
+    metricsAddr: listenAddress(env, 'NEWSFLOW_METRICS_ADDR'),
+    stopWithParent: env.npm_lifecycle_event !== undefined,
+    warnings,
+  };
+}
+
+/** The configuration with nothing set but what is given (tests, benchmarks): every default applies. */
+export function configWith(env: Env = {}): Config {
+  return readConfig(env);
+}
+
+let fromEnvironment: Config | undefined;
+
+/** The process's configuration, read from its environment once (the server and every CLI command use it). */
+export function processConfig(): Config {
+  return (fromEnvironment ??= readConfig(process.env));
+}
+
+/** The SQLite file named by NEWSFLOW_DATA (a file, or a folder holding newsflow.db); ./data by default. */
+export function dataFileOf(named: string | undefined): string {
+  const value = named?.trim();
+  if (!value) return resolve('data', 'newsflow.db');
+  const path = resolve(value);
+  if (/\.(db|sqlite3?)$/i.test(path) || (existsSync(path) && statSync(path).isFile())) return path;
+  return join(path, 'newsflow.db');
+}
+
+function clip(v: string | undefined): string {
+  const s = v ?? '';
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number, accepted: string): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new ConfigError(name, `"${clip(raw)}" is not accepted; use ${accepted}`);
+  return n;
+}
+
+function number(env: Env, name: string, fallback: number, accepted: string): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(name, `"${clip(raw)}" is not accepted; use ${accepted}`);
+  return n;
+}
+
+const YES = new Set(['1', 'true', 'yes', 'on']);
+const NO = new Set(['0', 'false', 'no', 'off']);
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (YES.has(raw)) return true;
+  if (NO.has(raw)) return false;
+  throw new ConfigError(name, `"${clip(env[name])}" is not accepted; use 1 or 0`);
+}
+
+function url(env: Env, name: string, fallback: string): string {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `"${clip(raw)}" is not a URL; use an absolute http(s) address like https://news.example.org`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(name, `"${clip(raw)}" is not an http(s) URL`);
+  return raw.replace(/\/+$/, '');
+}
+
+function heapOf(raw: string | undefined): 'small' | 'speed' {
+  const v = raw?.trim().toLowerCase();
+  if (!v || v === 'small') return 'small';
+  if (v === 'speed') return 'speed';
+  throw new ConfigError('NEWSFLOW_HEAP', `"${clip(raw)}" is not accepted; use speed (V8's default heap growth) or leave it unset`);
+}
+
+/** `host:port`, `[v6]:port` or a bare port (on 127.0.0.1); null when unset. */
+function listenAddress(env: Env, name: string): ListenAddress | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  let host = '127.0.0.1';
+  let portText = raw;
+  const v6 = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(raw);
+  if (v6) [host, portText] = [v6[1], v6[2]];
+  else if (raw.includes(':')) [host, portText] = [raw.slice(0, raw.lastIndexOf(':')), raw.slice(raw.lastIndexOf(':') + 1)];
+  const port = Number(portText);
+  const hostOk = isIP(host) !== 0 || /^[a-z0-9][a-z0-9.-]*$/i.test(host);
+  if (!hostOk || !/^\d{1,5}$/.test(portText) || port > 65535) {
+    throw new ConfigError(name, `"${clip(raw)}" is not accepted; use host:port like 127.0.0.1:9464 (or [::1]:9464, or a port alone)`);
+  }
+  return { host, port };
+}

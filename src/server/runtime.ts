@@ -1,0 +1,54 @@
+// Opens the store and the services on it. The server and every CLI command start here, so they always
+// see the same store the same way; only this folder knows that the store is SQLite.
+import { SqliteStore } from '../store/sqlite/index.ts';
+import { Deliveries } from '../flow/deliveries.ts';
+import { Hub } from '../flow/hub.ts';
+import { KeyRing } from '../flow/keys.ts';
+import { Newsroom } from '../flow/newsroom.ts';
+import type { Runtime } from '../flow/runtime.ts';
+import { useDeliveryBaseUrl } from '../flow/render.ts';
+import { ConfigError, processConfig, type Config } from './config.ts';
+
+export type { Runtime } from '../flow/runtime.ts';
+
+export interface RuntimeOptions {
+  /** The API's public address (NEWSFLOW_BASE_URL). */
+  baseUrl?: string;
+  /** The agency's search lexicon file (NEWSFLOW_SEARCH_LEXICON). */
+  searchLexicon?: string | null;
+}
+
+/**
+ * Opens the store in `file` and the services on it; without a file, the store the environment names
+ * (what every CLI command does), with a bad setting reported as a ConfigError.
+ */
+export async function openRuntime(file?: string, opts: RuntimeOptions = {}): Promise<Runtime> {
+  if (file === undefined) return openConfiguredRuntime(processConfig());
+  const store = new SqliteStore(file, { lexiconFile: opts.searchLexicon });
+  const hub = new Hub(store);
+  const keys = new KeyRing(store);
+  const newsroom = new Newsroom(store, hub);
+  const deliveries = new Deliveries(store);
+  const baseUrl = opts.baseUrl ?? 'http://localhost:8080';
+  useDeliveryBaseUrl(baseUrl);
+  return {
+    baseUrl, store, hub, keys, newsroom, deliveries,
+    async close() {
+      hub.stop();
+      await deliveries.close();
+      await store.close();
+    },
+  };
+}
+
+/** The runtime of a configuration; a store that cannot be created or opened is a ConfigError on NEWSFLOW_DATA. */
+export async function openConfiguredRuntime(config: Config): Promise<Runtime> {
+  try {
+    return await openRuntime(config.dataFile, { baseUrl: config.baseUrl, searchLexicon: config.searchLexicon });
+  } catch (e) {
+    const err = e as Error & { cause?: Error; code?: string };
+    if (/NEWSFLOW_SEARCH_LEXICON/.test(err.message)) throw new ConfigError('NEWSFLOW_SEARCH_LEXICON', err.message.replace(/^NEWSFLOW_SEARCH_LEXICON:\s*/, ''));
+    const reason = (err.cause?.message ?? err.message).split('\n')[0];
+    throw new ConfigError('NEWSFLOW_DATA', `cannot create or open the store ${config.dataFile}: ${reason}; name a file or folder this user can write`);
+  }
+}
