@@ -8,6 +8,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Runtime } from '../flow/runtime.ts';
 import { registerErrorHandling } from './errors.ts';
+import { registerRateLimit } from './rate-limit.ts';
 import { storyRoutes } from './routes/stories.ts';
 import { systemRoutes } from './routes/system.ts';
 import { importRoutes } from './routes/import.ts';
@@ -74,6 +75,7 @@ export async function buildApp(rt: Runtime, opts: AppOptions = {}): Promise<Fast
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await registerRateLimit(app);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const routes = [

@@ -12,7 +12,7 @@ import { editionOf, LANGUAGES, STRINGS, type Lang } from './i18n.ts';
 import { errorPage, type ErrorKind } from './pages/errors.ts';
 import { listPage, searchPage, type SearchResults } from './pages/lists.ts';
 import { storyPage } from './pages/story.ts';
-import { subscribePage, type LeadForm } from './pages/subscribe.ts';
+import { subscribePage, type SubscribeState } from './pages/subscribe.ts';
 import { urls } from './urls.ts';
 
 const HTML = 'text/html; charset=utf-8';
@@ -125,9 +125,10 @@ export class SiteViews {
     return render(200, { items, total, page: pageNo, pages: Math.max(1, Math.ceil(total / SEARCH_SIZE)) });
   }
 
-  async subscribe(lang: Lang, state: { thanks?: boolean; invalid?: boolean; form?: LeadForm } = {}): Promise<Rendered> {
+  async subscribe(lang: Lang, state: SubscribeState = {}): Promise<Rendered> {
+    const status = state.retryInMinutes !== undefined ? 429 : state.invalid || state.tooLong?.length ? 400 : 200;
     return {
-      status: state.invalid ? 400 : 200, type: HTML, cacheControl: state.invalid ? 'no-store' : PAGE_CACHE,
+      status, type: HTML, cacheControl: status === 200 ? PAGE_CACHE : 'no-store',
       body: subscribePage(this.ctx, await this.chrome(lang), state),
     };
   }

@@ -11,6 +11,7 @@ import type { Runtime } from '../../flow/runtime.ts';
 import type { Store } from '../../store/store.ts';
 import type { Subscriber } from '../../store/subscribers.ts';
 import { requireRole } from '../auth.ts';
+import { quota } from '../rate-limit.ts';
 import { fanoutOf } from './stream.ts';
 import { HttpError } from '../errors.ts';
 import { deliveryAlert, deliveryFormat, FORMAT_DESCRIPTION } from '../delivery-options.ts';
@@ -18,6 +19,8 @@ import { renderList } from '../../formats/render.ts';
 import { baseUrl, type DeliveryFormat } from '../../flow/render.ts';
 
 const MAX_WAIT_S = 60;
+/** Retry-After of a long-poll refused by the cap: long enough for a held one to answer or time out. */
+const LONG_POLL_RETRY_S = 5;
 
 /**
  * Where a reader starts: after its cursor, at the first event since an instant, or at the head ("now").
@@ -82,16 +85,10 @@ function waitForHead(hub: Hub, head: number, until: number, reply: FastifyReply)
   });
 }
 
-/** Requests per minute per subscriber, counted in a fixed window (one process; good enough to protect the server). */
-class RateLimiter {
-  private windows = new Map<string, { start: number; count: number }>();
-  allow(subscriber: Subscriber, now = Date.now()): number | null {
-    if (!subscriber.rateLimit) return null;
-    let w = this.windows.get(subscriber.id);
-    if (!w || w.start + 60_000 <= now) this.windows.set(subscriber.id, (w = { start: now, count: 0 }));
-    w.count++;
-    return w.count > subscriber.rateLimit ? Math.ceil((w.start + 60_000 - now) / 1000) : null;
-  }
+/** Long-polls (`wait` > 0) one subscriber may hold at once (NEWSFLOW_LONG_POLLS_PER_SUBSCRIBER, default 20). */
+function longPollCap(): number {
+  const v = Number(process.env.NEWSFLOW_LONG_POLLS_PER_SUBSCRIBER);
+  return Number.isFinite(v) && v > 0 ? v : 20;
 }
 
 const FeedQuery = Type.Object({
@@ -107,7 +104,14 @@ const FeedQuery = Type.Object({
 export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   const subscriberKey = requireRole(rt.keys, 'subscriber');
   const deliveries = deliveriesFor(rt.store);
-  const limiter = new RateLimiter();
+  // A subscriber's own limit of feed requests a minute, on the app's one rate limiter.
+  const perMinute = quota(app, {
+    name: 'feed', windowMs: 60_000,
+    key: (req) => req.apiKey?.subscriberId ?? '',
+    max: async (req) => (await deliveries.subscriber(req.apiKey?.subscriberId ?? ''))?.rateLimit || Infinity,
+  });
+  // Held long-polls per subscriber: each holds a socket and a hub listener, so one key must not pile up thousands.
+  const waiting = new Map<string, number>();
   app.addHook('onClose', async () => { await deliveries.flush().catch(() => {}); });
 
   app.get('/v1/feed', {
@@ -119,11 +123,31 @@ export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<voi
   }, async (req, reply) => {
     const q = req.query as { cursor?: string; limit?: number; wait?: number; since?: string };
     const subscriber = await subscriberOf(rt, req);
-    const retryAfter = limiter.allow(subscriber);
-    if (retryAfter !== null) {
-      void reply.header('retry-after', String(retryAfter));
-      throw new HttpError(429, `rate limit of ${subscriber.rateLimit} feed requests a minute reached; retry in ${retryAfter} s`);
+    const verdict = await perMinute(req);
+    if (!verdict.ok) {
+      void reply.header('retry-after', String(verdict.retryAfterS));
+      throw new HttpError(429, `rate limit of ${subscriber.rateLimit} feed requests a minute reached; retry in ${verdict.retryAfterS} s`);
     }
+    if (q.wait) {
+      const held = waiting.get(subscriber.id) ?? 0;
+      if (held >= longPollCap()) {
+        void reply.header('retry-after', String(LONG_POLL_RETRY_S));
+        throw new HttpError(429, `subscriber ${subscriber.id} already has ${held} long-polls waiting (limit ${longPollCap()}); wait for one to answer, or use one stream (GET /v1/stream) instead of many long-polls`);
+      }
+      waiting.set(subscriber.id, held + 1);
+    }
+    try {
+      return await answer(req, reply, q, subscriber);
+    } finally {
+      if (q.wait) {
+        const left = (waiting.get(subscriber.id) ?? 1) - 1;
+        if (left > 0) waiting.set(subscriber.id, left); else waiting.delete(subscriber.id);
+      }
+    }
+  });
+
+  /** One page of the feed, waiting up to `wait` seconds for a first item. */
+  async function answer(req: FastifyRequest, reply: FastifyReply, q: { cursor?: string; limit?: number; wait?: number; since?: string }, subscriber: Subscriber): Promise<FastifyReply> {
     const format = deliveryFormat(req, subscriber, ['atom']);
     const alert = await deliveryAlert(rt, req);
     const limit = q.limit ?? 100;
@@ -166,5 +190,5 @@ export async function feedRoutes(app: FastifyInstance, rt: Runtime): Promise<voi
         await waitForHead(rt.hub, position, deadline, reply);
       }
     }
-  });
+  }
 }
