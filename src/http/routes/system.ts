@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Runtime } from '../../flow/runtime.ts';
+import { requireRole } from '../auth.ts';
 
 export async function systemRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   const registry = new Registry();
@@ -19,6 +20,10 @@ export async function systemRoutes(app: FastifyInstance, rt: Runtime): Promise<v
     ok: true, store: rt.store.kind, head: await rt.store.headSeq(),
   }));
 
-  app.get('/metrics', { schema: { tags: ['system'], summary: 'Prometheus metrics' } }, async (_req, reply) =>
+  // Metrics name subscribers' activity and the process's insides: an admin's, not the public's.
+  app.get('/metrics', {
+    onRequest: requireRole(rt.keys, 'admin'),
+    schema: { tags: ['system'], security: [{ bearer: [] }], summary: 'Prometheus metrics (admin key)' },
+  }, async (_req, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()));
 }
