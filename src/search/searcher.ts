@@ -1,0 +1,214 @@
+// Reading the index: a query and filters in, ranked hits with snippets and facet counts out.
+import type Database from 'better-sqlite3';
+import { analyze, detectLanguage, type FullAnalyzeOptions } from '../text/index.ts';
+import { compileQuery } from './compile.ts';
+import { parseQuery, QuerySyntaxError, type ParsedQuery } from './query.ts';
+import { matchSpans, markHtml, snippetHtml, type MatchSet } from './snippet.ts';
+import type { SearchDocMeta, SearchFilters, SearchHit, SearchResult } from './types.ts';
+import type { ArchiveVocabulary } from './vocabulary.ts';
+
+interface Row {
+  doc_id: number;
+  story_id: string;
+  version: number;
+  language: string;
+  urgency: number;
+  media_type: string;
+  published_at: string;
+  categories: string;
+  score: number;
+}
+
+export class Searcher {
+  private readonly texts: Database.Statement<[number], { headline: string; body: string }>;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly vocabulary: ArchiveVocabulary,
+    /** BM25 weights in column order. */
+    private readonly weights: number[],
+    private readonly snippetLength: number,
+  ) {
+    this.texts = db.prepare<[number], { headline: string; body: string }>('SELECT headline, body FROM search_text WHERE doc_id = ?');
+  }
+
+  /** Run a query (text in the query language, or already parsed). Throws QuerySyntaxError on bad input. */
+  search(q: string | ParsedQuery, filters: SearchFilters = {}): SearchResult {
+    const parsed = typeof q === 'string' ? parseQuery(q) : q;
+    const pf = parsed.filters;
+    const qlang =
+      filters.lang ?? (pf.languages?.length === 1 ? pf.languages[0] : undefined) ?? queryLanguage(parsed.text);
+    const compiled = compileQuery(parsed.root, qlang, true, this.vocabulary);
+    // Counting and facets need the match set only; without the phrase boosts it is the same set, cheaper.
+    const setMatch = compiled.match && !compiled.negated ? compileQuery(parsed.root, qlang, false, this.vocabulary).match : null;
+
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const langs = intersect(filters.lang ? [filters.lang] : undefined, intersect(filters.languages, pf.languages));
+    if (langs) {
+      where.push(`d.language IN (${langs.map(() => '?').join(',')})`);
+      params.push(...langs.map((l) => l.toLowerCase()));
+    }
+    if (filters.categories) {
+      where.push(`d.doc_id IN (SELECT doc_id FROM search_doc_category WHERE category IN (${filters.categories.map(() => '?').join(',')}))`);
+      params.push(...filters.categories);
+    }
+    if (filters.storyIds) {
+      where.push(`d.story_id IN (SELECT value FROM json_each(?))`);
+      params.push(JSON.stringify(filters.storyIds));
+    }
+    const from = maxDefined(instant(filters.from, 'from'), pf.from);
+    const to = minDefined(instant(filters.to, 'to'), pf.to);
+    if (from) { where.push('d.published_at >= ?'); params.push(from); }
+    if (to) { where.push('d.published_at < ?'); params.push(to); }
+    const umin = Math.max(filters.urgencyMin ?? 1, pf.urgencyMin ?? 1);
+    const umax = Math.min(filters.urgencyMax ?? 9, pf.urgencyMax ?? 9);
+    if (umin > 1) { where.push('d.urgency >= ?'); params.push(umin); }
+    if (umax < 9) { where.push('d.urgency <= ?'); params.push(umax); }
+
+    const cols = 'd.doc_id, d.story_id, d.version, d.language, d.urgency, d.media_type, d.published_at, d.categories';
+    let sql: string;
+    if (compiled.match && !compiled.negated) {
+      sql = `SELECT ${cols}, -bm25(search_fts, ${this.weights.join(', ')}) AS score
+        FROM search_fts JOIN search_doc d ON d.doc_id = search_fts.rowid
+        WHERE search_fts MATCH ?${where.length ? ' AND ' + where.join(' AND ') : ''}`;
+      params.unshift(compiled.match);
+    } else {
+      if (compiled.match) {
+        where.unshift('d.doc_id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)');
+        params.unshift(compiled.match);
+      }
+      sql = `SELECT ${cols}, 0 AS score FROM search_doc d${where.length ? ' WHERE ' + where.join(' AND ') : ''}`;
+    }
+
+    const run = <T>(sqlText: string, args: unknown[]): T[] => {
+      try {
+        return this.db.prepare<unknown[], T>(sqlText).all(...args);
+      } catch (e) {
+        // The compiler only emits quoted, analyzed terms; reaching here is our bug, not the user's.
+        // Never leak FTS5's message to the caller.
+        throw new Error(`search failed for an internally built query: ${(e as Error).message}`);
+      }
+    };
+    const meta = (r: Row): SearchDocMeta => ({
+      storyId: r.story_id, version: r.version, language: r.language,
+      categories: r.categories ? r.categories.split('\n') : [], urgency: r.urgency, mediaType: r.media_type, publishedAt: r.published_at,
+    });
+    const relevance = !!compiled.match && !compiled.negated;
+    const sort = filters.sort ?? (relevance ? 'relevance' : 'recency');
+    const offset = Math.max(0, Math.floor(filters.offset ?? 0));
+    const limit = Math.min(200, Math.max(0, Math.floor(filters.limit ?? 20)));
+    const byRecency = (a: Row, b: Row) => (a.published_at < b.published_at ? 1 : a.published_at > b.published_at ? -1 : b.doc_id - a.doc_id);
+
+    let total: number;
+    let facets: SearchResult['facets'];
+    let page: Row[];
+    if (filters.allowed) {
+      // A JS predicate has to see every candidate: fetch them all, then count and sort here.
+      const allowed = filters.allowed;
+      const rows = run<Row>(sql, params).filter((r) => allowed(meta(r)));
+      rows.sort(sort === 'recency' ? byRecency : (a, b) => b.score - a.score || byRecency(a, b));
+      total = rows.length;
+      facets = facetCounts(rows.map((r) => ({ ...r, n: 1 })));
+      page = rows.slice(offset, offset + limit);
+    } else {
+      // Let SQLite rank and cut the page, and count facets in one grouped pass: wide queries
+      // (قال matches a quarter of the archive) must not materialize thousands of rows in JS.
+      const order = sort === 'recency' ? 'published_at DESC, doc_id DESC' : 'score DESC, published_at DESC, doc_id DESC';
+      page = run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, limit, offset]);
+      const setParams = setMatch ? [setMatch, ...params.slice(1)] : params;
+      const groups = run<Row & { n: number }>(
+        `SELECT language, urgency, substr(published_at, 1, 7) AS published_at, categories, count(*) AS n FROM (${sql.replace(/-bm25\([^)]*\)/, '0')}) GROUP BY 1, 2, 3, 4`,
+        setParams,
+      );
+      total = groups.reduce((n, g) => n + g.n, 0);
+      facets = facetCounts(groups);
+    }
+    const hits = page.map((r) => this.hit(r, meta(r), compiled.highlight));
+    return { total, hits, facets, query: parsed };
+  }
+
+  private hit(r: Row, m: SearchDocMeta, highlight: MatchSet): SearchHit {
+    const texts = this.texts.get(r.doc_id)!;
+    const opts = this.vocabulary.analyzeOptions();
+    const headSpans = matchSpans(analyze(texts.headline, r.language, opts), highlight);
+    const bodySpans = this.bodySpans(texts.body, r.language, highlight, opts);
+    return {
+      ...m,
+      score: r.score,
+      headline: texts.headline,
+      headlineHtml: markHtml(texts.headline, headSpans),
+      snippetHtml: snippetHtml(texts.body, bodySpans, this.snippetLength),
+    };
+  }
+
+  /**
+   * Match spans of the body, read a slice at a time: the snippet shows the first slice with a match,
+   * and a long feature should not cost its full analysis on every results page.
+   */
+  private bodySpans(body: string, lang: string, highlight: MatchSet, opts: FullAnalyzeOptions): [number, number][] {
+    const SLICE = 2000;
+    for (let from = 0; from < body.length; ) {
+      let to = Math.min(body.length, from + SLICE);
+      if (to < body.length) {
+        const space = body.indexOf(' ', to);
+        to = space < 0 ? body.length : space;
+      }
+      const spans = matchSpans(analyze(body.slice(from, to), lang, opts), highlight);
+      if (spans.length) return spans.map(([a, b]) => [a + from, b + from]);
+      from = to;
+    }
+    return [];
+  }
+}
+
+function queryLanguage(text: string): string {
+  const l = detectLanguage(text);
+  return l === 'und' ? 'ar' : l;
+}
+
+function intersect(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const lb = new Set(b.map((x) => x.toLowerCase()));
+  return a.filter((x) => lb.has(x.toLowerCase()));
+}
+
+/** A filter date as an ISO instant: a bare `to` date includes that whole day. */
+function instant(s: string | undefined, side: 'from' | 'to'): string | undefined {
+  if (!s) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) {
+    const d = new Date(s + 'T00:00:00Z');
+    if (Number.isNaN(d.getTime())) throw new QuerySyntaxError(`${side} must be a date such as 2026-01-31.`);
+    if (side === 'to') d.setUTCDate(d.getUTCDate() + 1);
+    return d.toISOString();
+  }
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) throw new QuerySyntaxError(`${side} must be a date such as 2026-01-31.`);
+  return d.toISOString();
+}
+
+function maxDefined(a?: string, b?: string): string | undefined {
+  return a && b ? (a > b ? a : b) : a ?? b;
+}
+function minDefined(a?: string, b?: string): string | undefined {
+  return a && b ? (a < b ? a : b) : a ?? b;
+}
+
+/** Facet counts from rows carrying a multiplicity `n` (1 per story, or a GROUP BY count). */
+function facetCounts(rows: (Pick<Row, 'language' | 'urgency' | 'published_at' | 'categories'> & { n: number })[]): SearchResult['facets'] {
+  const category = new Map<string, number>();
+  const language = new Map<string, number>();
+  const urgency = new Map<string, number>();
+  const month = new Map<string, number>();
+  for (const r of rows) {
+    const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + r.n);
+    if (r.categories) for (const c of r.categories.split('\n')) bump(category, c);
+    bump(language, r.language);
+    bump(urgency, String(r.urgency));
+    bump(month, r.published_at.slice(0, 7));
+  }
+  const list = (m: Map<string, number>, byValue = false) =>
+    [...m].map(([value, count]) => ({ value, count })).sort((a, b) => (byValue ? (a.value < b.value ? 1 : -1) : b.count - a.count || (a.value < b.value ? -1 : 1)));
+  return { category: list(category), language: list(language), urgency: list(urgency).sort((a, b) => +a.value - +b.value), month: list(month, true) };
+}
