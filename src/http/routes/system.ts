@@ -16,8 +16,26 @@ export async function systemRoutes(app: FastifyInstance, rt: Runtime): Promise<v
     },
   });
 
-  app.get('/healthz', { schema: { tags: ['system'], summary: 'Liveness and the log head' } }, async () => ({
-    ok: true, store: rt.store.kind, head: await rt.store.headSeq(),
+  new Gauge({
+    name: 'newsflow_search_missing_stories',
+    help: 'Published stories the search index lacks (an interrupted import) while it catches up',
+    registers: [registry],
+    collect() {
+      this.set(rt.store.search.status().missing);
+    },
+  });
+  new Gauge({
+    name: 'newsflow_search_catching_up',
+    help: '1 while the search index is being completed in the background',
+    registers: [registry],
+    collect() {
+      this.set(rt.store.search.status().catchingUp ? 1 : 0);
+    },
+  });
+
+  // Still 200 while the index catches up: the server is alive and serving; `search` says what is missing.
+  app.get('/healthz', { schema: { tags: ['system'], summary: 'Liveness, the log head, and whether the search index is complete' } }, async () => ({
+    ok: true, store: rt.store.kind, head: await rt.store.headSeq(), search: rt.store.search.status(),
   }));
 
   // Metrics name subscribers' activity and the process's insides: an admin's, not the public's.
