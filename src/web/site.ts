@@ -199,7 +199,8 @@ export function sitePlugin(opts: SiteOptions = {}) {
       const pageParam = param(req, 'page') ?? '1';
       const pageNo = /^[1-9]\d{0,3}$/.test(pageParam) ? Number(pageParam) : null;
       if (pageNo === null) return badRequest(req, reply, lang);
-      return page(req, reply, null, () => views.search(lang, q, pageNo));
+      // Kept like any page until the log moves: a public search judges up to 200 stories' public text.
+      return page(req, reply, `search:${lang}:${pageNo}:${q}`, () => views.search(lang, q, pageNo));
     });
 
     app.get('/subscribe', hide, async (req, reply) => {
