@@ -21,6 +21,8 @@ export interface QuotaOptions {
   windowMs: number;
   /** Who is counted; by default the caller's address (IPv6 by its /64, as one host usually holds a whole /64). */
   key?: (req: FastifyRequest) => string | Promise<string>;
+  /** Callers whose counts are kept (least recently seen forgotten first); the library's 5,000 is fewer than a large agency's subscribers. */
+  callersKept?: number;
 }
 
 /** What a quota says about one request. */
@@ -32,6 +34,8 @@ export type Quota = (req: FastifyRequest) => Promise<Verdict>;
 export function quota(app: FastifyInstance, opts: QuotaOptions): Quota {
   if (!app.hasDecorator('createRateLimit')) throw new Error('registerRateLimit(app) must run before a quota is made');
   const check = app.createRateLimit({
+    // `cache` sizes the quota's own in-memory store; the library's types leave it out of this call's options.
+    ...({ cache: opts.callersKept ?? 50_000 } as object),
     timeWindow: opts.windowMs,
     max: opts.max,
     // The name is part of the key: quotas of different routes keep separate counts for one caller.
