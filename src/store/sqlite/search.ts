@@ -93,12 +93,15 @@ export class SqliteSearch implements StoreSearch {
                            WHERE s.status = 'published' AND (d.version IS NULL OR d.version <> s.latest_version)`).get() as { n: number }).n;
   }
 
-  // The count joins every story: a health check polled every second must not pay it each time.
+  // The count joins every story: a health check polled every second must not pay it each time. Once
+  // complete, the index stays so (publishes index in their own transaction; imports catch up at their
+  // end), so a minute between counts is enough; while it is short, every two seconds.
   private counted: { at: number; missing: number } | null = null;
 
   status(): SearchIndexStatus {
     const analyzerOutdated = this.index.needsReindex();
-    if (!this.counted || Date.now() - this.counted.at > 2000 || this.running) this.counted = { at: Date.now(), missing: this.missingCount() };
+    const ttl = this.counted?.missing === 0 && !this.running ? 60_000 : 2000;
+    if (!this.counted || Date.now() - this.counted.at > ttl || this.running) this.counted = { at: Date.now(), missing: this.missingCount() };
     const missing = this.counted.missing;
     return { complete: !analyzerOutdated && missing === 0, catchingUp: this.running !== null, missing, analyzerOutdated };
   }
