@@ -50,6 +50,10 @@ export async function importCommand(files: string[], opts: { batch: number; quie
       if (barStarted) { bar.update(bar.getTotal()); bar.stop(); }
       process.stderr.write(`search index: ${r.indexed} stories indexed in ${(r.ms / 1000).toFixed(1)} s\n`);
     }
+    // Stories an earlier, interrupted import stored but never indexed are "already present" now, so the
+    // pass above may not have run: whatever the index still lacks is indexed here.
+    const caught = await rt.store.search.catchUp();
+    if (caught.indexed) process.stderr.write(`search index: ${caught.indexed} stories an earlier import left unindexed are now indexed\n`);
   } finally {
     await rt.close();
   }

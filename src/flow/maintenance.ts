@@ -1,5 +1,6 @@
 // The server's periodic duties: lifting embargoes when they fall due (each lift is an event) and
-// pruning the flow log past its retention (versions stay: they are the archive).
+// pruning the flow log past its retention (versions stay: they are the archive); and once at start,
+// completing the search index if an interrupted import left it short.
 import type { Runtime } from './runtime.ts';
 import { pruneFlowLog } from './retention.ts';
 
@@ -20,5 +21,8 @@ export function startMaintenance(rt: Pick<Runtime, 'store' | 'newsroom'>, opts: 
   for (const t of timers) t.unref();
   lift();
   prune();
+  // An import killed before or during its indexing pass leaves published stories unsearchable: the
+  // index is completed in the background while the server serves (/healthz says so meanwhile).
+  void rt.store.search.catchUp().catch(onError);
   return () => timers.forEach(clearInterval);
 }

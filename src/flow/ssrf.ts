@@ -3,27 +3,56 @@
 // delivery in the connection's own DNS lookup, so the address checked is the address connected to
 // (a name that resolves to a public address for the check and a private one for the post — DNS
 // rebinding — is refused).
+// Addresses are classified by ipaddr.js (its table of special-purpose ranges is kept with the IANA
+// registries); only global unicast passes. IPv6 forms that carry an IPv4 address (mapped, compatible,
+// 6to4, NAT64, Teredo) are judged by the IPv4 inside, since that is where the packets end up.
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
-const blocked = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) {
-  blocked.addSubnet(net, bits, 'ipv6');
+/** The IPv4 address in 32 bits of an IPv6 address, starting at bit `from`, skipping bits 64–71 (RFC 6052's u-octet). */
+function embeddedIPv4(v6: ipaddr.IPv6, from: number): ipaddr.IPv4 {
+  const bytes = v6.toByteArray();
+  const out: number[] = [];
+  for (let bit = from; out.length < 4; bit += 8) if (bit !== 64) out.push(bytes[bit / 8]);
+  return new ipaddr.IPv4(out);
 }
 
-/** True for loopback, private, link-local, shared, multicast and unspecified addresses. */
+/**
+ * The IPv4 addresses an IPv6 address stands for, or null when it carries none. Every candidate must be
+ * public: for the local-use NAT64 prefix (RFC 8215) the operator picks where the IPv4 sits, so all of
+ * RFC 6052's positions are read; Teredo names both its server and its (inverted) client address.
+ */
+function ipv4Inside(v6: ipaddr.IPv6): ipaddr.IPv4[] | null {
+  const p = v6.parts;
+  if (v6.isIPv4MappedAddress()) return [v6.toIPv4Address()];
+  // ::ffff:0:a.b.c.d (RFC 6145 translated) and the deprecated IPv4-compatible ::a.b.c.d (::/96 but not :: or ::1).
+  if (v6.range() === 'rfc6145' || (p.slice(0, 6).every((x) => x === 0) && (p[6] !== 0 || p[7] > 1))) return [embeddedIPv4(v6, 96)];
+  if (v6.match(ipaddr.IPv6.parse('64:ff9b::'), 96)) return [embeddedIPv4(v6, 96)];
+  if (v6.match(ipaddr.IPv6.parse('64:ff9b:1::'), 48)) return [48, 56, 72, 96].map((from) => embeddedIPv4(v6, from)); // prefix lengths /48, /56, /64, /96
+  if (v6.range() === '6to4') return [embeddedIPv4(v6, 16)];
+  if (v6.range() === 'teredo') {
+    const client = embeddedIPv4(v6, 96).octets.map((o) => o ^ 0xff);
+    return [embeddedIPv4(v6, 32), new ipaddr.IPv4(client)];
+  }
+  return null;
+}
+
+/** True only for a global unicast address: IPv4 outside every special range, IPv6 in 2000::/3 likewise. */
+export function isPublicAddress(ip: string): boolean {
+  if (!ipaddr.isValid(ip)) return false;
+  const addr = ipaddr.parse(ip);
+  if (addr.kind() === 'ipv4') return addr.range() === 'unicast';
+  const v6 = addr as ipaddr.IPv6;
+  const inside = ipv4Inside(v6);
+  if (inside) return inside.every((v4) => v4.range() === 'unicast');
+  return v6.range() === 'unicast' && v6.match(ipaddr.IPv6.parse('2000::'), 3);
+}
+
+/** True for every address that is not global unicast: loopback, private, link-local, shared, multicast, reserved, unspecified. */
 export function isPrivateAddress(ip: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return blocked.check(mapped[1], 'ipv4');
-  const family = isIP(ip);
-  if (family === 4) return blocked.check(ip, 'ipv4');
-  if (family === 6) return blocked.check(ip, 'ipv6');
-  return true;
+  return !isPublicAddress(ip);
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Registry } from 'prom-client';
 import type { Runtime } from '../flow/runtime.ts';
 import type { StreamFanout } from '../flow/streams.ts';
 import { registerErrorHandling, type HtmlNotFound } from './errors.ts';
+import { registerRateLimit } from './rate-limit.ts';
 import { storyRoutes } from './routes/stories.ts';
 import { systemRoutes } from './routes/system.ts';
 import { importRoutes } from './routes/import.ts';
@@ -45,6 +46,7 @@ export interface ApiDeps extends Omit<Runtime, 'close'> {
   retentionDays: number;
   allowPrivateWebhooks: boolean;
   streamsPerSubscriber: number;
+  longPollsPerSubscriber: number;
   heartbeatMs: number;
 }
 
@@ -94,16 +96,19 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await registerRateLimit(app);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const { baseUrl, store, hub, keys, newsroom, deliveries, fanout } = deps;
-  await app.register(systemRoutes, { store, metrics: deps.metrics });
+  await app.register(systemRoutes, { store, keys, metrics: deps.metrics });
   // the newsroom
   await app.register(storyRoutes, { baseUrl, store, newsroom, keys });
   await app.register(importRoutes, { store, hub, keys });
   // the subscriber flow
   await app.register(subscriberRoutes, { store, keys, deliveries });
-  await app.register(feedRoutes, { baseUrl, store, hub, keys, deliveries, fanout, retentionDays: deps.retentionDays });
+  await app.register(feedRoutes, { baseUrl, store, hub, keys, deliveries, fanout, retentionDays: deps.retentionDays,
+    longPollsPerSubscriber: deps.longPollsPerSubscriber,
+  });
   await app.register(streamRoutes, {
     store, keys, deliveries, fanout, retentionDays: deps.retentionDays,
     streamsPerSubscriber: deps.streamsPerSubscriber, heartbeatMs: deps.heartbeatMs,

@@ -11,6 +11,18 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The only routes a key may reach as ?access_token=: what a browser's EventSource or WebSocket (which
+ * cannot set headers) or a feed reader asks for, all GETs that read. A key in a URL ends up in
+ * histories, proxies and referrers, so it must never be able to write, or to administer.
+ */
+export const QUERY_TOKEN_ROUTES: ReadonlySet<string> = new Set(['/v1/feed', '/v1/stream', '/v1/ws', '/v1/subscribers/:id/usage']);
+
+/** True when the request may authenticate with ?access_token=. */
+function queryTokenAllowed(req: FastifyRequest): boolean {
+  return req.method === 'GET' && QUERY_TOKEN_ROUTES.has(req.routeOptions.url ?? '');
+}
+
 /** The secret a request carries, if any. */
 export function secretOf(req: FastifyRequest): string | null {
   const header = req.headers.authorization;
@@ -18,6 +30,7 @@ export function secretOf(req: FastifyRequest): string | null {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     return m ? m[1] : null;
   }
+  if (!queryTokenAllowed(req)) return null;
   // Runs before validation: the query string is whatever the client sent.
   const query: unknown = req.query;
   const q = query && typeof query === 'object' && 'access_token' in query ? query.access_token : undefined;
@@ -33,6 +46,9 @@ export function requireRole(keys: KeyRing, ...roles: Role[]): preHandlerAsyncHoo
     const secret = secretOf(req);
     if (!secret) {
       void reply.header('www-authenticate', 'Bearer realm="newsflow"');
+      if ((req.query as Record<string, unknown> | undefined)?.access_token !== undefined) {
+        throw new HttpError(401, `?access_token= is accepted only by GET ${[...QUERY_TOKEN_ROUTES].join(', ')}; send "Authorization: Bearer <key>"`);
+      }
       throw new HttpError(401, 'missing API key: send "Authorization: Bearer <key>"');
     }
     const key = await keys.authenticate(secret);

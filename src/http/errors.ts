@@ -23,6 +23,14 @@ const REASONS: Record<number, string> = {
 /** Renders the public site's own 404 page, when the site is mounted. */
 export type HtmlNotFound = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
+/** A byte count as people write it: `5 MiB (5242880 bytes)`, or bytes alone below 1 KiB. */
+function sizeText(bytes: number): string {
+  const unit = bytes >= 1024 * 1024 ? ['MiB', 1024 * 1024] as const : bytes >= 1024 ? ['KiB', 1024] as const : null;
+  if (!unit) return `${bytes} bytes`;
+  const n = bytes / unit[1];
+  return `${Number.isInteger(n) ? n : n.toFixed(1)} ${unit[0]} (${bytes} bytes)`;
+}
+
 export function registerErrorHandling(app: FastifyInstance, htmlNotFound?: () => HtmlNotFound | undefined): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     let status = 500;
@@ -64,8 +72,9 @@ export function registerErrorHandling(app: FastifyInstance, htmlNotFound?: () =>
     } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       // Fastify's own client errors: malformed JSON, body too large, unsupported content type.
       status = err.statusCode;
+      // The route's own limit (5 MiB for /v1/import), not the app's default.
       message = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? `request body is larger than the limit of ${app.initialConfig.bodyLimit} bytes`
+        ? `request body is larger than the limit of ${sizeText(req.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 0)}`
         : err.message;
     } else {
       req.log.error({ err }, 'unhandled error');

@@ -7,6 +7,7 @@ import type { Runtime } from '../flow/runtime.ts';
 import { StreamFanout } from '../flow/streams.ts';
 import { buildApp, type ApiDeps, type AppOptions } from '../http/app.ts';
 import type { HtmlNotFound } from '../http/errors.ts';
+import { quota } from '../http/rate-limit.ts';
 import { sitePlugin } from '../web/site.ts';
 import { configWith, type Config } from './config.ts';
 import { createMetrics } from './metrics.ts';
@@ -37,12 +38,16 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
     retentionDays: config.retentionDays,
     allowPrivateWebhooks: config.allowPrivateWebhooks,
     streamsPerSubscriber: config.streams.perSubscriber,
+    longPollsPerSubscriber: config.longPollsPerSubscriber,
     heartbeatMs: config.streams.heartbeatMs,
   }, { logger: opts.logger, htmlNotFound: () => notFoundPage, extraRoutes: opts.extraRoutes });
   // Open streams end with a final comment before the server stops listening (closing waits for them).
   app.addHook('preClose', async () => fanout.close());
+  // The public forms count against one quota per address on the API's rate limiter (a friendly page
+  // answers a refused reader; see src/web/site.ts).
+  const formQuota = quota(app, { name: 'site-form', max: config.formQuota.max, windowMs: config.formQuota.windowMs });
   await app.register(sitePlugin({
-    base: config.publicUrl, budget: config.siteBudget, cache: config.siteCache,
+    base: config.publicUrl, budget: config.siteBudget, cache: config.siteCache, formQuota,
     onNotFoundPage: (page) => { notFoundPage = page; },
   }), { store: rt.store, hub: rt.hub });
   return { app, fanout, metrics };

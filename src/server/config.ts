@@ -43,6 +43,10 @@ export interface Config {
   allowPrivateWebhooks: boolean;
   /** First webhook retry delay (NEWSFLOW_WEBHOOK_BASE_DELAY_MS, 1000). */
   webhookBaseDelayMs: number;
+  /** Public form posts (the subscribe form) allowed per address in a window (NEWSFLOW_FORM_QUOTA, `10/600`: 10 in 600 s). */
+  formQuota: { max: number; windowMs: number };
+  /** Long-polls (`wait` > 0) one subscriber may hold at once (NEWSFLOW_LONG_POLLS_PER_SUBSCRIBER, 20). */
+  longPollsPerSubscriber: number;
   streams: {
     /** Heartbeat comments on open streams (NEWSFLOW_SSE_HEARTBEAT_MS, 15000). */
     heartbeatMs: number;
@@ -98,6 +102,8 @@ export function readConfig(env: Env): Config {
     retentionDays: number(env, 'NEWSFLOW_LOG_RETENTION_DAYS', 30, 'a positive number of days'),
     allowPrivateWebhooks: flag(env, 'NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS', false),
     webhookBaseDelayMs: integer(env, 'NEWSFLOW_WEBHOOK_BASE_DELAY_MS', 1000, 1, 3_600_000, 'milliseconds from 1 to 3600000'),
+    formQuota: formQuotaOf(env),
+    longPollsPerSubscriber: integer(env, 'NEWSFLOW_LONG_POLLS_PER_SUBSCRIBER', 20, 1, 1_000_000, 'a whole number from 1 to 1000000'),
     streams: {
       heartbeatMs: integer(env, 'NEWSFLOW_SSE_HEARTBEAT_MS', 15_000, 10, 3_600_000, 'milliseconds from 10 to 3600000'),
       maxBufferedBytes: integer(env, 'NEWSFLOW_SSE_MAX_BUFFER_BYTES', 8 * 1024 * 1024, 1024, 2 ** 31, 'bytes from 1024 to 2147483648'),
@@ -199,4 +205,15 @@ function listenAddress(env: Env, name: string): ListenAddress | null {
     throw new ConfigError(name, `"${clip(raw)}" is not accepted; use host:port like 127.0.0.1:9464 (or [::1]:9464, or a port alone)`);
   }
   return { host, port };
+}
+
+/** NEWSFLOW_FORM_QUOTA: `<posts>/<seconds>`, default 10 posts in 600 s per address. */
+function formQuotaOf(env: Env): { max: number; windowMs: number } {
+  const raw = env.NEWSFLOW_FORM_QUOTA?.trim();
+  if (!raw) return { max: 10, windowMs: 600_000 };
+  const m = /^(\d{1,6})\/(\d{1,7})$/.exec(raw);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+    throw new ConfigError('NEWSFLOW_FORM_QUOTA', `"${clip(raw)}" is not accepted; use <posts>/<seconds> with whole numbers of at least 1, like 10/600`);
+  }
+  return { max: Number(m[1]), windowMs: Number(m[2]) * 1000 };
 }

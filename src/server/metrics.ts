@@ -7,7 +7,7 @@ import type { StreamFanout } from '../flow/streams.ts';
 import type { Store } from '../model/store.ts';
 import type { ListenAddress } from './config.ts';
 
-/** The process's metrics: Node's defaults, the log head and the open streams. */
+/** The process's metrics: Node's defaults, the log head, the search index's completeness and the open streams. */
 export function createMetrics(store: Store, fanout?: StreamFanout): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -17,6 +17,22 @@ export function createMetrics(store: Store, fanout?: StreamFanout): Registry {
     registers: [registry],
     async collect() {
       this.set(await store.headSeq());
+    },
+  });
+  new Gauge({
+    name: 'newsflow_search_missing_stories',
+    help: 'Published stories the search index lacks (an interrupted import) while it catches up',
+    registers: [registry],
+    collect() {
+      this.set(store.search.status().missing);
+    },
+  });
+  new Gauge({
+    name: 'newsflow_search_catching_up',
+    help: '1 while the search index is being completed in the background',
+    registers: [registry],
+    collect() {
+      this.set(store.search.status().catchingUp ? 1 : 0);
     },
   });
   if (fanout) {

@@ -62,6 +62,10 @@ export interface Strings {
   formSend: string;
   formThanks: string;
   formInvalid: string;
+  /** Shown under a form field whose text is longer than its limit. */
+  formTooLong: (max: number) => string;
+  /** The page a reader gets after sending the form too often from one address. */
+  formTooOften: (minutes: number) => string;
   footer: string;
   noStories: string;
   olderStories: string;
@@ -122,6 +126,8 @@ export const STRINGS: Record<Lang, Strings> = {
     formSend: 'أرسل',
     formThanks: 'شكراً لك، سيتواصل معك فريقنا قريباً.',
     formInvalid: 'يرجى إدخال الاسم وبريد إلكتروني صحيح.',
+    formTooLong: (max) => `النص أطول من الحد المسموح (${max} حرفاً). يرجى اختصاره.`,
+    formTooOften: (m) => `وصلتنا عدة رسائل منك خلال وقت قصير. يرجى المحاولة مجدداً بعد ${m} دقيقة تقريباً.`,
     footer: 'جميع الحقوق محفوظة. يعرض هذا الموقع جزءاً مختصراً من الأخبار.',
     noStories: 'لا توجد أخبار بعد.',
     olderStories: 'أخبار أقدم',
@@ -179,6 +185,8 @@ export const STRINGS: Record<Lang, Strings> = {
     formSend: 'Gönder',
     formThanks: 'Teşekkürler, ekibimiz kısa süre içinde sizinle iletişime geçecek.',
     formInvalid: 'Lütfen adınızı ve geçerli bir e-posta adresi girin.',
+    formTooLong: (max) => `Bu alan en fazla ${max} karakter olabilir. Lütfen kısaltın.`,
+    formTooOften: (m) => `Kısa sürede birkaç mesajınız bize ulaştı. Lütfen yaklaşık ${m} dakika sonra yeniden deneyin.`,
     footer: 'Tüm hakları saklıdır. Bu site haberlerin kısaltılmış bir bölümünü gösterir.',
     noStories: 'Henüz haber yok.',
     olderStories: 'Daha eski haberler',
@@ -236,6 +244,8 @@ export const STRINGS: Record<Lang, Strings> = {
     formSend: 'Send',
     formThanks: 'Thank you, our team will be in touch shortly.',
     formInvalid: 'Please enter your name and a valid email address.',
+    formTooLong: (max) => `This field takes at most ${max} characters. Please shorten it.`,
+    formTooOften: (m) => `We have received several messages from you in a short time. Please try again in about ${m} minute${m === 1 ? '' : 's'}.`,
     footer: 'All rights reserved. This site shows a shortened part of each story.',
     noStories: 'No stories yet.',
     olderStories: 'Older stories',

@@ -9,6 +9,7 @@ import { PageCache, toEntry, type Entry, type Rendered } from './cache.ts';
 import type { SiteContext } from './context.ts';
 import { isLang, LANGUAGES, negotiate, type Lang } from './i18n.ts';
 import { PublicStream } from './live.ts';
+import { LEAD_LIMITS, type LeadForm } from './pages/subscribe.ts';
 import { loadStatic } from './static.ts';
 import { urls } from './urls.ts';
 import { SiteViews } from './views.ts';
@@ -22,7 +23,15 @@ export interface SiteOptions {
   cache?: boolean;
   /** Receives the site's 404 page, which the API's not-found handler shows to browsers. */
   onNotFoundPage?: (page: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => void;
+  /**
+   * Counts a form post against its sender's quota on the app's one rate limiter (built by the composition
+   * root, which owns the limiter); none: forms are not throttled.
+   */
+  formQuota?: FormQuota;
 }
+
+/** What a quota says about one form post: go ahead, or retry after some seconds. */
+export type FormQuota = (req: FastifyRequest) => Promise<{ ok: true } | { ok: false; retryAfterS: number }>;
 
 /** What the site reads: the store (its read model, search and the lead form) and the hub that says when the log moved. */
 export interface SiteDeps {
@@ -33,6 +42,8 @@ export interface SiteDeps {
 /** Longest request target the site answers; longer ones get 414 (Node itself refuses headers over 16 KB). */
 export const MAX_URL = 2048;
 const MAX_QUERY_TEXT = 200;
+/** A form body with every field at its limit fits: 4,720 characters of Arabic are ~42 KB once percent-encoded. */
+const FORM_BODY_LIMIT = 64 * 1024;
 
 // Story text is escaped, but a second wall costs nothing: no inline script, no foreign script, no framing.
 const SECURITY_HEADERS: Record<string, string> = {
@@ -106,7 +117,7 @@ export function sitePlugin(opts: SiteOptions) {
     });
 
     // Forms post urlencoded bodies; the parser is scoped to this plugin.
-    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_req, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
 
@@ -163,7 +174,8 @@ export function sitePlugin(opts: SiteOptions) {
       const pageParam = param(req, 'page') ?? '1';
       const pageNo = /^[1-9]\d{0,3}$/.test(pageParam) ? Number(pageParam) : null;
       if (pageNo === null) return badRequest(req, reply, lang);
-      return page(req, reply, null, () => views.search(lang, q, pageNo));
+      // Kept like any page until the log moves: a public search judges up to 200 stories' public text.
+      return page(req, reply, `search:${lang}:${pageNo}:${q}`, () => views.search(lang, q, pageNo));
     });
 
     app.get('/subscribe', hide, async (req, reply) => {
@@ -172,15 +184,26 @@ export function sitePlugin(opts: SiteOptions) {
       return page(req, reply, `/subscribe:${lang}:${thanks}`, () => views.subscribe(lang, { thanks }));
     });
 
-    app.post('/subscribe', { ...hide, bodyLimit: 16 * 1024 }, async (req, reply) => {
+    // Sending the form is throttled per address on the app's one rate limiter: a bot cannot fill the
+    // leads table, and a reader who is refused gets a page in their language, not a bare 429.
+    const formQuota: FormQuota = opts.formQuota ?? (async () => ({ ok: true }));
+
+    app.post('/subscribe', { ...hide, bodyLimit: FORM_BODY_LIMIT }, async (req, reply) => {
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-      const field = (k: string, max: number) => (typeof body[k] === 'string' ? (body[k] as string).trim().slice(0, max) : '');
-      const lang = isLang(field('lang', 5)) ? (field('lang', 5) as Lang) : langOf(req);
-      const form = { name: field('name', 200), email: field('email', 320), organisation: field('organisation', 200), message: field('message', 4000) };
+      const field = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
+      const lang = isLang(field('lang')) ? (field('lang') as Lang) : langOf(req);
+      const verdict = await formQuota(req);
+      if (!verdict.ok) {
+        void reply.header('retry-after', String(verdict.retryAfterS));
+        return send(req, reply, toEntry(await views.subscribe(lang, { retryInMinutes: Math.ceil(verdict.retryAfterS / 60) })));
+      }
+      const form = { name: field('name'), email: field('email'), organisation: field('organisation'), message: field('message') };
+      // Text over a field's limit is refused with a note beside the field, never stored cut short.
+      const tooLong = (Object.keys(LEAD_LIMITS) as (keyof LeadForm)[]).filter((k) => form[k].length > LEAD_LIMITS[k]);
       const valid = form.name.length > 0 && /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(form.email);
-      if (!valid) return send(req, reply, toEntry(await views.subscribe(lang, { invalid: true, form })));
+      if (!valid || tooLong.length) return send(req, reply, toEntry(await views.subscribe(lang, { invalid: !valid, tooLong, form })));
       // A filled honeypot is a bot: it is thanked like anyone else and nothing is stored.
-      if (!field('website', 200)) {
+      if (!field('website')) {
         await rt.store.site.insertLead({ ...form, organisation: form.organisation || null, message: form.message || null, language: lang });
       }
       return reply.code(303).header('location', `${urls.subscribe(lang)}&thanks=1`).header('cache-control', 'no-store').send();

@@ -12,7 +12,8 @@ import { editionOf, LANGUAGES, STRINGS, type Lang } from './i18n.ts';
 import { errorPage, type ErrorKind } from './pages/errors.ts';
 import { listPage, searchPage, type SearchResults } from './pages/lists.ts';
 import { storyPage } from './pages/story.ts';
-import { subscribePage, type LeadForm } from './pages/subscribe.ts';
+import { subscribePage, type SubscribeState } from './pages/subscribe.ts';
+import { searchPublic } from './public-search.ts';
 import { urls } from './urls.ts';
 
 const HTML = 'text/html; charset=utf-8';
@@ -100,9 +101,8 @@ export class SiteViews {
     };
   }
 
-  /** The full-text index, limited to what is public on the site. Hits become the site's own cards (read
-   *  model headline, deck, dates): the index's snippets are cut from the full body and never shown here. */
-  /** One page (1-based) of search results, SEARCH_SIZE to a page. */
+  /** One page (1-based) of search results, SEARCH_SIZE to a page, matched only on what public pages show.
+   *  Hits become the site's own cards (read model headline, deck, dates): no snippet is cut from any body. */
   async search(lang: Lang, q: string, pageNo = 1): Promise<Rendered> {
     const query = q.trim();
     const render = async (status: number, results: SearchResults | null, invalid = false): Promise<Rendered> =>
@@ -112,10 +112,12 @@ export class SiteViews {
     let ids: string[];
     let total: number;
     try {
-      // Embargoed stories are never candidates; killed ones (and anything else not public) are dropped by the read model below.
-      const embargoed = this.index.embargoedStoryIds(now);
-      const found = this.index.query(query, { lang, allowed: (d) => !embargoed.has(d.storyId), limit: SEARCH_SIZE, offset: (pageNo - 1) * SEARCH_SIZE });
-      ids = found.hits.map((h) => h.storyId);
+      // Matched on what the public pages show, never on the subscribers' part of a story (public-search.ts).
+      const publicOf = async (candidates: string[]) =>
+        new Set((await this.site.publicSummaries(candidates, now)).filter((s) => this.isPublicNow(s)).map((s) => s.id));
+      const found = await searchPublic(this.index, this.site, this.ctx.budget,
+        { text: query, lang, limit: SEARCH_SIZE, offset: (pageNo - 1) * SEARCH_SIZE, now }, publicOf);
+      ids = found.ids;
       total = found.total;
     } catch (e) {
       if (e instanceof QuerySyntaxError) return render(400, null, true);
@@ -125,9 +127,10 @@ export class SiteViews {
     return render(200, { items, total, page: pageNo, pages: Math.max(1, Math.ceil(total / SEARCH_SIZE)) });
   }
 
-  async subscribe(lang: Lang, state: { thanks?: boolean; invalid?: boolean; form?: LeadForm } = {}): Promise<Rendered> {
+  async subscribe(lang: Lang, state: SubscribeState = {}): Promise<Rendered> {
+    const status = state.retryInMinutes !== undefined ? 429 : state.invalid || state.tooLong?.length ? 400 : 200;
     return {
-      status: state.invalid ? 400 : 200, type: HTML, cacheControl: state.invalid ? 'no-store' : PAGE_CACHE,
+      status, type: HTML, cacheControl: status === 200 ? PAGE_CACHE : 'no-store',
       body: subscribePage(this.ctx, await this.chrome(lang), state),
     };
   }

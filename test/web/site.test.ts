@@ -159,13 +159,19 @@ test('search is served by the full-text index and lists the site’s own cards',
   assert.equal(r.statusCode, 200);
   assert.ok(resultIds(r.body).includes(f.seedId));
   assert.match(r.body, /role="search"/);
-  // Words only in the body (not the headline) find the story too, but the page shows no body text: no index snippets.
-  const bodyWord = f.seed.content.body.find((b) => b.type === 'paragraph')!;
+  // Words of the public lead find the story; words only in the subscribers' part do not (issue 11), and
+  // the page shows no body text either way: no index snippets.
+  const shown = f.seed.content.body.find((b) => b.type === 'paragraph')!;
   const hidden = f.seed.content.body.filter((b) => b.type === 'paragraph').at(-1)!;
-  assert.ok(hidden.type === 'paragraph' && bodyWord.type === 'paragraph');
-  const words = hidden.text.split(/\s+/).filter((w) => w.length > 5).slice(0, 2).join(' ');
+  assert.ok(hidden.type === 'paragraph' && shown.type === 'paragraph');
+  const leadWords = shown.text.split(/\s+/).filter((w) => w.length > 5).slice(0, 2).join(' ');
+  const byLead = await get(`/search?lang=ar&q=${encodeURIComponent(leadWords)}`);
+  assert.ok(resultIds(byLead.body).includes(f.seedId), `lead words "${leadWords}" find the story`);
+  const publicText = decode((await get(await pathOf(f.seedId))).body);
+  const words = hidden.text.split(/\s+/).filter((w) => w.length > 5 && !publicText.includes(w)).slice(0, 2).join(' ');
+  assert.ok(words.split(' ').length === 2, 'the last paragraph has words the public page does not show');
   const byBody = await get(`/search?lang=ar&q=${encodeURIComponent(words)}`);
-  assert.ok(resultIds(byBody.body).includes(f.seedId), `body words "${words}" find the story`);
+  assert.ok(!resultIds(byBody.body).includes(f.seedId), `words "${words}" of the subscribers' part do not find the story`);
   assert.ok(!byBody.body.includes('<mark'), 'no highlighted snippet from the index');
   assert.ok(!decode(byBody.body).includes(hidden.text.slice(0, 40)), 'no hidden body text on the results page');
 });

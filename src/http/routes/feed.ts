@@ -1,8 +1,8 @@
 // The pull feed: GET /v1/feed. A subscriber asks for what happened after its cursor, optionally waiting
 // (long-poll) until something it is entitled to arrives.
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TypedApp } from '../type-provider.ts';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { encodeCursor } from '../../flow/cursor.ts';
 import { scanEntitled, type Deliveries } from '../../flow/deliveries.ts';
 import type { Hub } from '../../flow/hub.ts';
@@ -14,12 +14,15 @@ import type { Subscriber } from '../../model/subscribers.ts';
 import { requireRole } from '../auth.ts';
 import { checkRetention, startPosition } from '../cursor-position.ts';
 import { subscriberOf } from '../subscriber-of-request.ts';
+import { quota } from '../rate-limit.ts';
 import { HttpError } from '../errors.ts';
 import { deliveryAlert, deliveryFormat, FORMAT_DESCRIPTION } from '../delivery-options.ts';
 import { renderList } from '../../formats/render.ts';
 import type { DeliveryFormat } from '../../flow/render.ts';
 
 const MAX_WAIT_S = 60;
+/** Retry-After of a long-poll refused by the cap: long enough for a held one to answer or time out. */
+const LONG_POLL_RETRY_S = 5;
 
 /** Resolves when the hub's head passes `head`, at `until`, or when the client goes away. */
 function waitForHead(hub: Hub, head: number, until: number, reply: FastifyReply, waiting: Set<() => void>): Promise<void> {
@@ -38,18 +41,6 @@ function waitForHead(hub: Hub, head: number, until: number, reply: FastifyReply,
     // The response's close, not the request's: a GET request 'closes' as soon as it has been read.
     reply.raw.once('close', done);
   });
-}
-
-/** Requests per minute per subscriber, counted in a fixed window (one process; good enough to protect the server). */
-class RateLimiter {
-  private windows = new Map<string, { start: number; count: number }>();
-  allow(subscriber: Subscriber, now = Date.now()): number | null {
-    if (!subscriber.rateLimit) return null;
-    let w = this.windows.get(subscriber.id);
-    if (!w || w.start + 60_000 <= now) this.windows.set(subscriber.id, (w = { start: now, count: 0 }));
-    w.count++;
-    return w.count > subscriber.rateLimit ? Math.ceil((w.start + 60_000 - now) / 1000) : null;
-  }
 }
 
 const FeedQuery = Type.Object({
@@ -71,12 +62,21 @@ export interface FeedRouteDeps {
   deliveries: Deliveries;
   fanout: StreamFanout;
   retentionDays: number;
+  /** Long-polls (`wait` > 0) one subscriber may hold at once (NEWSFLOW_LONG_POLLS_PER_SUBSCRIBER). */
+  longPollsPerSubscriber: number;
 }
 
 export async function feedRoutes(app: TypedApp, rt: FeedRouteDeps): Promise<void> {
   const subscriberKey = requireRole(rt.keys, 'subscriber');
   const deliveries = rt.deliveries;
-  const limiter = new RateLimiter();
+  // A subscriber's own limit of feed requests a minute, on the app's one rate limiter.
+  const perMinute = quota(app, {
+    name: 'feed', windowMs: 60_000,
+    key: (req) => req.apiKey?.subscriberId ?? '',
+    max: async (req) => (await deliveries.subscriber(req.apiKey?.subscriberId ?? ''))?.rateLimit || Infinity,
+  });
+  // Held long-polls per subscriber: each holds a socket and a hub listener, so one key must not pile up thousands.
+  const heldPolls = new Map<string, number>();
   // A server stopping answers its long-polls at once (with what they have and their cursor), so closing
   // never waits out a minute-long wait.
   let closing = false;
@@ -96,11 +96,33 @@ export async function feedRoutes(app: TypedApp, rt: FeedRouteDeps): Promise<void
   }, async (req, reply) => {
     const q = req.query;
     const subscriber = await subscriberOf(rt, req);
-    const retryAfter = limiter.allow(subscriber);
-    if (retryAfter !== null) {
-      void reply.header('retry-after', String(retryAfter));
-      throw new HttpError(429, `rate limit of ${subscriber.rateLimit} feed requests a minute reached; retry in ${retryAfter} s`);
+    const verdict = await perMinute(req);
+    if (!verdict.ok) {
+      void reply.header('retry-after', String(verdict.retryAfterS));
+      throw new HttpError(429, `rate limit of ${subscriber.rateLimit} feed requests a minute reached; retry in ${verdict.retryAfterS} s`);
     }
+    if (q.wait) {
+      const held = heldPolls.get(subscriber.id) ?? 0;
+      if (held >= rt.longPollsPerSubscriber) {
+        void reply.header('retry-after', String(LONG_POLL_RETRY_S));
+        throw new HttpError(429, `subscriber ${subscriber.id} already has ${held} long-polls waiting (limit ${rt.longPollsPerSubscriber}); wait for one to answer, or use one stream (GET /v1/stream) instead of many long-polls`);
+      }
+      heldPolls.set(subscriber.id, held + 1);
+    }
+    try {
+      return await answer(req, reply, q, subscriber);
+    } finally {
+      if (q.wait) {
+        const left = (heldPolls.get(subscriber.id) ?? 1) - 1;
+        if (left > 0) heldPolls.set(subscriber.id, left); else heldPolls.delete(subscriber.id);
+      }
+    }
+  });
+
+  /** One page of the feed, waiting up to `wait` seconds for a first item. */
+  async function answer(
+    req: Pick<FastifyRequest, 'apiKey' | 'headers' | 'socket'> & { query: Static<typeof FeedQuery> }, reply: FastifyReply, q: Static<typeof FeedQuery>, subscriber: Subscriber,
+  ): Promise<FastifyReply> {
     const format = deliveryFormat(req, subscriber, ['atom']);
     const alert = await deliveryAlert(rt, req);
     const limit = q.limit ?? 100;
@@ -147,5 +169,5 @@ export async function feedRoutes(app: TypedApp, rt: FeedRouteDeps): Promise<void
         await waitForHead(rt.hub, position, deadline, reply, waiting);
       }
     }
-  });
+  }
 }

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { SearchIndex, type SearchFilters, type SearchResult } from '../../search/index.ts';
 import type { StoryContent, StoryVersion } from '../../model/story.ts';
-import type { StoreSearch } from '../../model/search.ts';
+import type { SearchIndexStatus, StoreSearch } from '../../model/search.ts';
 import { loadLexicon } from '../../search/lexicon.ts';
 import { stmt } from './statements.ts';
 
@@ -51,6 +51,61 @@ export class SqliteSearch implements StoreSearch {
     return this.index.needsReindex();
   }
 
+  private running: Promise<{ indexed: number; rebuilt: boolean }> | null = null;
+
+  catchUp(onProgress?: (done: number, total: number) => void): Promise<{ indexed: number; rebuilt: boolean }> {
+    this.running ??= this.runCatchUp(onProgress).finally(() => { this.running = null; });
+    return this.running;
+  }
+
+  private async runCatchUp(onProgress?: (done: number, total: number) => void): Promise<{ indexed: number; rebuilt: boolean }> {
+    if (this.index.needsReindex()) {
+      // Old analyzer: every entry is suspect, so the whole index is rebuilt (vocabulary first).
+      const r = await this.reindex((done, total, phase) => { if (phase === 'index') onProgress?.(done, total); });
+      return { indexed: r.indexed, rebuilt: true };
+    }
+    const total = this.missingCount();
+    let indexed = 0;
+    let after = '';
+    while (total && this.db.open) {
+      const chunk = missingVersions(this.db, after, CHUNK);
+      if (!chunk.length) break;
+      after = chunk[chunk.length - 1].storyId;
+      // Written as a publish writes them (vocabulary counted as it goes), one short IMMEDIATE transaction
+      // a chunk; a version superseded or killed meanwhile is left to the writer that superseded it.
+      this.db.transaction(() => {
+        for (const v of chunk) {
+          if (!this.stillCurrent(v)) continue;
+          this.index.indexVersion(v);
+          indexed++;
+        }
+      }).immediate();
+      onProgress?.(indexed, total);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    this.counted = null;
+    return { indexed, rebuilt: false };
+  }
+
+  /** Published stories whose latest version is not what the index holds. */
+  private missingCount(): number {
+    return (stmt(this.db, `SELECT count(*) AS n FROM stories s LEFT JOIN search_doc d ON d.story_id = s.id
+                           WHERE s.status = 'published' AND (d.version IS NULL OR d.version <> s.latest_version)`).get() as { n: number }).n;
+  }
+
+  // The count joins every story: a health check polled every second must not pay it each time. Once
+  // complete, the index stays so (publishes index in their own transaction; imports catch up at their
+  // end), so a minute between counts is enough; while it is short, every two seconds.
+  private counted: { at: number; missing: number } | null = null;
+
+  status(): SearchIndexStatus {
+    const analyzerOutdated = this.index.needsReindex();
+    const ttl = this.counted?.missing === 0 && !this.running ? 60_000 : 2000;
+    if (!this.counted || Date.now() - this.counted.at > ttl || this.running) this.counted = { at: Date.now(), missing: this.missingCount() };
+    const missing = this.counted.missing;
+    return { complete: !analyzerOutdated && missing === 0, catchingUp: this.running !== null, missing, analyzerOutdated };
+  }
+
   count(): number {
     return this.index.count();
   }
@@ -71,15 +126,26 @@ function* liveVersions(db: Database.Database): Iterable<StoryVersion> {
     const rows = stmt(db, `SELECT v.* FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version
                            WHERE s.status = 'published' AND s.id > ? ORDER BY s.id LIMIT 1000`).all(after) as Record<string, string | number | null>[];
     if (!rows.length) return;
-    for (const r of rows) {
-      yield {
-        storyId: r.story_id as string, version: r.version as number, revisionId: r.revision_id as string,
-        kind: r.kind as StoryVersion['kind'], pubStatus: r.pub_status as StoryVersion['pubStatus'],
-        content: JSON.parse(r.content as string) as StoryContent, correctionNote: r.correction_note as string | null,
-        killReason: r.kill_reason as string | null, translationGroup: r.translation_group as string,
-        firstPublishedAt: r.first_published_at as string, versionCreatedAt: r.version_created_at as string,
-      };
-    }
+    yield* rows.map(toVersion);
     after = rows[rows.length - 1].story_id as string;
   }
+}
+
+/** Up to `limit` latest versions of published stories after story `after` that the index lacks. */
+function missingVersions(db: Database.Database, after: string, limit: number): StoryVersion[] {
+  const rows = stmt(db, `SELECT v.* FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version
+                         LEFT JOIN search_doc d ON d.story_id = s.id
+                         WHERE s.status = 'published' AND s.id > ? AND (d.version IS NULL OR d.version <> s.latest_version)
+                         ORDER BY s.id LIMIT ?`).all(after, limit) as Record<string, string | number | null>[];
+  return rows.map(toVersion);
+}
+
+function toVersion(r: Record<string, string | number | null>): StoryVersion {
+  return {
+    storyId: r.story_id as string, version: r.version as number, revisionId: r.revision_id as string,
+    kind: r.kind as StoryVersion['kind'], pubStatus: r.pub_status as StoryVersion['pubStatus'],
+    content: JSON.parse(r.content as string) as StoryContent, correctionNote: r.correction_note as string | null,
+    killReason: r.kill_reason as string | null, translationGroup: r.translation_group as string,
+    firstPublishedAt: r.first_published_at as string, versionCreatedAt: r.version_created_at as string,
+  };
 }
