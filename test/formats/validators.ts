@@ -50,7 +50,14 @@ async function validate(
     // libxml2 says "<file> validates" of each document that passes; anything else is a failure.
     if (r.rawOutput.includes(`${fileOf(i)} validates`) && !r.errors.some((e) => e.loc?.fileName === fileOf(i))) return;
     const messages = r.errors.filter((e) => e.loc?.fileName === fileOf(i)).map((e) => e.rawMessage);
-    failures[n] = named(messages.join('\n') || r.rawOutput.split('\n').filter((l) => l.includes(fileOf(i))).join('\n') || 'no "validates" line');
+    failures[n] = named(
+      messages.join('\n') ||
+        r.rawOutput
+          .split('\n')
+          .filter((l) => l.includes(fileOf(i)))
+          .join('\n') ||
+        'no "validates" line',
+    );
   });
   return { failures, output: named(r.rawOutput) };
 }
