@@ -83,6 +83,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const error = build({ force: process.argv.includes('--force') });
   if (error) {
     console.error(`newsflow build: ${error}`);
-    process.exit(1);
+    // An install without dev dependencies has no TypeScript: the install goes on, and the CLI says
+    // what to do when it is started. A failed compile is a failure everywhere.
+    const noCompiler = error.startsWith('TypeScript is not installed');
+    process.exit(noCompiler && process.env.npm_lifecycle_event === 'prepare' ? 0 : 1);
   }
 }
