@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { writeFileSync, readFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { REPO, SEED_FILE, needShared, tempDir } from '../helpers.ts';
 

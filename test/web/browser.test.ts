@@ -209,7 +209,7 @@ async function auditPage(path: string, samples: Record<string, string>): Promise
     alt: i.tagName === 'IMG' ? i.getAttribute('alt') : i.getAttribute('aria-label'),
   })));
   assert.ok(images.length > 0, `${path}: no images to check`);
-  for (const img of images) assert.ok(img.alt && img.alt.trim(), `${path}: ${img.what} has no alt text`);
+  for (const img of images) assert.ok(img.alt?.trim(), `${path}: ${img.what} has no alt text`);
   // The skip link is the first stop and moves focus into <main>.
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')), '#main');
