@@ -3,7 +3,7 @@
 // name the TypeScript sources.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { REPO, tempDir } from '../helpers.ts';
@@ -87,5 +87,30 @@ describe('the compiled build', () => {
     ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /src\/formats\/seed-page\.ts:\d+/);
+  });
+
+  it('a checkout without dist/, or with sources newer than it, is built before the CLI runs', () => {
+    // A copy of the parts the build reads, so the repository's own dist/ is left alone.
+    const root = tempDir('newsflow-build-');
+    for (const part of ['bin', 'scripts', 'src', 'tsconfig.json', 'tsconfig.build.json', 'package.json'])
+      cpSync(join(REPO, part), join(root, part), { recursive: true });
+    symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
+    const cli = () => spawnSync(process.execPath, [join(root, 'bin/newsflow.mjs'), '--help'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+
+    const first = cli();
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stderr, /building dist\//);
+    assert.match(first.stdout, /Usage: newsflow/);
+    assert.ok(existsSync(join(root, 'dist/cli/main.js')));
+
+    const again = cli();
+    assert.equal(again.status, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /building/, 'a fresh build is used as it is');
+
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(root, 'src/cli/main.ts'), later, later);
+    const edited = cli();
+    assert.equal(edited.status, 0, edited.stderr);
+    assert.match(edited.stderr, /building dist\//, 'a source newer than the build is built first');
   });
 });
