@@ -12,6 +12,17 @@ export const CORPUS = join(SHARED, 'corpus/arabic-news.jsonl');
 export const CORPUS2 = join(SHARED, 'corpus/arabic-news-2.jsonl');
 export const hasShared = existsSync(SEED_FILE);
 
+/**
+ * A file from ../shared that a test reads. A missing one fails the test with what to do, never a skip:
+ * scripts/test-tools.sh (npm's pretest) stops a whole run without ../shared the same way.
+ */
+export function needShared(file: string = SEED_FILE): string {
+  if (!existsSync(file)) {
+    throw new Error(`${file} is missing: the tests read the project's shared/ folder (seed story, corpora, official standards), which belongs beside the repository at ${SHARED}`);
+  }
+  return file;
+}
+
 /** A fresh folder that is removed when the test process ends. */
 export function tempDir(prefix = 'newsflow-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { writeFileSync, readFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { REPO, SEED_FILE, hasShared, tempDir } from '../helpers.ts';
+import { REPO, SEED_FILE, needShared, tempDir } from '../helpers.ts';
 
 const dir = tempDir();
 const env = { ...process.env, NEWSFLOW_DATA: dir };
@@ -31,8 +31,8 @@ describe('newsflow CLI', () => {
     assert.equal(bad.out, '');
   });
 
-  it('imports the seed page and shows it', { skip: !hasShared && 'no ../shared' }, () => {
-    const r = newsflow('import', '--quiet', SEED_FILE);
+  it('imports the seed page and shows it', () => {
+    const r = newsflow('import', '--quiet', needShared(SEED_FILE));
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /1 imported, 0 already present, 0 failed/);
     const again = newsflow('import', '--quiet', SEED_FILE);

@@ -6,13 +6,17 @@ import { after, before, describe, it } from 'node:test';
 import { Importer } from '../../src/flow/importer.ts';
 import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { parsePublicPage } from '../../src/formats/seed-page.ts';
-import { CORPUS2, SEED_FILE, hasShared, tempDbFile, tempDir } from '../helpers.ts';
+import { CORPUS2, SEED_FILE, needShared, tempDbFile, tempDir } from '../helpers.ts';
 
 let rt: Runtime;
-before(async () => { rt = await openRuntime(tempDbFile()); });
+before(async () => {
+  needShared(SEED_FILE);
+  needShared(CORPUS2);
+  rt = await openRuntime(tempDbFile());
+});
 after(async () => { await rt.close(); });
 
-describe('importer', { skip: !hasShared && 'needs ../shared' }, () => {
+describe('importer', () => {
   it('carries the seed story into a published version, field by field', async () => {
     const report = await new Importer(rt.store).importFile(SEED_FILE);
     assert.equal(report.imported, 1);

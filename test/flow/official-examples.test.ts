@@ -7,16 +7,16 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { Importer } from '../../src/flow/importer.ts';
 import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
-import { SHARED, hasShared, tempDbFile } from '../helpers.ts';
+import { SHARED, needShared, tempDbFile } from '../helpers.ts';
 
 const STANDARDS = join(SHARED, 'standards');
-const files = (dir: string) => readdirSync(join(STANDARDS, dir)).filter((f) => /\.(json|xml)$/.test(f)).map((f) => join(STANDARDS, dir, f));
+const files = (dir: string) => readdirSync(needShared(join(STANDARDS, dir))).filter((f) => /\.(json|xml)$/.test(f)).map((f) => join(STANDARDS, dir, f));
 
 let rt: Runtime;
 before(async () => { rt = await openRuntime(tempDbFile()); });
 after(async () => { await rt.close(); });
 
-it('imports every official text and photo example and should_pass case into the store', { skip: !hasShared && 'needs ../shared' }, async () => {
+it('imports every official text and photo example and should_pass case into the store', async () => {
   const importer = new Importer(rt.store);
   const docs = [
     ...files('ninjs/examples/2.2'), ...files('ninjs/examples/3.1'), ...files('ninjs/examples/agency-3.0'),

@@ -1,11 +1,12 @@
 // Archive lines written here are invented; the real corpus is only read from ../shared.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReadStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { needShared } from '../helpers.ts';
 import {
   ArchiveLineError,
   archiveDate,
@@ -141,7 +142,8 @@ test('readArchive: a bad line is reported with its number and the rest loads', a
   }
 });
 
-test('real corpus: the first 500 lines of arabic-news.jsonl all load', { skip: existsSync(corpusPath) ? false : 'corpus not present in ../shared' }, async () => {
+test('real corpus: the first 500 lines of arabic-news.jsonl all load', async () => {
+  needShared(corpusPath);
   const rl = createInterface({ input: createReadStream(corpusPath, 'utf8'), crlfDelay: Infinity });
   let n = 0;
   const categories = new Set<string>();
@@ -166,7 +168,8 @@ test('real corpus: the first 500 lines of arabic-news.jsonl all load', { skip: e
   assert.ok(categories.size >= 1);
 });
 
-test('real corpus: the whole file streams with progress', { skip: existsSync(corpusPath) ? false : 'corpus not present in ../shared' }, async () => {
+test('real corpus: the whole file streams with progress', async () => {
+  needShared(corpusPath);
   let ok = 0;
   let bad = 0;
   let last: ArchiveProgress | undefined;

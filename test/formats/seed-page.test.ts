@@ -3,22 +3,22 @@
 // except for the short structural facts the issue itself names (categories, place, dateline parts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { needShared } from '../helpers.ts';
 import { PAGE_PHOTO_URL, PAGE_TIME_ZONE, PageFormatError, isAgencyFooter, parsePublicPage } from '../../src/formats/seed-page.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const seedPath = path.resolve(root, '../shared/seed/aa-ar-2026-01-30-prisoners-solidarity.txt');
-const skip = existsSync(seedPath) ? false : 'seed story not present in ../shared';
-const seed = skip ? '' : readFileSync(seedPath, 'utf8');
+const seed = readFileSync(needShared(seedPath), 'utf8');
 
 /** The seed's non-blank lines, NBSP folded, trimmed: the independent reading the parser must agree with. */
 function plainLines(text: string): string[] {
   return text.split('\n').map((l) => l.replace(/\u00A0/g, ' ').replace(/ +/g, ' ').trim()).filter((l) => l !== '');
 }
 
-test('seed: header fields', { skip }, () => {
+test('seed: header fields', () => {
   const lines = plainLines(seed);
   const { content, publishedAt, updatedAt } = parsePublicPage(seed);
   assert.equal(content.language, 'ar');
@@ -36,7 +36,7 @@ test('seed: header fields', { skip }, () => {
   assert.equal(content.mediaType, 'text');
 });
 
-test('seed: photo from the alt-text line', { skip }, () => {
+test('seed: photo from the alt-text line', () => {
   const lines = plainLines(seed);
   const { content } = parsePublicPage(seed);
   assert.equal(content.photos.length, 1);
@@ -47,7 +47,7 @@ test('seed: photo from the alt-text line', { skip }, () => {
   assert.equal(lines[4], `${content.headline} ${photo.caption}`);
 });
 
-test('seed: place and dateline', { skip }, () => {
+test('seed: place and dateline', () => {
   const { content } = parsePublicPage(seed);
   assert.deepEqual(content.dateline, {
     place: 'إسطنبول',
@@ -59,7 +59,7 @@ test('seed: place and dateline', { skip }, () => {
   assert.equal(content.byline.length, 2);
 });
 
-test('seed: every paragraph and subheading in order, footer apart', { skip }, () => {
+test('seed: every paragraph and subheading in order, footer apart', () => {
   const lines = plainLines(seed);
   // Seven header lines (categories … dateline), then the body, then one footer line.
   const bodyLines = lines.slice(7, -1);
@@ -86,12 +86,12 @@ test('seed: every paragraph and subheading in order, footer apart', { skip }, ()
   assert.ok(!content.body.some((b) => b.type === 'paragraph' && b.text === footer), 'footer is not body');
 });
 
-test('seed: hashtags from the body, without #', { skip }, () => {
+test('seed: hashtags from the body, without #', () => {
   const { content } = parsePublicPage(seed);
   assert.deepEqual(content.hashtags, ['اليوم_العالمي_للتضامن_مع_الأسرى', 'أنقذوا_الأسرى']);
 });
 
-test('seed: noise variants parse identically', { skip }, () => {
+test('seed: noise variants parse identically', () => {
   const reference = parsePublicPage(seed);
   const dateline = 'إسطنبول / ياقوت دندشي / الأناضول';
   const variants: Record<string, string> = {
@@ -121,7 +121,7 @@ test('seed: noise variants parse identically', { skip }, () => {
   }
 });
 
-test('the dateline example from the issue (Ramallah, no spaces before /)', { skip }, () => {
+test('the dateline example from the issue (Ramallah, no spaces before /)', () => {
   const text = seed.replace('إسطنبول / ياقوت دندشي / الأناضول', 'رام الله/ قيس أبو سمرة/ الأناضول');
   const { content } = parsePublicPage(text);
   assert.equal(content.dateline?.place, 'رام الله');
@@ -129,14 +129,14 @@ test('the dateline example from the issue (Ramallah, no spaces before /)', { ski
   assert.equal(content.dateline?.agency, 'الأناضول');
 });
 
-test('a dateline without a reporter (place / agency)', { skip }, () => {
+test('a dateline without a reporter (place / agency)', () => {
   const text = seed.replace('إسطنبول / ياقوت دندشي / الأناضول', 'القدس/ الأناضول');
   const { content } = parsePublicPage(text);
   assert.deepEqual(content.dateline, { place: 'القدس', placeNames: { tr: 'İstanbul' }, agency: 'الأناضول' });
   assert.equal(content.byline.length, 1);
 });
 
-test('dates are midnight in Istanbul, with the offset the zone had that day', { skip }, () => {
+test('dates are midnight in Istanbul, with the offset the zone had that day', () => {
   const withDates = (pub: string, upd: string) =>
     parsePublicPage(seed.replace('30.01.2026 - محدث : 30.01.2026', `${pub} - محدث : ${upd}`));
   const a = withDates('30.01.2026', '02.02.2026');
@@ -163,7 +163,7 @@ function assertLayoutError(text: string, line: number, expected: RegExp): void {
   );
 }
 
-test('bad layouts name the failing line and what was expected', { skip }, () => {
+test('bad layouts name the failing line and what was expected', () => {
   const lines = seed.split('\n');
   const withLine = (i: number, value: string | null) => {
     const copy = [...lines];
@@ -199,7 +199,7 @@ test('footer recognition is by content, not position', () => {
   assert.equal(isAgencyFooter('A plain closing paragraph of the story.'), false);
 });
 
-test('a last paragraph that is not the footer stays body', { skip }, () => {
+test('a last paragraph that is not the footer stays body', () => {
   const lines = seed.split('\n');
   const text = lines.slice(0, -1).join('\n').trimEnd();
   const { content, boilerplate } = parsePublicPage(text);

@@ -1,10 +1,11 @@
 // The test set every format is rendered and validated for: a rich Arabic story shaped like the seed
 // (own text, invented for the tests), its corrected and killed versions, a story with a photo, an
 // embargoed one, the real seed page (read from ../shared, never copied) and 200 corpus stories.
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Block, StoryContent, StoryVersion } from '../../src/model/story.ts';
+import { needShared } from '../helpers.ts';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHARED = path.resolve(REPO, '../shared');
@@ -97,11 +98,10 @@ export function coreVersions(): { label: string; v: StoryVersion }[] {
 
 /**
  * The real seed page as a version, parsed with a few lines following its README layout (the seed-page
- * importer proper belongs to src/formats/seed-page.ts). Undefined when ../shared is absent.
+ * importer proper belongs to src/formats/seed-page.ts). A missing ../shared fails the test that asks.
  */
-export function seedVersion(): StoryVersion | undefined {
-  const file = path.join(SHARED, 'seed', 'aa-ar-2026-01-30-prisoners-solidarity.txt');
-  if (!existsSync(file)) return undefined;
+export function seedVersion(): StoryVersion {
+  const file = needShared(path.join(SHARED, 'seed', 'aa-ar-2026-01-30-prisoners-solidarity.txt'));
   const blocks = readFileSync(file, 'utf8').split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean);
   // Block 4 holds the author line and, on its next line, the photo alt text.
   const [cats, headline, deck, authorBlock, placeTr, dateline, ...rest] = blocks;
@@ -130,8 +130,7 @@ export function seedVersion(): StoryVersion | undefined {
 
 /** The first `n` corpus lines as published versions (text read at test time, never stored). */
 export function corpusVersions(n = 200): StoryVersion[] {
-  const file = path.join(SHARED, 'corpus', 'arabic-news.jsonl');
-  if (!existsSync(file)) return [];
+  const file = needShared(path.join(SHARED, 'corpus', 'arabic-news.jsonl'));
   // Read only the head of the 87 MB file; the last (cut) line is dropped.
   const fd = openSync(file, 'r');
   const buf = Buffer.alloc(4_000_000);
@@ -161,11 +160,10 @@ export function corpusVersions(n = 200): StoryVersion[] {
   });
 }
 
-/** Everything: the core set, the seed when present, and 200 corpus stories. */
+/** Everything: the core set, the seed, and 200 corpus stories. */
 export function allVersions(): { label: string; v: StoryVersion }[] {
   const out = coreVersions();
-  const seed = seedVersion();
-  if (seed) out.push({ label: 'seed', v: seed });
+  out.push({ label: 'seed', v: seedVersion() });
   corpusVersions().forEach((v, i) => out.push({ label: `corpus-${i}`, v }));
   return out;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { validateNinjs } from '../../src/formats/ninjs.ts';
 import { REPO, SHARED, sampleContent, tempDir } from '../helpers.ts';
-import { jingAtom, xmllintSchema } from '../formats/validators.ts';
+import { validateAtom, xmllintSchema } from '../formats/validators.ts';
 import { startServer, type TestServer } from './server.ts';
 
 let s: TestServer;
@@ -39,14 +39,14 @@ describe('content negotiation on story endpoints', () => {
     const a = await s.call(`/v1/stories/${id}/versions/2`, { headers: { accept: 'application/vnd.iptc.g2.newsitem+xml' } });
     assert.match(a.headers.get('content-type')!, /newsitem\+xml/);
     const b = await s.call(`/v1/stories/${id}/versions/1?format=newsml`);
-    const { failures } = xmllintSchema({ 'v2.xml': await a.text(), 'v1.xml': await b.text() });
+    const { failures } = await xmllintSchema({ 'v2.xml': await a.text(), 'v1.xml': await b.text() });
     assert.deepEqual(failures, {});
   });
 
   it('serves the version history as an Atom feed valid against RFC 4287', async () => {
     const r = await s.call(`/v1/stories/${id}/versions?format=atom`);
     assert.match(r.headers.get('content-type')!, /atom\+xml/);
-    const { ok, output } = jingAtom({ 'history.xml': await r.text() });
+    const { ok, output } = await validateAtom({ 'history.xml': await r.text() });
     assert.ok(ok, output);
   });
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { SearchIndex } from '../../src/search/index.ts';
 import { QuerySyntaxError } from '../../src/search/query.ts';
 import { tempDb, version } from './helpers.ts';
+import { needShared } from '../helpers.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CORPUS = path.resolve(repoRoot, '../shared/corpus/arabic-news.jsonl');
@@ -192,8 +193,8 @@ test('reindex rebuilds from versions with progress', () => withFreshIndex((ix) =
   assert.equal(ix.needsReindex(), false);
 }));
 
-test('200 corpus articles: titles find their article', { skip: !fs.existsSync(CORPUS) }, () => withFreshIndex((ix) => {
-  const lines = fs.readFileSync(CORPUS, 'utf8').slice(0, 2_000_000).split('\n').slice(0, 200);
+test('200 corpus articles: titles find their article', () => withFreshIndex((ix) => {
+  const lines = fs.readFileSync(needShared(CORPUS), 'utf8').slice(0, 2_000_000).split('\n').slice(0, 200);
   const docs = lines.map((l) => JSON.parse(l) as { id: string; title: string; body: string; date: string; category: string });
   ix.reindex(docs.map((d) => version(d.id, { headline: d.title, text: d.body, categories: [d.category] }, d.date)));
   let top1 = 0;

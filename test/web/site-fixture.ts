@@ -1,6 +1,6 @@
 // A running site for the web tests: a fresh store with the demo newsroom and the seed story, the whole
 // app (API and site) on a loopback port, and a headless Chromium to look at it.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -43,7 +43,15 @@ export async function startSite(env: Record<string, string> = {}): Promise<SiteF
   };
 }
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium, or the one NEWSFLOW_CHROMIUM names (scripts/test-tools.sh reads the same variable). */
+export const CHROMIUM = process.env.NEWSFLOW_CHROMIUM || '/usr/bin/chromium';
+
+/** Stops a browser test that has no Chromium, with the command that brings it (never a skip). */
+export function needChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`the browser tests need Chromium at ${CHROMIUM}, and it is not there: run \`sudo apt-get install -y chromium\` (npm test does it itself when run as root)`);
+  }
+}
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({

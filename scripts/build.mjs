@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Compiles src/ to dist/ (tsc, with source maps) and copies the files the code reads next to itself
+// (SQL migrations, JSON schemas, demo images, the site's CSS and JS), so dist/ runs on its own.
+// `npm install` runs it (prepare), `npm test` before the tests (pretest), and bin/newsflow.mjs when
+// dist/ is missing or older than the sources. Concurrent runs (parallel tests spawning the CLI) take
+// turns through a lock folder; whoever comes second finds the build fresh and does nothing.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const SRC = join(ROOT, 'src');
+export const DIST = join(ROOT, 'dist');
+const STAMP = join(DIST, '.built');
+const LOCK = join(ROOT, '.build.lock');
+const INPUTS = [join(ROOT, 'tsconfig.json'), join(ROOT, 'tsconfig.build.json')];
+
+function* files(dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) yield* files(p);
+    else yield p;
+  }
+}
+
+const mtime = (p) => {
+  try {
+    return statSync(p).mtimeMs;
+  } catch {
+    return -1;
+  }
+};
+
+/** True when dist/ was built after the last change to any source file or build setting. */
+export function isFresh() {
+  const built = mtime(STAMP);
+  if (built < 0) return false;
+  for (const f of files(SRC)) if (mtime(f) > built) return false;
+  return INPUTS.every((f) => mtime(f) <= built);
+}
+
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** Builds unless fresh; returns an error message, or undefined when dist/ is ready. */
+export function build({ force = false } = {}) {
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      // A lock older than ten minutes belongs to a build that died.
+      if (Date.now() - mtime(LOCK) > 600_000) rmSync(LOCK, { recursive: true, force: true });
+      else sleep(200);
+    }
+  }
+  try {
+    if (!force && isFresh()) return undefined;
+    let tsc;
+    try {
+      tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    } catch {
+      return 'TypeScript is not installed here: run `npm install` (it builds dist/ too)';
+    }
+    const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: ['ignore', 2, 2] });
+    // tsc exits 2 when it reports type errors but wrote the JavaScript anyway: the code runs as it would
+    // under tsx, and `npm run typecheck` (CI) is where type errors fail. Any other failure wrote nothing.
+    if (r.status === 2) console.error('newsflow build: type errors above; dist/ was written anyway (`npm run typecheck` lists them)');
+    else if (r.status !== 0) return 'the TypeScript build failed (see above); `npm run build` shows it again';
+    for (const f of files(SRC)) {
+      if (f.endsWith('.ts')) continue;
+      const to = join(DIST, relative(SRC, f));
+      mkdirSync(dirname(to), { recursive: true });
+      copyFileSync(f, to);
+    }
+    writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+    return undefined;
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const error = build({ force: process.argv.includes('--force') });
+  if (error) {
+    console.error(`newsflow build: ${error}`);
+    // An install without dev dependencies has no TypeScript: the install goes on, and the CLI says
+    // what to do when it is started. A failed compile is a failure everywhere.
+    const noCompiler = error.startsWith('TypeScript is not installed');
+    process.exit(noCompiler && process.env.npm_lifecycle_event === 'prepare' ? 0 : 1);
+  }
+}

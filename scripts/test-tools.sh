@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# What `npm test` needs besides npm packages, checked before the tests run (npm's `pretest`) and by
+# .ci/run: Debian's Chromium for the browser tests, and the project's shared/ folder beside the
+# repository (seed story, corpora, official standards; third-party text that is read, never copied).
+# As root with apt, a missing Chromium is installed; otherwise the run stops here with the one command
+# to run, so a test run never passes by skipping what it could not do.
+# NEWSFLOW_CHROMIUM names another Chromium executable (the tests use the same variable).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+chromium="${NEWSFLOW_CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  if [ -z "${NEWSFLOW_CHROMIUM:-}" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "test-tools: installing Debian's chromium for the browser tests (apt-get)…" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  fi
+  if [ ! -x "$chromium" ]; then
+    echo "test-tools: the browser tests need Chromium at $chromium, and it is not there. Run:" >&2
+    if [ -n "${NEWSFLOW_CHROMIUM:-}" ]; then
+      echo "  unset NEWSFLOW_CHROMIUM; sudo apt-get install -y chromium" >&2
+    else
+      echo "  sudo apt-get install -y chromium" >&2
+    fi
+    exit 1
+  fi
+fi
+
+shared="$(cd .. && pwd)/shared"
+for f in seed/aa-ar-2026-01-30-prisoners-solidarity.txt corpus/arabic-news.jsonl standards/newsml-g2/NewsML-G2_2.35-spec-All-Power.xsd standards/atom/atom-rfc4287-appendixB.rnc; do
+  if [ ! -f "$shared/$f" ]; then
+    echo "test-tools: the tests read the project's shared/ folder beside the repository, and $shared/$f is missing." >&2
+    echo "  Put the project's shared/ folder at $shared (it travels with the project, not in this repository)." >&2
+    exit 1
+  fi
+done
