@@ -63,7 +63,10 @@ export function sniffFormat(head: string): 'archive-jsonl' | 'document' | 'page-
 }
 
 export class Importer {
-  constructor(private readonly store: Store, private readonly hub?: Hub) {}
+  constructor(
+    private readonly store: Store,
+    private readonly hub?: Hub,
+  ) {}
 
   /** Imports one file in whichever supported layout it is. */
   async importFile(file: string, opts: ImportOptions = {}): Promise<ImportReport> {
@@ -76,7 +79,11 @@ export class Importer {
       try {
         const read = readDocuments(text);
         const report = await this.importItems(file, read.format, read.items, opts);
-        report.failed = read.failed.map((f) => ({ file, line: /^line (\d+)/.exec(f.item)?.[1] ? Number(/^line (\d+)/.exec(f.item)![1]) : undefined, message: `${f.item}: ${f.message}` }));
+        report.failed = read.failed.map((f) => ({
+          file,
+          line: /^line (\d+)/.exec(f.item)?.[1] ? Number(/^line (\d+)/.exec(f.item)![1]) : undefined,
+          message: `${f.item}: ${f.message}`,
+        }));
         return report;
       } catch (e) {
         return { file, format: 'document', imported: 0, skipped: 0, failed: [{ file, message: (e as Error).message }], events: [] };
@@ -84,7 +91,10 @@ export class Importer {
     }
     try {
       const page = parsePublicPage(text);
-      const key = createHash('sha1').update(page.content.headline + '\u0000' + page.publishedAt).digest('hex').slice(0, 16);
+      const key = createHash('sha1')
+        .update(page.content.headline + '\u0000' + page.publishedAt)
+        .digest('hex')
+        .slice(0, 16);
       const content = validateContent({
         ...page.content,
         provenance: { ...page.content.provenance, originalIds: { ...page.content.provenance?.originalIds, page: key } },

@@ -41,9 +41,7 @@ export class ArchiveLineError extends Error {
   }
 }
 
-export type ArchiveResult =
-  | { lineNo: number; ok: true; item: ArchiveItem }
-  | { lineNo: number; ok: false; error: ArchiveLineError };
+export type ArchiveResult = { lineNo: number; ok: true; item: ArchiveItem } | { lineNo: number; ok: false; error: ArchiveLineError };
 
 export interface ArchiveProgress {
   bytesRead: number;
@@ -76,7 +74,14 @@ export function detectLanguage(text: string): 'ar' | 'en' {
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
     if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)) latin++;
-    else if ((c >= 0x600 && c <= 0x6ff) || (c >= 0x750 && c <= 0x77f) || (c >= 0x8a0 && c <= 0x8ff) || (c >= 0xfb50 && c <= 0xfdff) || (c >= 0xfe70 && c <= 0xfeff)) arabic++;
+    else if (
+      (c >= 0x600 && c <= 0x6ff) ||
+      (c >= 0x750 && c <= 0x77f) ||
+      (c >= 0x8a0 && c <= 0x8ff) ||
+      (c >= 0xfb50 && c <= 0xfdff) ||
+      (c >= 0xfe70 && c <= 0xfeff)
+    )
+      arabic++;
   }
   return latin > arabic ? 'en' : 'ar';
 }

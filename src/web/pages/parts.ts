@@ -12,7 +12,9 @@ export function isUrgent(s: { urgency: number }): boolean {
 }
 
 export function shortDate(iso: string, lang: string): string {
-  return dateFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: SITE_TIME_ZONE }).format(new Date(iso));
+  return dateFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: SITE_TIME_ZONE }).format(
+    new Date(iso),
+  );
 }
 
 export function time(iso: string, lang: string): SafeHtml {
@@ -49,9 +51,13 @@ export function inline(text: string): SafeHtml {
 
 export function block(b: Block): SafeHtml {
   switch (b.type) {
-    case 'subheading': return html`<h2>${inline(b.text)}</h2>`;
-    case 'paragraph': return html`<p>${inline(b.text)}</p>`;
-    case 'quote': return html`<blockquote><p>${inline(b.text)}</p>${b.attribution ? html`<footer>${b.attribution}</footer>` : ''}</blockquote>`;
-    case 'list': return b.ordered ? html`<ol>${b.items.map((i) => html`<li>${inline(i)}</li>`)}</ol>` : html`<ul>${b.items.map((i) => html`<li>${inline(i)}</li>`)}</ul>`;
+    case 'subheading':
+      return html`<h2>${inline(b.text)}</h2>`;
+    case 'paragraph':
+      return html`<p>${inline(b.text)}</p>`;
+    case 'quote':
+      return html`<blockquote><p>${inline(b.text)}</p>${b.attribution ? html`<footer>${b.attribution}</footer>` : ''}</blockquote>`;
+    case 'list':
+      return b.ordered ? html`<ol>${b.items.map((i) => html`<li>${inline(i)}</li>`)}</ol>` : html`<ul>${b.items.map((i) => html`<li>${inline(i)}</li>`)}</ul>`;
   }
 }
