@@ -7,6 +7,7 @@ import { issueKey } from '../../flow/keys.ts';
 import type { Runtime } from '../../flow/runtime.ts';
 import { NotFoundError } from '../../store/errors.ts';
 import type { NewProduct } from '../../store/subscribers.ts';
+import { validLanguageTags } from '../../model/language.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 
@@ -38,7 +39,7 @@ const SubscriberBody = Type.Object({
 /** A product from the fields an admin sent, with the defaults of an unrestricted product. */
 export function productFrom(b: Partial<NewProduct> & { name: string }): NewProduct {
   return {
-    name: b.name, languages: b.languages ?? [], categories: b.categories ?? [], maxUrgency: b.maxUrgency ?? null,
+    name: b.name, languages: validLanguageTags(b.languages ?? [], '/languages'), categories: b.categories ?? [], maxUrgency: b.maxUrgency ?? null,
     mediaTypes: b.mediaTypes ?? [], embargoRights: b.embargoRights ?? false, delaySeconds: b.delaySeconds ?? 0,
   };
 }
