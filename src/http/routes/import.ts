@@ -43,6 +43,7 @@ export async function importRoutes(app: FastifyInstance, rt: Runtime): Promise<v
       imported,
       alreadyPresent: report?.skipped ?? 0,
       failed: read.failed,
+      withdrawn: read.withdrawn,
     });
   });
 }
