@@ -68,7 +68,7 @@ function printStoryIds(report: ImportReport): void {
   if (report.format !== 'archive-jsonl') return void (ids.length && process.stdout.write(ids.join('\n') + '\n'));
   if (!report.imported) return;
   const more = report.imported - ids.length;
-  process.stdout.write(`${report.imported} stories imported from ${basename(report.file)}; the first: ${ids.join(' ')}${more > 0 ? ` (and ${more} more: newsflow story list)` : ''}\n`);
+  process.stdout.write(`${report.imported} ${report.imported === 1 ? 'story' : 'stories'} imported from ${basename(report.file)}; the first: ${ids.join(' ')}${more > 0 ? ` (and ${more} more: newsflow story list)` : ''}\n`);
 }
 
 /** A folder stands for the importable files in it, recursively, in name order. */

@@ -100,6 +100,16 @@ describe('newsflow import: ids and withdrawn items', () => {
   });
 });
 
+describe('newsflow import: an archive of one line', () => {
+  it('is read as an archive, not refused as a ninjs document', async () => {
+    const env = { ...process.env, NEWSFLOW_DATA: tempDbFile() };
+    const one = file('one.jsonl', JSON.stringify({ id: 'test-one', source: 'newsflow-test', category: 'culture', title: 'معرض للكتاب في المدينة', body: 'افتتح معرض للكتاب في المدينة اليوم.', date: '2026-01-30' }) + '\n');
+    const out = await run(process.execPath, [BIN, 'import', '--quiet', one], { env, cwd: REPO });
+    assert.match(out.stderr, /one\.jsonl: 1 imported, 0 already present, 0 failed \(archive-jsonl\)/);
+    assert.match(out.stdout, /^1 story imported from one\.jsonl; the first: [0-9a-hjkmnp-tv-z]{26}\n$/);
+  });
+});
+
 describe('POST /v1/import: withdrawn items', () => {
   it('a canceled ninjs item is not imported: 200 with the reason under withdrawn', async () => {
     const r = await s.call('/v1/import', { method: 'POST', headers: { 'content-type': 'application/ninjs+json' }, body: ninjs('urn:test:api-canceled', 'canceled') });
