@@ -73,6 +73,12 @@ describe('newsflow story acts', () => {
     assert.equal(published.version.content.urgency, 3);
     const list = (await cli('story', 'list')).stdout;
     assert.match(list, new RegExp(`${story.id}  published v1`));
+    // A correction from a text file replaces the headline and the paragraphs, and keeps the rest.
+    const fixed = file('fixed.txt', 'افتتاح معرض الكتاب الدولي في إسطنبول\n\nافتتح معرض الكتاب الدولي أبوابه اليوم.\n');
+    const c = JSON.parse((await cli('story', 'correct', story.id, fixed, '--note', 'صُحّح اسم المعرض', '--json')).stdout);
+    assert.equal(c.version.content.headline, 'افتتاح معرض الكتاب الدولي في إسطنبول');
+    assert.deepEqual(c.version.content.body, [{ type: 'paragraph', text: 'افتتح معرض الكتاب الدولي أبوابه اليوم.' }]);
+    assert.deepEqual(c.version.content.categories, ['ثقافة']);
   });
 
   it('text with --lang keeps the language given', async () => {
