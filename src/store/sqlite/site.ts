@@ -4,6 +4,8 @@
 import type Database from 'better-sqlite3';
 import { newId } from '../../model/ids.ts';
 import { slugify } from '../../model/slug.ts';
+import { sourceDateOnly } from '../../model/source-date.ts';
+import { readerCategories } from '../../formats/archive-jsonl.ts';
 import type { StoryContent, Urgency } from '../../model/story.ts';
 import type { Lead, NewLead, SiteCategory, SiteListQuery, SiteStore, SiteSummary } from '../../model/site.ts';
 import { stmt } from './statements.ts';
@@ -28,6 +30,7 @@ interface SummaryJson {
   deck: string | null;
   categories: SiteCategory[];
   photo: { url: string; alt: string } | null;
+  publishedDate?: string | null;
 }
 
 function toSummary(r: SiteRow): SiteSummary {
@@ -35,7 +38,7 @@ function toSummary(r: SiteRow): SiteSummary {
   return {
     id: r.story_id, language: r.language, version: r.version, headline: r.headline, slug: r.slug, deck: s.deck,
     urgency: r.urgency as Urgency, publishedAt: r.published_at, updatedAt: r.updated_at,
-    translationGroup: r.translation_group, categories: s.categories, photo: s.photo,
+    translationGroup: r.translation_group, categories: s.categories, photo: s.photo, publishedDate: s.publishedDate ?? null,
     embargoUntil: r.embargo_until, killed: r.killed === 1,
   };
 }
@@ -175,12 +178,13 @@ export class SqliteSiteStore implements SiteStore {
     const killed = v.pub_status !== 'usable';
     const seen = new Set<string>();
     const categories: SiteCategory[] = [];
-    for (const name of c.categories) {
+    // Readers see categories in the story's language (an archive's `internationalNews` as العالم).
+    for (const name of readerCategories(c.categories, c.language)) {
       const slug = slugify(name, c.language, '');
       if (slug && !seen.has(slug)) { seen.add(slug); categories.push({ name, slug }); }
     }
     const photo = c.photos[0] ? { url: c.photos[0].url, alt: c.photos[0].altText ?? c.photos[0].caption ?? '' } : null;
-    const summary: SummaryJson = { deck: c.deck ?? null, categories, photo };
+    const summary: SummaryJson = { deck: c.deck ?? null, categories, photo, publishedDate: sourceDateOnly(v.first_published_at) };
     stmt(this.db, `INSERT OR REPLACE INTO site_stories (story_id, language, version, killed, embargo_until, published_at,
                      updated_at, urgency, headline, slug, translation_group, summary)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(

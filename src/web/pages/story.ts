@@ -69,8 +69,8 @@ ${st.updated ? html`<span>${s.updated}: <time datetime="${st.updated.iso}">${st.
 </div>
 </header>
 ${st.correctionNote ? html`<aside class="notice" role="note"><strong>${s.correction}:</strong> ${st.correctionNote}</aside>` : ''}
-${photo ? html`<figure>
-${src ? html`<img src="${src}" alt="${photo.alt}" width="1200" height="675">` : html`<div class="placeholder" role="img" aria-label="${photo.alt}"><span aria-hidden="true">▣</span></div>`}
+${photo && (src || photo.caption || photo.credit) ? html`<figure>
+${src ? html`<img src="${src}" alt="${photo.alt}" width="1200" height="675">` : ''}
 ${photo.caption || photo.credit ? html`<figcaption>${photo.caption ? html`<bdi>${photo.caption}</bdi>` : ''}${photo.credit ? html` — <bdi>${photo.credit}</bdi>` : ''}</figcaption>` : ''}
 </figure>` : ''}
 <div class="body${st.truncated ? ' fade' : ''}">
