@@ -27,14 +27,30 @@ const CORPORA = [
 const N_QUERIES = Number(process.env.BENCH_QUERIES ?? 500);
 const USE_PG = !process.env.BENCH_NO_PG;
 
-interface Doc { id: string; title: string; body: string; date: string; category: string | null }
-interface Query { set: 'title' | 'body'; docId: string; q: string; words: string[]; rules: string[] }
+interface Doc {
+  id: string;
+  title: string;
+  body: string;
+  date: string;
+  category: string | null;
+}
+interface Query {
+  set: 'title' | 'body';
+  docId: string;
+  q: string;
+  words: string[];
+  rules: string[];
+}
 type System = 'none' | 'lucene-light10' | 'postgresql-arabic' | 'newsflow';
 
 // ---------- corpus and judgments ----------
 
 export function load(file: string): Doc[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Doc);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Doc);
 }
 
 const RAW_WORD = /[\p{L}\p{M}\p{Nd}]+/gu;
@@ -50,10 +66,17 @@ function rawWords(s: string): string[] {
 /** Spelling and morphology rewrites of a raw word, by rule only (no analyzer). */
 function rewrites(w: string, marked: Map<string, string[]>): [string, string][] {
   const out: [string, string][] = [];
-  const add = (rule: string, v: string) => { if (v !== w && v.length > 1) out.push([rule, v]); };
+  const add = (rule: string, v: string) => {
+    if (v !== w && v.length > 1) out.push([rule, v]);
+  };
   const s = strip(w);
   if (DIGITS.test(w)) {
-    add('digits', /[0-9]/.test(w) ? w.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + +d)) : w.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (d) => String((d.charCodeAt(0) - 0x0660) % 0x90 % 10)));
+    add(
+      'digits',
+      /[0-9]/.test(w)
+        ? w.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + +d))
+        : w.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (d) => String(((d.charCodeAt(0) - 0x0660) % 0x90) % 10)),
+    );
     return out;
   }
   if (s !== w) add('drop harakat/tatweel', s);
@@ -102,7 +125,7 @@ export function buildQueries(docs: Doc[], corpusKey: string): Query[] {
     }
   }
   const N = docs.length;
-  const eligible = (w: string) => (ARABIC_WORD.test(w) && strip(w).length >= 4 || DIGITS.test(w) && w.length >= 3) && (df.get(w) ?? 0) <= 0.02 * N;
+  const eligible = (w: string) => ((ARABIC_WORD.test(w) && strip(w).length >= 4) || (DIGITS.test(w) && w.length >= 3)) && (df.get(w) ?? 0) <= 0.02 * N;
   const valid = (w: string) => rewrites(w, marked).filter(([, v]) => df.has(v));
   const order = [...docs].sort((a, b) => hash('bench-search:' + a.id).localeCompare(hash('bench-search:' + b.id)));
   const out: Query[] = [];
@@ -124,8 +147,12 @@ export function buildQueries(docs: Doc[], corpusKey: string): Query[] {
     make('title', [...new Set(rawWords(d.title))].filter(eligible));
     const tf = new Map<string, number>();
     for (const w of rawWords(d.body)) if (eligible(w) && !titleWords.has(strip(w))) tf.set(w, (tf.get(w) ?? 0) + 1);
-    const distinctive = [...tf].map(([w, n]) => [w, n * Math.log(N / (df.get(w) ?? 1))] as const)
-      .filter(([w]) => (df.get(w) ?? 0) >= 2).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([w]) => w);
+    const distinctive = [...tf]
+      .map(([w, n]) => [w, n * Math.log(N / (df.get(w) ?? 1))] as const)
+      .filter(([w]) => (df.get(w) ?? 0) >= 2)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([w]) => w);
     make('body', distinctive);
   }
   return out;
@@ -137,7 +164,10 @@ function hash(s: string): string {
 
 // ---------- systems ----------
 
-interface Ranker { name: System; search(q: string): Promise<string[]> | string[] }
+interface Ranker {
+  name: System;
+  search(q: string): Promise<string[]> | string[];
+}
 
 /** Scratch directories of this run, removed at the end (a run writes about 3 GB). */
 const scratch: string[] = [];
@@ -159,7 +189,8 @@ function ftsPeer(name: System, docs: Doc[], analyzeFn: (s: string) => string[]):
   const ms = performance.now() - t0;
   const st = db.prepare<[string], { rowid: number }>('SELECT rowid FROM peer WHERE peer MATCH ? ORDER BY bm25(peer, 2.0, 1.0) LIMIT 10');
   return {
-    name, ms,
+    name,
+    ms,
     search(q: string) {
       const toks = [...new Set(analyzeFn(q))].filter((t) => !t.includes('"'));
       if (!toks.length) return [];
@@ -175,11 +206,25 @@ function rawAnalyze(s: string): string[] {
 export function toVersion(d: Doc): StoryVersion {
   const at = d.date.length === 10 ? d.date + 'T00:00:00Z' : d.date;
   return {
-    storyId: d.id, version: 1, revisionId: d.id + '-1', kind: 'published', pubStatus: 'usable', translationGroup: d.id,
-    firstPublishedAt: at, versionCreatedAt: at,
+    storyId: d.id,
+    version: 1,
+    revisionId: d.id + '-1',
+    kind: 'published',
+    pubStatus: 'usable',
+    translationGroup: d.id,
+    firstPublishedAt: at,
+    versionCreatedAt: at,
     content: {
-      language: 'ar', headline: d.title, body: d.body.split('\n').map((text) => ({ type: 'paragraph', text })), byline: [],
-      categories: d.category ? [d.category] : [], keywords: [], hashtags: [], photos: [], urgency: 4, mediaType: 'text',
+      language: 'ar',
+      headline: d.title,
+      body: d.body.split('\n').map((text) => ({ type: 'paragraph', text })),
+      byline: [],
+      categories: d.category ? [d.category] : [],
+      keywords: [],
+      hashtags: [],
+      photos: [],
+      urgency: 4,
+      mediaType: 'text',
     },
   };
 }
@@ -194,7 +239,9 @@ function newsflow(docs: Doc[]): Ranker & { ms: number; index: SearchIndex } {
   index.reindex(versions);
   const ms = performance.now() - t0;
   return {
-    name: 'newsflow', ms, index,
+    name: 'newsflow',
+    ms,
+    index,
     search(q: string) {
       try {
         return index.search(q, { limit: 10 }).hits.map((h) => h.storyId);
@@ -207,7 +254,11 @@ function newsflow(docs: Doc[]): Ranker & { ms: number; index: SearchIndex } {
 
 // ---------- PostgreSQL ----------
 
-interface Pg { port: number; stop(): void; dir: string }
+interface Pg {
+  port: number;
+  stop(): void;
+  dir: string;
+}
 
 function startPostgres(): Pg | null {
   const bin = '/usr/lib/postgresql/15/bin';
@@ -221,7 +272,17 @@ function startPostgres(): Pg | null {
     execFileSync(root ? 'runuser' : cmd[0], root ? ['-u', 'postgres', '--', ...cmd] : cmd.slice(1), { stdio: 'pipe' });
   };
   asPostgres([path.join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--encoding=UTF8', '--locale=C.UTF-8']);
-  asPostgres([path.join(bin, 'pg_ctl'), '-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses='' -c shared_buffers=256MB -c maintenance_work_mem=512MB`, '-l', path.join(dir, 'log'), '-w', 'start']);
+  asPostgres([
+    path.join(bin, 'pg_ctl'),
+    '-D',
+    data,
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses='' -c shared_buffers=256MB -c maintenance_work_mem=512MB`,
+    '-l',
+    path.join(dir, 'log'),
+    '-w',
+    'start',
+  ]);
   return { port, dir, stop: () => asPostgres([path.join(bin, 'pg_ctl'), '-D', data, '-m', 'fast', '-w', 'stop']) };
 }
 
@@ -234,16 +295,22 @@ async function postgresRanker(pgInfo: Pg, docs: Doc[], table: string): Promise<R
   for (let i = 0; i < docs.length; i += 300) {
     const chunk = docs.slice(i, i + 300);
     const values = chunk.map((_, j) => `($${j * 3 + 1}::int, $${j * 3 + 2}, $${j * 3 + 3})`).join(',');
-    await client.query(`INSERT INTO ${table} (n, title, body) VALUES ${values}`, chunk.flatMap((d, j) => [i + j, d.title, d.body]));
+    await client.query(
+      `INSERT INTO ${table} (n, title, body) VALUES ${values}`,
+      chunk.flatMap((d, j) => [i + j, d.title, d.body]),
+    );
   }
   await client.query(`UPDATE ${table} SET tsv = setweight(to_tsvector('arabic', title), 'A') || setweight(to_tsvector('arabic', body), 'B')`);
   await client.query(`CREATE INDEX ON ${table} USING gin (tsv); ANALYZE ${table}`);
   const ms = performance.now() - t0;
   return {
-    name: 'postgresql-arabic', ms,
+    name: 'postgresql-arabic',
+    ms,
     async search(q: string) {
       const r = await client.query<{ n: number }>(
-        `SELECT n FROM ${table}, plainto_tsquery('arabic', $1) q WHERE tsv @@ q ORDER BY ts_rank(tsv, q) DESC, n LIMIT 10`, [q]);
+        `SELECT n FROM ${table}, plainto_tsquery('arabic', $1) q WHERE tsv @@ q ORDER BY ts_rank(tsv, q) DESC, n LIMIT 10`,
+        [q],
+      );
       return r.rows.map((row) => docs[row.n].id);
     },
     close: () => client.end(),
@@ -252,7 +319,12 @@ async function postgresRanker(pgInfo: Pg, docs: Doc[], table: string): Promise<R
 
 // ---------- evaluation ----------
 
-interface Score { s1: number; s10: number; mrr: number; n: number }
+interface Score {
+  s1: number;
+  s10: number;
+  mrr: number;
+  n: number;
+}
 
 async function evaluate(r: Ranker, queries: Query[]): Promise<Record<'title' | 'body', Score>> {
   const acc = { title: { s1: 0, s10: 0, mrr: 0, n: 0 }, body: { s1: 0, s10: 0, mrr: 0, n: 0 } };
@@ -262,9 +334,17 @@ async function evaluate(r: Ranker, queries: Query[]): Promise<Record<'title' | '
     const a = acc[q.set];
     a.n++;
     if (rank === 0) a.s1++;
-    if (rank >= 0) { a.s10++; a.mrr += 1 / (rank + 1); }
+    if (rank >= 0) {
+      a.s10++;
+      a.mrr += 1 / (rank + 1);
+    }
   }
-  for (const a of Object.values(acc)) if (a.n) { a.s1 /= a.n; a.s10 /= a.n; a.mrr /= a.n; }
+  for (const a of Object.values(acc))
+    if (a.n) {
+      a.s1 /= a.n;
+      a.s10 /= a.n;
+      a.mrr /= a.n;
+    }
   return acc;
 }
 
@@ -281,10 +361,24 @@ async function main() {
     console.log(`corpus not found (${missing.map((c) => c.file).join(', ')}); nothing to benchmark.`);
     return;
   }
-  console.log(`newsflow search benchmark — ${new Date().toISOString()} — ${os.cpus()[0]?.model} ×${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `newsflow search benchmark — ${new Date().toISOString()} — ${os.cpus()[0]?.model} ×${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const envs = [process.env.BENCH_QUERIES ? `BENCH_QUERIES=${N_QUERIES}` : '', process.env.BENCH_NO_PG ? 'BENCH_NO_PG=1' : ''];
   console.log(`command: ${[...envs, 'node --import tsx bench/search.ts'].filter(Boolean).join(' ')}`);
-  const pgInfo = USE_PG ? (() => { try { return startPostgres(); } catch (e) { console.log('PostgreSQL not started:', (e as Error).message); return null; } })() : null;
+  const pgInfo = USE_PG
+    ? (() => {
+        try {
+          return startPostgres();
+        } catch (e) {
+          console.log('PostgreSQL not started:', (e as Error).message);
+          return null;
+        }
+      })()
+    : null;
   const rows: string[] = [];
   const builds: string[] = [];
   let latency = '';
@@ -295,8 +389,16 @@ async function main() {
       const queries = buildQueries(docs, corpus.key);
       const rules = new Map<string, number>();
       for (const q of queries) for (const r of q.rules) rules.set(r, (rules.get(r) ?? 0) + 1);
-      console.log(`\n[${corpus.key}] ${path.basename(corpus.file)}: ${docs.length} articles, ${queries.filter((q) => q.set === 'title').length} title + ${queries.filter((q) => q.set === 'body').length} body queries (built in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-      console.log('  rewrite rules used:', [...rules].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join(', '));
+      console.log(
+        `\n[${corpus.key}] ${path.basename(corpus.file)}: ${docs.length} articles, ${queries.filter((q) => q.set === 'title').length} title + ${queries.filter((q) => q.set === 'body').length} body queries (built in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+      );
+      console.log(
+        '  rewrite rules used:',
+        [...rules]
+          .sort((a, b) => b[1] - a[1])
+          .map(([r, n]) => `${r} ${n}`)
+          .join(', '),
+      );
 
       const rankers: (Ranker & { ms: number })[] = [];
       rankers.push(ftsPeer('none', docs, rawAnalyze));
@@ -312,8 +414,12 @@ async function main() {
 
       for (const r of rankers) {
         const s = await evaluate(r, queries);
-        rows.push(`| ${corpus.key} | ${r.name} | ${f3(s.title.s1)} | ${f3(s.title.s10)} | ${f3(s.title.mrr)} | ${f3(s.body.s1)} | ${f3(s.body.s10)} | ${f3(s.body.mrr)} | ${f3((s.title.mrr + s.body.mrr) / 2)} |`);
-        console.log(`  ${r.name.padEnd(18)} title s@1 ${f3(s.title.s1)} s@10 ${f3(s.title.s10)} MRR ${f3(s.title.mrr)} | body s@1 ${f3(s.body.s1)} s@10 ${f3(s.body.s10)} MRR ${f3(s.body.mrr)}`);
+        rows.push(
+          `| ${corpus.key} | ${r.name} | ${f3(s.title.s1)} | ${f3(s.title.s10)} | ${f3(s.title.mrr)} | ${f3(s.body.s1)} | ${f3(s.body.s10)} | ${f3(s.body.mrr)} | ${f3((s.title.mrr + s.body.mrr) / 2)} |`,
+        );
+        console.log(
+          `  ${r.name.padEnd(18)} title s@1 ${f3(s.title.s1)} s@10 ${f3(s.title.s10)} MRR ${f3(s.title.mrr)} | body s@1 ${f3(s.body.s1)} s@10 ${f3(s.body.s10)} MRR ${f3(s.body.mrr)}`,
+        );
       }
 
       if (corpus.key === 'tuning') {
@@ -326,19 +432,33 @@ async function main() {
           for (const q of queries) {
             const c = process.cpuUsage();
             const t = performance.now();
-            try { nf.index.search(q.q, { limit: 10 }); } catch { /* counted anyway */ }
+            try {
+              nf.index.search(q.q, { limit: 10 });
+            } catch {
+              /* counted anyway */
+            }
             times.push(performance.now() - t);
-            if (times === passes[1]) { const d = process.cpuUsage(c); cpu.push((d.user + d.system) / 1000); }
+            if (times === passes[1]) {
+              const d = process.cpuUsage(c);
+              cpu.push((d.user + d.system) / 1000);
+            }
           }
         }
         const [cold, warm] = passes;
-        latency = `first pass p50 ${pct(cold, 50).toFixed(2)} ms, p95 ${pct(cold, 95).toFixed(2)} ms; second pass p50 ${pct(warm, 50).toFixed(2)} ms, p95 ${pct(warm, 95).toFixed(2)} ms, max ${Math.max(...warm).toFixed(1)} ms; second pass CPU time p50 ${pct(cpu, 50).toFixed(2)} ms, p95 ${pct(cpu, 95).toFixed(2)} ms; ${warm.length} queries, limit 10, facets + snippets included; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+        latency = `first pass p50 ${pct(cold, 50).toFixed(2)} ms, p95 ${pct(cold, 95).toFixed(2)} ms; second pass p50 ${pct(warm, 50).toFixed(2)} ms, p95 ${pct(warm, 95).toFixed(2)} ms, max ${Math.max(...warm).toFixed(1)} ms; second pass CPU time p50 ${pct(cpu, 50).toFixed(2)} ms, p95 ${pct(cpu, 95).toFixed(2)} ms; ${warm.length} queries, limit 10, facets + snippets included; load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`;
         console.log(`  newsflow latency on ${docs.length} articles: ${latency}`);
       }
       await pgR?.close();
     }
   } finally {
-    try { pgInfo?.stop(); } catch (e) { console.log('PostgreSQL stop failed:', (e as Error).message); }
+    try {
+      pgInfo?.stop();
+    } catch (e) {
+      console.log('PostgreSQL stop failed:', (e as Error).message);
+    }
     for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
   }
   console.log('\n| corpus | system | title s@1 | title s@10 | title MRR@10 | body s@1 | body s@10 | body MRR@10 | mean MRR@10 |');
