@@ -1,8 +1,8 @@
 // `newsflow import <files…>`: with a progress bar on stderr and a summary of what failed and why.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { describeReport, Importer } from '../flow/importer.ts';
+import { describeReport, Importer, type ImportReport } from '../flow/importer.ts';
 import { openRuntime } from '../server/runtime.ts';
 import { fail } from './output.ts';
 
@@ -47,6 +47,7 @@ export async function importCommand(files: string[], opts: { batch: number; quie
       reindex ||= !!report.searchDeferred;
       failed += report.failed.length;
       process.stderr.write(describeReport(report) + '\n');
+      printStoryIds(report);
     }
     if (reindex) {
       // One pass over the whole store, so the proclitic rule sees the full vocabulary.
@@ -75,6 +76,20 @@ export async function importCommand(files: string[], opts: { batch: number; quie
   const secs = (Date.now() - started) / 1000;
   process.stderr.write(`done: ${imported} stories imported in ${secs.toFixed(1)} s, ${failed} failures\n`);
   if (failed && imported === 0) process.exitCode = 1;
+}
+
+/**
+ * The ids of the stories a file brought, on stdout (so `ID=$(newsflow import story.json)` works): every
+ * one for documents and pages; for an archive, which may hold a million, the count and the first few.
+ */
+function printStoryIds(report: ImportReport): void {
+  const ids = report.storyIds ?? [];
+  if (report.format !== 'archive-jsonl') return void (ids.length && process.stdout.write(ids.join('\n') + '\n'));
+  if (!report.imported) return;
+  const more = report.imported - ids.length;
+  process.stdout.write(
+    `${report.imported} ${report.imported === 1 ? 'story' : 'stories'} imported from ${basename(report.file)}; the first: ${ids.join(' ')}${more > 0 ? ` (and ${more} more: newsflow story list)` : ''}\n`,
+  );
 }
 
 /** A folder stands for the importable files in it, recursively, in name order. */

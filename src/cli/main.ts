@@ -5,13 +5,16 @@ import { importCommand } from './import.ts';
 import { keyCreateCommand, keyListCommand, keyRevokeCommand } from './keys.ts';
 import { serveCommand } from './serve.ts';
 import { storyListCommand, storyShowCommand } from './stories.ts';
+import { registerStoryActs } from './story.ts';
+import { packageVersion } from './version.ts';
 import { registerExtraCommands } from './extra.ts';
 import { ConfigError } from '../server/config.ts';
 
 const program = new Command()
   .name('newsflow')
   .description("newsflow: a news agency's news flow system.\nStore: NEWSFLOW_DATA (a SQLite file or a folder; default ./data/newsflow.db).")
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .version(packageVersion(), '-V, --version', 'print the newsflow version');
 
 program.command('serve').description('run the HTTP server (PORT, default 8080; NEWSFLOW_DEMO=0 starts without the demo newsroom)').action(serveCommand);
 
@@ -43,6 +46,7 @@ story
   .option('--limit <n>', 'how many', (v) => positive(v), 50)
   .action(storyListCommand);
 story.command('show').description('show one story and its versions').argument('<id>').option('--json', 'machine-readable output').action(storyShowCommand);
+registerStoryActs(story);
 
 registerExtraCommands(program);
 

@@ -5,6 +5,7 @@ import { openRuntime } from '../server/runtime.ts';
 import type { MediaType } from '../model/story.ts';
 import { productFrom, type Product, type Subscriber } from '../model/subscribers.ts';
 import { fail } from './output.ts';
+import { languageTagProblem } from '../model/language.ts';
 import { DELIVERY_FORMATS } from '../flow/render.ts';
 
 const MEDIA: MediaType[] = ['text', 'photo', 'video', 'audio', 'graphic'];
@@ -72,6 +73,8 @@ export function registerSubscriberCommands(program: Command): void {
       ) => {
         const bad = (o.media ?? []).find((m) => !MEDIA.includes(m as MediaType));
         if (bad) fail(`--media: "${bad}" is not one of ${MEDIA.join(', ')}`);
+        const badLang = (o.lang ?? []).map(languageTagProblem).find(Boolean);
+        if (badLang) fail(`--lang: ${badLang}`);
         await withRuntime(async (rt) => {
           const p = await rt.store.subscribers.createProduct(
             productFrom({

@@ -3,7 +3,7 @@
 import { detectFormat, type DetectedFormat } from '../formats/detect.ts';
 import { FormatError } from '../formats/format-error.ts';
 import { fromNewsML } from '../formats/newsml.ts';
-import { fromNinjs, parseJsonSafe, type Imported } from '../formats/ninjs.ts';
+import { fromNinjs, parseJsonSafe, type Imported, type ImportMeta } from '../formats/ninjs.ts';
 import { validateContent } from '../model/validate.ts';
 import type { ImportedStory } from '../model/store.ts';
 
@@ -17,6 +17,8 @@ export interface ReadDocuments {
   format: DetectedFormat;
   items: ImportedStory[];
   failed: DocumentProblem[];
+  /** Items their source marks as not for use (canceled or withheld): read, but not imported. */
+  withdrawn: DocumentProblem[];
 }
 
 /** Formats this reader handles (archive JSONL and page text are read by the Importer itself). */
@@ -35,8 +37,18 @@ function toImported(doc: Imported, now: string): ImportedStory {
     headline: headline.slice(0, 500),
     provenance: { ...doc.content.provenance, originalIds },
   });
-  if (m.pubStatus === 'canceled') throw new FormatError('unsupported-type', 'the item is canceled (killed); a withdrawn story is not imported');
   return { content, publishedAt: m.firstCreated ?? m.versionCreated ?? now, updatedAt: m.versionCreated };
+}
+
+/**
+ * Why an item is not for use, from its source's status, or null when it is usable. Such an item is
+ * skipped, not stored killed: storing it would put a story on the wire only to withdraw it, and a
+ * withheld item may become usable later, when its usable version imports as usual (see docs/decisions.md).
+ */
+function notForUse(m: ImportMeta): string | null {
+  if (m.pubStatus === 'canceled') return 'canceled at the source (pubStatus canceled): a withdrawn item is not published as a live story';
+  if (m.pubStatus === 'withheld') return 'withheld at the source (pubStatus withheld): not published until the source sends it as usable';
+  return null;
 }
 
 function describe(e: unknown): string {
@@ -47,10 +59,15 @@ function describe(e: unknown): string {
 export function readDocuments(text: string, contentType?: string): ReadDocuments {
   const format = detectFormat(text, contentType);
   const now = new Date().toISOString();
-  const out: ReadDocuments = { format, items: [], failed: [] };
+  const out: ReadDocuments = { format, items: [], failed: [], withdrawn: [] };
+  const add = (item: string, doc: Imported) => {
+    const why = notForUse(doc.meta);
+    if (why) out.withdrawn.push({ item, message: `${doc.meta.uri ? `${doc.meta.uri}: ` : ''}${why}` });
+    else out.items.push(toImported(doc, now));
+  };
   const take = (item: string, parse: () => Imported) => {
     try {
-      out.items.push(toImported(parse(), now));
+      add(item, parse());
     } catch (e) {
       out.failed.push({ item, message: describe(e) });
     }
@@ -62,7 +79,7 @@ export function readDocuments(text: string, contentType?: string): ReadDocuments
     case 'newsml-other': {
       // A single document: its failure is the request's failure.
       const doc = format === 'newsml' || format === 'newsml-other' ? fromNewsML(text) : fromNinjs(text);
-      out.items.push(toImported(doc, now));
+      add('the document', doc);
       return out;
     }
     case 'ninjs-array': {

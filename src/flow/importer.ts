@@ -26,6 +26,10 @@ export interface ImportReport {
   imported: number;
   skipped: number;
   failed: ImportProblem[];
+  /** Items their source marks canceled or withheld: read, not imported. */
+  withdrawn?: ImportProblem[];
+  /** Ids of the stories imported: all of them for documents and pages, the first few for archives. */
+  storyIds?: string[];
   events: FlowEvent[];
   /** Archive stories loaded but not yet indexed for search (deferSearch). */
   searchDeferred?: boolean;
@@ -79,11 +83,13 @@ export class Importer {
       try {
         const read = readDocuments(text);
         const report = await this.importItems(file, read.format, read.items, opts);
-        report.failed = read.failed.map((f) => ({
+        const problem = (f: { item: string; message: string }) => ({
           file,
           line: /^line (\d+)/.exec(f.item)?.[1] ? Number(/^line (\d+)/.exec(f.item)![1]) : undefined,
           message: `${f.item}: ${f.message}`,
-        }));
+        });
+        report.failed = read.failed.map(problem);
+        report.withdrawn = read.withdrawn.map(problem);
         return report;
       } catch (e) {
         return { file, format: 'document', imported: 0, skipped: 0, failed: [{ file, message: (e as Error).message }], events: [] };
@@ -116,18 +122,19 @@ export class Importer {
     const events = await this.store.importPublished(items);
     if (events.length) this.hub?.advance(events[events.length - 1].seq);
     opts.onProgress?.({ file, done: 1, total: 1 });
-    return { file, format, imported: events.length, skipped: items.length - events.length, failed: [], events };
+    return { file, format, imported: events.length, skipped: items.length - events.length, failed: [], events, storyIds: events.map((e) => e.storyId) };
   }
 
   private async importArchive(file: string, size: number, opts: ImportOptions): Promise<ImportReport> {
     const batchSize = opts.batchSize ?? 500;
-    const report: ImportReport = { file, format: 'archive-jsonl', imported: 0, skipped: 0, failed: [], events: [] };
+    const report: ImportReport = { file, format: 'archive-jsonl', imported: 0, skipped: 0, failed: [], events: [], storyIds: [] };
     let batch: ImportedStory[] = [];
     const flush = async () => {
       if (!batch.length) return;
       const events = await this.store.importPublished(batch, { deferIndex: true });
       report.imported += events.length;
       report.skipped += batch.length - events.length;
+      for (const e of events.slice(0, Math.max(0, ARCHIVE_IDS_SHOWN - report.storyIds!.length))) report.storyIds!.push(e.storyId);
       if (opts.keepEvents) report.events.push(...events);
       if (events.length) this.hub?.advance(events[events.length - 1].seq);
       batch = [];
@@ -151,6 +158,9 @@ export class Importer {
   }
 }
 
+/** How many ids of an archive's stories a report keeps (an archive may hold a million). */
+export const ARCHIVE_IDS_SHOWN = 5;
+
 /** The first 64 KiB of a file, enough to tell its format. */
 function readHead(file: string): string {
   const fd = openSync(file, 'r');
@@ -165,7 +175,12 @@ function readHead(file: string): string {
 
 /** A short human summary of an import. */
 export function describeReport(r: ImportReport): string {
-  const lines = [`${basename(r.file)}: ${r.imported} imported, ${r.skipped} already present, ${r.failed.length} failed (${r.format})`];
+  const withdrawn = r.withdrawn ?? [];
+  const lines = [
+    `${basename(r.file)}: ${r.imported} imported, ${r.skipped} already present, ${r.failed.length} failed${withdrawn.length ? `, ${withdrawn.length} not for use` : ''} (${r.format})`,
+  ];
+  for (const w of withdrawn.slice(0, 20)) lines.push(`  skipped ${w.message}`);
+  if (withdrawn.length > 20) lines.push(`  … and ${withdrawn.length - 20} more not for use`);
   for (const f of r.failed.slice(0, 20)) lines.push(`  ${f.line ? `line ${f.line}: ` : ''}${f.message.replace(/^line \d+: /, '')}`);
   if (r.failed.length > 20) lines.push(`  … and ${r.failed.length - 20} more`);
   return lines.join('\n');

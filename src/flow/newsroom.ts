@@ -111,6 +111,13 @@ export class Newsroom {
     return v;
   }
 
+  /** The story's latest published version (its kill, once killed), or NotFoundError for a draft never published. */
+  async latestVersion(story: Story): Promise<StoryVersion> {
+    if (story.latestVersion === 0)
+      throw new NotFoundError(`story ${story.id} has not been published yet; only its draft exists (read it without ?format or as json)`);
+    return this.version(story.id, story.latestVersion);
+  }
+
   async diff(id: string, a: number, b: number): Promise<VersionDiff> {
     return diffVersions(await this.version(id, a), await this.version(id, b));
   }

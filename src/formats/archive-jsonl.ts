@@ -17,6 +17,47 @@ export const ARCHIVE_CATEGORY_LABELS: Readonly<Record<string, string>> = {
   culture: 'ثقافة',
 };
 
+/**
+ * The archive's codes in the languages of the public site. Stories keep the code beside the Arabic
+ * label (products and subject codes may filter on either); readers see only the label in the
+ * story's language, never the code.
+ */
+const ARCHIVE_CATEGORY_NAMES: Readonly<Record<string, Readonly<Record<'ar' | 'tr' | 'en', string>>>> = {
+  internationalNews: { ar: 'العالم', tr: 'Dünya', en: 'World' },
+  middleEast: { ar: 'الشرق الأوسط', tr: 'Orta Doğu', en: 'Middle East' },
+  sport: { ar: 'رياضة', tr: 'Spor', en: 'Sport' },
+  economy: { ar: 'اقتصاد', tr: 'Ekonomi', en: 'Economy' },
+  technology: { ar: 'تكنولوجيا', tr: 'Teknoloji', en: 'Technology' },
+  culture: { ar: 'ثقافة', tr: 'Kültür', en: 'Culture' },
+};
+
+// What the importer writes (the code and its Arabic label) → the names of that category.
+const ARCHIVE_NAMES_BY_WRITTEN = new Map(
+  Object.entries(ARCHIVE_CATEGORY_NAMES).flatMap(
+    ([code, names]) =>
+      [
+        [code, names],
+        [names.ar, names],
+      ] as const,
+  ),
+);
+
+/**
+ * The categories of a story as readers of `language` see them: an archive code becomes its label in
+ * that language (English for other languages), and so does its Arabic label on a page in another
+ * language; duplicates go, anything else is kept as written.
+ */
+export function readerCategories(categories: readonly string[], language: string): string[] {
+  const lang = language.split('-')[0].toLowerCase();
+  const out: string[] = [];
+  for (const name of categories) {
+    const names = ARCHIVE_NAMES_BY_WRITTEN.get(name);
+    const shown = names ? (names[lang as 'ar' | 'tr' | 'en'] ?? names.en) : name;
+    if (!out.includes(shown)) out.push(shown);
+  }
+  return out;
+}
+
 /** Archive items are old news: routine. */
 export const ARCHIVE_URGENCY = 4;
 

@@ -50,12 +50,20 @@ export function detectFormat(input: string | Uint8Array, contentType?: string): 
     const full = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
     try {
       const doc = JSON.parse(full.replace(/^\uFEFF/, '')) as Record<string, unknown>;
+      // An archive of one line is one whole object too: its record shape (title and body text, no uri) tells.
+      if (isArchiveRecord(doc)) return 'archive-jsonl';
       return ninjsMajor(doc) === 2 ? 'ninjs2' : 'ninjs3';
     } catch {
       return jsonlKind(s);
     }
   }
   return 'unknown';
+}
+
+function isArchiveRecord(doc: unknown): boolean {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return false;
+  const d = doc as Record<string, unknown>;
+  return !('uri' in d) && typeof d.title === 'string' && typeof d.body === 'string';
 }
 
 function jsonlKind(s: string): DetectedFormat {

@@ -16,9 +16,12 @@ export function pickFormat(req: FormatRequest, allowed: OutputFormat[], defaultF
   return negotiate({ format, accept: req.headers.accept, allowed, defaultFormat }).format;
 }
 
+/** What one story version can be served as. */
+export const VERSION_FORMATS: OutputFormat[] = ['json', 'ninjs', 'ninjs2', 'newsml', 'html', 'text'];
+
 /** Sends one version in the negotiated format. */
 export function sendVersion(req: FormatRequest, reply: FastifyReply, v: StoryVersion, baseUrl: string, defaultFormat: OutputFormat = 'json') {
-  const format = pickFormat(req, ['json', 'ninjs', 'ninjs2', 'newsml', 'html', 'text'], defaultFormat);
+  const format = pickFormat(req, VERSION_FORMATS, defaultFormat);
   const r = renderVersion(format as Exclude<OutputFormat, 'atom'>, v, { baseUrl });
   return reply.header('vary', 'accept').type(r.contentType).send(r.body);
 }

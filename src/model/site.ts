@@ -18,6 +18,8 @@ export interface SiteSummary {
   deck: string | null;
   urgency: Urgency;
   publishedAt: string;
+  /** `YYYY-MM-DD` when the source gave only a date (then publishedAt is that date's midnight). */
+  publishedDate?: string | null;
   updatedAt: string;
   translationGroup: string;
   categories: SiteCategory[];

@@ -1,6 +1,7 @@
 // The subscriber side of the store: products, subscribers, what each subscriber received, webhook
 // outboxes and usage counters. Promise-based like Store, so a PostgreSQL twin can implement it too.
 import type { EventKind, FlowEvent, MediaType } from './story.ts';
+import { validLanguageTags } from './language.ts';
 
 /** Something that can be sold: a filter on the flow ("Arabic text service", "Turkish photo service"). */
 export interface Product {
@@ -27,7 +28,7 @@ export type NewProduct = Omit<Product, 'id' | 'createdAt'>;
 export function productFrom(b: Partial<NewProduct> & { name: string }): NewProduct {
   return {
     name: b.name,
-    languages: b.languages ?? [],
+    languages: validLanguageTags(b.languages ?? [], '/languages'),
     categories: b.categories ?? [],
     maxUrgency: b.maxUrgency ?? null,
     mediaTypes: b.mediaTypes ?? [],

@@ -3,6 +3,8 @@
 // "the full text never leaves through the site" is tested here once and every page renders this.
 import type { Block, StoryVersion } from '../model/story.ts';
 import { directionOf } from '../model/story.ts';
+import { sourceDateOnly } from '../model/source-date.ts';
+import { readerCategories } from '../formats/archive-jsonl.ts';
 
 /** How much body the public sees: whichever limit is reached first. */
 export interface Budget {
@@ -140,6 +142,8 @@ export function abbreviateBody(body: Block[], language: string, budget: Budget =
 }
 
 function showDate(iso: string, language: string, timeZone: string): ShownDate {
+  const day = sourceDateOnly(iso);
+  if (day) return { iso: day, text: dateFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`)) };
   const d = new Date(iso);
   const text = dateFormat(language, { dateStyle: 'long', timeStyle: 'short', timeZone }).format(d);
   return { iso: d.toISOString(), text };
@@ -178,7 +182,7 @@ export function abbreviate(v: StoryVersion, opts: AbbreviateOptions = {}): Publi
     photo: photo ? { url: photo.url, alt: photo.altText ?? photo.caption ?? '', caption: photo.caption ?? null, credit: photo.credit ?? null } : null,
     blocks,
     truncated,
-    categories: c.categories,
+    categories: readerCategories(c.categories, language),
     hashtags: c.hashtags,
     correctionNote: v.kind === 'corrected' || v.correctionNote ? (v.correctionNote ?? null) : null,
   };

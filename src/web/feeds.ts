@@ -2,6 +2,7 @@
 // it is handed a public copy of each version whose body is already abbreviated (plus the call to
 // subscribe) and whose text is cleaned: whatever it renders, the full text is not there to render.
 import { toAtom } from '../formats/atom.ts';
+import { readerCategories } from '../formats/archive-jsonl.ts';
 import type { Block, StoryVersion } from '../model/story.ts';
 import type { SiteSummary } from '../model/site.ts';
 import { abbreviateBody, type Budget } from './abbreviate.ts';
@@ -32,7 +33,7 @@ export function publicVersion(ctx: SiteContext, v: StoryVersion, budget: Budget)
       deck: c.deck ? cleanText(c.deck) : c.deck,
       body,
       byline: c.byline.map((p) => ({ ...p, name: cleanText(p.names?.[c.language] ?? p.name) })),
-      categories: c.categories.map(cleanText),
+      categories: readerCategories(c.categories, c.language).map(cleanText),
       photos: c.photos.flatMap((p) => {
         const url = safeUrl(p.url);
         return url ? [{ ...p, url: absolute(ctx.base, url), caption: p.caption ? cleanText(p.caption) : p.caption }] : [];

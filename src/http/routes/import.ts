@@ -61,6 +61,7 @@ export async function importRoutes(app: TypedApp, rt: ImportRouteDeps): Promise<
         imported,
         alreadyPresent: report?.skipped ?? 0,
         failed: read.failed,
+        withdrawn: read.withdrawn,
       });
     },
   );

@@ -6,7 +6,7 @@ import type { Newsroom } from '../../flow/newsroom.ts';
 import type { KeyRing } from '../../flow/keys.ts';
 import type { Store } from '../../model/store.ts';
 import { requireRole } from '../auth.ts';
-import { FORMAT_QUERY_DESCRIPTION, sendVersion, sendVersionList } from '../negotiation.ts';
+import { FORMAT_QUERY_DESCRIPTION, pickFormat, sendVersion, sendVersionList, VERSION_FORMATS } from '../negotiation.ts';
 
 const StoryId = Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$', description: 'chain id of the story' });
 const IdParams = Type.Object({ id: StoryId });
@@ -74,9 +74,20 @@ export async function storyRoutes(app: TypedApp, { baseUrl, store, newsroom, key
     '/v1/stories/:id',
     {
       onRequest: editor,
-      schema: { tags, security, summary: 'Read a story with its draft', params: IdParams },
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        querystring: FormatQuery,
+        summary: 'Read a story with its draft (json), or its latest published version in a standard format (Accept or ?format=)',
+      },
     },
-    async (req) => newsroom.story(req.params.id),
+    async (req, reply) => {
+      const story = await newsroom.story(req.params.id);
+      // json is the editable story with its draft; any other format is what subscribers get: the latest version.
+      if (pickFormat(req, VERSION_FORMATS, 'json') === 'json') return story;
+      return sendVersion(req, reply, await newsroom.latestVersion(story), baseUrl);
+    },
   );
 
   app.patch(

@@ -4,6 +4,8 @@
 import type Database from 'better-sqlite3';
 import { newId } from '../../model/ids.ts';
 import { slugify } from '../../model/slug.ts';
+import { sourceDateOnly } from '../../model/source-date.ts';
+import { readerCategories } from '../../formats/archive-jsonl.ts';
 import type { StoryContent, Urgency } from '../../model/story.ts';
 import type { Lead, NewLead, SiteCategory, SiteListQuery, SiteStore, SiteSummary } from '../../model/site.ts';
 import { stmt } from './statements.ts';
@@ -28,6 +30,7 @@ interface SummaryJson {
   deck: string | null;
   categories: SiteCategory[];
   photo: { url: string; alt: string } | null;
+  publishedDate?: string | null;
 }
 
 function toSummary(r: SiteRow): SiteSummary {
@@ -45,6 +48,7 @@ function toSummary(r: SiteRow): SiteSummary {
     translationGroup: r.translation_group,
     categories: s.categories,
     photo: s.photo,
+    publishedDate: s.publishedDate ?? null,
     embargoUntil: r.embargo_until,
     killed: r.killed === 1,
   };
@@ -256,7 +260,8 @@ export class SqliteSiteStore implements SiteStore {
     const killed = v.pub_status !== 'usable';
     const seen = new Set<string>();
     const categories: SiteCategory[] = [];
-    for (const name of c.categories) {
+    // Readers see categories in the story's language (an archive's `internationalNews` as العالم).
+    for (const name of readerCategories(c.categories, c.language)) {
       const slug = slugify(name, c.language, '');
       if (slug && !seen.has(slug)) {
         seen.add(slug);
@@ -264,7 +269,7 @@ export class SqliteSiteStore implements SiteStore {
       }
     }
     const photo = c.photos[0] ? { url: c.photos[0].url, alt: c.photos[0].altText ?? c.photos[0].caption ?? '' } : null;
-    const summary: SummaryJson = { deck: c.deck ?? null, categories, photo };
+    const summary: SummaryJson = { deck: c.deck ?? null, categories, photo, publishedDate: sourceDateOnly(v.first_published_at) };
     stmt(
       this.db,
       `INSERT OR REPLACE INTO site_stories (story_id, language, version, killed, embargo_until, published_at,

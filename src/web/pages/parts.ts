@@ -11,7 +11,10 @@ export function isUrgent(s: { urgency: number }): boolean {
   return s.urgency <= 2;
 }
 
+/** A date and time, or the date alone for `YYYY-MM-DD` (a source that gave no time). */
 export function shortDate(iso: string, lang: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso))
+    return dateFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
   return dateFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: SITE_TIME_ZONE }).format(
     new Date(iso),
   );
@@ -31,13 +34,13 @@ export function card(s: SiteSummary, lang: Lang, opts: { lead?: boolean; level?:
   const kicker = s.categories[0] ? html`<a class="kicker" href="${urls.category(lang, s.categories[0].slug)}"><bdi>${s.categories[0].name}</bdi></a>` : '';
   if (opts.lead) {
     return html`<article class="lead" data-story="${s.id}">
-<div>${kicker}<h2>${title}</h2>${s.deck ? html`<p dir="auto">${s.deck}</p>` : ''}<p class="meta">${time(s.publishedAt, lang)}</p></div>
+<div>${kicker}<h2>${title}</h2>${s.deck ? html`<p dir="auto">${s.deck}</p>` : ''}<p class="meta">${time(s.publishedDate ?? s.publishedAt, lang)}</p></div>
 ${img ? html`<img class="thumb" src="${img}" alt="${s.photo?.alt ?? ''}" width="640" height="360">` : ''}
 </article>`;
   }
   return html`<li class="card" data-story="${s.id}"><article>
 ${img ? html`<img class="thumb" src="${img}" alt="${s.photo?.alt ?? ''}" width="320" height="180" loading="lazy">` : ''}
-${kicker}<h3>${title}</h3>${s.deck ? html`<p dir="auto">${s.deck}</p>` : ''}<p class="meta">${time(s.publishedAt, lang)}</p>
+${kicker}<h3>${title}</h3>${s.deck ? html`<p dir="auto">${s.deck}</p>` : ''}<p class="meta">${time(s.publishedDate ?? s.publishedAt, lang)}</p>
 </article></li>`;
 }
 

@@ -70,9 +70,9 @@ ${st.updated ? html`<span>${s.updated}: <time datetime="${st.updated.iso}">${st.
 </header>
 ${st.correctionNote ? html`<aside class="notice" role="note"><strong>${s.correction}:</strong> ${st.correctionNote}</aside>` : ''}
 ${
-  photo
+  photo && (src || photo.caption || photo.credit)
     ? html`<figure>
-${src ? html`<img src="${src}" alt="${photo.alt}" width="1200" height="675">` : html`<div class="placeholder" role="img" aria-label="${photo.alt}"><span aria-hidden="true">▣</span></div>`}
+${src ? html`<img src="${src}" alt="${photo.alt}" width="1200" height="675">` : ''}
 ${photo.caption || photo.credit ? html`<figcaption>${photo.caption ? html`<bdi>${photo.caption}</bdi>` : ''}${photo.credit ? html` — <bdi>${photo.credit}</bdi>` : ''}</figcaption>` : ''}
 </figure>`
     : ''
