@@ -7,6 +7,7 @@ import type { FlowEvent, FlowItem } from '../model/story.ts';
 import type { Store } from '../model/store.ts';
 import type { Channel, Product, Subscriber, UsageRow } from '../model/subscribers.ts';
 import { decide, needsHistory, type Decision } from './entitlement.ts';
+import { planDelivery, type DeliveryPlan, type PlanOptions } from './delivery-loop.ts';
 
 const FLUSH_MS = 1000;
 // Subscribers never change (keys do, and are checked on their own); the cache only bounds how long a
@@ -44,14 +45,32 @@ export class Deliveries {
     return hit && hit.at + SUBSCRIBER_TTL_MS > Date.now() ? hit.subscriber : undefined;
   }
 
-  /** The decision for one event, reading the story's history only when it can change the answer. */
-  async decide(products: readonly Product[], event: FlowEvent, now = Date.now()): Promise<Decision> {
-    return this.decideWithoutHistory(products, event, now) ?? decide(products, event, await this.alreadyReceived(products, event), now);
+  /**
+   * The delivery loop (`planDelivery`) over `items`, looking up a story's history whenever the plan asks
+   * for it, so the plan stops only at a hold, the limit or the end of the items. Decisions that need no
+   * history are shared by subscribers with the same products.
+   */
+  async plan(items: readonly FlowItem[], position: number, products: readonly Product[], now: number, options: PlanOptions = {}): Promise<DeliveryPlan> {
+    const history = new Map<number, boolean>();
+    const entitlements = { products, history, decideFirst: this.decideFirst };
+    const deliver: FlowItem[] = [];
+    const limit = options.limit ?? Infinity;
+    for (;;) {
+      const plan = planDelivery(items, position, entitlements, now, { ...options, limit: limit - deliver.length });
+      deliver.push(...plan.deliver);
+      position = plan.position;
+      if (plan.needsHistory === null) return { ...plan, deliver };
+      history.set(plan.needsHistory.seq, await this.alreadyReceived(products, plan.needsHistory));
+    }
   }
+
+  /** `decideWithoutHistory` in the form the delivery loop takes. */
+  readonly decideFirst = (products: readonly Product[], event: FlowEvent, now: number): Decision | null =>
+    this.decideWithoutHistory(products, event, now);
 
   /**
    * The decision when no history is needed (every first publish, and follow-ups the products pass),
-   * synchronously; null when it needs `decide`. Fan-out to thousands of streams stays one loop, and
+   * synchronously; null when it needs the story's history (`plan` looks it up). Fan-out to thousands of streams stays one loop, and
    * subscribers with the same products share one decision per event.
    */
   decideWithoutHistory(products: readonly Product[], event: FlowEvent, now = Date.now()): Decision | null {
@@ -156,6 +175,7 @@ export async function scanEntitled(
   if (opts.head !== undefined && opts.head > 0 && after >= opts.head) return { items: [], position: after, holdUntil: null, firstSeq: null };
   const maxScan = opts.maxScan ?? 5000;
   const now = opts.now ?? Date.now();
+  const accept = opts.accept;
   const items: FlowItem[] = [];
   let position = after;
   let scanned = 0;
@@ -169,16 +189,13 @@ export async function scanEntitled(
     batchSize = Math.min(500, batchSize * 2);
     if (batch.length === 0) break;
     firstSeq ??= batch[0].event.seq;
-    for (const item of batch) {
-      const d = deliveries.decideWithoutHistory(subscriber.products, item.event, now) ?? await deliveries.decide(subscriber.products, item.event, now);
-      if (d.action === 'hold') return { items, position, holdUntil: d.notBefore, firstSeq };
-      position = item.event.seq;
-      scanned++;
-      if (d.action === 'deliver' && (!opts.accept || opts.accept(item.event, item))) {
-        items.push(item);
-        if (items.length >= opts.limit) break;
-      }
-    }
+    const plan = await deliveries.plan(batch, position, subscriber.products, now, {
+      limit: opts.limit - items.length, accept: accept && ((item) => accept(item.event, item)),
+    });
+    items.push(...plan.deliver);
+    for (const item of batch) if (item.event.seq > position && item.event.seq <= plan.position) scanned++;
+    position = plan.position;
+    if (plan.hold) return { items, position, holdUntil: plan.hold.notBefore, firstSeq };
   }
   return { items, position, holdUntil: null, firstSeq };
 }

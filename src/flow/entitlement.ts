@@ -57,10 +57,10 @@ export function entitled(products: readonly Product[], event: FlowEvent, already
   return decide(products, event, alreadyReceived, now).action === 'deliver';
 }
 
-/** True when deciding this event may depend on what the subscriber received before. */
+/** True when deciding this event depends on what the subscriber received before (its answer differs). */
 export function needsHistory(products: readonly Product[], event: FlowEvent): boolean {
   if (!FOLLOW_UPS.has(event.kind)) return false;
-  return decide(products, event, false, Infinity).action === 'skip';
+  return decide(products, event, false, Infinity).action === 'skip' && decide(products, event, true, Infinity).action !== 'skip';
 }
 
 /** True when the event is flagged as embargoed for a subscriber that got it before the lift. */

@@ -1,22 +1,31 @@
 // Who may find what: newsroom staff search everything; a subscriber finds only the stories its
-// products entitle it to, by the same rule the flow uses (src/flow/entitlement.ts).
+// products entitle it to. The answer comes from the entitlement rule itself (src/flow/entitlement.ts),
+// asked about the story as it stands, so search cannot drift from what the flow would deliver.
 import type { SearchDocMeta, SearchFilters } from '../model/search.ts';
 import type { FlowEvent, MediaType, Urgency } from '../model/story.ts';
-import type { Product, Subscriber } from '../model/subscribers.ts';
-import { matchesProduct } from './entitlement.ts';
+import type { Subscriber } from '../model/subscribers.ts';
+import { decide } from './entitlement.ts';
 
 /** The filters that limit a subscriber's search to what it is entitled to. */
 export function subscriberSearchFilter(subscriber: Subscriber, embargoed: Set<string>, now = Date.now()): Pick<SearchFilters, 'allowed'> {
   const products = subscriber.products;
-  return { allowed: (doc) => products.some((p) => visibleTo(p, doc, embargoed, now)) };
+  const clock = { now, iso: new Date(now).toISOString(), pastNow: new Date(now + 1).toISOString() };
+  return { allowed: (doc) => decide(products, standingOf(doc, embargoed.has(doc.storyId), clock), false, now).action === 'deliver' };
 }
 
-function visibleTo(p: Product, doc: SearchDocMeta, embargoed: Set<string>, now: number): boolean {
-  if (embargoed.has(doc.storyId) && !p.embargoRights) return false;
-  if (p.delaySeconds > 0 && Date.parse(doc.publishedAt) + p.delaySeconds * 1000 > now) return false;
-  const event: FlowEvent = {
-    seq: 0, kind: 'published', storyId: doc.storyId, version: doc.version, at: doc.publishedAt, language: doc.language,
-    categories: doc.categories, urgency: doc.urgency as Urgency, mediaType: doc.mediaType as MediaType, embargoUntil: null,
+/**
+ * The story a search found, as the event the rule judges: its version's routing columns, dated when it was
+ * first published (a delayed tier finds it when the flow would have sent it). A story the index dates
+ * after `now`, or not at all (an imported item's own date), counts as published now. While it is under
+ * embargo the event carries an embargo that outlasts its date: the index knows only that it runs past
+ * `now`, which is all the rule asks. Search judges a story on its own merits, as a first publish:
+ * nothing here knows what the subscriber had before.
+ */
+function standingOf(doc: SearchDocMeta, underEmbargo: boolean, clock: { now: number; iso: string; pastNow: string }): FlowEvent {
+  const published = Date.parse(doc.publishedAt);
+  return {
+    seq: 0, kind: 'published', storyId: doc.storyId, version: doc.version, at: published <= clock.now ? doc.publishedAt : clock.iso,
+    language: doc.language, categories: doc.categories, urgency: doc.urgency as Urgency, mediaType: doc.mediaType as MediaType,
+    embargoUntil: underEmbargo ? clock.pastNow : null,
   };
-  return matchesProduct(p, event);
 }

@@ -8,6 +8,7 @@ import type { Store } from '../model/store.ts';
 import type { Subscriber } from '../model/subscribers.ts';
 import { encodeCursor } from './cursor.ts';
 import { deliveriesFor, type Deliveries } from './deliveries.ts';
+import { planDelivery, type Entitlements } from './delivery-loop.ts';
 import type { Hub } from './hub.ts';
 import { defaultFormatOf, renderForSubscriber, renderKey, type DeliveryFormat } from './render.ts';
 
@@ -78,6 +79,7 @@ class Group {
   private pumping = false;
   private again = false;
   private holdTimer: NodeJS.Timeout | null = null;
+  private entitlements: Entitlements | null = null;
 
   constructor(readonly subscriberId: string, public position: number, private readonly fanout: StreamFanout) {}
 
@@ -136,23 +138,20 @@ class Group {
     if (!subscriber) return false;
     const batch = this.fanout.cachedAfter(this.position, BATCH);
     if (batch === null || batch.length === BATCH) return false;
-    const now = Date.now();
-    let sent = 0;
-    let done = true;
-    for (const item of batch) {
-      const d = deliveries.decideWithoutHistory(subscriber.products, item.event, now);
-      if (d === null || d.action === 'hold') {
-        done = false;
-        break;
-      }
-      this.position = item.event.seq;
-      if (d.action === 'deliver') {
-        this.send(item, subscriber);
-        sent++;
-      }
+    // No history on this path: a follow-up that needs it stops the plan, and the pump takes over.
+    const plan = planDelivery(batch, this.position, this.entitlementsOf(subscriber), Date.now());
+    this.position = plan.position;
+    for (const item of plan.deliver) this.send(item, subscriber);
+    this.count(subscriber, plan.deliver.length);
+    return plan.hold === null && plan.needsHistory === null;
+  }
+
+  /** The loop's view of the subscriber, built once per subscriber object rather than once per event. */
+  private entitlementsOf(subscriber: Subscriber): Entitlements {
+    if (this.entitlements?.products !== subscriber.products) {
+      this.entitlements = { products: subscriber.products, decideFirst: this.fanout.deliveries.decideFirst };
     }
-    this.count(subscriber, sent);
-    return done;
+    return this.entitlements;
   }
 
   private async run(): Promise<void> {
@@ -167,21 +166,14 @@ class Group {
       }
       const batch = this.fanout.cachedAfter(this.position, BATCH) ?? await this.fanout.readAfter(this.position, BATCH);
       if (batch.length === 0) return;
-      const now = Date.now();
-      let sent = 0;
-      for (const item of batch) {
-        const d = deliveries.decideWithoutHistory(subscriber.products, item.event, now) ?? await deliveries.decide(subscriber.products, item.event, now);
-        if (d.action === 'hold') {
-          this.scheduleHold(d.notBefore);
-          this.count(subscriber, sent);
-          return;
-        }
-        this.position = item.event.seq;
-        if (d.action !== 'deliver') continue;
-        sent++;
-        this.send(item, subscriber);
+      const plan = await deliveries.plan(batch, this.position, subscriber.products, Date.now());
+      this.position = plan.position;
+      for (const item of plan.deliver) this.send(item, subscriber);
+      this.count(subscriber, plan.deliver.length);
+      if (plan.hold) {
+        this.scheduleHold(plan.hold.notBefore);
+        return;
       }
-      this.count(subscriber, sent);
       // A long replay lets sockets flush between batches, so it does not pile up in memory.
       if (batch.length === BATCH) await new Promise((r) => setImmediate(r));
     }

@@ -1,7 +1,7 @@
 // The entitlement function on its own: filters, follow-ups, embargo, delay tiers.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decide, entitled, matchesProduct } from '../../src/flow/entitlement.ts';
+import { decide, entitled, matchesProduct, needsHistory } from '../../src/flow/entitlement.ts';
 import { decodeCursor, encodeCursor } from '../../src/flow/cursor.ts';
 import type { FlowEvent } from '../../src/model/story.ts';
 import type { Product } from '../../src/model/subscribers.ts';
@@ -66,6 +66,16 @@ describe('entitlement', () => {
     assert.deepEqual(decide(late, event(), false, T + 900_000), { action: 'deliver' });
     assert.deepEqual(decide([...late, product()], event(), false, T), { action: 'deliver' }, 'the fastest entitled product wins');
     assert.deepEqual(decide([product({ delaySeconds: 900, languages: ['ar'] })], event({ language: 'tr' }), false, T), { action: 'skip' });
+  });
+
+  it('asks for the story history only when it changes the answer', () => {
+    const arabic = [product({ languages: ['ar'] })];
+    assert.ok(needsHistory(arabic, event({ kind: 'updated', language: 'tr' })), 'a follow-up the products no longer pass');
+    assert.ok(!needsHistory(arabic, event({ kind: 'updated' })), 'a follow-up the products pass on its own');
+    assert.ok(!needsHistory(arabic, event({ kind: 'published', language: 'tr' })), 'a publish is never a follow-up');
+    const embargoedUpdate = event({ kind: 'updated', embargoUntil: new Date(T + 3_600_000).toISOString() });
+    assert.ok(!needsHistory(arabic, embargoedUpdate), 'without embargo rights it waits for the lift whatever the history');
+    assert.ok(needsHistory([product({ languages: ['tr'], embargoRights: true })], embargoedUpdate), 'with rights, the history decides');
   });
 
   it('encodes cursors opaquely and detects garbling', () => {
