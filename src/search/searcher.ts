@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { analyze, detectLanguage, type FullAnalyzeOptions } from '../text/index.ts';
 import { compileQuery } from './compile.ts';
 import { parseQuery, QuerySyntaxError, type ParsedQuery } from './query.ts';
+import { fieldAwareScore, headlineEvidence, RANK_WEIGHTS, type RankWeights } from './rank.ts';
 import { matchSpans, markHtml, snippetHtml, type MatchSet } from './snippet.ts';
 import type { SearchDocMeta, SearchFilters, SearchHit, SearchResult } from './types.ts';
 import type { ArchiveVocabulary } from './vocabulary.ts';
@@ -21,6 +22,7 @@ interface Row {
 
 export class Searcher {
   private readonly texts: Database.Statement<[number], { headline: string; body: string }>;
+  private readonly headlines: Database.Statement<[number], { headline: string }>;
 
   constructor(
     private readonly db: Database.Database,
@@ -28,8 +30,10 @@ export class Searcher {
     /** BM25 weights in column order. */
     private readonly weights: number[],
     private readonly snippetLength: number,
+    private readonly rankWeights: RankWeights = RANK_WEIGHTS,
   ) {
     this.texts = db.prepare<[number], { headline: string; body: string }>('SELECT headline, body FROM search_text WHERE doc_id = ?');
+    this.headlines = db.prepare<[number], { headline: string }>('SELECT headline FROM search_text WHERE doc_id = ?');
   }
 
   /** Run a query (text in the query language, or already parsed). Throws QuerySyntaxError on bad input. */
@@ -103,11 +107,15 @@ export class Searcher {
     let total: number;
     let facets: SearchResult['facets'];
     let page: Row[];
+    // Field-aware ranking re-orders BM25's best `depth`; later pages keep BM25's order after them.
+    const depth = this.rankWeights.depth;
+    const fieldAware = sort === 'relevance' && relevance && compiled.words.length > 0 && offset < depth;
     if (filters.allowed) {
       // A JS predicate has to see every candidate: fetch them all, then count and sort here.
       const allowed = filters.allowed;
-      const rows = run<Row>(sql, params).filter((r) => allowed(meta(r)));
+      let rows = run<Row>(sql, params).filter((r) => allowed(meta(r)));
       rows.sort(sort === 'recency' ? byRecency : (a, b) => b.score - a.score || byRecency(a, b));
+      if (fieldAware) rows = [...this.rank(rows.slice(0, depth), compiled.words), ...rows.slice(depth)];
       total = rows.length;
       facets = facetCounts(rows.map((r) => ({ ...r, n: 1 })));
       page = rows.slice(offset, offset + limit);
@@ -115,7 +123,15 @@ export class Searcher {
       // Let SQLite rank and cut the page, and count facets in one grouped pass: wide queries
       // (قال matches a quarter of the archive) must not materialize thousands of rows in JS.
       const order = sort === 'recency' ? 'published_at DESC, doc_id DESC' : 'score DESC, published_at DESC, doc_id DESC';
-      page = run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, limit, offset]);
+      if (fieldAware) {
+        const top = this.rank(run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ?`, [...params, depth]), compiled.words);
+        page = top.slice(offset, offset + limit);
+        if (offset + limit > depth && top.length === depth) {
+          page.push(...run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, offset + limit - depth, depth]));
+        }
+      } else {
+        page = run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, limit, offset]);
+      }
       const setParams = setMatch ? [setMatch, ...params.slice(1)] : params;
       const groups = run<Row & { n: number }>(
         `SELECT language, urgency, substr(published_at, 1, 7) AS published_at, categories, count(*) AS n FROM (${sql.replace(/-bm25\([^)]*\)/, '0')}) GROUP BY 1, 2, 3, 4`,
@@ -126,6 +142,19 @@ export class Searcher {
     }
     const hits = page.map((r) => this.hit(r, meta(r), compiled.highlight));
     return { total, hits, facets, query: parsed };
+  }
+
+  /** BM25's best rows re-scored by their headlines (see rank.ts); ties keep BM25's order. */
+  private rank(rows: Row[], words: MatchSet[]): Row[] {
+    const opts = this.vocabulary.analyzeOptions();
+    return rows
+      .map((r, i) => {
+        const head = this.headlines.get(r.doc_id)?.headline ?? '';
+        const score = fieldAwareScore(r.score, headlineEvidence(analyze(head, r.language, opts), words), this.rankWeights);
+        return { r: { ...r, score }, i };
+      })
+      .sort((a, b) => b.r.score - a.r.score || a.i - b.i)
+      .map((x) => x.r);
   }
 
   private hit(r: Row, m: SearchDocMeta, highlight: MatchSet): SearchHit {
