@@ -401,7 +401,7 @@ function goals(scores: Map<string, Record<'title' | 'body', Score>>): string[] {
  * idle, then while it also holds 1,000 open SSE streams (one subscriber key each) and takes a publish
  * every 100 ms. Queries run one after another from this process, limit 10, facets and snippets included.
  */
-async function latencyUnderLoad(corpusFile: string, queries: string[]): Promise<string[]> {
+export async function latencyUnderLoad(corpusFile: string, queries: string[]): Promise<string[]> {
   const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
   const dir = tmpDir('load');
   const file = path.join(dir, 'store.db');

@@ -15,7 +15,7 @@ export const RANK_WEIGHTS = {
   /** Score × (1 + headline, when the headline (or deck) holds every word typed … */
   headline: 1.0,
   /** … + together × words ÷ width of the narrowest headline window holding all of them). */
-  together: 4.0,
+  together: 2.0,
   /** How many of BM25's best are re-ordered; pages beyond keep BM25's order. */
   depth: 50,
 };
