@@ -14,6 +14,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { SearchIndex } from '../src/search/index.ts';
@@ -430,11 +431,18 @@ export async function latencyUnderLoad(corpusFile: string, queries: string[]): P
 
   const port = 19000 + Math.floor(Math.random() * 1000);
   const base = `http://127.0.0.1:${port}`;
+  const delayLines: ((line: string) => void)[] = [];
   const server = await new Promise<ChildProcess>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', file, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(child); });
+    child.stdout!.on('data', (d: Buffer) => {
+      const text = d.toString();
+      if (text.includes('ready')) resolve(child);
+      for (const l of text.split('\n')) if (l.startsWith('loop-delay')) delayLines.shift()?.(l.slice('loop-delay '.length));
+    });
     child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
+  /** The server's event-loop delay since the previous call. */
+  const loopDelay = () => new Promise<string>((resolve) => { delayLines.push(resolve); server.kill('SIGUSR2'); });
   const auth = { authorization: `Bearer ${editor}` };
   const timeQueries = async (): Promise<number[]> => {
     const times: number[] = [];
@@ -447,22 +455,24 @@ export async function latencyUnderLoad(corpusFile: string, queries: string[]): P
     }
     return times;
   };
-  const line = (label: string, t: number[]) =>
-    `| ${label} | ${t.length} | ${pct(t, 50).toFixed(2)} | ${pct(t, 95).toFixed(2)} | ${pct(t, 99).toFixed(2)} | ${Math.max(...t).toFixed(1)} | ${os.loadavg()[0].toFixed(1)} |`;
+  const line = async (label: string, t: number[]) =>
+    `| ${label} | ${t.length} | ${pct(t, 50).toFixed(2)} | ${pct(t, 95).toFixed(2)} | ${pct(t, 99).toFixed(2)} | ${Math.max(...t).toFixed(1)} | ${await loopDelay()} | ${os.loadavg()[0].toFixed(1)} |`;
   const out = [
     `GET /v1/search latency (ms, measured at the client over loopback, one query at a time, limit 10, facets + snippets), ${setup}:`,
     '',
-    '| server state | queries | p50 | p95 | p99 | max | load average (1 min) |',
-    '|---|---|---|---|---|---|---|',
+    '| server state | queries | p50 | p95 | p99 | max | server event-loop delay meanwhile (ms) | load average (1 min) |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   try {
     await timeQueries(); // warm-up: page cache, statement cache, stem memo
-    out.push(line('idle', await timeQueries()));
+    await loopDelay();
+    out.push(await line('idle', await timeQueries()));
     let received = 0;
     const closeStreams = await openStreams(STREAMS, `${base}/v1/stream`, subscriberKeys, () => received++);
     // Streams alone first (heartbeats only), to tell their cost from the publishes'.
     await new Promise((r) => setTimeout(r, 1000));
-    out.push(line(`${STREAMS} open streams, nothing published`, await timeQueries()));
+    await loopDelay();
+    out.push(await line(`${STREAMS} open streams, nothing published`, await timeQueries()));
     let published = 0;
     let publishing = true;
     const publisher = (async () => {
@@ -475,13 +485,15 @@ export async function latencyUnderLoad(corpusFile: string, queries: string[]): P
       }
     })();
     await new Promise((r) => setTimeout(r, 2000));
+    await loopDelay();
     const t1 = performance.now();
     const loaded = await timeQueries();
     const secs = (performance.now() - t1) / 1000;
+    const loadedLine = await line(`${STREAMS} open streams + a publish every 100 ms`, loaded);
     publishing = false;
     await publisher;
     closeStreams();
-    out.push(line(`${STREAMS} open streams + a publish every 100 ms`, loaded));
+    out.push(loadedLine);
     out.push('', `under load: ${published} publishes in ${(secs + 2).toFixed(1)} s, ${received} stream deliveries received by the ${STREAMS} clients; goal p95 ≤ 10 ms under load: ${pct(loaded, 95) <= 10 ? 'MET' : 'NOT MET'}`);
   } finally {
     server.kill('SIGTERM');
@@ -529,6 +541,15 @@ async function serve(file: string, port: number): Promise<void> {
   await rt.hub.start();
   const app = await buildApp(rt);
   await app.listen({ host: '127.0.0.1', port });
+  // How long the event loop was held up (a search waits that long before it even starts): on
+  // SIGUSR2, print the delays since the last SIGUSR2 and start again.
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  process.on('SIGUSR2', () => {
+    const ms = (n: number) => (n / 1e6).toFixed(1);
+    process.stdout.write(`loop-delay p50 ${ms(delay.percentile(50))} p95 ${ms(delay.percentile(95))} p99 ${ms(delay.percentile(99))} max ${ms(delay.max)}\n`);
+    delay.reset();
+  });
   process.on('SIGTERM', () => process.exit(0));
   const parent = process.ppid;
   setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 1000).unref();
