@@ -134,22 +134,31 @@ export class Searcher {
       // Let SQLite rank and cut the page, and count facets in one grouped pass: wide queries
       // (قال matches a quarter of the archive) must not materialize thousands of rows in JS.
       const order = sort === 'recency' ? 'published_at DESC, doc_id DESC' : 'score DESC, published_at DESC, doc_id DESC';
+      let everyMatch: Row[] | null = null;
       if (fieldAware) {
-        const top = this.rank(run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ?`, [...params, depth]), compiled.words);
-        page = top.slice(offset, offset + limit);
+        const top = run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ?`, [...params, depth]);
+        // Fewer than `depth` rows is the whole match set (the phrase boosts never widen it): its
+        // facets are counted here, and the second full-text pass below is saved (most queries).
+        if (top.length < depth) everyMatch = top;
+        page = this.rank(top, compiled.words).slice(offset, offset + limit);
         if (offset + limit > depth && top.length === depth) {
           page.push(...run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, offset + limit - depth, depth]));
         }
       } else {
         page = run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, limit, offset]);
       }
-      const setParams = setMatch ? [setMatch, ...params.slice(1)] : params;
-      const groups = run<Row & { n: number }>(
-        `SELECT language, urgency, substr(published_at, 1, 7) AS published_at, categories, count(*) AS n FROM (${sql.replace(/-bm25\([^)]*\)/, '0')}) GROUP BY 1, 2, 3, 4`,
-        setParams,
-      );
-      total = groups.reduce((n, g) => n + g.n, 0);
-      facets = facetCounts(groups);
+      if (everyMatch) {
+        total = everyMatch.length;
+        facets = facetCounts(everyMatch.map((r) => ({ ...r, n: 1 })));
+      } else {
+        const setParams = setMatch ? [setMatch, ...params.slice(1)] : params;
+        const groups = run<Row & { n: number }>(
+          `SELECT language, urgency, substr(published_at, 1, 7) AS published_at, categories, count(*) AS n FROM (${sql.replace(/-bm25\([^)]*\)/, '0')}) GROUP BY 1, 2, 3, 4`,
+          setParams,
+        );
+        total = groups.reduce((n, g) => n + g.n, 0);
+        facets = facetCounts(groups);
+      }
     }
     const hits = page.map((r) => this.hit(r, meta(r), compiled.highlight));
     return { total, hits, facets, query: parsed };

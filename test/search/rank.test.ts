@@ -103,3 +103,17 @@ test('the deck weighs like the headline, not like the body', () => {
     assert.match(ix.search('المشروعات').hits[0].snippetHtml, /<mark>المشروعات<\/mark>/, 'the snippet still shows the deck');
   });
 });
+
+test('a match set smaller than the re-ranked depth gives the same total and facets as the grouped count', () => {
+  const stories = Array.from({ length: 12 }, (_, i) => version(`f${i}`, {
+    headline: `تقرير رقم ${i}`, text: 'المشروعات الزراعية في المحافظات.', categories: [i % 3 ? 'economy' : 'politics'], urgency: ([3, 4, 5] as const)[i % 3],
+  }, `2026-0${1 + (i % 3)}-10T09:00:00Z`));
+  let small: ReturnType<SearchIndex['search']> | undefined;
+  withIndex([...stories, headlineStory], {}, (ix) => { small = ix.search('المشروعات الزراعية', { limit: 5 }); });
+  withIndex([...stories, headlineStory], { rank: { depth: 2 } }, (ix) => {
+    const grouped = ix.search('المشروعات الزراعية', { limit: 5 });
+    assert.equal(small!.total, 13);
+    assert.equal(grouped.total, 13);
+    assert.deepEqual(small!.facets, grouped.facets);
+  });
+});
