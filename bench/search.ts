@@ -1,9 +1,13 @@
-// Search benchmark (issue #5): known-item retrieval on the two Arabic corpora in ../shared/corpus,
-// comparing no analysis, a Lucene light10 re-implementation, PostgreSQL 15's `arabic` configuration on a
-// real server, and newsflow's SearchIndex. Also query latency and index build time.
+// Search benchmark (issues #5 and 16): known-item retrieval on the two Arabic corpora in
+// ../shared/corpus, title-word and body-word query sets scored apart, comparing no analysis, a Lucene
+// light10 re-implementation (BM25 over one field, and with the title ×2), PostgreSQL's `arabic`
+// configuration on a real server, and newsflow's SearchIndex. Then index build time, query latency in
+// process, and — last — `GET /v1/search` latency on a real server, idle and while it serves 1,000
+// open streams and a publish every 100 ms.
 //
 //   npm run bench:search            (= node --import tsx bench/search.ts)
-//   BENCH_QUERIES=200 BENCH_NO_PG=1 node --import tsx bench/search.ts   (quicker, no PostgreSQL)
+//   BENCH_QUERIES=200 BENCH_NO_PG=1 BENCH_NO_LOAD=1 node --import tsx bench/search.ts   (quicker)
+//   BENCH_STREAMS=n changes the number of open streams of the load part.
 //
 // The judgments are built WITHOUT the analyzers under test: query words are taken from an article and
 // rewritten by spelling/morphology rules, and a rewrite is kept only if that exact form occurs somewhere
