@@ -411,7 +411,7 @@ export async function latencyUnderLoad(corpusFile: string, queries: string[]): P
   const dir = tmpDir('load');
   const file = path.join(dir, 'store.db');
   const t0 = performance.now();
-  const { openRuntime } = await import('../src/flow/runtime.ts');
+  const { openRuntime } = await import('../src/server/runtime.ts');
   const { Importer } = await import('../src/flow/importer.ts');
   const { issueKey } = await import('../src/flow/keys.ts');
   const rt = await openRuntime(file);
@@ -538,12 +538,12 @@ async function openStreams(n: number, url: string, keys: string[], onEvent: () =
 
 /** The server side of the load test: the real app on the given store, as `newsflow serve` runs it. */
 async function serve(file: string, port: number): Promise<void> {
-  const { openRuntime } = await import('../src/flow/runtime.ts');
-  const { buildApp } = await import('../src/http/app.ts');
-  (await import('../src/cli/heap.ts')).preferSmallHeap();
+  const { openRuntime } = await import('../src/server/runtime.ts');
+  const { buildWebApp } = await import('../src/server/app.ts');
+  (await import('../src/server/heap.ts')).preferSmallHeap();
   const rt = await openRuntime(file);
   await rt.hub.start();
-  const app = await buildApp(rt);
+  const { app } = await buildWebApp(rt);
   await app.listen({ host: '127.0.0.1', port });
   // How long the event loop was held up (a search waits that long before it even starts): on
   // SIGUSR2, print the delays since the last SIGUSR2 and start again.
