@@ -42,7 +42,11 @@ function descendants(root: number): number[] {
   }
   const out: number[] = [];
   const walk = (p: number) => {
-    for (const [pid, pp] of parent) if (pp === p) { out.push(pid); walk(pid); }
+    for (const [pid, pp] of parent)
+      if (pp === p) {
+        out.push(pid);
+        walk(pid);
+      }
   };
   walk(root);
   return out;
@@ -81,14 +85,24 @@ export async function measureIdle(env: Record<string, string> = {}, idleMs = IDL
     detached: true,
   });
   let output = '';
-  npm.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
-  npm.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
+  npm.stdout!.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  npm.stderr!.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
   try {
     let startMs = 0;
     for (const until = Date.now() + 60_000; ; ) {
       if (Date.now() > until || npm.exitCode !== null) throw new Error(`the server did not answer /healthz:\n${output}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-      if (ok) { startMs = Date.now() - t0; break; }
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) {
+        startMs = Date.now() - t0;
+        break;
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
     await new Promise((r) => setTimeout(r, idleMs));
@@ -97,7 +111,11 @@ export async function measureIdle(env: Record<string, string> = {}, idleMs = IDL
     return { rssKb: statusKb(pid, 'VmRSS'), anonKb: statusKb(pid, 'RssAnon'), fileKb: statusKb(pid, 'RssFile'), startMs };
   } finally {
     // The whole process group: npm, its shell and the server.
-    try { process.kill(-npm.pid!, 'SIGTERM'); } catch { /* already gone */ }
+    try {
+      process.kill(-npm.pid!, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
     await new Promise((r) => (npm.exitCode !== null ? r(null) : npm.once('exit', r)));
     rmSync(dir, { recursive: true, force: true });
   }
@@ -115,7 +133,11 @@ async function main() {
   console.log(`idle RSS of \`npm start\` with the demo (healthz + ${IDLE_MS / 1000} s idle), ${runs} runs`);
   console.log('| measure               |    min | median |    max |');
   console.log('|-----------------------|-------:|-------:|-------:|');
-  for (const [label, key] of [['VmRSS (MB)', 'rssKb'], ['  anonymous (MB)', 'anonKb'], ['  file-backed (MB)', 'fileKb']] as const) {
+  for (const [label, key] of [
+    ['VmRSS (MB)', 'rssKb'],
+    ['  anonymous (MB)', 'anonKb'],
+    ['  file-backed (MB)', 'fileKb'],
+  ] as const) {
     const [lo, med, hi] = stat(results.map((r) => r[key]));
     console.log(`| ${label.padEnd(21)} | ${mb(lo).padStart(6)} | ${mb(med).padStart(6)} | ${mb(hi).padStart(6)} |`);
   }

@@ -2,7 +2,7 @@
 // docs at /docs, and every API route plugin, each given only the services it uses. Routes only translate
 // HTTP to the flow and back. The composition root (src/server) builds the services and adds the public site.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import swagger from '@fastify/swagger';
+import swagger, { type StaticDocumentSpec } from '@fastify/swagger';
 import cors from '@fastify/cors';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -69,7 +69,7 @@ function serveDocsOnDemand(app: FastifyInstance): void {
   const build = async () => {
     const { default: swaggerUi } = await import('@fastify/swagger-ui');
     const sub = Fastify();
-    await sub.register(swagger, { mode: 'static', specification: { document: app.swagger() as any } });
+    await sub.register(swagger, { mode: 'static', specification: { document: app.swagger() as StaticDocumentSpec['document'] } });
     await sub.register(swaggerUi, { routePrefix: '/docs' });
     await sub.ready();
     return sub;

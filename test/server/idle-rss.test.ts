@@ -11,7 +11,9 @@ const LIMIT_KB = 100 * 1024;
 describe('idle memory', () => {
   it('an idle `npm start` with the demo measures at most 100 MB RSS', async () => {
     const m = await measureIdle();
-    assert.ok(m.rssKb <= LIMIT_KB,
-      `VmRSS ${(m.rssKb / 1024).toFixed(1)} MB > 100 MB (anonymous ${(m.anonKb / 1024).toFixed(1)} MB, file-backed ${(m.fileKb / 1024).toFixed(1)} MB)`);
+    assert.ok(
+      m.rssKb <= LIMIT_KB,
+      `VmRSS ${(m.rssKb / 1024).toFixed(1)} MB > 100 MB (anonymous ${(m.anonKb / 1024).toFixed(1)} MB, file-backed ${(m.fileKb / 1024).toFixed(1)} MB)`,
+    );
   });
 });
