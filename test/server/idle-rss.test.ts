@@ -1,7 +1,8 @@
 // An idle server with the demo stays within 100 MB of resident memory (issue 10), measured as a user
 // starts it: `npm start` on a new store, /healthz answered, 5 s idle, VmRSS of the node process that
-// serves. Measured ~90–97 MB on the 2-core machine of docs/benchmarks.md, 52 MB of it the node binary's
-// own pages; the bound is the issue's number, not a measured figure plus slack.
+// serves. Measured 90–98 MB on the shared 2-core machine of docs/benchmarks.md, ~51 MB of it the node
+// binary's own pages; the bound is the issue's number, not a measured figure plus slack, so a change that
+// adds a few MB to the idle server shows here first.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { measureIdle } from '../../bench/idle-rss.ts';
