@@ -28,7 +28,6 @@ const opt = (name: string, dflt: string) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 
-
 /** The server side: the real app on the given store, plus a bare route to compare with. */
 async function serve(file: string, port: number): Promise<void> {
   const { openRuntime } = await import('../src/server/runtime.ts');
@@ -40,22 +39,39 @@ async function serve(file: string, port: number): Promise<void> {
   const rt = await openRuntime(file);
   await rt.hub.start();
   const { app } = await buildWebApp(rt, config, {
-    extraRoutes: [async (app) => { app.get('/bench/bare', async () => ({ ok: true })); }],
+    extraRoutes: [
+      async (app) => {
+        app.get('/bench/bare', async () => ({ ok: true }));
+      },
+    ],
   });
   await app.listen({ host: '127.0.0.1', port });
   // An orderly exit, so `--cpu-prof` in NODE_OPTIONS writes the server's profile too.
   process.on('SIGTERM', () => process.exit(0));
   // And no orphan when the benchmark itself dies.
   const parent = process.ppid;
-  setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 1000).unref();
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(0);
+  }, 1000).unref();
   if (process.env.BENCH_MEMORY_LOG) {
     const mb = (n: number) => Math.round(n / 2 ** 20);
-    setInterval(() => { const m = process.memoryUsage(); process.stderr.write(`server memory MB: rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} buffers ${mb(m.arrayBuffers)}\n`); }, 1000).unref();
+    setInterval(() => {
+      const m = process.memoryUsage();
+      process.stderr.write(
+        `server memory MB: rss ${mb(m.rss)} heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} external ${mb(m.external)} buffers ${mb(m.arrayBuffers)}\n`,
+      );
+    }, 1000).unref();
   }
   process.stdout.write('ready\n');
 }
 
-interface Keys { admin: string; editor: string; subscriber: string; subscribers: string[]; setupMs: number }
+interface Keys {
+  admin: string;
+  editor: string;
+  subscriber: string;
+  subscribers: string[];
+  setupMs: number;
+}
 
 /**
  * A product taking everything, and `count` subscribers with one key each (a single one with
@@ -65,7 +81,15 @@ async function setupStore(file: string, count: number): Promise<Keys> {
   const { openRuntime } = await import('../src/server/runtime.ts');
   const { issueKey } = await import('../src/flow/keys.ts');
   const rt = await openRuntime(file);
-  await rt.store.subscribers.createProduct({ name: 'All', languages: [], categories: [], maxUrgency: null, mediaTypes: [], embargoRights: true, delaySeconds: 0 });
+  await rt.store.subscribers.createProduct({
+    name: 'All',
+    languages: [],
+    categories: [],
+    maxUrgency: null,
+    mediaTypes: [],
+    embargoRights: true,
+    delaySeconds: 0,
+  });
   const t0 = performance.now();
   const db = (rt.store as unknown as { db?: { exec(sql: string): void } }).db;
   const subscribers: string[] = [];
@@ -96,8 +120,24 @@ function startServer(file: string, port: number, env: NodeJS.ProcessEnv = {}): P
   return new Promise((resolve, reject) => {
     const profile = opt('profile-server', '') ? ['--cpu-prof', `--cpu-prof-dir=${opt('profile-server', '')}`] : [];
     const [cmd, ...pre] = pinned(SERVER_CPU, process.execPath);
-    const child = spawn(cmd, [...pre, ...profile, ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', file, String(port)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
-    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(child); });
+    const child = spawn(
+      cmd,
+      [
+        ...pre,
+        ...profile,
+        ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+        '--import',
+        'tsx',
+        fileURLToPath(import.meta.url),
+        '--serve',
+        file,
+        String(port),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
+    );
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) resolve(child);
+    });
     child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
 }
@@ -120,7 +160,11 @@ function rssMb(pid: number, field = 'VmRSS'): number {
 }
 
 async function json(url: string, key: string, method: string, body?: unknown): Promise<any> {
-  const res = await fetch(url, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
   return res.json();
 }
@@ -135,55 +179,86 @@ async function connectClients(n: number, url: string, headers: (i: number) => Re
   const { hostname: host, port, pathname, search } = new URL(url);
   const MARK = Buffer.from('bench-');
   const sockets: Socket[] = [];
-  const open = (i: number): Promise<void> => new Promise((resolve, reject) => {
-    const socket = connect({ host, port: Number(port) }, () => {
-      const lines = Object.entries({ host: `${host}:${port}`, accept: 'text/event-stream', ...headers(i) }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-      socket.write(`GET ${pathname}${search} HTTP/1.1\r\n${lines}\r\n`);
-    });
-    socket.setNoDelay(true);
-    sockets.push(socket);
-    let status = false;
-    let last = -1;
-    let carry: Buffer | null = null;
-    socket.on('data', (chunk: Buffer) => {
-      let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
-      if (!status) {
-        if (buf.length < 12) { carry = buf; return; }
-        status = true;
-        if (buf.toString('latin1', 9, 12) !== '200') return reject(new Error(`subscribe: HTTP ${buf.toString('latin1', 9, 12)}`));
-        resolve();
-      }
-      let at = 0;
-      let keepFrom = Math.max(0, buf.length - MARK.length);
-      while ((at = buf.indexOf(MARK, at)) >= 0) {
-        let j = at + MARK.length;
-        let story = 0;
-        while (j < buf.length && buf[j] >= 48 && buf[j] <= 57) story = story * 10 + buf[j++] - 48;
-        if (j === buf.length) { keepFrom = at; break; } // the number may go on in the next chunk
-        if (j > at + MARK.length && story > last) {
-          last = story;
-          onStory(story);
+  const open = (i: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const socket = connect({ host, port: Number(port) }, () => {
+        const lines = Object.entries({ host: `${host}:${port}`, accept: 'text/event-stream', ...headers(i) })
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('');
+        socket.write(`GET ${pathname}${search} HTTP/1.1\r\n${lines}\r\n`);
+      });
+      socket.setNoDelay(true);
+      sockets.push(socket);
+      let status = false;
+      let last = -1;
+      let carry: Buffer | null = null;
+      socket.on('data', (chunk: Buffer) => {
+        const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+        if (!status) {
+          if (buf.length < 12) {
+            carry = buf;
+            return;
+          }
+          status = true;
+          if (buf.toString('latin1', 9, 12) !== '200') return reject(new Error(`subscribe: HTTP ${buf.toString('latin1', 9, 12)}`));
+          resolve();
         }
-        at = j;
-      }
-      carry = buf.subarray(keepFrom);
-      if (carry.length === 0) carry = null;
-      else carry = Buffer.from(carry); // do not pin the whole chunk
+        let at = 0;
+        let keepFrom = Math.max(0, buf.length - MARK.length);
+        while ((at = buf.indexOf(MARK, at)) >= 0) {
+          let j = at + MARK.length;
+          let story = 0;
+          while (j < buf.length && buf[j] >= 48 && buf[j] <= 57) story = story * 10 + buf[j++] - 48;
+          if (j === buf.length) {
+            keepFrom = at;
+            break;
+          } // the number may go on in the next chunk
+          if (j > at + MARK.length && story > last) {
+            last = story;
+            onStory(story);
+          }
+          at = j;
+        }
+        carry = buf.subarray(keepFrom);
+        if (carry.length === 0) carry = null;
+        else carry = Buffer.from(carry); // do not pin the whole chunk
+      });
+      socket.on('error', reject);
     });
-    socket.on('error', reject);
-  });
   for (let i = 0; i < n; i += 250) await Promise.all(Array.from({ length: Math.min(250, n - i) }, (_, j) => open(i + j)));
-  return () => { for (const s of sockets) s.destroy(); };
+  return () => {
+    for (const s of sockets) s.destroy();
+  };
 }
 
 function percentile(sorted: Float64Array, p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
 }
 
-interface FanoutResult { system: string; clients: number; p50: number; p99: number; max: number; received: number; expected: number; connectedRssMb: number; rssMb: number; peakRssMb: number }
+interface FanoutResult {
+  system: string;
+  clients: number;
+  p50: number;
+  p99: number;
+  max: number;
+  received: number;
+  expected: number;
+  connectedRssMb: number;
+  rssMb: number;
+  peakRssMb: number;
+}
 
 /** Publishes `stories` items with `publishOne(i)` and measures receipt at `clients` subscribers. */
-async function fanout(system: string, clients: number, stories: number, intervalMs: number, subscribe: (onStory: (i: number) => void) => Promise<() => void>, publishOne: (i: number) => Promise<void>, pid: () => number[], prepare: (i: number) => Promise<void> = async () => {}): Promise<FanoutResult> {
+async function fanout(
+  system: string,
+  clients: number,
+  stories: number,
+  intervalMs: number,
+  subscribe: (onStory: (i: number) => void) => Promise<() => void>,
+  publishOne: (i: number) => Promise<void>,
+  pid: () => number[],
+  prepare: (i: number) => Promise<void> = async () => {},
+): Promise<FanoutResult> {
   const publishedAt = new Float64Array(stories);
   const latencies = new Float64Array(clients * stories);
   let received = 0;
@@ -205,7 +280,18 @@ async function fanout(system: string, clients: number, stories: number, interval
   const peak = pid().reduce((a, p) => a + rssMb(p, 'VmHWM'), 0);
   stop();
   const sorted = latencies.slice(0, received).sort();
-  return { system, clients, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1] ?? NaN, received, expected: clients * stories, connectedRssMb: connectedRss, rssMb: rss, peakRssMb: peak };
+  return {
+    system,
+    clients,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    max: sorted[sorted.length - 1] ?? NaN,
+    received,
+    expected: clients * stories,
+    connectedRssMb: connectedRss,
+    rssMb: rss,
+    peakRssMb: peak,
+  };
 }
 
 async function startNchan(dir: string, port: number, clients: number): Promise<ChildProcess | null> {
@@ -213,7 +299,9 @@ async function startNchan(dir: string, port: number, clients: number): Promise<C
   const mod = ['/usr/lib/nginx/modules/ngx_nchan_module.so', '/usr/share/nginx/modules/ngx_nchan_module.so'].find(existsSync);
   if (!nginx || !mod) return null;
   const conf = join(dir, 'nginx.conf');
-  writeFileSync(conf, `
+  writeFileSync(
+    conf,
+    `
 load_module ${mod};
 daemon off;
 master_process on;
@@ -233,7 +321,8 @@ http {
     location = /pub { nchan_publisher; nchan_channel_id bench; }
     location = /sub { nchan_subscriber eventsource; nchan_channel_id bench; }
   }
-}`);
+}`,
+  );
   const [cmd, ...pre] = pinned(SERVER_CPU, nginx);
   const child = spawn(cmd, [...pre, '-c', conf, '-p', dir], { stdio: 'inherit' });
   await new Promise((r) => setTimeout(r, 1000));
@@ -242,7 +331,12 @@ http {
 
 function nginxPids(master: number): number[] {
   try {
-    const kids = execFileSync('pgrep', ['-P', String(master)]).toString().trim().split('\n').filter(Boolean).map(Number);
+    const kids = execFileSync('pgrep', ['-P', String(master)])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
     return [master, ...kids];
   } catch {
     return [master];
@@ -265,14 +359,20 @@ async function feedRatio(base: string, key: string, cursor: string): Promise<{ b
 
 async function main(): Promise<void> {
   if (PIN) execFileSync('/usr/bin/taskset', ['-pc', String(CLIENT_CPU), String(process.pid)], { stdio: 'ignore' });
-  const clientCounts = opt('clients', '1000,10000').split(',').map(Number).filter((n) => n > 0);
+  const clientCounts = opt('clients', '1000,10000')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
   const stories = Number(opt('stories', '100'));
   const interval = Number(opt('interval', '100'));
   const shared = args.includes('--shared-subscriber');
   // Each side (client process, server process) holds one descriptor per subscriber.
   const nofile = Number(/Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? Infinity);
   const need = Math.max(0, ...clientCounts) + 512;
-  if (nofile < need) throw new Error(`open-file limit ${nofile} < ${need} needed for ${Math.max(...clientCounts)} clients: run \`ulimit -n ${need * 2}\` first (or lower --clients)`);
+  if (nofile < need)
+    throw new Error(
+      `open-file limit ${nofile} < ${need} needed for ${Math.max(...clientCounts)} clients: run \`ulimit -n ${need * 2}\` first (or lower --clients)`,
+    );
   const dir = mkdtempSync(join(tmpdir(), 'newsflow-bench-'));
   const file = join(dir, 'bench.db');
   const keys = await setupStore(file, shared ? 1 : Math.max(1, ...clientCounts));
@@ -288,16 +388,31 @@ async function main(): Promise<void> {
     let n = 0;
     let draft = '';
     for (const clients of clientCounts) {
-      const r = await fanout('newsflow', clients, stories, interval,
+      const r = await fanout(
+        'newsflow',
+        clients,
+        stories,
+        interval,
         (on) => connectClients(clients, `${base}/v1/stream`, (i) => ({ authorization: `Bearer ${shared ? keys.subscriber : keys.subscribers[i]}` }), on),
         // Timed from the publish request (the draft is written before the clock starts).
-        async () => { await json(`${base}/v1/stories/${draft}/publish`, keys.editor, 'POST'); },
+        async () => {
+          await json(`${base}/v1/stories/${draft}/publish`, keys.editor, 'POST');
+        },
         () => [server.pid!],
         async (i) => {
-          draft = (await json(`${base}/v1/stories`, keys.editor, 'POST', { language: 'ar', headline: `bench-${i} ${n++}`, body: [{ type: 'paragraph', text: 'اختتم المؤتمر الإقليمي لتقاسم المياه أعماله اليوم بمشاركة ١٢ دولة. '.repeat(20) }] })).id;
-        });
+          draft = (
+            await json(`${base}/v1/stories`, keys.editor, 'POST', {
+              language: 'ar',
+              headline: `bench-${i} ${n++}`,
+              body: [{ type: 'paragraph', text: 'اختتم المؤتمر الإقليمي لتقاسم المياه أعماله اليوم بمشاركة ١٢ دولة. '.repeat(20) }],
+            })
+          ).id;
+        },
+      );
       results.push(r);
-      process.stderr.write(`newsflow ${clients}: p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms, ${r.received}/${r.expected}, RSS ${r.connectedRssMb.toFixed(0)} MB connected, ${r.rssMb.toFixed(0)} MB end, ${r.peakRssMb.toFixed(0)} MB peak\n`);
+      process.stderr.write(
+        `newsflow ${clients}: p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms, ${r.received}/${r.expected}, RSS ${r.connectedRssMb.toFixed(0)} MB connected, ${r.rssMb.toFixed(0)} MB end, ${r.peakRssMb.toFixed(0)} MB peak\n`,
+      );
     }
     const nchanPort = port + 1;
     for (const clients of clientCounts) {
@@ -309,16 +424,27 @@ async function main(): Promise<void> {
       try {
         // The same payload newsflow sent: an item of the feed is byte for byte the `data:` of the stream.
         const data = JSON.stringify((await json(`${base}/v1/feed?cursor=${firstCursor}&limit=1`, keys.subscriber, 'GET')).items[0]);
-        const r = await fanout('nginx+nchan', clients, stories, interval,
+        const r = await fanout(
+          'nginx+nchan',
+          clients,
+          stories,
+          interval,
           (on) => connectClients(clients, `http://127.0.0.1:${nchanPort}/sub`, () => ({}), on),
           async (i) => {
-            const res = await fetch(`http://127.0.0.1:${nchanPort}/pub`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: data.replace(/bench-\d+/g, `bench-${i}`) });
+            const res = await fetch(`http://127.0.0.1:${nchanPort}/pub`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: data.replace(/bench-\d+/g, `bench-${i}`),
+            });
             if (res.status >= 300) throw new Error(`nchan publish: ${res.status}`);
             await res.arrayBuffer();
           },
-          () => nginxPids(nginx.pid!));
+          () => nginxPids(nginx.pid!),
+        );
         results.push(r);
-        process.stderr.write(`nchan ${clients}: p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms, ${r.received}/${r.expected}, RSS ${r.rssMb.toFixed(0)} MB\n`);
+        process.stderr.write(
+          `nchan ${clients}: p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms, ${r.received}/${r.expected}, RSS ${r.rssMb.toFixed(0)} MB\n`,
+        );
       } finally {
         nginx.kill('SIGTERM');
         await new Promise((r) => setTimeout(r, 1000));
@@ -327,7 +453,11 @@ async function main(): Promise<void> {
     if (clientCounts.length === 0) {
       // Pull feed only: give the log something to page through.
       for (let i = 0; i < 100; i++) {
-        const d = await json(`${base}/v1/stories`, keys.editor, 'POST', { language: 'ar', headline: `feed-${i}`, body: [{ type: 'paragraph', text: 'اختتم المؤتمر الإقليمي لتقاسم المياه أعماله اليوم بمشاركة ١٢ دولة. '.repeat(20) }] });
+        const d = await json(`${base}/v1/stories`, keys.editor, 'POST', {
+          language: 'ar',
+          headline: `feed-${i}`,
+          body: [{ type: 'paragraph', text: 'اختتم المؤتمر الإقليمي لتقاسم المياه أعماله اليوم بمشاركة ١٢ دولة. '.repeat(20) }],
+        });
         await json(`${base}/v1/stories/${d.id}/publish`, keys.editor, 'POST');
       }
     }
@@ -338,11 +468,19 @@ async function main(): Promise<void> {
   }
 }
 
-function report(results: FanoutResult[], feed: { bare: number; feedEmpty: number; feedPage: number }, stories: number, interval: number, shared: boolean): void {
-  const row = (r: FanoutResult) => `| ${r.system} | ${r.clients} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.received}/${r.expected} | ${r.connectedRssMb.toFixed(0)} | ${r.rssMb.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`;
+function report(
+  results: FanoutResult[],
+  feed: { bare: number; feedEmpty: number; feedPage: number },
+  stories: number,
+  interval: number,
+  shared: boolean,
+): void {
+  const row = (r: FanoutResult) =>
+    `| ${r.system} | ${r.clients} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.received}/${r.expected} | ${r.connectedRssMb.toFixed(0)} | ${r.rssMb.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`;
   const table = [
     `SSE fan-out: ${stories} stories, one every ${interval} ms; latency from the publish request to receipt, over every receipt.`,
-    shared ? 'newsflow clients: all share ONE subscriber key (--shared-subscriber): entitlement runs once per event, not per subscriber.'
+    shared
+      ? 'newsflow clients: all share ONE subscriber key (--shared-subscriber): entitlement runs once per event, not per subscriber.'
       : 'newsflow clients: one subscriber with its own key per client (entitlement and grouping per subscriber).',
     '',
     '| system | clients | p50 ms | p99 ms | max ms | received | RSS MB (all connected) | RSS MB (end) | peak RSS MB |',

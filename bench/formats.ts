@@ -37,7 +37,9 @@ function run(fn: (v: StoryVersion) => string): { perSec: number; avgBytes: numbe
   return { perSec: n / dt, avgBytes: bytes / n };
 }
 
-console.log(`newsflow format benchmark: ${versions.length} versions (${set.length > 10 ? 'test set incl. corpus' : 'core set only'}), ${rounds} rounds x ${seconds}s per format (rounds interleaved; median and best shown), one core`);
+console.log(
+  `newsflow format benchmark: ${versions.length} versions (${set.length > 10 ? 'test set incl. corpus' : 'core set only'}), ${rounds} rounds x ${seconds}s per format (rounds interleaved; median and best shown), one core`,
+);
 console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} CPUs visible`);
 console.log('');
 // Rounds are interleaved so that load from other processes hits every format alike.
@@ -50,5 +52,7 @@ cases.forEach(([name, , goal], i) => {
   const rates = results[i].map((r) => r.perSec).sort((a, b) => a - b);
   const median = rates[Math.floor(rates.length / 2)];
   const best = rates[rates.length - 1];
-  console.log(`| ${name} | ${fmt(median)} | ${fmt(best)} | ${fmt(results[i][0].avgBytes)} | ${goal ? fmt(goal) : '—'} | ${goal ? (median >= goal ? 'yes' : 'NO') : ''} |`);
+  console.log(
+    `| ${name} | ${fmt(median)} | ${fmt(best)} | ${fmt(results[i][0].avgBytes)} | ${goal ? fmt(goal) : '—'} | ${goal ? (median >= goal ? 'yes' : 'NO') : ''} |`,
+  );
 });

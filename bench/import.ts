@@ -41,9 +41,11 @@ for (const concurrency of [1, 16]) {
   for (let i = 0; i < n; i++) drafts.push(await rt.newsroom.createDraft(sampleContent({ headline: `خبر ${i}` })));
   const t0 = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) await rt.newsroom.publish(drafts[next++].id);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await rt.newsroom.publish(drafts[next++].id);
+    }),
+  );
   const secs = (performance.now() - t0) / 1000;
   rows.push([`durable publishes (${concurrency} concurrent)`, String(n), `${secs.toFixed(2)} s`, `${Math.round(n / secs)} publishes/s`]);
   await rt.close();

@@ -5,11 +5,13 @@
 
 /** Stop words in the spirit of Lucene's default list (J. Savoy's CLEF list); applied before normalization, as Lucene does. */
 const STOPWORDS = new Set(
-  ('من ومن منها منه في وفي فيها فيه و ف ثم او أو ب بها به ا أ اى اي أي أى لا ولا الا ألا إلا لكن ما وما كما فما عن مع ' +
+  (
+    'من ومن منها منه في وفي فيها فيه و ف ثم او أو ب بها به ا أ اى اي أي أى لا ولا الا ألا إلا لكن ما وما كما فما عن مع ' +
     'اذا إذا ان أن إن انها أنها إنها انه أنه إنه بان بأن فان فأن وان وأن وإن التى التي الذى الذي الذين الى الي إلى إلي ' +
     'على عليها عليه اما أما إما ايضا أيضا كل وكل لم ولم لن ولن هى هي هو وهى وهي وهو فهى فهي فهو انت أنت لك لها له هذه ' +
     'هذا تلك ذلك هناك كانت كان يكون تكون وكانت وكان غير بعض قد نحو بين بينما منذ ضمن حيث الان الآن خلال بعد قبل حتى ' +
-    'عند عندما لدى جميع').split(' '),
+    'عند عندما لدى جميع'
+  ).split(' '),
 );
 
 const PREFIXES = ['ال', 'وال', 'بال', 'كال', 'فال', 'لل', 'و'];
@@ -20,12 +22,29 @@ export function luceneNormalize(s: string): string {
   let out = '';
   for (const ch of s) {
     switch (ch) {
-      case '\u0622': case '\u0623': case '\u0625': out += '\u0627'; break;
-      case '\u0649': out += '\u064a'; break;
-      case '\u0629': out += '\u0647'; break;
-      case '\u0640': case '\u064b': case '\u064c': case '\u064d': case '\u064e': case '\u064f': case '\u0650':
-      case '\u0651': case '\u0652': break;
-      default: out += ch;
+      case '\u0622':
+      case '\u0623':
+      case '\u0625':
+        out += '\u0627';
+        break;
+      case '\u0649':
+        out += '\u064a';
+        break;
+      case '\u0629':
+        out += '\u0647';
+        break;
+      case '\u0640':
+      case '\u064b':
+      case '\u064c':
+      case '\u064d':
+      case '\u064e':
+      case '\u064f':
+      case '\u0650':
+      case '\u0651':
+      case '\u0652':
+        break;
+      default:
+        out += ch;
     }
   }
   return out;
@@ -37,7 +56,10 @@ export function luceneStem(s: string): string {
   for (const p of PREFIXES) {
     if (p.length === 1 && w.length < 4) continue;
     if (w.length < p.length + 2) continue;
-    if (w.startsWith(p)) { w = w.slice(p.length); break; }
+    if (w.startsWith(p)) {
+      w = w.slice(p.length);
+      break;
+    }
   }
   for (const suf of SUFFIXES) {
     if (w.length >= suf.length + 2 && w.endsWith(suf)) w = w.slice(0, -suf.length);

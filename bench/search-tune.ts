@@ -27,12 +27,19 @@ function score(ix: SearchIndex) {
   const acc = { title: [0, 0, 0, 0], body: [0, 0, 0, 0] };
   for (const q of queries) {
     let ids: string[] = [];
-    try { ids = ix.search(q.q, { limit: 10 }).hits.map((h) => h.storyId); } catch { /* counted as a miss */ }
+    try {
+      ids = ix.search(q.q, { limit: 10 }).hits.map((h) => h.storyId);
+    } catch {
+      /* counted as a miss */
+    }
     const r = ids.indexOf(q.docId);
     const a = acc[q.set];
     a[3]++;
     if (r === 0) a[0]++;
-    if (r >= 0) { a[1]++; a[2] += 1 / (r + 1); }
+    if (r >= 0) {
+      a[1]++;
+      a[2] += 1 / (r + 1);
+    }
   }
   const f = (a: number[]) => `s@1 ${(a[0] / a[3]).toFixed(3)} s@10 ${(a[1] / a[3]).toFixed(3)} MRR ${(a[2] / a[3]).toFixed(3)}`;
   return { title: acc.title[2] / acc.title[3], body: acc.body[2] / acc.body[3], text: `title ${f(acc.title)} | body ${f(acc.body)}` };

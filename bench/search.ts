@@ -33,13 +33,29 @@ const CORPORA = [
 const N_QUERIES = Number(process.env.BENCH_QUERIES ?? 500);
 const USE_PG = !process.env.BENCH_NO_PG;
 
-interface Doc { id: string; title: string; body: string; date: string; category: string | null }
-interface Query { set: 'title' | 'body'; docId: string; q: string; words: string[]; rules: string[] }
+interface Doc {
+  id: string;
+  title: string;
+  body: string;
+  date: string;
+  category: string | null;
+}
+interface Query {
+  set: 'title' | 'body';
+  docId: string;
+  q: string;
+  words: string[];
+  rules: string[];
+}
 
 // ---------- corpus and judgments ----------
 
 export function load(file: string): Doc[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Doc);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Doc);
 }
 
 const RAW_WORD = /[\p{L}\p{M}\p{Nd}]+/gu;
@@ -55,10 +71,17 @@ function rawWords(s: string): string[] {
 /** Spelling and morphology rewrites of a raw word, by rule only (no analyzer). */
 function rewrites(w: string, marked: Map<string, string[]>): [string, string][] {
   const out: [string, string][] = [];
-  const add = (rule: string, v: string) => { if (v !== w && v.length > 1) out.push([rule, v]); };
+  const add = (rule: string, v: string) => {
+    if (v !== w && v.length > 1) out.push([rule, v]);
+  };
   const s = strip(w);
   if (DIGITS.test(w)) {
-    add('digits', /[0-9]/.test(w) ? w.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + +d)) : w.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (d) => String((d.charCodeAt(0) - 0x0660) % 0x90 % 10)));
+    add(
+      'digits',
+      /[0-9]/.test(w)
+        ? w.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + +d))
+        : w.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (d) => String(((d.charCodeAt(0) - 0x0660) % 0x90) % 10)),
+    );
     return out;
   }
   if (s !== w) add('drop harakat/tatweel', s);
@@ -79,7 +102,10 @@ function rewrites(w: string, marked: Map<string, string[]>): [string, string][] 
   if (s.endsWith('ى')) add('ى→ي', s.slice(0, -1) + 'ي');
   if (s.endsWith('ي')) add('ي→ى', s.slice(0, -1) + 'ى');
   // Misspellings a hurried typist makes the other way round: a hamza on a bare alef, ه for ة.
-  if (s.startsWith('ا') && !s.startsWith('ال')) { add('add hamza', 'أ' + s.slice(1)); add('add hamza', 'إ' + s.slice(1)); }
+  if (s.startsWith('ا') && !s.startsWith('ال')) {
+    add('add hamza', 'أ' + s.slice(1));
+    add('add hamza', 'إ' + s.slice(1));
+  }
   if (s.endsWith('ه')) add('ه→ة', s.slice(0, -1) + 'ة');
   for (const m of marked.get(s) ?? []) if (m !== w) add('add harakat/tatweel', m);
   return out;
@@ -110,10 +136,10 @@ export function buildQueries(docs: Doc[], corpusKey: string): Query[] {
     }
   }
   const N = docs.length;
-  const eligible = (w: string) => (ARABIC_WORD.test(w) && strip(w).length >= 4 || DIGITS.test(w) && w.length >= 3) && (df.get(w) ?? 0) <= 0.02 * N;
+  const eligible = (w: string) => ((ARABIC_WORD.test(w) && strip(w).length >= 4) || (DIGITS.test(w) && w.length >= 3)) && (df.get(w) ?? 0) <= 0.02 * N;
   // Headline words a journalist half-remembers: any content word of 3+ letters that is not among the
   // archive's most common ones (≤ 5 % of articles), so queries are broad enough for field weighting to matter.
-  const headlineWord = (w: string) => (ARABIC_WORD.test(w) && strip(w).length >= 3 || DIGITS.test(w) && w.length >= 3) && (df.get(w) ?? 0) <= 0.05 * N;
+  const headlineWord = (w: string) => ((ARABIC_WORD.test(w) && strip(w).length >= 3) || (DIGITS.test(w) && w.length >= 3)) && (df.get(w) ?? 0) <= 0.05 * N;
   const valid = (w: string) => rewrites(w, marked).filter(([, v]) => df.has(v));
   const order = [...docs].sort((a, b) => hash('bench-search:' + a.id).localeCompare(hash('bench-search:' + b.id)));
   const out: Query[] = [];
@@ -135,8 +161,12 @@ export function buildQueries(docs: Doc[], corpusKey: string): Query[] {
     make('title', [...new Set(rawWords(d.title))].filter(headlineWord));
     const tf = new Map<string, number>();
     for (const w of rawWords(d.body)) if (eligible(w) && !titleWords.has(strip(w))) tf.set(w, (tf.get(w) ?? 0) + 1);
-    const distinctive = [...tf].map(([w, n]) => [w, n * Math.log(N / (df.get(w) ?? 1))] as const)
-      .filter(([w]) => (df.get(w) ?? 0) >= 2).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([w]) => w);
+    const distinctive = [...tf]
+      .map(([w, n]) => [w, n * Math.log(N / (df.get(w) ?? 1))] as const)
+      .filter(([w]) => (df.get(w) ?? 0) >= 2)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([w]) => w);
     make('body', distinctive);
   }
   return out;
@@ -148,7 +178,10 @@ function hash(s: string): string {
 
 // ---------- systems ----------
 
-interface Ranker { name: string; search(q: string): Promise<string[]> | string[] }
+interface Ranker {
+  name: string;
+  search(q: string): Promise<string[]> | string[];
+}
 
 /** Scratch directories of this run, removed at the end (a run writes about 3 GB). */
 const scratch: string[] = [];
@@ -175,7 +208,8 @@ function ftsPeer(name: string, docs: Doc[], analyzeFn: (s: string) => string[], 
   return titleWeights.map((w) => {
     const st = db.prepare<[string], { rowid: number }>(`SELECT rowid FROM peer WHERE peer MATCH ? ORDER BY bm25(peer, ${w.toFixed(1)}, 1.0) LIMIT 10`);
     return {
-      name: w === 1 ? name : `${name} title×${w}`, ms,
+      name: w === 1 ? name : `${name} title×${w}`,
+      ms,
       search(q: string) {
         const toks = [...new Set(analyzeFn(q))].filter((t) => !t.includes('"'));
         if (!toks.length) return [];
@@ -192,11 +226,25 @@ function rawAnalyze(s: string): string[] {
 export function toVersion(d: Doc): StoryVersion {
   const at = d.date.length === 10 ? d.date + 'T00:00:00Z' : d.date;
   return {
-    storyId: d.id, version: 1, revisionId: d.id + '-1', kind: 'published', pubStatus: 'usable', translationGroup: d.id,
-    firstPublishedAt: at, versionCreatedAt: at,
+    storyId: d.id,
+    version: 1,
+    revisionId: d.id + '-1',
+    kind: 'published',
+    pubStatus: 'usable',
+    translationGroup: d.id,
+    firstPublishedAt: at,
+    versionCreatedAt: at,
     content: {
-      language: 'ar', headline: d.title, body: d.body.split('\n').map((text) => ({ type: 'paragraph', text })), byline: [],
-      categories: d.category ? [d.category] : [], keywords: [], hashtags: [], photos: [], urgency: 4, mediaType: 'text',
+      language: 'ar',
+      headline: d.title,
+      body: d.body.split('\n').map((text) => ({ type: 'paragraph', text })),
+      byline: [],
+      categories: d.category ? [d.category] : [],
+      keywords: [],
+      hashtags: [],
+      photos: [],
+      urgency: 4,
+      mediaType: 'text',
     },
   };
 }
@@ -211,7 +259,9 @@ function newsflow(docs: Doc[]): Ranker & { ms: number; index: SearchIndex } {
   index.reindex(versions);
   const ms = performance.now() - t0;
   return {
-    name: 'newsflow', ms, index,
+    name: 'newsflow',
+    ms,
+    index,
     search(q: string) {
       try {
         return index.search(q, { limit: 10 }).hits.map((h) => h.storyId);
@@ -224,14 +274,25 @@ function newsflow(docs: Doc[]): Ranker & { ms: number; index: SearchIndex } {
 
 // ---------- PostgreSQL ----------
 
-interface Pg { port: number; stop(): void; dir: string }
+interface Pg {
+  port: number;
+  stop(): void;
+  dir: string;
+}
 
 function startPostgres(): Pg | null {
   // Debian's server binaries: /usr/lib/postgresql/<major>/bin (the newest installed major).
   const root = '/usr/lib/postgresql';
-  const major = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb'))).sort((a, b) => +b - +a)[0] : undefined;
+  const major = fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb')))
+        .sort((a, b) => +b - +a)[0]
+    : undefined;
   if (!major) {
-    console.log('PostgreSQL not found (no /usr/lib/postgresql/*/bin/initdb): install it with `apt-get install -y postgresql` (Debian) and run again; its rows are missing from this run.');
+    console.log(
+      'PostgreSQL not found (no /usr/lib/postgresql/*/bin/initdb): install it with `apt-get install -y postgresql` (Debian) and run again; its rows are missing from this run.',
+    );
     return null;
   }
   const bin = path.join(root, major, 'bin');
@@ -244,7 +305,17 @@ function startPostgres(): Pg | null {
     execFileSync(root ? 'runuser' : cmd[0], root ? ['-u', 'postgres', '--', ...cmd] : cmd.slice(1), { stdio: 'pipe' });
   };
   asPostgres([path.join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--encoding=UTF8', '--locale=C.UTF-8']);
-  asPostgres([path.join(bin, 'pg_ctl'), '-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses='' -c shared_buffers=256MB -c maintenance_work_mem=512MB`, '-l', path.join(dir, 'log'), '-w', 'start']);
+  asPostgres([
+    path.join(bin, 'pg_ctl'),
+    '-D',
+    data,
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses='' -c shared_buffers=256MB -c maintenance_work_mem=512MB`,
+    '-l',
+    path.join(dir, 'log'),
+    '-w',
+    'start',
+  ]);
   return { port, dir, stop: () => asPostgres([path.join(bin, 'pg_ctl'), '-D', data, '-m', 'fast', '-w', 'stop']) };
 }
 
@@ -257,16 +328,22 @@ async function postgresRanker(pgInfo: Pg, docs: Doc[], table: string): Promise<R
   for (let i = 0; i < docs.length; i += 300) {
     const chunk = docs.slice(i, i + 300);
     const values = chunk.map((_, j) => `($${j * 3 + 1}::int, $${j * 3 + 2}, $${j * 3 + 3})`).join(',');
-    await client.query(`INSERT INTO ${table} (n, title, body) VALUES ${values}`, chunk.flatMap((d, j) => [i + j, d.title, d.body]));
+    await client.query(
+      `INSERT INTO ${table} (n, title, body) VALUES ${values}`,
+      chunk.flatMap((d, j) => [i + j, d.title, d.body]),
+    );
   }
   await client.query(`UPDATE ${table} SET tsv = setweight(to_tsvector('arabic', title), 'A') || setweight(to_tsvector('arabic', body), 'B')`);
   await client.query(`CREATE INDEX ON ${table} USING gin (tsv); ANALYZE ${table}`);
   const ms = performance.now() - t0;
   return {
-    name: 'postgresql-arabic', ms,
+    name: 'postgresql-arabic',
+    ms,
     async search(q: string) {
       const r = await client.query<{ n: number }>(
-        `SELECT n FROM ${table}, plainto_tsquery('arabic', $1) q WHERE tsv @@ q ORDER BY ts_rank(tsv, q) DESC, n LIMIT 10`, [q]);
+        `SELECT n FROM ${table}, plainto_tsquery('arabic', $1) q WHERE tsv @@ q ORDER BY ts_rank(tsv, q) DESC, n LIMIT 10`,
+        [q],
+      );
       return r.rows.map((row) => docs[row.n].id);
     },
     close: () => client.end(),
@@ -275,7 +352,12 @@ async function postgresRanker(pgInfo: Pg, docs: Doc[], table: string): Promise<R
 
 // ---------- evaluation ----------
 
-interface Score { s1: number; s10: number; mrr: number; n: number }
+interface Score {
+  s1: number;
+  s10: number;
+  mrr: number;
+  n: number;
+}
 
 async function evaluate(r: Ranker, queries: Query[]): Promise<Record<'title' | 'body', Score>> {
   const acc = { title: { s1: 0, s10: 0, mrr: 0, n: 0 }, body: { s1: 0, s10: 0, mrr: 0, n: 0 } };
@@ -285,9 +367,17 @@ async function evaluate(r: Ranker, queries: Query[]): Promise<Record<'title' | '
     const a = acc[q.set];
     a.n++;
     if (rank === 0) a.s1++;
-    if (rank >= 0) { a.s10++; a.mrr += 1 / (rank + 1); }
+    if (rank >= 0) {
+      a.s10++;
+      a.mrr += 1 / (rank + 1);
+    }
   }
-  for (const a of Object.values(acc)) if (a.n) { a.s1 /= a.n; a.s10 /= a.n; a.mrr /= a.n; }
+  for (const a of Object.values(acc))
+    if (a.n) {
+      a.s1 /= a.n;
+      a.s10 /= a.n;
+      a.mrr /= a.n;
+    }
   return acc;
 }
 
@@ -304,10 +394,24 @@ async function main() {
     console.log(`corpus not found (${missing.map((c) => c.file).join(', ')}); nothing to benchmark.`);
     return;
   }
-  console.log(`newsflow search benchmark — ${new Date().toISOString()} — ${os.cpus()[0]?.model} ×${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `newsflow search benchmark — ${new Date().toISOString()} — ${os.cpus()[0]?.model} ×${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const envs = [process.env.BENCH_QUERIES ? `BENCH_QUERIES=${N_QUERIES}` : '', process.env.BENCH_NO_PG ? 'BENCH_NO_PG=1' : ''];
   console.log(`command: ${[...envs, 'node --import tsx bench/search.ts'].filter(Boolean).join(' ')}`);
-  const pgInfo = USE_PG ? (() => { try { return startPostgres(); } catch (e) { console.log('PostgreSQL not started:', (e as Error).message); return null; } })() : null;
+  const pgInfo = USE_PG
+    ? (() => {
+        try {
+          return startPostgres();
+        } catch (e) {
+          console.log('PostgreSQL not started:', (e as Error).message);
+          return null;
+        }
+      })()
+    : null;
   const rows: string[] = [];
   const builds: string[] = [];
   const scores = new Map<string, Record<'title' | 'body', Score>>();
@@ -320,8 +424,16 @@ async function main() {
       const queries = buildQueries(docs, corpus.key);
       const rules = new Map<string, number>();
       for (const q of queries) for (const r of q.rules) rules.set(r, (rules.get(r) ?? 0) + 1);
-      console.log(`\n[${corpus.key}] ${path.basename(corpus.file)}: ${docs.length} articles, ${queries.filter((q) => q.set === 'title').length} title + ${queries.filter((q) => q.set === 'body').length} body queries (built in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-      console.log('  rewrite rules used:', [...rules].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join(', '));
+      console.log(
+        `\n[${corpus.key}] ${path.basename(corpus.file)}: ${docs.length} articles, ${queries.filter((q) => q.set === 'title').length} title + ${queries.filter((q) => q.set === 'body').length} body queries (built in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+      );
+      console.log(
+        '  rewrite rules used:',
+        [...rules]
+          .sort((a, b) => b[1] - a[1])
+          .map(([r, n]) => `${r} ${n}`)
+          .join(', '),
+      );
 
       const rankers: (Ranker & { ms: number })[] = [];
       rankers.push(...ftsPeer('none', docs, rawAnalyze, [2]));
@@ -338,8 +450,12 @@ async function main() {
       for (const r of rankers) {
         const s = await evaluate(r, queries);
         scores.set(`${corpus.key}/${r.name}`, s);
-        rows.push(`| ${corpus.key} | ${r.name} | ${f3(s.title.s1)} | ${f3(s.title.s10)} | ${f3(s.title.mrr)} | ${f3(s.body.s1)} | ${f3(s.body.s10)} | ${f3(s.body.mrr)} | ${f3((s.title.mrr + s.body.mrr) / 2)} |`);
-        console.log(`  ${r.name.padEnd(18)} title s@1 ${f3(s.title.s1)} s@10 ${f3(s.title.s10)} MRR ${f3(s.title.mrr)} | body s@1 ${f3(s.body.s1)} s@10 ${f3(s.body.s10)} MRR ${f3(s.body.mrr)}`);
+        rows.push(
+          `| ${corpus.key} | ${r.name} | ${f3(s.title.s1)} | ${f3(s.title.s10)} | ${f3(s.title.mrr)} | ${f3(s.body.s1)} | ${f3(s.body.s10)} | ${f3(s.body.mrr)} | ${f3((s.title.mrr + s.body.mrr) / 2)} |`,
+        );
+        console.log(
+          `  ${r.name.padEnd(18)} title s@1 ${f3(s.title.s1)} s@10 ${f3(s.title.s10)} MRR ${f3(s.title.mrr)} | body s@1 ${f3(s.body.s1)} s@10 ${f3(s.body.s10)} MRR ${f3(s.body.mrr)}`,
+        );
       }
 
       if (corpus.key === 'tuning') {
@@ -353,19 +469,33 @@ async function main() {
           for (const q of queries) {
             const c = process.cpuUsage();
             const t = performance.now();
-            try { nf.index.search(q.q, { limit: 10 }); } catch { /* counted anyway */ }
+            try {
+              nf.index.search(q.q, { limit: 10 });
+            } catch {
+              /* counted anyway */
+            }
             times.push(performance.now() - t);
-            if (times === passes[1]) { const d = process.cpuUsage(c); cpu.push((d.user + d.system) / 1000); }
+            if (times === passes[1]) {
+              const d = process.cpuUsage(c);
+              cpu.push((d.user + d.system) / 1000);
+            }
           }
         }
         const [cold, warm] = passes;
-        latency = `first pass p50 ${pct(cold, 50).toFixed(2)} ms, p95 ${pct(cold, 95).toFixed(2)} ms; second pass p50 ${pct(warm, 50).toFixed(2)} ms, p95 ${pct(warm, 95).toFixed(2)} ms, max ${Math.max(...warm).toFixed(1)} ms; second pass CPU time p50 ${pct(cpu, 50).toFixed(2)} ms, p95 ${pct(cpu, 95).toFixed(2)} ms; ${warm.length} queries, limit 10, facets + snippets included; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+        latency = `first pass p50 ${pct(cold, 50).toFixed(2)} ms, p95 ${pct(cold, 95).toFixed(2)} ms; second pass p50 ${pct(warm, 50).toFixed(2)} ms, p95 ${pct(warm, 95).toFixed(2)} ms, max ${Math.max(...warm).toFixed(1)} ms; second pass CPU time p50 ${pct(cpu, 50).toFixed(2)} ms, p95 ${pct(cpu, 95).toFixed(2)} ms; ${warm.length} queries, limit 10, facets + snippets included; load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`;
         console.log(`  newsflow latency on ${docs.length} articles: ${latency}`);
       }
       await pgR?.close();
     }
   } finally {
-    try { pgInfo?.stop(); } catch (e) { console.log('PostgreSQL stop failed:', (e as Error).message); }
+    try {
+      pgInfo?.stop();
+    } catch (e) {
+      console.log('PostgreSQL stop failed:', (e as Error).message);
+    }
     for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
   }
   console.log('\n| corpus | system | title s@1 | title s@10 | title MRR@10 | body s@1 | body s@10 | body MRR@10 | mean MRR@10 |');
@@ -394,7 +524,9 @@ function goals(scores: Map<string, Record<'title' | 'body', Score>>): string[] {
     if (nf === undefined || !peers.length) continue;
     const [bestName, best] = peers.map(([k, v]) => [k.slice('held-out/'.length), v[set].mrr] as const).sort((a, b) => b[1] - a[1])[0];
     const factor = set === 'title' ? 1 : 1.1;
-    out.push(`held-out ${set}-word MRR@10: newsflow ${f3(nf)} vs best baseline ${bestName} ${f3(best)} (${f3(nf / best)}×; goal ≥ ${factor.toFixed(2)}×): ${nf >= factor * best ? 'MET' : 'NOT MET'}`);
+    out.push(
+      `held-out ${set}-word MRR@10: newsflow ${f3(nf)} vs best baseline ${bestName} ${f3(best)} (${f3(nf / best)}×; goal ≥ ${factor.toFixed(2)}×): ${nf >= factor * best ? 'MET' : 'NOT MET'}`,
+    );
   }
   return out;
 }
@@ -418,7 +550,15 @@ export async function latencyUnderLoad(corpusFile: string, queries: string[]): P
   const importer = new Importer(rt.store);
   await importer.importFile(corpusFile, { deferSearch: true });
   const indexed = await importer.reindexSearch();
-  await rt.store.subscribers.createProduct({ name: 'All', languages: [], categories: [], maxUrgency: null, mediaTypes: [], embargoRights: true, delaySeconds: 0 });
+  await rt.store.subscribers.createProduct({
+    name: 'All',
+    languages: [],
+    categories: [],
+    maxUrgency: null,
+    mediaTypes: [],
+    embargoRights: true,
+    delaySeconds: 0,
+  });
   const subscriberKeys: string[] = [];
   // One transaction for all of them (as bench/flow.ts does): 1,000 fsyncs would only time the disk.
   const db = (rt.store as unknown as { db?: { exec(sql: string): void } }).db;
@@ -437,7 +577,9 @@ export async function latencyUnderLoad(corpusFile: string, queries: string[]): P
   const base = `http://127.0.0.1:${port}`;
   const delayLines: ((line: string) => void)[] = [];
   const server = await new Promise<ChildProcess>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', file, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', file, String(port)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     child.stdout!.on('data', (d: Buffer) => {
       const text = d.toString();
       if (text.includes('ready')) resolve(child);
@@ -446,14 +588,18 @@ export async function latencyUnderLoad(corpusFile: string, queries: string[]): P
     child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
   /** The server's event-loop delay since the previous call. */
-  const loopDelay = () => new Promise<string>((resolve) => { delayLines.push(resolve); server.kill('SIGUSR2'); });
+  const loopDelay = () =>
+    new Promise<string>((resolve) => {
+      delayLines.push(resolve);
+      server.kill('SIGUSR2');
+    });
   const auth = { authorization: `Bearer ${editor}` };
   const timeQueries = async (): Promise<number[]> => {
     const times: number[] = [];
     for (const q of queries) {
       const t = performance.now();
       const res = await fetch(`${base}/v1/search?limit=10&q=${encodeURIComponent(q)}`, { headers: auth });
-      const body = await res.json() as { hits: unknown[]; facets: unknown };
+      const body = (await res.json()) as { hits: unknown[]; facets: unknown };
       times.push(performance.now() - t);
       if (res.status !== 200 || !body.facets) throw new Error(`search ${q}: HTTP ${res.status}`);
     }
@@ -482,7 +628,11 @@ export async function latencyUnderLoad(corpusFile: string, queries: string[]): P
     const publisher = (async () => {
       for (let i = 0; publishing; i++) {
         const next = performance.now() + 100;
-        const draft = await post(`${base}/v1/stories`, editor, { language: 'ar', headline: `خبر عاجل رقم ${i} عن المياه`, body: [{ type: 'paragraph', text: 'اختتم المؤتمر الإقليمي لتقاسم المياه أعماله اليوم بمشاركة ١٢ دولة. '.repeat(10) }] });
+        const draft = await post(`${base}/v1/stories`, editor, {
+          language: 'ar',
+          headline: `خبر عاجل رقم ${i} عن المياه`,
+          body: [{ type: 'paragraph', text: 'اختتم المؤتمر الإقليمي لتقاسم المياه أعماله اليوم بمشاركة ١٢ دولة. '.repeat(10) }],
+        });
         await post(`${base}/v1/stories/${draft.id}/publish`, editor);
         published++;
         await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
@@ -498,7 +648,10 @@ export async function latencyUnderLoad(corpusFile: string, queries: string[]): P
     await publisher;
     closeStreams();
     out.push(loadedLine);
-    out.push('', `under load: ${published} publishes in ${(secs + 2).toFixed(1)} s, ${received} stream deliveries received by the ${STREAMS} clients; goal p95 ≤ 10 ms under load: ${pct(loaded, 95) <= 10 ? 'MET' : 'NOT MET'}`);
+    out.push(
+      '',
+      `under load: ${published} publishes in ${(secs + 2).toFixed(1)} s, ${received} stream deliveries received by the ${STREAMS} clients; goal p95 ≤ 10 ms under load: ${pct(loaded, 95) <= 10 ? 'MET' : 'NOT MET'}`,
+    );
   } finally {
     server.kill('SIGTERM');
   }
@@ -506,7 +659,11 @@ export async function latencyUnderLoad(corpusFile: string, queries: string[]): P
 }
 
 async function post(url: string, key: string, body?: unknown): Promise<{ id: string }> {
-  const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
   return res.json() as Promise<{ id: string }>;
 }
@@ -516,24 +673,27 @@ async function openStreams(n: number, url: string, keys: string[], onEvent: () =
   const { hostname: host, port, pathname } = new URL(url);
   const DATA = Buffer.from('\ndata:');
   const sockets: Socket[] = [];
-  const open = (i: number) => new Promise<void>((resolve, reject) => {
-    const socket = connect({ host, port: Number(port) }, () => {
-      socket.write(`GET ${pathname} HTTP/1.1\r\nhost: ${host}:${port}\r\naccept: text/event-stream\r\nauthorization: Bearer ${keys[i]}\r\n\r\n`);
+  const open = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const socket = connect({ host, port: Number(port) }, () => {
+        socket.write(`GET ${pathname} HTTP/1.1\r\nhost: ${host}:${port}\r\naccept: text/event-stream\r\nauthorization: Bearer ${keys[i]}\r\n\r\n`);
+      });
+      sockets.push(socket);
+      let status = false;
+      socket.on('data', (chunk: Buffer) => {
+        if (!status) {
+          status = true;
+          if (chunk.toString('latin1', 9, 12) !== '200') return reject(new Error(`stream ${i}: HTTP ${chunk.toString('latin1', 9, 12)}`));
+          resolve();
+        }
+        for (let at = chunk.indexOf(DATA); at >= 0; at = chunk.indexOf(DATA, at + 1)) onEvent();
+      });
+      socket.on('error', reject);
     });
-    sockets.push(socket);
-    let status = false;
-    socket.on('data', (chunk: Buffer) => {
-      if (!status) {
-        status = true;
-        if (chunk.toString('latin1', 9, 12) !== '200') return reject(new Error(`stream ${i}: HTTP ${chunk.toString('latin1', 9, 12)}`));
-        resolve();
-      }
-      for (let at = chunk.indexOf(DATA); at >= 0; at = chunk.indexOf(DATA, at + 1)) onEvent();
-    });
-    socket.on('error', reject);
-  });
   for (let i = 0; i < n; i += 250) await Promise.all(Array.from({ length: Math.min(250, n - i) }, (_, j) => open(i + j)));
-  return () => { for (const s of sockets) s.destroy(); };
+  return () => {
+    for (const s of sockets) s.destroy();
+  };
 }
 
 /** The server side of the load test: the real app on the given store, as `newsflow serve` runs it. */
@@ -556,7 +716,9 @@ async function serve(file: string, port: number): Promise<void> {
   });
   process.on('SIGTERM', () => process.exit(0));
   const parent = process.ppid;
-  setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 1000).unref();
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(0);
+  }, 1000).unref();
   process.stdout.write('ready\n');
 }
 

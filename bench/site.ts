@@ -58,7 +58,10 @@ function synthetic(i: number): StoryContent {
     language: lang,
     headline: `${sentence(lang, i).slice(0, -1)} ${i}`,
     deck: sentence(lang, i + 1),
-    body: Array.from({ length: 8 }, (_, k) => ({ type: 'paragraph' as const, text: `${sentence(lang, i + k)} ${sentence(lang, i + k + 1)} ${sentence(lang, i + k + 2)}` })),
+    body: Array.from({ length: 8 }, (_, k) => ({
+      type: 'paragraph' as const,
+      text: `${sentence(lang, i + k)} ${sentence(lang, i + k + 1)} ${sentence(lang, i + k + 2)}`,
+    })),
     categories: [cats[i % cats.length], cats[(i + 1) % cats.length]],
     urgency: i % 50 === 0 ? 2 : 4,
     photos: [{ url: '/static/demo/water-conference.svg', caption: sentence(lang, i + 3) }],
@@ -70,10 +73,13 @@ function synthetic(i: number): StoryContent {
 
 function serve(db: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', db, String(PORT)], {
-    env: { ...process.env, NEWSFLOW_QUIET: '1' }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NEWSFLOW_QUIET: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(child); });
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) resolve(child);
+    });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
 }
@@ -81,7 +87,9 @@ function serve(db: string): Promise<ChildProcess> {
 async function load(title: string, paths: string[]): Promise<string[]> {
   let n = 0;
   const r = await autocannon({
-    url: `http://127.0.0.1:${PORT}`, connections: CONNECTIONS, duration: DURATION,
+    url: `http://127.0.0.1:${PORT}`,
+    connections: CONNECTIONS,
+    duration: DURATION,
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[n++ % paths.length] }) }],
   });
   const non2xx = r.non2xx + r.errors + r.timeouts;
@@ -139,7 +147,10 @@ try {
   let seenAfter = -1;
   while (performance.now() - published < 5000) {
     const html = await (await fetch(home)).text();
-    if (html.includes(ev.storyId)) { seenAfter = performance.now() - published; break; }
+    if (html.includes(ev.storyId)) {
+      seenAfter = performance.now() - published;
+      break;
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
   await writer.close();
@@ -153,7 +164,13 @@ try {
     fonts += (await (await fetch(`http://127.0.0.1:${PORT}/static/fonts/${f}`)).arrayBuffer()).byteLength;
   }
   const htmlBytes = Buffer.byteLength(storyHtml);
-  rows.push(['Arabic story page weight', '', '', `${((htmlBytes + css.byteLength + fonts) / 1024).toFixed(1)} KB`, `html ${htmlBytes} B, css ${css.byteLength} B, fonts ${fonts} B`]);
+  rows.push([
+    'Arabic story page weight',
+    '',
+    '',
+    `${((htmlBytes + css.byteLength + fonts) / 1024).toFixed(1)} KB`,
+    `html ${htmlBytes} B, css ${css.byteLength} B, fonts ${fonts} B`,
+  ]);
 } finally {
   child.kill();
 }

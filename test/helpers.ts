@@ -18,7 +18,9 @@ export const hasShared = existsSync(SEED_FILE);
  */
 export function needShared(file: string = SEED_FILE): string {
   if (!existsSync(file)) {
-    throw new Error(`${file} is missing: the tests read the project's shared/ folder (seed story, corpora, official standards), which belongs beside the repository at ${SHARED}`);
+    throw new Error(
+      `${file} is missing: the tests read the project's shared/ folder (seed story, corpora, official standards), which belongs beside the repository at ${SHARED}`,
+    );
   }
   return file;
 }

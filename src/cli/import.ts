@@ -13,10 +13,13 @@ export async function importCommand(files: string[], opts: { batch: number; quie
   const rt = await openRuntime();
   const importer = new Importer(rt.store);
   const showBar = !opts.quiet && process.stderr.isTTY;
-  const bar = new cliProgress.SingleBar({
-    format: '{file} [{bar}] {percentage}% | {eta_formatted} left',
-    stream: process.stderr,
-  }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    {
+      format: '{file} [{bar}] {percentage}% | {eta_formatted} left',
+      stream: process.stderr,
+    },
+    cliProgress.Presets.shades_classic,
+  );
   let failed = 0;
   let imported = 0;
   let reindex = false;
@@ -29,11 +32,17 @@ export async function importCommand(files: string[], opts: { batch: number; quie
         deferSearch: true,
         onProgress: (p) => {
           if (!showBar) return;
-          if (!started) { bar.start(p.total, 0, { file }); started = true; }
+          if (!started) {
+            bar.start(p.total, 0, { file });
+            started = true;
+          }
           bar.update(p.done, { file });
         },
       });
-      if (started) { bar.update(bar.getTotal()); bar.stop(); }
+      if (started) {
+        bar.update(bar.getTotal());
+        bar.stop();
+      }
       imported += report.imported;
       reindex ||= !!report.searchDeferred;
       failed += report.failed.length;
@@ -45,10 +54,16 @@ export async function importCommand(files: string[], opts: { batch: number; quie
       let barStarted = false;
       const r = await importer.reindexSearch((done, total, phase) => {
         if (!showBar) return;
-        if (!barStarted) { bar.start(total * 2, 0, { file: 'search index' }); barStarted = true; }
+        if (!barStarted) {
+          bar.start(total * 2, 0, { file: 'search index' });
+          barStarted = true;
+        }
         bar.update(phase === 'vocabulary' ? done : total + done, { file: `search index (${phase})` });
       });
-      if (barStarted) { bar.update(bar.getTotal()); bar.stop(); }
+      if (barStarted) {
+        bar.update(bar.getTotal());
+        bar.stop();
+      }
       process.stderr.write(`search index: ${r.indexed} stories indexed in ${(r.ms / 1000).toFixed(1)} s\n`);
     }
     // Stories an earlier, interrupted import stored but never indexed are "already present" now, so the
@@ -72,15 +87,19 @@ function printStoryIds(report: ImportReport): void {
   if (report.format !== 'archive-jsonl') return void (ids.length && process.stdout.write(ids.join('\n') + '\n'));
   if (!report.imported) return;
   const more = report.imported - ids.length;
-  process.stdout.write(`${report.imported} ${report.imported === 1 ? 'story' : 'stories'} imported from ${basename(report.file)}; the first: ${ids.join(' ')}${more > 0 ? ` (and ${more} more: newsflow story list)` : ''}\n`);
+  process.stdout.write(
+    `${report.imported} ${report.imported === 1 ? 'story' : 'stories'} imported from ${basename(report.file)}; the first: ${ids.join(' ')}${more > 0 ? ` (and ${more} more: newsflow story list)` : ''}\n`,
+  );
 }
 
 /** A folder stands for the importable files in it, recursively, in name order. */
 function expand(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).sort().flatMap((name) => {
-    const full = join(path, name);
-    if (statSync(full).isDirectory()) return expand(full);
-    return /\.(txt|json|jsonl|ndjson|xml)$/i.test(name) ? [full] : [];
-  });
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => {
+      const full = join(path, name);
+      if (statSync(full).isDirectory()) return expand(full);
+      return /\.(txt|json|jsonl|ndjson|xml)$/i.test(name) ? [full] : [];
+    });
 }

@@ -25,7 +25,9 @@ export async function keyListCommand(opts: { json?: boolean }): Promise<void> {
     const keys = await rt.store.listKeys();
     if (opts.json) return void process.stdout.write(JSON.stringify(keys, null, 2) + '\n');
     for (const k of keys) {
-      process.stdout.write(`${k.id}  ${k.role.padEnd(10)} ${k.prefix}…  ${k.subscriberId ?? '-'}  ${k.revokedAt ? 'revoked ' + k.revokedAt : 'live'}  last used ${k.lastUsedAt ?? 'never'}\n`);
+      process.stdout.write(
+        `${k.id}  ${k.role.padEnd(10)} ${k.prefix}…  ${k.subscriberId ?? '-'}  ${k.revokedAt ? 'revoked ' + k.revokedAt : 'live'}  last used ${k.lastUsedAt ?? 'never'}\n`,
+      );
     }
   } finally {
     await rt.close();

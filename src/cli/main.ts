@@ -12,15 +12,14 @@ import { ConfigError } from '../server/config.ts';
 
 const program = new Command()
   .name('newsflow')
-  .description('newsflow: a news agency\'s news flow system.\nStore: NEWSFLOW_DATA (a SQLite file or a folder; default ./data/newsflow.db).')
+  .description("newsflow: a news agency's news flow system.\nStore: NEWSFLOW_DATA (a SQLite file or a folder; default ./data/newsflow.db).")
   .showHelpAfterError()
   .version(packageVersion(), '-V, --version', 'print the newsflow version');
 
-program.command('serve')
-  .description('run the HTTP server (PORT, default 8080; NEWSFLOW_DEMO=0 starts without the demo newsroom)')
-  .action(serveCommand);
+program.command('serve').description('run the HTTP server (PORT, default 8080; NEWSFLOW_DEMO=0 starts without the demo newsroom)').action(serveCommand);
 
-program.command('import')
+program
+  .command('import')
   .description('import files: public-page text (.txt), archive JSONL (.jsonl), and the formats other modules register')
   .argument('<files...>', 'files to import')
   .option('--batch <n>', 'stories per transaction for archives', (v) => positive(v), 500)
@@ -28,7 +27,8 @@ program.command('import')
   .action(importCommand);
 
 const key = program.command('key').description('API keys');
-key.command('create')
+key
+  .command('create')
   .description('create an API key and print only the key on stdout')
   .requiredOption('--role <role>', 'admin, editor or subscriber')
   .option('--subscriber <id>', 'the subscriber the key belongs to (subscriber role)')
@@ -38,17 +38,14 @@ key.command('list').description('list keys (never their secrets)').option('--jso
 key.command('revoke').description('revoke a key by id').argument('<id>').action(keyRevokeCommand);
 
 const story = program.command('story').description('stories');
-story.command('list')
+story
+  .command('list')
   .description('list stories, newest first')
   .option('--json', 'machine-readable output')
   .option('--status <status>', 'draft, published or killed')
   .option('--limit <n>', 'how many', (v) => positive(v), 50)
   .action(storyListCommand);
-story.command('show')
-  .description('show one story and its versions')
-  .argument('<id>')
-  .option('--json', 'machine-readable output')
-  .action(storyShowCommand);
+story.command('show').description('show one story and its versions').argument('<id>').option('--json', 'machine-readable output').action(storyShowCommand);
 registerStoryActs(story);
 
 registerExtraCommands(program);

@@ -6,7 +6,8 @@ import { QuerySyntaxError } from '../search/index.ts';
 import { fail } from './output.ts';
 
 export function registerSearchCommands(program: Command): void {
-  program.command('search')
+  program
+    .command('search')
     .description('search published stories (query language: words, "phrases", OR, -word, headline: category: lang: date:…)')
     .argument('<query>')
     .option('--json', 'machine-readable output')
@@ -14,10 +15,7 @@ export function registerSearchCommands(program: Command): void {
     .option('--lang <tag>', 'language of the query words and the results')
     .option('--sort <order>', 'relevance or recency')
     .action(searchCommand);
-  program.command('reindex')
-    .description('rebuild the search index (after an analyzer change)')
-    .option('--quiet', 'no progress bar')
-    .action(reindexCommand);
+  program.command('reindex').description('rebuild the search index (after an analyzer change)').option('--quiet', 'no progress bar').action(reindexCommand);
 }
 
 async function searchCommand(query: string, opts: { json?: boolean; limit: number; lang?: string; sort?: string }): Promise<void> {
@@ -29,7 +27,14 @@ async function searchCommand(query: string, opts: { json?: boolean; limit: numbe
     if (opts.json) return void process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     process.stdout.write(`${result.total} stories\n`);
     for (const h of result.hits) {
-      const snippet = h.snippetHtml.replace(/<\/?mark>/g, '*').replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+      const snippet = h.snippetHtml
+        .replace(/<\/?mark>/g, '*')
+        .replace(/<[^>]+>/g, '')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&');
       process.stdout.write(`\n${h.storyId}  ${h.publishedAt.slice(0, 10)}  ${h.language}  ${h.headline}\n  ${snippet}\n`);
     }
   } catch (e) {
@@ -48,7 +53,10 @@ async function reindexCommand(opts: { quiet?: boolean }): Promise<void> {
   try {
     const r = await rt.store.search.reindex((done, total, phase) => {
       if (!show) return;
-      if (!started) { bar.start(total, 0, { phase }); started = true; }
+      if (!started) {
+        bar.start(total, 0, { phase });
+        started = true;
+      }
       bar.update(done, { phase });
     });
     if (started) bar.stop();

@@ -37,7 +37,10 @@ export async function storyShowCommand(id: string, opts: { json?: boolean }): Pr
       ...d.body.map((b) => (b.type === 'subheading' ? `** ${b.text}` : b.type === 'list' ? b.items.map((i) => `- ${i}`).join('\n') : b.text)),
       '',
       'versions:',
-      ...versions.map((v) => `  v${v.version} ${v.kind.padEnd(9)} ${v.versionCreatedAt}${v.correctionNote ? ` — ${v.correctionNote}` : ''}${v.killReason ? ` — ${v.killReason}` : ''}`),
+      ...versions.map(
+        (v) =>
+          `  v${v.version} ${v.kind.padEnd(9)} ${v.versionCreatedAt}${v.correctionNote ? ` — ${v.correctionNote}` : ''}${v.killReason ? ` — ${v.killReason}` : ''}`,
+      ),
     ];
     process.stdout.write(out.filter((l, i) => l !== '' || i > 3).join('\n') + '\n');
   } finally {

@@ -61,10 +61,11 @@ function describeItem(item: FlowItem): string {
 
 /** Adds create, publish, correct and kill to the `story` command. */
 export function registerStoryActs(story: Command): void {
-  story.command('create')
+  story
+    .command('create')
     .description(`create a draft from a file (- for standard input) and print its id. A .json file is the API's draft body; otherwise ${DRAFT_TEXT_RULE}`)
     .argument('<file>')
-    .option('--lang <tag>', 'the story\'s language (BCP 47, e.g. ar); for text, detected (ar, tr or en) when omitted; overrides the JSON\'s')
+    .option('--lang <tag>', "the story's language (BCP 47, e.g. ar); for text, detected (ar, tr or en) when omitted; overrides the JSON's")
     .option('--publish', 'publish it at once as version 1')
     .option('--json', 'print the story (and the published version) as JSON')
     .action(async (file: string, o: { lang?: string; publish?: boolean; json?: boolean }) => {
@@ -83,16 +84,20 @@ export function registerStoryActs(story: Command): void {
       });
     });
 
-  story.command('publish')
-    .description('publish the story\'s draft: version 1 is published, later ones are updates')
+  story
+    .command('publish')
+    .description("publish the story's draft: version 1 is published, later ones are updates")
     .argument('<id>')
     .option('--json', 'print the event and version as JSON')
     .action(async (id: string, o: { json?: boolean }) => {
       await act(undefined, async (rt) => print(await rt.newsroom.publish(id), o.json));
     });
 
-  story.command('correct')
-    .description('publish a correction with a public note; a file (- for standard input) gives the changes: JSON fields of the draft body, or text (headline and paragraphs, replacing both)')
+  story
+    .command('correct')
+    .description(
+      'publish a correction with a public note; a file (- for standard input) gives the changes: JSON fields of the draft body, or text (headline and paragraphs, replacing both)',
+    )
     .argument('<id>')
     .argument('[file]')
     .requiredOption('--note <text>', 'the public note saying what was corrected')
@@ -101,7 +106,8 @@ export function registerStoryActs(story: Command): void {
       await act(file, async (rt) => print(await rt.newsroom.correct(id, o.note, file ? contentFrom(file).fields : {}), o.json));
     });
 
-  story.command('kill')
+  story
+    .command('kill')
     .description('withdraw the story; subscribers are told to remove every version')
     .argument('<id>')
     .requiredOption('--reason <text>', 'why, for subscribers')

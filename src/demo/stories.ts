@@ -47,9 +47,7 @@ interface Draft {
 }
 
 function build(d: Draft): DemoStory {
-  const body: Block[] = d.body.map((text) =>
-    text.startsWith('## ') ? { type: 'subheading', text: text.slice(3) } : { type: 'paragraph', text },
-  );
+  const body: Block[] = d.body.map((text) => (text.startsWith('## ') ? { type: 'subheading', text: text.slice(3) } : { type: 'paragraph', text }));
   const content: StoryContent = {
     language: d.language,
     headline: d.headline,
@@ -107,7 +105,7 @@ const DRAFTS: Draft[] = [
       'The first twenty stations are due to be running before the summer, when demand for irrigation peaks and low flows have in past years led to quarrels between farming villages on either side of a border.',
       '"Numbers that everyone can see are where trust begins," said the conference chair, Hana Mourad, adding that engineers from all five countries would inspect the instruments together.',
       '## A yearly review',
-      'The ministers also agreed to meet every spring to review the season\'s data and to commission a joint study of groundwater, which several delegations said is being drawn down faster than it recharges.',
+      "The ministers also agreed to meet every spring to review the season's data and to commission a joint study of groundwater, which several delegations said is being drawn down faster than it recharges.",
       'Delegates and observers followed the sessions online under #WaterTogether and #SharedRivers.',
     ],
   },
@@ -203,7 +201,7 @@ const DRAFTS: Draft[] = [
     image: 'port-expansion',
     caption: 'Container cranes at the port, where two new berths are planned',
     body: [
-      'The port authority in Mersin approved on Tuesday an expansion plan that adds two deep-water berths and is expected to double the port\'s container capacity by 2029.',
+      "The port authority in Mersin approved on Tuesday an expansion plan that adds two deep-water berths and is expected to double the port's container capacity by 2029.",
       'The plan, which still needs an environmental permit, includes dredging the approach channel and building a rail link to an inland logistics zone 12 kilometres away.',
       '## Rail instead of trucks',
       'Officials said the rail link would take an estimated 900 trucks a day off the coastal road, which residents have long described as congested and noisy.',

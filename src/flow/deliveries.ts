@@ -65,8 +65,7 @@ export class Deliveries {
   }
 
   /** `decideWithoutHistory` in the form the delivery loop takes. */
-  readonly decideFirst = (products: readonly Product[], event: FlowEvent, now: number): Decision | null =>
-    this.decideWithoutHistory(products, event, now);
+  readonly decideFirst = (products: readonly Product[], event: FlowEvent, now: number): Decision | null => this.decideWithoutHistory(products, event, now);
 
   /**
    * The decision when no history is needed (every first publish, and follow-ups the products pass),
@@ -135,7 +134,14 @@ const signatures = new WeakMap<readonly Product[], string>();
 /** What a set of products decides by: their ids (products never change once created). */
 function signatureOf(products: readonly Product[]): string {
   let s = signatures.get(products);
-  if (s === undefined) signatures.set(products, (s = products.map((p) => p.id).sort().join(',')));
+  if (s === undefined)
+    signatures.set(
+      products,
+      (s = products
+        .map((p) => p.id)
+        .sort()
+        .join(',')),
+    );
   return s;
 }
 
@@ -155,9 +161,16 @@ export interface Scan {
  * `maxScan` events read. Stops before a held event so a delayed tier never skips past it.
  */
 export async function scanEntitled(
-  store: Store, deliveries: Deliveries, subscriber: Subscriber, after: number,
+  store: Store,
+  deliveries: Deliveries,
+  subscriber: Subscriber,
+  after: number,
   opts: {
-    limit: number; maxScan?: number; accept?: (e: FlowEvent, item: FlowItem) => boolean; now?: number; head?: number;
+    limit: number;
+    maxScan?: number;
+    accept?: (e: FlowEvent, item: FlowItem) => boolean;
+    now?: number;
+    head?: number;
     /** Where to read the log from (the stream fan-out's cache of recent events); the store by default. */
     read?: (after: number, limit: number) => Promise<FlowItem[]>;
   },
@@ -181,7 +194,8 @@ export async function scanEntitled(
     if (batch.length === 0) break;
     firstSeq ??= batch[0].event.seq;
     const plan = await deliveries.plan(batch, position, subscriber.products, now, {
-      limit: opts.limit - items.length, accept: accept && ((item) => accept(item.event, item)),
+      limit: opts.limit - items.length,
+      accept: accept && ((item) => accept(item.event, item)),
     });
     items.push(...plan.deliver);
     for (const item of batch) if (item.event.seq > position && item.event.seq <= plan.position) scanned++;

@@ -59,7 +59,11 @@ function decideAlone(products: readonly Product[], event: FlowEvent, now: number
  * needs history it was not given. Items at or before `position` are passed over (a rewound read).
  */
 export function planDelivery(
-  items: readonly FlowItem[], position: number, entitlements: Entitlements, now: number, options: PlanOptions = NO_OPTIONS,
+  items: readonly FlowItem[],
+  position: number,
+  entitlements: Entitlements,
+  now: number,
+  options: PlanOptions = NO_OPTIONS,
 ): DeliveryPlan {
   const { products, history } = entitlements;
   const decideFirst = entitlements.decideFirst ?? decideAlone;

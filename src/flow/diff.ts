@@ -42,8 +42,18 @@ export function diffText(a: string, b: string): DiffPart[] {
 }
 
 const OTHER_FIELDS: (keyof StoryContent)[] = [
-  'language', 'byline', 'dateline', 'categories', 'keywords', 'hashtags', 'photos', 'urgency', 'embargoUntil',
-  'mediaType', 'slugline', 'provenance',
+  'language',
+  'byline',
+  'dateline',
+  'categories',
+  'keywords',
+  'hashtags',
+  'photos',
+  'urgency',
+  'embargoUntil',
+  'mediaType',
+  'slugline',
+  'provenance',
 ];
 
 /** What changed from version `a` to version `b` of one story. */
@@ -62,6 +72,8 @@ export function diffVersions(a: StoryVersion, b: StoryVersion): VersionDiff {
   if ((a.correctionNote ?? null) !== (b.correctionNote ?? null)) fields.correctionNote = { from: a.correctionNote ?? null, to: b.correctionNote ?? null };
   if ((a.killReason ?? null) !== (b.killReason ?? null)) fields.killReason = { from: a.killReason ?? null, to: b.killReason ?? null };
   if (a.pubStatus !== b.pubStatus) fields.pubStatus = { from: a.pubStatus, to: b.pubStatus };
-  const changed = Object.entries(text).filter(([, parts]) => parts.some((p) => p.op !== 'equal')).map(([k]) => k);
+  const changed = Object.entries(text)
+    .filter(([, parts]) => parts.some((p) => p.op !== 'equal'))
+    .map(([k]) => k);
   return { storyId: b.storyId, from: a.version, to: b.version, text, fields, changed };
 }

@@ -99,6 +99,9 @@ export function readDocuments(text: string, contentType?: string): ReadDocuments
     default:
       // JSON that could not be read: let the JSON reader say where it breaks.
       if (/^\uFEFF?\s*[[{]/.test(text)) parseJsonSafe(text);
-      throw new FormatError('unknown-format', 'not a supported news document: expected ninjs 2.x/3.x JSON (an object, an array or JSON Lines) or a NewsML-G2 newsItem');
+      throw new FormatError(
+        'unknown-format',
+        'not a supported news document: expected ninjs 2.x/3.x JSON (an object, an array or JSON Lines) or a NewsML-G2 newsItem',
+      );
   }
 }

@@ -13,8 +13,7 @@ const FOLLOW_UPS = new Set<FlowEvent['kind']>(['updated', 'corrected', 'killed',
  * time, not the clock, so replaying the log later gives the same answer; the lift is its own event.
  */
 export function isEmbargoed(event: FlowEvent): boolean {
-  return event.kind !== 'embargo-lifted' && event.kind !== 'killed' && event.embargoUntil !== null &&
-    Date.parse(event.embargoUntil) > Date.parse(event.at);
+  return event.kind !== 'embargo-lifted' && event.kind !== 'killed' && event.embargoUntil !== null && Date.parse(event.embargoUntil) > Date.parse(event.at);
 }
 
 /** True when the version's routing columns pass the product's filters (embargo and delay aside). */

@@ -67,7 +67,10 @@ export function sniffFormat(head: string): 'archive-jsonl' | 'document' | 'page-
 }
 
 export class Importer {
-  constructor(private readonly store: Store, private readonly hub?: Hub) {}
+  constructor(
+    private readonly store: Store,
+    private readonly hub?: Hub,
+  ) {}
 
   /** Imports one file in whichever supported layout it is. */
   async importFile(file: string, opts: ImportOptions = {}): Promise<ImportReport> {
@@ -80,7 +83,11 @@ export class Importer {
       try {
         const read = readDocuments(text);
         const report = await this.importItems(file, read.format, read.items, opts);
-        const problem = (f: { item: string; message: string }) => ({ file, line: /^line (\d+)/.exec(f.item)?.[1] ? Number(/^line (\d+)/.exec(f.item)![1]) : undefined, message: `${f.item}: ${f.message}` });
+        const problem = (f: { item: string; message: string }) => ({
+          file,
+          line: /^line (\d+)/.exec(f.item)?.[1] ? Number(/^line (\d+)/.exec(f.item)![1]) : undefined,
+          message: `${f.item}: ${f.message}`,
+        });
         report.failed = read.failed.map(problem);
         report.withdrawn = read.withdrawn.map(problem);
         return report;
@@ -90,7 +97,10 @@ export class Importer {
     }
     try {
       const page = parsePublicPage(text);
-      const key = createHash('sha1').update(page.content.headline + '\u0000' + page.publishedAt).digest('hex').slice(0, 16);
+      const key = createHash('sha1')
+        .update(page.content.headline + '\u0000' + page.publishedAt)
+        .digest('hex')
+        .slice(0, 16);
       const content = validateContent({
         ...page.content,
         provenance: { ...page.content.provenance, originalIds: { ...page.content.provenance?.originalIds, page: key } },
@@ -166,7 +176,9 @@ function readHead(file: string): string {
 /** A short human summary of an import. */
 export function describeReport(r: ImportReport): string {
   const withdrawn = r.withdrawn ?? [];
-  const lines = [`${basename(r.file)}: ${r.imported} imported, ${r.skipped} already present, ${r.failed.length} failed${withdrawn.length ? `, ${withdrawn.length} not for use` : ''} (${r.format})`];
+  const lines = [
+    `${basename(r.file)}: ${r.imported} imported, ${r.skipped} already present, ${r.failed.length} failed${withdrawn.length ? `, ${withdrawn.length} not for use` : ''} (${r.format})`,
+  ];
   for (const w of withdrawn.slice(0, 20)) lines.push(`  skipped ${w.message}`);
   if (withdrawn.length > 20) lines.push(`  … and ${withdrawn.length - 20} more not for use`);
   for (const f of r.failed.slice(0, 20)) lines.push(`  ${f.line ? `line ${f.line}: ` : ''}${f.message.replace(/^line \d+: /, '')}`);

@@ -14,12 +14,20 @@ export function hashKey(secret: string): string {
 }
 
 /** Creates a key for a role; returns the secret (shown once, never stored) and the stored record. */
-export async function issueKey(store: Store, role: Role, opts: { subscriberId?: string | null; label?: string | null } = {}): Promise<{ secret: string; key: ApiKey }> {
+export async function issueKey(
+  store: Store,
+  role: Role,
+  opts: { subscriberId?: string | null; label?: string | null } = {},
+): Promise<{ secret: string; key: ApiKey }> {
   if (role === 'subscriber' && !opts.subscriberId) throw new Error('a subscriber key needs --subscriber <id>');
   const secret = `nf_${role.slice(0, 3)}_${randomBytes(24).toString('base64url')}`;
   const key = await store.createKey({
-    id: newId(), hash: hashKey(secret), prefix: secret.slice(0, 10), role,
-    subscriberId: opts.subscriberId ?? null, label: opts.label ?? null,
+    id: newId(),
+    hash: hashKey(secret),
+    prefix: secret.slice(0, 10),
+    role,
+    subscriberId: opts.subscriberId ?? null,
+    label: opts.label ?? null,
   });
   return { secret, key };
 }

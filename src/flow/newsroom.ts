@@ -8,7 +8,10 @@ import { diffVersions, type VersionDiff } from './diff.ts';
 import type { Hub } from './hub.ts';
 
 export class Newsroom {
-  constructor(private readonly store: Store, private readonly hub?: Hub) {}
+  constructor(
+    private readonly store: Store,
+    private readonly hub?: Hub,
+  ) {}
 
   /** Creates a draft from what an editor sent; nothing reaches subscribers yet. */
   async createDraft(input: unknown): Promise<Story> {
@@ -27,7 +30,10 @@ export class Newsroom {
     const story = await this.story(id);
     if (story.status === 'killed') throw new ConflictError(`story ${id} was killed; a killed story cannot be edited`);
     if (story.revision !== revision) {
-      throw new ConflictError(`story ${id} is at revision ${story.revision}, not ${revision}: someone else edited it first; reload and apply your change again`, { revision: story.revision });
+      throw new ConflictError(
+        `story ${id} is at revision ${story.revision}, not ${revision}: someone else edited it first; reload and apply your change again`,
+        { revision: story.revision },
+      );
     }
     return this.store.updateDraft(id, revision, applyChanges(story.draft, changes));
   }
@@ -44,8 +50,11 @@ export class Newsroom {
       }
     }
     return this.append({
-      storyId: id, kind: story.latestVersion === 0 ? 'published' : 'updated', content,
-      expectLatestVersion: story.latestVersion, allowedStatuses: ['draft', 'published'],
+      storyId: id,
+      kind: story.latestVersion === 0 ? 'published' : 'updated',
+      content,
+      expectLatestVersion: story.latestVersion,
+      allowedStatuses: ['draft', 'published'],
     });
   }
 
@@ -56,7 +65,11 @@ export class Newsroom {
     const latest = await this.latestPublished(story, 'corrected');
     const content = this.frozen(applyChanges(latest.content, changes ?? {}));
     return this.append({
-      storyId: id, kind: 'corrected', content, correctionNote: note.trim(), expectLatestVersion: story.latestVersion,
+      storyId: id,
+      kind: 'corrected',
+      content,
+      correctionNote: note.trim(),
+      expectLatestVersion: story.latestVersion,
       allowedStatuses: ['published'],
     });
   }
@@ -67,8 +80,12 @@ export class Newsroom {
     const story = await this.story(id);
     const latest = await this.latestPublished(story, 'killed');
     return this.append({
-      storyId: id, kind: 'killed', content: latest.content, killReason: reason.trim(),
-      expectLatestVersion: story.latestVersion, allowedStatuses: ['published'],
+      storyId: id,
+      kind: 'killed',
+      content: latest.content,
+      killReason: reason.trim(),
+      expectLatestVersion: story.latestVersion,
+      allowedStatuses: ['published'],
     });
   }
 
@@ -96,7 +113,8 @@ export class Newsroom {
 
   /** The story's latest published version (its kill, once killed), or NotFoundError for a draft never published. */
   async latestVersion(story: Story): Promise<StoryVersion> {
-    if (story.latestVersion === 0) throw new NotFoundError(`story ${story.id} has not been published yet; only its draft exists (read it without ?format or as json)`);
+    if (story.latestVersion === 0)
+      throw new NotFoundError(`story ${story.id} has not been published yet; only its draft exists (read it without ?format or as json)`);
     return this.version(story.id, story.latestVersion);
   }
 

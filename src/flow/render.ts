@@ -45,7 +45,11 @@ export interface RenderedItem {
 }
 
 /** The delivery of `item` to `subscriber`, in `format` (default: the subscriber's own). */
-export function renderForSubscriber(item: FlowItem, subscriber: Pick<Subscriber, 'defaultFormat'> | null, format: DeliveryFormat = defaultFormatOf(subscriber)): RenderedItem {
+export function renderForSubscriber(
+  item: FlowItem,
+  subscriber: Pick<Subscriber, 'defaultFormat'> | null,
+  format: DeliveryFormat = defaultFormatOf(subscriber),
+): RenderedItem {
   const e = item.event;
   const embargo = embargoFlag(e);
   let story: unknown;

@@ -24,8 +24,15 @@ export function subscriberSearchFilter(subscriber: Subscriber, embargoed: Set<st
 function standingOf(doc: SearchDocMeta, underEmbargo: boolean, clock: { now: number; iso: string; pastNow: string }): FlowEvent {
   const published = Date.parse(doc.publishedAt);
   return {
-    seq: 0, kind: 'published', storyId: doc.storyId, version: doc.version, at: published <= clock.now ? doc.publishedAt : clock.iso,
-    language: doc.language, categories: doc.categories, urgency: doc.urgency as Urgency, mediaType: doc.mediaType as MediaType,
+    seq: 0,
+    kind: 'published',
+    storyId: doc.storyId,
+    version: doc.version,
+    at: published <= clock.now ? doc.publishedAt : clock.iso,
+    language: doc.language,
+    categories: doc.categories,
+    urgency: doc.urgency as Urgency,
+    mediaType: doc.mediaType as MediaType,
     embargoUntil: underEmbargo ? clock.pastNow : null,
   };
 }

@@ -93,7 +93,13 @@ export function guardedLookup(allowPrivate = false): LookupFunction {
       if (err) return callback(err, '', 0);
       const bad = allowPrivate ? undefined : addresses.find((a) => isPrivateAddress(a.address));
       if (bad) {
-        return callback(Object.assign(new Error(`webhook host ${hostname} resolves to ${bad.address}, a loopback, private or link-local address; refused (SSRF guard)`), { code: 'ESSRF' }), '', 0);
+        return callback(
+          Object.assign(new Error(`webhook host ${hostname} resolves to ${bad.address}, a loopback, private or link-local address; refused (SSRF guard)`), {
+            code: 'ESSRF',
+          }),
+          '',
+          0,
+        );
       }
       if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       callback(null, addresses[0].address, addresses[0].family);

@@ -56,8 +56,13 @@ export interface StreamConnection {
 class Connection implements StreamConnection {
   closed = false;
   constructor(
-    readonly subscriberId: string, readonly keyId: string, readonly channel: 'stream' | 'ws', public lastSent: number,
-    readonly sink: StreamSink, readonly framer: Framer, private readonly onClose: (c: Connection) => void,
+    readonly subscriberId: string,
+    readonly keyId: string,
+    readonly channel: 'stream' | 'ws',
+    public lastSent: number,
+    readonly sink: StreamSink,
+    readonly framer: Framer,
+    private readonly onClose: (c: Connection) => void,
     readonly options: ConnectionOptions = {},
   ) {}
 
@@ -81,7 +86,11 @@ class Group {
   private holdTimer: NodeJS.Timeout | null = null;
   private entitlements: Entitlements | null = null;
 
-  constructor(readonly subscriberId: string, public position: number, private readonly fanout: StreamFanout) {}
+  constructor(
+    readonly subscriberId: string,
+    public position: number,
+    private readonly fanout: StreamFanout,
+  ) {}
 
   add(c: Connection): void {
     this.joining.add(c);
@@ -159,12 +168,12 @@ class Group {
     for (;;) {
       this.admitJoining();
       if (this.conns.size === 0) return;
-      const subscriber = deliveries.cachedSubscriber(this.subscriberId) ?? await deliveries.subscriber(this.subscriberId);
+      const subscriber = deliveries.cachedSubscriber(this.subscriberId) ?? (await deliveries.subscriber(this.subscriberId));
       if (!subscriber) {
         for (const c of this.conns) c.close('subscriber removed');
         return;
       }
-      const batch = this.fanout.cachedAfter(this.position, BATCH) ?? await this.fanout.readAfter(this.position, BATCH);
+      const batch = this.fanout.cachedAfter(this.position, BATCH) ?? (await this.fanout.readAfter(this.position, BATCH));
       if (batch.length === 0) return;
       const plan = await deliveries.plan(batch, this.position, subscriber.products, Date.now());
       this.position = plan.position;
@@ -209,7 +218,13 @@ class Group {
 
   private scheduleHold(at: number): void {
     if (this.holdTimer) clearTimeout(this.holdTimer);
-    this.holdTimer = setTimeout(() => { this.holdTimer = null; void this.pump(); }, Math.max(0, at - Date.now()) + 5);
+    this.holdTimer = setTimeout(
+      () => {
+        this.holdTimer = null;
+        void this.pump();
+      },
+      Math.max(0, at - Date.now()) + 5,
+    );
     this.holdTimer.unref();
   }
 
@@ -231,21 +246,31 @@ export class StreamFanout {
   private unsubscribe: () => void;
   private checkingKeys = false;
 
-  constructor(private readonly store: Store, private readonly hub: Hub, readonly deliveries: Deliveries, opts: StreamOptions = {}) {
+  constructor(
+    private readonly store: Store,
+    private readonly hub: Hub,
+    readonly deliveries: Deliveries,
+    opts: StreamOptions = {},
+  ) {
     this.maxBufferedBytes = opts.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.cacheFrom = this.cacheTo = hub.lastHead;
     // The new events are read into the shared cache once, before any group looks for them.
-    this.unsubscribe = hub.subscribe(() => void this.extend().catch(() => {}).then(() => {
-      for (const g of this.groups.values()) {
-        let fed = false;
-        try {
-          fed = g.feedLive();
-        } catch {
-          // Whatever failed (a sink, an alert) is met again, and handled, by the pump.
-        }
-        if (!fed) void g.pump();
-      }
-    }));
+    this.unsubscribe = hub.subscribe(
+      () =>
+        void this.extend()
+          .catch(() => {})
+          .then(() => {
+            for (const g of this.groups.values()) {
+              let fed = false;
+              try {
+                fed = g.feedLive();
+              } catch {
+                // Whatever failed (a sink, an alert) is met again, and handled, by the pump.
+              }
+              if (!fed) void g.pump();
+            }
+          }),
+    );
     const heartbeat = setInterval(() => this.heartbeat(), opts.heartbeatMs ?? 15_000);
     const revocation = setInterval(() => void this.closeRevoked(), opts.revocationCheckMs ?? 500);
     heartbeat.unref();
@@ -267,18 +292,35 @@ export class StreamFanout {
   }
 
   /** Opens a connection that receives the subscriber's events after `after`, in order, then live. */
-  open(subscriberId: string, keyId: string, after: number, sink: StreamSink, framer: Framer, channel: 'stream' | 'ws' = 'stream', options: ConnectionOptions = {}): StreamConnection {
+  open(
+    subscriberId: string,
+    keyId: string,
+    after: number,
+    sink: StreamSink,
+    framer: Framer,
+    channel: 'stream' | 'ws' = 'stream',
+    options: ConnectionOptions = {},
+  ): StreamConnection {
     let group = this.groups.get(subscriberId);
     if (!group) this.groups.set(subscriberId, (group = new Group(subscriberId, after, this)));
-    const conn = new Connection(subscriberId, keyId, channel, after, sink, framer, (c) => {
-      const g = this.groups.get(c.subscriberId);
-      if (!g) return;
-      g.remove(c);
-      if (g.empty) {
-        g.stop();
-        this.groups.delete(c.subscriberId);
-      }
-    }, options);
+    const conn = new Connection(
+      subscriberId,
+      keyId,
+      channel,
+      after,
+      sink,
+      framer,
+      (c) => {
+        const g = this.groups.get(c.subscriberId);
+        if (!g) return;
+        g.remove(c);
+        if (g.empty) {
+          g.stop();
+          this.groups.delete(c.subscriberId);
+        }
+      },
+      options,
+    );
     group.add(conn);
     return conn;
   }

@@ -9,7 +9,13 @@ export async function demoSubscriber(rt: Runtime): Promise<{ role: 'subscriber';
   const products = rt.store.subscribers;
   if (!(await products.getProduct(DEMO_PRODUCT))) {
     await products.createProduct({
-      name: DEMO_PRODUCT, languages: [], categories: [], maxUrgency: null, mediaTypes: [], embargoRights: true, delaySeconds: 0,
+      name: DEMO_PRODUCT,
+      languages: [],
+      categories: [],
+      maxUrgency: null,
+      mediaTypes: [],
+      embargoRights: true,
+      delaySeconds: 0,
     });
   }
   const subscriber = await products.createSubscriber({ name: 'Demo subscriber', products: [DEMO_PRODUCT] });

@@ -72,7 +72,12 @@ export class WebhookWorker {
   /** The lease owner id of this worker. */
   readonly owner: string;
 
-  constructor(private readonly store: Store, private readonly hub: Hub, private readonly deliveries: Deliveries, opts: WebhookWorkerOptions = {}) {
+  constructor(
+    private readonly store: Store,
+    private readonly hub: Hub,
+    private readonly deliveries: Deliveries,
+    opts: WebhookWorkerOptions = {},
+  ) {
     this.opts = {
       baseDelayMs: opts.baseDelayMs ?? 1000,
       maxDelayMs: opts.maxDelayMs ?? 3_600_000,
@@ -110,7 +115,12 @@ export class WebhookWorker {
     this.unsubscribe?.();
     if (graceMs > 0 && this.inFlight.size > 0) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled([...this.inFlight.values()]), new Promise((r) => { timer = setTimeout(r, graceMs); })]);
+      await Promise.race([
+        Promise.allSettled([...this.inFlight.values()]),
+        new Promise((r) => {
+          timer = setTimeout(r, graceMs);
+        }),
+      ]);
       clearTimeout(timer);
     }
     for (const c of this.controllers) c.abort();
@@ -129,7 +139,8 @@ export class WebhookWorker {
         // Claimed atomically: if another worker holds a live lease, it delivers this one.
         const hook = await this.store.subscribers.claimWebhook(due.id, this.owner, this.leaseUntil());
         if (!hook) continue;
-        const run = this.deliver(hook).catch(() => {})
+        const run = this.deliver(hook)
+          .catch(() => {})
           .finally(() => this.store.subscribers.releaseWebhook(hook.id, this.owner).catch(() => {}))
           .finally(() => this.inFlight.delete(hook.id));
         this.inFlight.set(hook.id, run);
@@ -153,7 +164,8 @@ export class WebhookWorker {
       const subscriber = await deliveries.subscriber(hook.subscriberId);
       if (!subscriber) return;
       const scan = await scanEntitled(this.store, deliveries, subscriber, cursor, {
-        limit: 1, accept: (e, item) => (!hook.events || hook.events.includes(e.kind)) && (!alert || alert.passes(item)),
+        limit: 1,
+        accept: (e, item) => (!hook.events || hook.events.includes(e.kind)) && (!alert || alert.passes(item)),
       });
       const item = scan.items[0];
       if (!item) {
@@ -182,18 +194,29 @@ export class WebhookWorker {
       const retryAt = result.ok ? now : new Date(Date.now() + backoffMs(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs));
       await this.store.subscribers.recordAttempt(hook.id, {
         attempt: {
-          webhookId: hook.id, seq: item.event.seq, messageId, attempt: nextAttempt, at: now.toISOString(),
-          statusCode: result.statusCode, latencyMs: result.latencyMs, ok: result.ok, error: result.error,
+          webhookId: hook.id,
+          seq: item.event.seq,
+          messageId,
+          attempt: nextAttempt,
+          at: now.toISOString(),
+          statusCode: result.statusCode,
+          latencyMs: result.latencyMs,
+          ok: result.ok,
+          error: result.error,
         },
         state: {
-          cursor, status: expired ? 'failed' : 'active', attempt, nextAttemptAt: retryAt.toISOString(), failingSince,
+          cursor,
+          status: expired ? 'failed' : 'active',
+          attempt,
+          nextAttemptAt: retryAt.toISOString(),
+          failingSince,
           lastError: result.ok ? null : result.error,
         },
       });
       if (!result.ok) return;
       // Deleted or reset meanwhile? Re-read before the next message so a redeliver wins.
       const fresh = await this.store.subscribers.getWebhook(hook.id);
-      if (!fresh || fresh.status !== 'active' || fresh.cursor !== cursor) return;
+      if (fresh?.status !== 'active' || fresh.cursor !== cursor) return;
     }
   }
 
@@ -206,22 +229,35 @@ export class WebhookWorker {
     try {
       // Names are checked by the connection's own lookup (guardedLookup): no second DNS query here.
       await checkWebhookUrl(hook.url, this.opts.allowPrivate, { resolve: false });
-      const res = await postOnce(new URL(hook.url), {
-        'content-type': 'application/json',
-        'user-agent': 'newsflow-webhooks/0.1',
-        'webhook-id': messageId,
-        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-        'webhook-signature': new Signer(hook.secret).sign(messageId, at, body),
-      }, body, controller.signal, this.opts.allowPrivate);
+      const res = await postOnce(
+        new URL(hook.url),
+        {
+          'content-type': 'application/json',
+          'user-agent': 'newsflow-webhooks/0.1',
+          'webhook-id': messageId,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': new Signer(hook.secret).sign(messageId, at, body),
+        },
+        body,
+        controller.signal,
+        this.opts.allowPrivate,
+      );
       const ok = res.status >= 200 && res.status < 300;
-      const error = ok ? null : res.status >= 300 && res.status < 400
-        ? `redirect ${res.status} to ${res.location ?? '?'} not followed`
-        : `endpoint answered ${res.status}`;
+      const error = ok
+        ? null
+        : res.status >= 300 && res.status < 400
+          ? `redirect ${res.status} to ${res.location ?? '?'} not followed`
+          : `endpoint answered ${res.status}`;
       return { ok, statusCode: res.status, latencyMs: Math.round(performance.now() - started), error };
     } catch (e) {
-      const reason = controller.signal.aborted ? (controller.signal.reason as Error)?.message ?? 'aborted' : (e as Error).message;
+      const reason = controller.signal.aborted ? ((controller.signal.reason as Error)?.message ?? 'aborted') : (e as Error).message;
       const cause = (e as { code?: string }).code ?? (e as { cause?: { code?: string } }).cause?.code;
-      return { ok: false, statusCode: null, latencyMs: Math.round(performance.now() - started), error: `posting to ${hook.url} failed: ${reason}${cause ? ` (${cause})` : ''}` };
+      return {
+        ok: false,
+        statusCode: null,
+        latencyMs: Math.round(performance.now() - started),
+        error: `posting to ${hook.url} failed: ${reason}${cause ? ` (${cause})` : ''}`,
+      };
     } finally {
       clearTimeout(timer);
       this.controllers.delete(controller);
@@ -233,26 +269,43 @@ export class WebhookWorker {
  * One POST without following redirects, connecting only to addresses the SSRF guard passed (the guard
  * runs in the connection's own DNS lookup). Resolves with the status once the answer is read.
  */
-function postOnce(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal, allowPrivate: boolean): Promise<{ status: number; location?: string }> {
+function postOnce(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal,
+  allowPrivate: boolean,
+): Promise<{ status: number; location?: string }> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(url, {
-      method: 'POST', signal, lookup: guardedLookup(allowPrivate),
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-    }, (res) => {
-      res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }));
-      // An answer cut off mid-body (the timeout's abort, a reset) may only close: settle it as a failure.
-      res.on('close', () => { if (!res.complete) reject(new Error('the answer was cut short')); });
-      res.resume();
-    });
+    const req = send(
+      url,
+      {
+        method: 'POST',
+        signal,
+        lookup: guardedLookup(allowPrivate),
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        res.on('error', reject);
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }));
+        // An answer cut off mid-body (the timeout's abort, a reset) may only close: settle it as a failure.
+        res.on('close', () => {
+          if (!res.complete) reject(new Error('the answer was cut short'));
+        });
+        res.resume();
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
 /** Starts the worker for a runtime; the returned function stops it. */
-export function startWebhookWorker(rt: { store: Store; hub: Hub; deliveries: Deliveries }, opts: WebhookWorkerOptions = {}): (graceMs?: number) => Promise<void> {
+export function startWebhookWorker(
+  rt: { store: Store; hub: Hub; deliveries: Deliveries },
+  opts: WebhookWorkerOptions = {},
+): (graceMs?: number) => Promise<void> {
   const worker = new WebhookWorker(rt.store, rt.hub, rt.deliveries, opts).start();
   return (graceMs) => worker.stop(graceMs);
 }

@@ -32,7 +32,15 @@ const ARCHIVE_CATEGORY_NAMES: Readonly<Record<string, Readonly<Record<'ar' | 'tr
 };
 
 // What the importer writes (the code and its Arabic label) → the names of that category.
-const ARCHIVE_NAMES_BY_WRITTEN = new Map(Object.entries(ARCHIVE_CATEGORY_NAMES).flatMap(([code, names]) => [[code, names], [names.ar, names]] as const));
+const ARCHIVE_NAMES_BY_WRITTEN = new Map(
+  Object.entries(ARCHIVE_CATEGORY_NAMES).flatMap(
+    ([code, names]) =>
+      [
+        [code, names],
+        [names.ar, names],
+      ] as const,
+  ),
+);
 
 /**
  * The categories of a story as readers of `language` see them: an archive code becomes its label in
@@ -44,7 +52,7 @@ export function readerCategories(categories: readonly string[], language: string
   const out: string[] = [];
   for (const name of categories) {
     const names = ARCHIVE_NAMES_BY_WRITTEN.get(name);
-    const shown = names ? names[lang as 'ar' | 'tr' | 'en'] ?? names.en : name;
+    const shown = names ? (names[lang as 'ar' | 'tr' | 'en'] ?? names.en) : name;
     if (!out.includes(shown)) out.push(shown);
   }
   return out;
@@ -74,9 +82,7 @@ export class ArchiveLineError extends Error {
   }
 }
 
-export type ArchiveResult =
-  | { lineNo: number; ok: true; item: ArchiveItem }
-  | { lineNo: number; ok: false; error: ArchiveLineError };
+export type ArchiveResult = { lineNo: number; ok: true; item: ArchiveItem } | { lineNo: number; ok: false; error: ArchiveLineError };
 
 export interface ArchiveProgress {
   bytesRead: number;
@@ -109,7 +115,14 @@ export function detectLanguage(text: string): 'ar' | 'en' {
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
     if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)) latin++;
-    else if ((c >= 0x600 && c <= 0x6ff) || (c >= 0x750 && c <= 0x77f) || (c >= 0x8a0 && c <= 0x8ff) || (c >= 0xfb50 && c <= 0xfdff) || (c >= 0xfe70 && c <= 0xfeff)) arabic++;
+    else if (
+      (c >= 0x600 && c <= 0x6ff) ||
+      (c >= 0x750 && c <= 0x77f) ||
+      (c >= 0x8a0 && c <= 0x8ff) ||
+      (c >= 0xfb50 && c <= 0xfdff) ||
+      (c >= 0xfe70 && c <= 0xfeff)
+    )
+      arabic++;
   }
   return latin > arabic ? 'en' : 'ar';
 }

@@ -41,7 +41,12 @@ export interface AtomOptions {
 /** An Atom feed document of the given versions (newest first is the caller's choice of order). */
 export function toAtom(feed: AtomFeedInfo, entries: StoryVersion[], opts: AtomOptions = {}): string {
   const baseUrl = opts.baseUrl ?? new URL(feed.link).origin;
-  const updated = feed.updated ?? entries.reduce((max, v) => (v.versionCreatedAt > max ? v.versionCreatedAt : max), '1970-01-01T00:00:00Z');
+  // ISO 8601 times in UTC sort as text: the latest is the greatest string (Math.max would read numbers).
+  const latest = entries
+    .map((v) => v.versionCreatedAt)
+    .sort()
+    .at(-1);
+  const updated = feed.updated ?? latest ?? '1970-01-01T00:00:00Z';
   let x = '<?xml version="1.0" encoding="UTF-8"?>\n';
   x += `<feed xmlns="${ATOM_NS}"${feed.language ? ` xml:lang="${e(feed.language)}"` : ''}>`;
   x += `<id>${e(feed.id)}</id><title>${e(feed.title)}</title><updated>${e(updated)}</updated>`;
@@ -68,7 +73,7 @@ export function atomEntry(v: StoryVersion, opts: AtomOptions & { baseUrl: string
     const g = genreFor(cat);
     if (g) x += `<category term="${e(g.qcode.slice(6))}" scheme="${GENRE_BASE}" label="${e(g.label)}"/>`;
   }
-  const note = v.pubStatus === 'canceled' ? v.killReason ?? 'withdrawn' : v.correctionNote;
+  const note = v.pubStatus === 'canceled' ? (v.killReason ?? 'withdrawn') : v.correctionNote;
   if (opts.abbreviated) {
     x += `<summary type="text">${e(opts.abbreviated(v))}</summary>`;
   } else {

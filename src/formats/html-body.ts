@@ -212,7 +212,19 @@ function readFigure(el: XmlElement): Photo | null {
   return photo;
 }
 
-const HTML_NAMED: Record<string, string> = { nbsp: '\u00a0', mdash: '—', ndash: '–', hellip: '…', laquo: '«', raquo: '»', rsquo: '’', lsquo: '‘', ldquo: '“', rdquo: '”', copy: '©' };
+const HTML_NAMED: Record<string, string> = {
+  nbsp: '\u00a0',
+  mdash: '—',
+  ndash: '–',
+  hellip: '…',
+  laquo: '«',
+  raquo: '»',
+  rsquo: '’',
+  lsquo: '‘',
+  ldquo: '“',
+  rdquo: '”',
+  copy: '©',
+};
 
 /**
  * Reads an HTML/XHTML body string (ninjs bodies) into blocks. Strict XML first (what newsflow and most
@@ -225,7 +237,8 @@ export function htmlToBody(html: string): ParsedBody {
     const root = parseXmlSafe(`<div xmlns="${XHTML_NS}">${prepared}</div>`);
     return nodesToBody(root.children);
   } catch (e) {
-    if (e instanceof FormatError && (e.rule === 'doctype-forbidden' || e.rule === 'entity-forbidden' || e.rule === 'size-limit' || e.rule === 'depth-limit')) throw e;
+    if (e instanceof FormatError && (e.rule === 'doctype-forbidden' || e.rule === 'entity-forbidden' || e.rule === 'size-limit' || e.rule === 'depth-limit'))
+      throw e;
     return looseHtmlToBody(prepared);
   }
 }
@@ -263,8 +276,18 @@ export function storyToHtml(v: StoryVersion): string {
   const c = v.content;
   const dir = directionOf(c.language);
   const byline = c.byline.map((p) => escapeXml(p.name)).join('، ');
-  const dateline = c.dateline ? [c.dateline.place, c.dateline.reporter, c.dateline.agency].filter(Boolean).map((s) => escapeXml(s!)).join(' / ') : '';
-  const note = v.kind === 'killed' && v.killReason ? `<p class="kill">${escapeXml(v.killReason)}</p>` : v.correctionNote ? `<p class="correction">${escapeXml(v.correctionNote)}</p>` : '';
+  const dateline = c.dateline
+    ? [c.dateline.place, c.dateline.reporter, c.dateline.agency]
+        .filter(Boolean)
+        .map((s) => escapeXml(s!))
+        .join(' / ')
+    : '';
+  const note =
+    v.kind === 'killed' && v.killReason
+      ? `<p class="kill">${escapeXml(v.killReason)}</p>`
+      : v.correctionNote
+        ? `<p class="correction">${escapeXml(v.correctionNote)}</p>`
+        : '';
   return (
     `<!DOCTYPE html><html lang="${escapeXml(c.language)}" dir="${dir}"><head><meta charset="utf-8"/><title>${escapeXml(c.headline)}</title></head>` +
     `<body><article><h1>${escapeXml(c.headline)}</h1>${c.deck ? `<p class="deck">${escapeXml(c.deck)}</p>` : ''}` +

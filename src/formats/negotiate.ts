@@ -112,7 +112,7 @@ export function negotiate(input: NegotiateInput): FormatInfo {
     if (!allowed.includes(f)) throw new NegotiationError(`format "${input.format}" is not available here`, allowed);
     return OUTPUT_FORMATS[f];
   }
-  if (!input.accept || !input.accept.trim()) return OUTPUT_FORMATS[fallback];
+  if (!input.accept?.trim()) return OUTPUT_FORMATS[fallback];
   for (const range of parseAccept(input.accept)) {
     const candidates = range.type === '*/*' ? [fallback] : formatsForRange(range.type, range.params, allowed);
     const hit = candidates.find((f) => allowed.includes(f));

@@ -35,7 +35,13 @@ export interface NewsMLOptions {
   providerName?: string;
 }
 
-const CLASS_OUT: Record<MediaType, string> = { text: 'ninat:text', photo: 'ninat:picture', video: 'ninat:video', audio: 'ninat:audio', graphic: 'ninat:graphic' };
+const CLASS_OUT: Record<MediaType, string> = {
+  text: 'ninat:text',
+  photo: 'ninat:picture',
+  video: 'ninat:video',
+  audio: 'ninat:audio',
+  graphic: 'ninat:graphic',
+};
 
 const e = escapeXml;
 const langAttr = (lang: string | undefined) => (lang ? ` xml:lang="${e(lang)}"` : '');
@@ -156,7 +162,9 @@ export function fromNewsML(xml: string): Imported {
   }
   if (root.name !== 'newsItem') {
     const what = OTHER_ITEMS.has(root.name) ? `a ${root.name}` : `<${root.name}>`;
-    throw new FormatError('unsupported-item-class', `${what} is not supported: only newsItem (item class text or picture) can be imported`, { location: root.path });
+    throw new FormatError('unsupported-item-class', `${what} is not supported: only newsItem (item class text or picture) can be imported`, {
+      location: root.path,
+    });
   }
   const guid = root.attrs.guid;
   if (!guid) throw new FormatError('missing-element', 'newsItem has no guid attribute', { location: root.path });
@@ -167,7 +175,11 @@ export function fromNewsML(xml: string): Imported {
   const cls = itemClassCode(itemClassEl);
   const mediaType = CLASS_IN[cls];
   if (!mediaType) {
-    throw new FormatError('unsupported-item-class', `item class "${itemClassEl.attrs.qcode ?? itemClassEl.attrs.uri}" is not supported (supported: ninat:text, ninat:picture, ninat:video, ninat:audio, ninat:graphic)`, { location: itemClassEl.path });
+    throw new FormatError(
+      'unsupported-item-class',
+      `item class "${itemClassEl.attrs.qcode ?? itemClassEl.attrs.uri}" is not supported (supported: ninat:text, ninat:picture, ninat:video, ninat:audio, ninat:graphic)`,
+      { location: itemClassEl.path },
+    );
   }
 
   const cm = element(root, 'contentMeta');
@@ -190,7 +202,7 @@ export function fromNewsML(xml: string): Imported {
   if (cm) readContentMeta(cm, content, meta, rootLang);
 
   const contentSet = element(root, 'contentSet');
-  let figures: Photo[] = [];
+  const figures: Photo[] = [];
   if (contentSet) {
     for (const inline of elements(contentSet, 'inlineXML')) {
       const parsed = nodesToBody(inline.children);
@@ -220,7 +232,9 @@ function readContentMeta(cm: XmlElement, content: StoryContent, meta: ImportMeta
   if (Number.isInteger(u) && u >= 1 && u <= 9) content.urgency = u as Urgency;
   const primaryEl = (el: XmlElement): XmlElement | undefined => {
     const names = elements(el, 'name');
-    return names.find((n) => !n.attrs['xml:lang']) ?? names.find((n) => n.attrs['xml:lang'] === content.language || n.attrs['xml:lang'] === rootLang) ?? names[0];
+    return (
+      names.find((n) => !n.attrs['xml:lang']) ?? names.find((n) => n.attrs['xml:lang'] === content.language || n.attrs['xml:lang'] === rootLang) ?? names[0]
+    );
   };
   const primaryName = (el: XmlElement): string | undefined => {
     const p = primaryEl(el);

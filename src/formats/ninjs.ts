@@ -190,7 +190,7 @@ function readSchema(file: string): Obj {
 
 /** The compiled official validator for ninjs 3.2 or 2.3 (compiled once, on first use). */
 export function ninjsValidator(version: '3.2' | '2.3'): ValidateFunction {
-  let v = validators.get(version);
+  const v = validators.get(version);
   if (!v) {
     // Default (non-strict) options: the IPTC schemas trip Ajv's strictRequired check.
     const ajv = new Ajv2020({ allErrors: true });
@@ -351,17 +351,24 @@ export function ninjsMajor(doc: Obj): 2 | 3 {
 export function fromNinjs(input: unknown): Imported {
   const doc = typeof input === 'string' ? parseJsonSafe(input) : input;
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new FormatError('schema', 'a ninjs document must be a JSON object', { location: '/', problems: [{ path: '/', rule: 'type', message: 'must be object' }] });
+    throw new FormatError('schema', 'a ninjs document must be a JSON object', {
+      location: '/',
+      problems: [{ path: '/', rule: 'type', message: 'must be object' }],
+    });
   }
   const major = ninjsMajor(doc as Obj);
   const schemaVersion = major === 2 ? '2.3' : '3.2';
   const problems = validateNinjs(doc, schemaVersion);
   if (problems.length) {
     const first = problems[0];
-    throw new FormatError('schema', `not valid ninjs ${schemaVersion}: ${first.path} ${first.message} [${first.rule}]${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`, {
-      location: first.path,
-      problems,
-    });
+    throw new FormatError(
+      'schema',
+      `not valid ninjs ${schemaVersion}: ${first.path} ${first.message} [${first.rule}]${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`,
+      {
+        location: first.path,
+        problems,
+      },
+    );
   }
   const d = major === 2 ? ninjs2To3Names(doc as Obj) : (doc as Obj);
   return { content: contentFromNinjs3(d), meta: metaFromNinjs3(d, `ninjs ${schemaVersion}`) };
@@ -478,7 +485,10 @@ function photoIn(a: Obj): Photo | null {
   if (!url) return null;
   const photo: Photo = { url };
   const descriptions = arr(a.descriptions);
-  const caption = str(descriptions.find((x) => x.role === 'caption')?.value) ?? str(descriptions.find((x) => x.role === 'text' || x.role === undefined)?.value) ?? str(arr(a.headlines)[0]?.value);
+  const caption =
+    str(descriptions.find((x) => x.role === 'caption')?.value) ??
+    str(descriptions.find((x) => x.role === 'text' || x.role === undefined)?.value) ??
+    str(arr(a.headlines)[0]?.value);
   if (caption) photo.caption = caption;
   const altText = str(descriptions.find((x) => x.role === 'alt')?.value);
   if (altText) photo.altText = altText;
@@ -507,4 +517,3 @@ function metaFromNinjs3(d: Obj, sourceFormat: string): ImportMeta {
   if (kill) meta.killReason = kill;
   return meta;
 }
-

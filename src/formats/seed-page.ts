@@ -70,7 +70,10 @@ function pageLines(text: string): Line[] {
 /** Walks the non-blank lines; `need` fails with the line number where the missing line would be. */
 class Cursor {
   private i = 0;
-  constructor(private readonly lines: Line[], private readonly lastLineNo: number) {}
+  constructor(
+    private readonly lines: Line[],
+    private readonly lastLineNo: number,
+  ) {}
   need(expected: string): Line {
     const line = this.lines[this.i];
     if (!line) throw new PageFormatError(this.lastLineNo + 1, expected, '');

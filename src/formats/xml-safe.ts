@@ -70,7 +70,9 @@ export function decodeEntities(s: string, where: string): string {
     }
     const v = PREDEFINED[ref];
     if (v === undefined) {
-      throw new FormatError('entity-forbidden', `undeclared entity "&${ref};" (DTDs are not accepted, so only the predefined entities exist)`, { location: where });
+      throw new FormatError('entity-forbidden', `undeclared entity "&${ref};" (DTDs are not accepted, so only the predefined entities exist)`, {
+        location: where,
+      });
     }
     return v;
   });
@@ -108,7 +110,16 @@ export function parseXmlSafe(xml: string, limits: XmlLimits = {}): XmlElement {
   const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
   const roots: XmlElement[] = [];
   for (const node of raw) {
-    const conv = convert(node as RawNode, new Map([['xml', XML_NS], ['', '']]), '', 1, maxDepth);
+    const conv = convert(
+      node as RawNode,
+      new Map([
+        ['xml', XML_NS],
+        ['', ''],
+      ]),
+      '',
+      1,
+      maxDepth,
+    );
     if (conv === null) continue;
     if (typeof conv === 'string') {
       if (conv.trim() !== '') throw new FormatError('xml-syntax', 'text outside the root element', { location: '/' });

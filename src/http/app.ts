@@ -94,12 +94,14 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
     // Node refuses request heads over 16 KiB with a bare 431. A 10,000-character Arabic query is
     // ~60 KB once URL-encoded: let it reach the routes, which answer with a message (400, 414).
     http: { maxHeaderSize: 256 * 1024 },
-    logger: opts.logger ? {
-      level: opts.logger.level,
-      ...(opts.logger.stream ? { stream: opts.logger.stream } : {}),
-      // EventSource clients put their key in the URL (?access_token=): never write it to the log.
-      serializers: { req: (req) => ({ method: req.method, url: maskToken(req.url), remoteAddress: req.ip }) },
-    } : false,
+    logger: opts.logger
+      ? {
+          level: opts.logger.level,
+          ...(opts.logger.stream ? { stream: opts.logger.stream } : {}),
+          // EventSource clients put their key in the URL (?access_token=): never write it to the log.
+          serializers: { req: (req) => ({ method: req.method, url: maskToken(req.url), remoteAddress: req.ip }) },
+        }
+      : false,
   });
   registerErrorHandling(app, opts.htmlNotFound);
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : urlAjv).compile(schema));
@@ -134,12 +136,24 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
   await app.register(importRoutes, { store, hub, keys });
   // the subscriber flow
   await app.register(subscriberRoutes, { store, keys, deliveries });
-  await app.register(feedRoutes, { baseUrl, store, hub, keys, deliveries, fanout, retentionDays: deps.retentionDays,
+  await app.register(feedRoutes, {
+    baseUrl,
+    store,
+    hub,
+    keys,
+    deliveries,
+    fanout,
+    retentionDays: deps.retentionDays,
     longPollsPerSubscriber: deps.longPollsPerSubscriber,
   });
   await app.register(streamRoutes, {
-    store, keys, deliveries, fanout, retentionDays: deps.retentionDays,
-    streamsPerSubscriber: deps.streamsPerSubscriber, heartbeatMs: deps.heartbeatMs,
+    store,
+    keys,
+    deliveries,
+    fanout,
+    retentionDays: deps.retentionDays,
+    streamsPerSubscriber: deps.streamsPerSubscriber,
+    heartbeatMs: deps.heartbeatMs,
   });
   await app.register(webhookRoutes, { store, keys, allowPrivateWebhooks: deps.allowPrivateWebhooks, retentionDays: deps.retentionDays });
   await app.register(searchRoutes, { store, keys, deliveries });

@@ -11,11 +11,14 @@ import { HttpError } from './errors.ts';
  * A garbled cursor is a 400; one older than the log's retention a 410 naming the oldest cursor kept.
  */
 export async function startPosition(
-  store: Store, q: { cursor?: string | null; since?: string | null }, opts: { knownHead?: number; checkRetention?: boolean; retentionDays?: number } = {},
+  store: Store,
+  q: { cursor?: string | null; since?: string | null },
+  opts: { knownHead?: number; checkRetention?: boolean; retentionDays?: number } = {},
 ): Promise<number> {
   if (q.cursor) {
     const seq = decodeCursor(q.cursor);
-    if (seq === null) throw new HttpError(400, 'bad cursor: it was not issued by this server or was cut short; start again without a cursor or with since=<ISO time>');
+    if (seq === null)
+      throw new HttpError(400, 'bad cursor: it was not issued by this server or was cut short; start again without a cursor or with since=<ISO time>');
     if (seq > (opts.knownHead ?? 0)) {
       const head = await store.headSeq();
       if (seq > head) throw new HttpError(400, `bad cursor: it points past the end of the log (position ${seq}, head ${head})`);

@@ -21,7 +21,9 @@ const GENERIC_RANGES = new Set(['*/*', 'application/*', 'application/json', 'tex
  * else the subscriber's configured format. An Accept naming nothing this endpoint serves is a 406.
  */
 export function deliveryFormat(
-  req: Pick<FastifyRequest, 'headers'> & { query: { format?: string } }, subscriber: Subscriber, extra: OutputFormat[] = [],
+  req: Pick<FastifyRequest, 'headers'> & { query: { format?: string } },
+  subscriber: Subscriber,
+  extra: OutputFormat[] = [],
 ): DeliveryFormat | OutputFormat {
   const requested = req.query.format?.trim().toLowerCase();
   const allowed: OutputFormat[] = [...DELIVERY_FORMATS, ...extra];
@@ -32,14 +34,18 @@ export function deliveryFormat(
   }
   const accept = req.headers.accept?.trim();
   if (!accept) return fallback;
-  const ranges = accept.split(',').map((r) => r.split(';')[0].trim().toLowerCase()).filter(Boolean);
+  const ranges = accept
+    .split(',')
+    .map((r) => r.split(';')[0].trim().toLowerCase())
+    .filter(Boolean);
   if (ranges.every((r) => GENERIC_RANGES.has(r))) return fallback;
   return negotiate({ accept, allowed, defaultFormat: fallback }).format;
 }
 
 /** The alert a request names, if it belongs to the subscriber. */
 export async function deliveryAlert(
-  rt: { store: Store; deliveries: Deliveries }, req: Pick<FastifyRequest, 'apiKey'> & { query: { alert?: string } },
+  rt: { store: Store; deliveries: Deliveries },
+  req: Pick<FastifyRequest, 'apiKey'> & { query: { alert?: string } },
 ): Promise<Alert | null> {
   const id = req.query.alert;
   return id ? alertFor(await ownSavedSearch(rt, req, id)) : null;

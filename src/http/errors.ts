@@ -8,16 +8,31 @@ import { NegotiationError } from '../formats/negotiate.ts';
 
 /** An error with an HTTP status chosen by the route. */
 export class HttpError extends Error {
-  constructor(public readonly statusCode: number, message: string, public readonly details?: unknown) {
+  constructor(
+    public readonly statusCode: number,
+    message: string,
+    public readonly details?: unknown,
+  ) {
     super(message);
     this.name = 'HttpError';
   }
 }
 
 const REASONS: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 406: 'Not Acceptable',
-  409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity', 428: 'Precondition Required', 429: 'Too Many Requests', 500: 'Internal Server Error',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Payload Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
 };
 
 /** Renders the public site's own 404 page, when the site is mounted. */
@@ -25,7 +40,7 @@ export type HtmlNotFound = (req: FastifyRequest, reply: FastifyReply) => Promise
 
 /** A byte count as people write it: `5 MiB (5242880 bytes)`, or bytes alone below 1 KiB. */
 function sizeText(bytes: number): string {
-  const unit = bytes >= 1024 * 1024 ? ['MiB', 1024 * 1024] as const : bytes >= 1024 ? ['KiB', 1024] as const : null;
+  const unit = bytes >= 1024 * 1024 ? (['MiB', 1024 * 1024] as const) : bytes >= 1024 ? (['KiB', 1024] as const) : null;
   if (!unit) return `${bytes} bytes`;
   const n = bytes / unit[1];
   return `${Number.isInteger(n) ? n : n.toFixed(1)} ${unit[0]} (${bytes} bytes)`;
@@ -41,9 +56,7 @@ export function registerErrorHandling(app: FastifyInstance, htmlNotFound?: () =>
       const where = err.validationContext ?? 'request';
       details = err.validation.map((v) => ({
         field: `${where}${v.instancePath || ''}`,
-        message: v.keyword === 'additionalProperties'
-          ? `unknown field "${(v.params as { additionalProperty: string }).additionalProperty}"`
-          : v.message,
+        message: v.keyword === 'additionalProperties' ? `unknown field "${(v.params as { additionalProperty: string }).additionalProperty}"` : v.message,
       }));
       message = (details as { field: string; message: string }[]).map((d) => `${d.field} ${d.message}`).join('; ');
     } else if (err instanceof ValidationError) {
@@ -73,15 +86,21 @@ export function registerErrorHandling(app: FastifyInstance, htmlNotFound?: () =>
       // Fastify's own client errors: malformed JSON, body too large, unsupported content type.
       status = err.statusCode;
       // The route's own limit (5 MiB for /v1/import), not the app's default.
-      message = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? `request body is larger than the limit of ${sizeText(req.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 0)}`
-        : err.message;
+      message =
+        err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? `request body is larger than the limit of ${sizeText(req.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 0)}`
+          : err.message;
     } else {
       req.log.error({ err }, 'unhandled error');
     }
-    void reply.status(status).type('application/json; charset=utf-8').send({
-      error: REASONS[status] ?? 'Error', message, ...(details !== undefined ? { details } : {}),
-    });
+    void reply
+      .status(status)
+      .type('application/json; charset=utf-8')
+      .send({
+        error: REASONS[status] ?? 'Error',
+        message,
+        ...(details !== undefined ? { details } : {}),
+      });
   });
   app.setNotFoundHandler((req, reply) => {
     // A reader who follows a dead link gets the site's page in their language; API clients get JSON.

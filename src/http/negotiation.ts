@@ -27,9 +27,18 @@ export function sendVersion(req: FormatRequest, reply: FastifyReply, v: StoryVer
 }
 
 /** Sends a list of versions: newsflow JSON, a ninjs array, or an Atom feed. */
-export function sendVersionList(req: FormatRequest, reply: FastifyReply, versions: StoryVersion[], baseUrl: string, feed: { id: string; title: string; link: string }) {
+export function sendVersionList(
+  req: FormatRequest,
+  reply: FastifyReply,
+  versions: StoryVersion[],
+  baseUrl: string,
+  feed: { id: string; title: string; link: string },
+) {
   const format = pickFormat(req, ['json', 'ninjs', 'ninjs2', 'atom'], 'json');
   if (format === 'json') return reply.header('vary', 'accept').send({ versions });
-  const r = renderList(format as 'atom' | 'ninjs' | 'ninjs2', versions, { baseUrl, feed: { ...feed, updated: versions[versions.length - 1]?.versionCreatedAt } });
+  const r = renderList(format as 'atom' | 'ninjs' | 'ninjs2', versions, {
+    baseUrl,
+    feed: { ...feed, updated: versions[versions.length - 1]?.versionCreatedAt },
+  });
   return reply.header('vary', 'accept').type(r.contentType).send(r.body);
 }

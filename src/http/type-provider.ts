@@ -15,5 +15,8 @@ export type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpres
  */
 type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
 export function literalUnion<const T extends readonly string[]>(values: T, options?: TSchemaOptions): TUnion<Literals<T>> {
-  return Type.Union(values.map((v) => Type.Literal(v)), options) as TUnion<Literals<T>>;
+  return Type.Union(
+    values.map((v) => Type.Literal(v)),
+    options,
+  ) as TUnion<Literals<T>>;
 }

@@ -11,7 +11,10 @@ export class NotFoundError extends Error {
 
 /** Someone else changed the thing first (optimistic concurrency), or it is in a state that forbids the act. */
 export class ConflictError extends Error {
-  constructor(message: string, public readonly details: Record<string, unknown> = {}) {
+  constructor(
+    message: string,
+    public readonly details: Record<string, unknown> = {},
+  ) {
     super(message);
     this.name = 'ConflictError';
   }

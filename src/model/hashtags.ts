@@ -18,7 +18,12 @@ const HAS_LETTER = /\p{L}/u;
  * dotted/dotless i are folded together because writers type whichever their keyboard gives them.
  */
 function tagKey(tag: string): string {
-  return tag.normalize('NFD').toLowerCase().replace(/\u0307/g, '').replace(/ı/g, 'i').normalize('NFC');
+  return tag
+    .normalize('NFD')
+    .toLowerCase()
+    .replace(/\u0307/g, '')
+    .replace(/ı/g, 'i')
+    .normalize('NFC');
 }
 
 function pushUnique(out: string[], seen: Set<string>, tag: string): void {

@@ -7,10 +7,7 @@ const Text = (max: number, min = 0) => Type.String({ minLength: min, maxLength: 
 export const BlockSchema = Type.Union([
   Type.Object({ type: Type.Literal('paragraph'), text: Text(20_000, 1) }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('subheading'), text: Text(500, 1) }, { additionalProperties: false }),
-  Type.Object(
-    { type: Type.Literal('quote'), text: Text(20_000, 1), attribution: Type.Optional(Text(300)) },
-    { additionalProperties: false },
-  ),
+  Type.Object({ type: Type.Literal('quote'), text: Text(20_000, 1), attribution: Type.Optional(Text(300)) }, { additionalProperties: false }),
   Type.Object(
     { type: Type.Literal('list'), ordered: Type.Boolean(), items: Type.Array(Text(5_000, 1), { minItems: 1, maxItems: 200 }) },
     { additionalProperties: false },
@@ -19,10 +16,7 @@ export const BlockSchema = Type.Union([
 
 const NameMap = Type.Record(Type.String({ maxLength: 35 }), Text(300));
 
-export const PersonSchema = Type.Object(
-  { name: Text(300, 1), names: Type.Optional(NameMap), role: Type.Optional(Text(50)) },
-  { additionalProperties: false },
-);
+export const PersonSchema = Type.Object({ name: Text(300, 1), names: Type.Optional(NameMap), role: Type.Optional(Text(50)) }, { additionalProperties: false });
 
 export const DatelineSchema = Type.Object(
   {
@@ -69,9 +63,7 @@ const contentProperties = {
   photos: Type.Array(PhotoSchema, { maxItems: 100 }),
   urgency: Type.Integer({ minimum: 1, maximum: 9, description: '1 flash, 2 urgent, 3 important, 4 routine, 5 special, 6 archive' }),
   embargoUntil: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
-  mediaType: Type.Union([
-    Type.Literal('text'), Type.Literal('photo'), Type.Literal('video'), Type.Literal('audio'), Type.Literal('graphic'),
-  ]),
+  mediaType: Type.Union([Type.Literal('text'), Type.Literal('photo'), Type.Literal('video'), Type.Literal('audio'), Type.Literal('graphic')]),
   slugline: Type.Optional(Text(200)),
   provenance: Type.Optional(ProvenanceSchema),
   translationOf: Type.Optional(Text(100, 1)),

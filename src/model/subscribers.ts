@@ -27,8 +27,13 @@ export type NewProduct = Omit<Product, 'id' | 'createdAt'>;
 /** A product from the fields an admin gave (API or CLI), with the defaults of an unrestricted product. */
 export function productFrom(b: Partial<NewProduct> & { name: string }): NewProduct {
   return {
-    name: b.name, languages: validLanguageTags(b.languages ?? [], '/languages'), categories: b.categories ?? [], maxUrgency: b.maxUrgency ?? null,
-    mediaTypes: b.mediaTypes ?? [], embargoRights: b.embargoRights ?? false, delaySeconds: b.delaySeconds ?? 0,
+    name: b.name,
+    languages: validLanguageTags(b.languages ?? [], '/languages'),
+    categories: b.categories ?? [],
+    maxUrgency: b.maxUrgency ?? null,
+    mediaTypes: b.mediaTypes ?? [],
+    embargoRights: b.embargoRights ?? false,
+    delaySeconds: b.delaySeconds ?? 0,
   };
 }
 
@@ -132,7 +137,10 @@ export interface SubscriberStore {
   revokedKeys(keyIds: string[]): Promise<string[]>;
 
   /** Creates a webhook subscription whose cursor starts at `cursor`. */
-  createWebhook(w: { subscriberId: string; url: string; secret: string; events: EventKind[] | null; cursor: number; alertId?: string | null }, now?: Date): Promise<Webhook>;
+  createWebhook(
+    w: { subscriberId: string; url: string; secret: string; events: EventKind[] | null; cursor: number; alertId?: string | null },
+    now?: Date,
+  ): Promise<Webhook>;
   getWebhook(id: string): Promise<Webhook | null>;
   listWebhooks(subscriberId?: string): Promise<Webhook[]>;
   deleteWebhook(id: string): Promise<void>;

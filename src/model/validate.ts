@@ -35,7 +35,7 @@ export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): 
   const out: FieldError[] = [];
   for (const e of errors ?? []) {
     // anyOf over body block types produces one error per alternative; the summary line says enough.
-    if (e.keyword === 'const' || e.keyword === 'type' && /\/body\/\d+$/.test(e.instancePath) === false && e.schemaPath.includes('anyOf')) continue;
+    if (e.keyword === 'const' || (e.keyword === 'type' && /\/body\/\d+$/.test(e.instancePath) === false && e.schemaPath.includes('anyOf'))) continue;
     let message = e.message ?? 'is invalid';
     if (e.keyword === 'additionalProperties') message = `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
     if (e.keyword === 'required') message = `missing required field "${(e.params as { missingProperty: string }).missingProperty}"`;

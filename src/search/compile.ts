@@ -24,8 +24,7 @@ export function compileQuery(root: QueryNode | null, lang: string, boost: boolea
   const highlight: MatchSet = { terms: new Set(), stems: new Set() };
   const words: MatchSet[] = [];
   if (!root) return { match: null, negated: false, highlight, words };
-  const analyzeQ = (text: string) =>
-    analyze(text, lang, vocabulary.analyzeOptions()).filter((t) => SAFE_TERM.test(t.term) && SAFE_TERM.test(t.stem));
+  const analyzeQ = (text: string) => analyze(text, lang, vocabulary.analyzeOptions()).filter((t) => SAFE_TERM.test(t.term) && SAFE_TERM.test(t.stem));
   const collect = (toks: Token[]) => {
     for (const t of toks) {
       highlight.terms.add(t.term);
@@ -126,7 +125,10 @@ export function compileQuery(root: QueryNode | null, lang: string, boost: boolea
 
 /** The longest run of plain words starting at `i` whose stems form a multi-word synonym entry. */
 function synonymRun(
-  kids: QueryNode[], i: number, analyzeQ: (s: string) => Token[], vocabulary: ArchiveVocabulary,
+  kids: QueryNode[],
+  i: number,
+  analyzeQ: (s: string) => Token[],
+  vocabulary: ArchiveVocabulary,
 ): { length: number; tokens: Token[]; variants: string[][] } | null {
   const synonyms = vocabulary.synonyms;
   for (let n = Math.min(synonyms.maxWords, kids.length - i); n >= 2; n--) {

@@ -32,7 +32,13 @@ export class SearchIndex implements Vocabulary {
     const w = { ...DEFAULT_WEIGHTS, ...opts.weights };
     this.vocabulary = new ArchiveVocabulary(db, opts.protectedNames, opts.synonyms);
     this.writer = new SearchWriter(db, this.vocabulary);
-    this.searcher = new Searcher(db, this.vocabulary, COLUMNS.map((c) => w[c]), opts.snippetLength ?? 200, { ...RANK_WEIGHTS, ...opts.rank });
+    this.searcher = new Searcher(
+      db,
+      this.vocabulary,
+      COLUMNS.map((c) => w[c]),
+      opts.snippetLength ?? 200,
+      { ...RANK_WEIGHTS, ...opts.rank },
+    );
   }
 
   static migrationSql(): string {

@@ -10,7 +10,10 @@ import type { SearchField, QueryNode, QueryFilters, ParsedQuery } from '../model
 
 /** What went wrong, in words a subscriber can act on. `position` is a 0-based character index. */
 export class QuerySyntaxError extends Error {
-  constructor(message: string, readonly position?: number) {
+  constructor(
+    message: string,
+    readonly position?: number,
+  ) {
     super(message);
     this.name = 'QuerySyntaxError';
   }
@@ -21,9 +24,19 @@ export const MAX_QUERY_TERMS = 64;
 const MAX_DEPTH = 16;
 
 const FIELDS: Record<string, SearchField> = {
-  headline: 'headline', title: 'headline', body: 'body', text: 'body',
-  byline: 'byline', author: 'byline', dateline: 'dateline', place: 'dateline',
-  category: 'category', cat: 'category', keyword: 'keyword', tag: 'keyword', hashtag: 'keyword',
+  headline: 'headline',
+  title: 'headline',
+  body: 'body',
+  text: 'body',
+  byline: 'byline',
+  author: 'byline',
+  dateline: 'dateline',
+  place: 'dateline',
+  category: 'category',
+  cat: 'category',
+  keyword: 'keyword',
+  tag: 'keyword',
+  hashtag: 'keyword',
 };
 type FilterName = 'lang' | 'date' | 'urgency';
 const FILTERS: Record<string, FilterName> = { lang: 'lang', language: 'lang', date: 'date', urgency: 'urgency' };
@@ -51,9 +64,18 @@ function lex(q: string): Lexeme[] {
   let i = 0;
   while (i < q.length) {
     const c = q[i];
-    if (/\s/u.test(c)) { i++; continue; }
-    if (c === '(') { out.push({ t: 'lparen', at: i++ }); continue; }
-    if (c === ')') { out.push({ t: 'rparen', at: i++ }); continue; }
+    if (/\s/u.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === '(') {
+      out.push({ t: 'lparen', at: i++ });
+      continue;
+    }
+    if (c === ')') {
+      out.push({ t: 'rparen', at: i++ });
+      continue;
+    }
     if (QUOTES[c]) {
       const close = QUOTES[c];
       let j = i + 1;
@@ -63,7 +85,7 @@ function lex(q: string): Lexeme[] {
       i = j + 1;
       continue;
     }
-    if (c === '-' && i + 1 < q.length && !/[\s\-]/u.test(q[i + 1]) && (i === 0 || /[\s(]/u.test(q[i - 1]))) {
+    if (c === '-' && i + 1 < q.length && !/[\s-]/u.test(q[i + 1]) && (i === 0 || /[\s(]/u.test(q[i - 1]))) {
       out.push({ t: 'minus', at: i++ });
       continue;
     }
@@ -150,7 +172,11 @@ class Parser {
     if (children.length === 1) return first;
     for (const c of children) {
       if (c.kind === 'not') throw new QuerySyntaxError('An excluded term (NOT or -) cannot be one side of an OR; use parentheses: a (b -c).');
-      if (c.kind === 'filter') throw new QuerySyntaxError(`${c.name}: applies to the whole query and cannot be one side of an OR; list values with commas instead (lang:ar,tr).`, c.at);
+      if (c.kind === 'filter')
+        throw new QuerySyntaxError(
+          `${c.name}: applies to the whole query and cannot be one side of an OR; list values with commas instead (lang:ar,tr).`,
+          c.at,
+        );
     }
     return { kind: 'or', children: children as QueryNode[] };
   }
@@ -177,7 +203,7 @@ class Parser {
         if (depth >= MAX_DEPTH) throw new QuerySyntaxError(`Parentheses are nested too deeply (more than ${MAX_DEPTH} levels).`, lx.at);
         const inner = this.andExpr(depth + 1, field);
         const close = this.lx[this.i++];
-        if (!close || close.t !== 'rparen') throw new QuerySyntaxError(`The "(" at position ${lx.at + 1} is never closed; add a ")".`, lx.at);
+        if (close?.t !== 'rparen') throw new QuerySyntaxError(`The "(" at position ${lx.at + 1} is never closed; add a ")".`, lx.at);
         if (!inner) throw new QuerySyntaxError(`The parentheses at position ${lx.at + 1} are empty.`, lx.at);
         if (depth > 0 || field) assertNoFilters(inner);
         return inner;
@@ -218,8 +244,7 @@ function assertNoFilters(node: Node): void {
 /** Parse a query typed by an editor or a subscriber. Throws QuerySyntaxError with a readable message. */
 export function parseQuery(input: string): ParsedQuery {
   if (typeof input !== 'string') throw new QuerySyntaxError('The query must be text.');
-  if (input.length > MAX_QUERY_LENGTH)
-    throw new QuerySyntaxError(`The query is ${input.length} characters long; the limit is ${MAX_QUERY_LENGTH}.`);
+  if (input.length > MAX_QUERY_LENGTH) throw new QuerySyntaxError(`The query is ${input.length} characters long; the limit is ${MAX_QUERY_LENGTH}.`);
   const text = input.replace(CONTROL, ' ');
   const tree = new Parser(lex(text)).parseAll();
   const filters: QueryFilters = {};
@@ -238,7 +263,10 @@ export function parseQuery(input: string): ParsedQuery {
 
 function applyFilter(filters: QueryFilters, f: { filter: FilterName; value: string; at: number; name: string }): void {
   if (f.filter === 'lang') {
-    const langs = f.value.split(',').map((s) => s.trim()).filter(Boolean);
+    const langs = f.value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const l of langs)
       if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(l)) throw new QuerySyntaxError(`"${l}" is not a language tag; use e.g. lang:ar or lang:ar,tr.`, f.at);
     filters.languages = [...new Set([...(filters.languages ?? []), ...langs.map((l) => l.toLowerCase())])];

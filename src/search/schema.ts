@@ -15,7 +15,14 @@ export const ANALYZER_VERSION = 2;
 export const COLUMNS = ['h', 'hs', 'b', 'bs', 'byline', 'dateline', 'category', 'keyword'] as const;
 /** BM25 column weights: a headline outweighs the body, an exact form outweighs a stem. */
 export const DEFAULT_WEIGHTS: Record<(typeof COLUMNS)[number], number> = {
-  h: 3.5, hs: 3, b: 1.2, bs: 1, byline: 2, dateline: 1.5, category: 1, keyword: 2,
+  h: 3.5,
+  hs: 3,
+  b: 1.2,
+  bs: 1,
+  byline: 2,
+  dateline: 1.5,
+  category: 1,
+  keyword: 2,
 };
 
 /**
@@ -73,7 +80,7 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
 /** Creates the tables if missing; a fresh index is built by this analyzer from its first story on. */
 export function migrateSearchSchema(db: Database.Database): void {
   db.exec(searchSchemaSql());
-  db.prepare(
-    "INSERT OR IGNORE INTO search_meta (key, value) SELECT 'analyzer_version', ? WHERE NOT EXISTS (SELECT 1 FROM search_doc)",
-  ).run(String(ANALYZER_VERSION));
+  db.prepare("INSERT OR IGNORE INTO search_meta (key, value) SELECT 'analyzer_version', ? WHERE NOT EXISTS (SELECT 1 FROM search_doc)").run(
+    String(ANALYZER_VERSION),
+  );
 }

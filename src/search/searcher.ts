@@ -45,8 +45,7 @@ export class Searcher {
   search(q: string | ParsedQuery, filters: SearchFilters = {}): SearchResult {
     const parsed = typeof q === 'string' ? parseQuery(q) : q;
     const pf = parsed.filters;
-    const qlang =
-      filters.lang ?? (pf.languages?.length === 1 ? pf.languages[0] : undefined) ?? queryLanguage(parsed.text);
+    const qlang = filters.lang ?? (pf.languages?.length === 1 ? pf.languages[0] : undefined) ?? queryLanguage(parsed.text);
     const compiled = compileQuery(parsed.root, qlang, true, this.vocabulary);
     // Counting and facets need the match set only; without the phrase boosts it is the same set, cheaper.
     const setMatch = compiled.match && !compiled.negated ? compileQuery(parsed.root, qlang, false, this.vocabulary).match : null;
@@ -68,12 +67,24 @@ export class Searcher {
     }
     const from = maxDefined(instant(filters.from, 'from'), pf.from);
     const to = minDefined(instant(filters.to, 'to'), pf.to);
-    if (from) { where.push('d.published_at >= ?'); params.push(from); }
-    if (to) { where.push('d.published_at < ?'); params.push(to); }
+    if (from) {
+      where.push('d.published_at >= ?');
+      params.push(from);
+    }
+    if (to) {
+      where.push('d.published_at < ?');
+      params.push(to);
+    }
     const umin = Math.max(filters.urgencyMin ?? 1, pf.urgencyMin ?? 1);
     const umax = Math.min(filters.urgencyMax ?? 9, pf.urgencyMax ?? 9);
-    if (umin > 1) { where.push('d.urgency >= ?'); params.push(umin); }
-    if (umax < 9) { where.push('d.urgency <= ?'); params.push(umax); }
+    if (umin > 1) {
+      where.push('d.urgency >= ?');
+      params.push(umin);
+    }
+    if (umax < 9) {
+      where.push('d.urgency <= ?');
+      params.push(umax);
+    }
 
     const cols = 'd.doc_id, d.story_id, d.version, d.language, d.urgency, d.media_type, d.published_at, d.categories';
     let sql: string;
@@ -106,8 +117,13 @@ export class Searcher {
       }
     };
     const meta = (r: Row): SearchDocMeta => ({
-      storyId: r.story_id, version: r.version, language: r.language,
-      categories: r.categories ? r.categories.split('\n') : [], urgency: r.urgency, mediaType: r.media_type, publishedAt: r.published_at,
+      storyId: r.story_id,
+      version: r.version,
+      language: r.language,
+      categories: r.categories ? r.categories.split('\n') : [],
+      urgency: r.urgency,
+      mediaType: r.media_type,
+      publishedAt: r.published_at,
     });
     const relevance = !!compiled.match && !compiled.negated;
     const sort = filters.sort ?? (relevance ? 'relevance' : 'recency');
@@ -267,10 +283,10 @@ function instant(s: string | undefined, side: 'from' | 'to'): string | undefined
 }
 
 function maxDefined(a?: string, b?: string): string | undefined {
-  return a && b ? (a > b ? a : b) : a ?? b;
+  return a && b ? (a > b ? a : b) : (a ?? b);
 }
 function minDefined(a?: string, b?: string): string | undefined {
-  return a && b ? (a < b ? a : b) : a ?? b;
+  return a && b ? (a < b ? a : b) : (a ?? b);
 }
 
 /** Facet counts from rows carrying a multiplicity `n` (1 per story, or a GROUP BY count). */
@@ -287,6 +303,8 @@ function facetCounts(rows: (Pick<Row, 'language' | 'urgency' | 'published_at' | 
     bump(month, r.published_at.slice(0, 7));
   }
   const list = (m: Map<string, number>, byValue = false) =>
-    [...m].map(([value, count]) => ({ value, count })).sort((a, b) => (byValue ? (a.value < b.value ? 1 : -1) : b.count - a.count || (a.value < b.value ? -1 : 1)));
+    [...m]
+      .map(([value, count]) => ({ value, count }))
+      .sort((a, b) => (byValue ? (a.value < b.value ? 1 : -1) : b.count - a.count || (a.value < b.value ? -1 : 1)));
   return { category: list(category), language: list(language), urgency: list(urgency).sort((a, b) => +a.value - +b.value), month: list(month, true) };
 }

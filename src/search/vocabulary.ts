@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { StoryVersion } from '../model/story.ts';
 import { bodyText } from '../model/story.ts';
-import { analyze, DEFAULT_SYNONYMS, ProtectedNames, SynonymTable, type FullAnalyzeOptions, type Vocabulary } from '../text/index.ts';
+import { analyze, DEFAULT_SYNONYMS, type ProtectedNames, SynonymTable, type FullAnalyzeOptions, type Vocabulary } from '../text/index.ts';
 
 /** Share of new word occurrences after which memoized stems are recomputed. */
 const STEM_MEMO_DRIFT = 0.01;
@@ -23,12 +23,8 @@ export class ArchiveVocabulary implements Vocabulary {
     readonly names: ProtectedNames | undefined,
     synonyms: readonly (readonly string[])[] | undefined,
   ) {
-    this.synonyms = new SynonymTable(synonyms ?? DEFAULT_SYNONYMS, (form) =>
-      analyze(form, 'ar', { protectedNames: this.names }).map((t) => t.stem),
-    );
-    this.bump = db.prepare(
-      'INSERT INTO search_vocabulary (term, freq) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET freq = freq + excluded.freq',
-    );
+    this.synonyms = new SynonymTable(synonyms ?? DEFAULT_SYNONYMS, (form) => analyze(form, 'ar', { protectedNames: this.names }).map((t) => t.stem));
+    this.bump = db.prepare('INSERT INTO search_vocabulary (term, freq) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET freq = freq + excluded.freq');
   }
 
   /** How often a folded surface form occurs in the indexed archive. */
@@ -65,8 +61,7 @@ export class ArchiveVocabulary implements Vocabulary {
   countSurface(v: StoryVersion, persist: boolean): void {
     const counts = new Map<string, number>();
     for (const text of [v.content.headline, v.content.deck ?? '', bodyText(v.content.body)])
-      for (const t of analyze(text, v.content.language, { stems: false, protectedNames: this.names }))
-        counts.set(t.term, (counts.get(t.term) ?? 0) + 1);
+      for (const t of analyze(text, v.content.language, { stems: false, protectedNames: this.names })) counts.set(t.term, (counts.get(t.term) ?? 0) + 1);
     const vocab = this.counts();
     let added = 0;
     for (const [term, n] of counts) {

@@ -25,9 +25,7 @@ export class SearchWriter {
       deleteText: db.prepare('DELETE FROM search_text WHERE doc_id = ?'),
       insertText: db.prepare('INSERT INTO search_text (doc_id, headline, body) VALUES (?, ?, ?)'),
       deleteCats: db.prepare('DELETE FROM search_doc_category WHERE doc_id = ?'),
-      insertDoc: db.prepare(
-        'INSERT INTO search_doc (story_id, version, language, urgency, media_type, published_at, categories) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
+      insertDoc: db.prepare('INSERT INTO search_doc (story_id, version, language, urgency, media_type, published_at, categories) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       insertCat: db.prepare('INSERT OR IGNORE INTO search_doc_category (category, doc_id) VALUES (?, ?)'),
       insertFts: db.prepare(`INSERT INTO search_fts (rowid, ${COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     };
@@ -147,20 +145,24 @@ export class SearchWriter {
    */
   writeMany(versions: StoryVersion[], stillCurrent?: (v: StoryVersion) => boolean): number {
     let written = 0;
-    this.db.transaction(() => {
-      for (const v of versions) {
-        if (v.pubStatus === 'canceled' || v.kind === 'killed') continue;
-        if (stillCurrent && !stillCurrent(v)) continue;
-        this.write(v);
-        written++;
-      }
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const v of versions) {
+          if (v.pubStatus === 'canceled' || v.kind === 'killed') continue;
+          if (stillCurrent && !stillCurrent(v)) continue;
+          this.write(v);
+          written++;
+        }
+      })
+      .immediate();
     return written;
   }
 
   /** Last step of a rebuild: records which analyzer built the index. */
   finishRebuild(): void {
-    this.db.prepare("INSERT INTO search_meta (key, value) VALUES ('analyzer_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(ANALYZER_VERSION));
+    this.db
+      .prepare("INSERT INTO search_meta (key, value) VALUES ('analyzer_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .run(String(ANALYZER_VERSION));
   }
 
   /** True when the stored index was built by an older analyzer and wants `reindex`. */

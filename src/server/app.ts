@@ -32,23 +32,40 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
   });
   const metrics = createMetrics(rt.store, fanout);
   let notFoundPage: HtmlNotFound | undefined;
-  const app = await buildApp({
-    baseUrl: rt.baseUrl, store: rt.store, hub: rt.hub, keys: rt.keys, newsroom: rt.newsroom, deliveries: rt.deliveries,
-    fanout, metrics,
-    retentionDays: config.retentionDays,
-    allowPrivateWebhooks: config.allowPrivateWebhooks,
-    streamsPerSubscriber: config.streams.perSubscriber,
-    longPollsPerSubscriber: config.longPollsPerSubscriber,
-    heartbeatMs: config.streams.heartbeatMs,
-  }, { logger: opts.logger, htmlNotFound: () => notFoundPage, extraRoutes: opts.extraRoutes });
+  const app = await buildApp(
+    {
+      baseUrl: rt.baseUrl,
+      store: rt.store,
+      hub: rt.hub,
+      keys: rt.keys,
+      newsroom: rt.newsroom,
+      deliveries: rt.deliveries,
+      fanout,
+      metrics,
+      retentionDays: config.retentionDays,
+      allowPrivateWebhooks: config.allowPrivateWebhooks,
+      streamsPerSubscriber: config.streams.perSubscriber,
+      longPollsPerSubscriber: config.longPollsPerSubscriber,
+      heartbeatMs: config.streams.heartbeatMs,
+    },
+    { logger: opts.logger, htmlNotFound: () => notFoundPage, extraRoutes: opts.extraRoutes },
+  );
   // Open streams end with a final comment before the server stops listening (closing waits for them).
   app.addHook('preClose', async () => fanout.close());
   // The public forms count against one quota per address on the API's rate limiter (a friendly page
   // answers a refused reader; see src/web/site.ts).
   const formQuota = quota(app, { name: 'site-form', max: config.formQuota.max, windowMs: config.formQuota.windowMs });
-  await app.register(sitePlugin({
-    base: config.publicUrl, budget: config.siteBudget, cache: config.siteCache, formQuota,
-    onNotFoundPage: (page) => { notFoundPage = page; },
-  }), { store: rt.store, hub: rt.hub });
+  await app.register(
+    sitePlugin({
+      base: config.publicUrl,
+      budget: config.siteBudget,
+      cache: config.siteCache,
+      formQuota,
+      onNotFoundPage: (page) => {
+        notFoundPage = page;
+      },
+    }),
+    { store: rt.store, hub: rt.hub },
+  );
   return { app, fanout, metrics };
 }

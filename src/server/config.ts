@@ -72,7 +72,10 @@ export interface Config {
 
 /** A configuration value that stops the start: the message is the one line the operator sees. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';
   }
@@ -91,7 +94,9 @@ export function readConfig(env: Env): Config {
   const warnings: string[] = [];
   const local = `http://localhost:${port}`;
   return {
-    port, host, logLevel: level as LogLevel,
+    port,
+    host,
+    logLevel: level as LogLevel,
     quiet: flag(env, 'NEWSFLOW_QUIET', false),
     dataFile: dataFileOf(env.NEWSFLOW_DATA),
     demo: flag(env, 'NEWSFLOW_DEMO', true),

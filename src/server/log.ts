@@ -3,6 +3,16 @@
 import type { AppOptions } from '../http/app.ts';
 import type { Config } from './config.ts';
 
+/** The fields of a request-log line that the terminal view reads. */
+interface PinoLine {
+  reqId?: string;
+  req?: { method: string; url: string };
+  res?: { statusCode: number };
+  responseTime?: number;
+  err?: { message?: string };
+  [key: string]: unknown;
+}
+
 /** The request log for `config`: off when NEWSFLOW_QUIET=1; pretty when `out` is a terminal; JSON otherwise. */
 export async function requestLogger(config: Config, out: NodeJS.WritableStream & { isTTY?: boolean }): Promise<AppOptions['logger']> {
   if (config.quiet) return false;
@@ -13,9 +23,13 @@ export async function requestLogger(config: Config, out: NodeJS.WritableStream &
     level: config.logLevel,
     // In-process and synchronous (no worker thread): a terminal is read by a person, not a pipeline.
     stream: pretty({
-      destination: out, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,reqId,req,res,responseTime',
+      destination: out,
+      sync: true,
+      colorize: true,
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname,reqId,req,res,responseTime',
       hideObject: true,
-      messageFormat: (log: Record<string, any>, messageKey: string) => {
+      messageFormat: (log: PinoLine, messageKey: string) => {
         const id = log.reqId ? `${log.reqId} ` : '';
         if (log.req) return `${id}${log.req.method} ${log.req.url}`;
         if (log.res) return `${id}→ ${log.res.statusCode} in ${Math.round(Number(log.responseTime ?? 0))} ms`;

@@ -32,7 +32,12 @@ export async function openRuntime(file?: string, opts: RuntimeOptions = {}): Pro
   const baseUrl = opts.baseUrl ?? 'http://localhost:8080';
   useDeliveryBaseUrl(baseUrl);
   return {
-    baseUrl, store, hub, keys, newsroom, deliveries,
+    baseUrl,
+    store,
+    hub,
+    keys,
+    newsroom,
+    deliveries,
     async close() {
       hub.stop();
       await deliveries.close();

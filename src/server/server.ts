@@ -38,7 +38,9 @@ export async function startServer(config: Config, out: ServerOutput = { stdout: 
   const rt = await openConfiguredRuntime(config);
   const stopHeapWatch = preferSmallHeap(config.heap);
   const cleanups: (() => Promise<void> | void)[] = [stopHeapWatch, () => rt.close()];
-  const undo = async () => { for (const c of cleanups.reverse()) await c(); };
+  const undo = async () => {
+    for (const c of cleanups.reverse()) await c();
+  };
   try {
     // Said even when the request log is off (NEWSFLOW_QUIET): a setting was not applied as written.
     for (const w of config.warnings) out.stdout.write(`newsflow: warning: ${w}\n`);
@@ -63,13 +65,19 @@ export async function startServer(config: Config, out: ServerOutput = { stdout: 
     }
     const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const metricsPort = metricsServer ? (metricsServer.address() as { port: number }).port : null;
-    out.stdout.write(`newsflow: listening on http://${shown}:${port} (API docs at /docs, store ${rt.store.kind}` +
-      `${metricsServer ? `, metrics on ${config.metricsAddr!.host}:${metricsPort}/metrics` : ''})\n`);
+    out.stdout.write(
+      `newsflow: listening on http://${shown}:${port} (API docs at /docs, store ${rt.store.kind}` +
+        `${metricsServer ? `, metrics on ${config.metricsAddr!.host}:${metricsPort}/metrics` : ''})\n`,
+    );
     endStartupHeap();
 
     let stopping: Promise<void> | null = null;
     return {
-      url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`, port, metricsPort, rt, web,
+      url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+      port,
+      metricsPort,
+      rt,
+      web,
       stop() {
         return (stopping ??= (async () => {
           stopMaintenance();
@@ -100,8 +108,10 @@ async function listen(web: WebApp, config: Config): Promise<void> {
     if (code === 'EADDRINUSE') {
       throw new ConfigError('PORT', `port ${config.port} on ${config.host} is already in use (another newsflow?); stop it or start with another PORT`);
     }
-    if (code === 'EACCES') throw new ConfigError('PORT', `not allowed to listen on port ${config.port}; use a port above 1023 or run with the rights to bind it`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new ConfigError('HOST', `"${config.host}" is not an address of this machine; use 0.0.0.0, 127.0.0.1 or one of its own addresses`);
+    if (code === 'EACCES')
+      throw new ConfigError('PORT', `not allowed to listen on port ${config.port}; use a port above 1023 or run with the rights to bind it`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new ConfigError('HOST', `"${config.host}" is not an address of this machine; use 0.0.0.0, 127.0.0.1 or one of its own addresses`);
     throw e;
   }
 }
@@ -114,16 +124,22 @@ async function listen(web: WebApp, config: Config): Promise<void> {
 async function welcome(rt: Runtime, config: Config, out: NodeJS.WritableStream): Promise<void> {
   if (config.demo && (await rt.store.countStories()) === 0) {
     const demo = await loadDemoNewsroom(rt);
-    out.write(keyBlock(`newsflow: loaded the demo newsroom (${demo.stories} stories). Demo API keys, shown only this once:`,
-      demo.keys.map((k) => [k.role, k.secret, k.note])));
+    out.write(
+      keyBlock(
+        `newsflow: loaded the demo newsroom (${demo.stories} stories). Demo API keys, shown only this once:`,
+        demo.keys.map((k) => [k.role, k.secret, k.note]),
+      ),
+    );
     return;
   }
   const keys = await rt.store.listKeys();
   if (!keys.some((k) => !k.revokedAt && (k.role === 'admin' || k.role === 'editor'))) {
-    out.write(keyBlock('newsflow: this store has no admin or editor key yet. Create one (it is printed once):', [
-      ['admin', 'npx newsflow key create --role admin'],
-      ['editor', 'npx newsflow key create --role editor'],
-    ]));
+    out.write(
+      keyBlock('newsflow: this store has no admin or editor key yet. Create one (it is printed once):', [
+        ['admin', 'npx newsflow key create --role admin'],
+        ['editor', 'npx newsflow key create --role editor'],
+      ]),
+    );
   }
 }
 

@@ -47,7 +47,7 @@ function fold(raw: string, family: Family): string[] {
   else if (family === 'en') folded = foldEnglish(raw);
   else folded = foldGeneric(raw);
   // After folding, a word may still hold separators (NFKC of ﷺ, a decimal point): split on them.
-  pieces = !folded ? [] : WHOLE.test(folded) ? [folded] : folded.match(PIECE) ?? [];
+  pieces = !folded ? [] : WHOLE.test(folded) ? [folded] : (folded.match(PIECE) ?? []);
   if (foldCache.size >= FOLD_CACHE_MAX) foldCache.clear();
   foldCache.set(key, pieces);
   return pieces;

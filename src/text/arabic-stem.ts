@@ -14,7 +14,11 @@ const PREPOSITIONS = new Set(['ب', 'ل', 'ك']);
  * (ان ات ون ين), then nisba (يه، ي) — at most one of each. light10 runs its list once in a fixed order,
  * which cuts ترفيهية to ترف but ترفيهي to ترفيه, and keeps سياراته apart from سيارات.
  */
-const SUFFIX_SLOTS = [['ها', 'ه'], ['ان', 'ات', 'ون', 'ين'], ['يه', 'ي']];
+const SUFFIX_SLOTS = [
+  ['ها', 'ه'],
+  ['ان', 'ات', 'ون', 'ين'],
+  ['يه', 'ي'],
+];
 const MIN_STEM = 3;
 
 /** Tuning knobs, exported for the benchmark's ablations only. */

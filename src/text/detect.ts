@@ -13,6 +13,6 @@ export function detectLanguage(text: string): string {
   const arabic = text.match(ARABIC_LETTER)?.length ?? 0;
   const latin = text.match(LATIN_LETTER)?.length ?? 0;
   if (arabic >= latin && arabic > 0) return 'ar';
-  if (TURKISH_ONLY.test(text) || /[çöü]/iu.test(text) && TURKISH_COMMON.test(text)) return 'tr';
+  if (TURKISH_ONLY.test(text) || (/[çöü]/iu.test(text) && TURKISH_COMMON.test(text))) return 'tr';
   return 'en';
 }

@@ -29,5 +29,8 @@ export function stemEnglish(term: string): string {
 /** Any other language: fold case and width, no stemming. */
 export function foldGeneric(word: string): string {
   // İ (dotted capital) would lowercase to i + combining dot; outside Turkish it is just i.
-  return foldDigits(word.replace(FORMAT_CONTROLS, '').normalize('NFKC')).replace(/İ/g, 'I').toLowerCase().replace(/['’\u02bc]/g, '');
+  return foldDigits(word.replace(FORMAT_CONTROLS, '').normalize('NFKC'))
+    .replace(/İ/g, 'I')
+    .toLowerCase()
+    .replace(/['’\u02bc]/g, '');
 }

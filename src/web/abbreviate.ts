@@ -179,13 +179,11 @@ export function abbreviate(v: StoryVersion, opts: AbbreviateOptions = {}): Publi
     dateline: d ? { place: d.place ?? null, reporter: d.reporter ?? null, agency: d.agency ?? null } : null,
     published: showDate(v.firstPublishedAt, language, tz),
     updated,
-    photo: photo
-      ? { url: photo.url, alt: photo.altText ?? photo.caption ?? '', caption: photo.caption ?? null, credit: photo.credit ?? null }
-      : null,
+    photo: photo ? { url: photo.url, alt: photo.altText ?? photo.caption ?? '', caption: photo.caption ?? null, credit: photo.credit ?? null } : null,
     blocks,
     truncated,
     categories: readerCategories(c.categories, language),
     hashtags: c.hashtags,
-    correctionNote: v.kind === 'corrected' || v.correctionNote ? v.correctionNote ?? null : null,
+    correctionNote: v.kind === 'corrected' || v.correctionNote ? (v.correctionNote ?? null) : null,
   };
 }

@@ -9,7 +9,10 @@ const BUDGET_LIMITS = { paragraphs: [1, 20], words: [10, 1000] } as const;
 export function parseBudget(text: string): Budget | null {
   const out: Budget = { ...DEFAULT_BUDGET };
   const seen = new Set<string>();
-  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (!parts.length) return null;
   for (const part of parts) {
     const m = /^(paragraphs|words)\s*=\s*(\d{1,5})$/.exec(part);
@@ -29,8 +32,10 @@ export function budgetFromEnv(value: string | undefined, warn: (msg: string) => 
   if (value === undefined || value.trim() === '') return DEFAULT_BUDGET;
   const b = parseBudget(value);
   if (b) return b;
-  warn(`NEWSFLOW_SITE_BUDGET=${JSON.stringify(value.slice(0, 100))} is not like "paragraphs=2,words=80" ` +
-    `(paragraphs ${BUDGET_LIMITS.paragraphs.join('–')}, words ${BUDGET_LIMITS.words.join('–')}); ` +
-    `using the default paragraphs=${DEFAULT_BUDGET.paragraphs},words=${DEFAULT_BUDGET.words}`);
+  warn(
+    `NEWSFLOW_SITE_BUDGET=${JSON.stringify(value.slice(0, 100))} is not like "paragraphs=2,words=80" ` +
+      `(paragraphs ${BUDGET_LIMITS.paragraphs.join('–')}, words ${BUDGET_LIMITS.words.join('–')}); ` +
+      `using the default paragraphs=${DEFAULT_BUDGET.paragraphs},words=${DEFAULT_BUDGET.words}`,
+  );
   return DEFAULT_BUDGET;
 }

@@ -30,7 +30,10 @@ export function toEntry(r: Rendered): Entry {
 export class PageCache {
   private entries = new Map<string, Entry>();
 
-  constructor(private readonly max = 5000, private readonly ttlMs = 30_000) {}
+  constructor(
+    private readonly max = 5000,
+    private readonly ttlMs = 30_000,
+  ) {}
 
   get(key: string): Entry | undefined {
     const e = this.entries.get(key);

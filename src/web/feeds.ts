@@ -47,19 +47,26 @@ export interface FeedEntry {
   version: StoryVersion;
 }
 
-export function atomFeed(ctx: SiteContext, opts: { lang: Lang; title: string; selfPath: string; htmlPath: string; idPart: string; entries: FeedEntry[] }): string {
+export function atomFeed(
+  ctx: SiteContext,
+  opts: { lang: Lang; title: string; selfPath: string; htmlPath: string; idPart: string; entries: FeedEntry[] },
+): string {
   const links = new Map(opts.entries.map((e) => [e.version.storyId, absolute(ctx.base, urls.story(e.summary))]));
-  return toAtom({
-    id: tagId(ctx, opts.idPart),
-    title: cleanText(opts.title),
-    link: absolute(ctx.base, opts.selfPath),
-    alternate: absolute(ctx.base, opts.htmlPath),
-    language: opts.lang,
-    author: STRINGS[opts.lang].siteName,
-  }, opts.entries.map((e) => publicVersion(ctx, e.version, ctx.budget)), {
-    baseUrl: ctx.base,
-    entryLink: (v) => links.get(v.storyId) ?? absolute(ctx.base, urls.home(opts.lang)),
-  });
+  return toAtom(
+    {
+      id: tagId(ctx, opts.idPart),
+      title: cleanText(opts.title),
+      link: absolute(ctx.base, opts.selfPath),
+      alternate: absolute(ctx.base, opts.htmlPath),
+      language: opts.lang,
+      author: STRINGS[opts.lang].siteName,
+    },
+    opts.entries.map((e) => publicVersion(ctx, e.version, ctx.budget)),
+    {
+      baseUrl: ctx.base,
+      entryLink: (v) => links.get(v.storyId) ?? absolute(ctx.base, urls.home(opts.lang)),
+    },
+  );
 }
 
 /** Stories per sitemap file (the protocol allows 50,000; smaller files regenerate faster). */
@@ -69,16 +76,20 @@ export function sitemapIndex(ctx: SiteContext, storyPages: number): string {
   const files = ['/sitemaps/pages.xml', ...Array.from({ length: storyPages }, (_, i) => `/sitemaps/stories-${i + 1}.xml`)];
   return html`<?xml version="1.0" encoding="utf-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-${files.map((f) => html`<sitemap><loc>${absolute(ctx.base, f)}</loc></sitemap>
-`)}</sitemapindex>
+${files.map(
+  (f) => html`<sitemap><loc>${absolute(ctx.base, f)}</loc></sitemap>
+`,
+)}</sitemapindex>
 `.value;
 }
 
 export function urlSet(ctx: SiteContext, entries: { path: string; lastmod?: string }[]): string {
   return html`<?xml version="1.0" encoding="utf-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-${entries.map((e) => html`<url><loc>${absolute(ctx.base, e.path)}</loc>${e.lastmod ? html`<lastmod>${e.lastmod}</lastmod>` : ''}</url>
-`)}</urlset>
+${entries.map(
+  (e) => html`<url><loc>${absolute(ctx.base, e.path)}</loc>${e.lastmod ? html`<lastmod>${e.lastmod}</lastmod>` : ''}</url>
+`,
+)}</urlset>
 `.value;
 }
 
@@ -86,7 +97,11 @@ ${entries.map((e) => html`<url><loc>${absolute(ctx.base, e.path)}</loc>${e.lastm
 export function newsSitemap(ctx: SiteContext, stories: SiteSummary[]): string {
   return html`<?xml version="1.0" encoding="utf-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
-${stories.map((s) => html`<url><loc>${absolute(ctx.base, urls.story(s))}</loc><news:news><news:publication><news:name>${STRINGS[editionOf(s.language)].siteName}</news:name><news:language>${s.language}</news:language></news:publication><news:publication_date>${s.publishedAt}</news:publication_date><news:title>${s.headline}</news:title></news:news></url>
-`)}</urlset>
+${stories.map(
+  (
+    s,
+  ) => html`<url><loc>${absolute(ctx.base, urls.story(s))}</loc><news:news><news:publication><news:name>${STRINGS[editionOf(s.language)].siteName}</news:name><news:language>${s.language}</news:language></news:publication><news:publication_date>${s.publishedAt}</news:publication_date><news:title>${s.headline}</news:title></news:news></url>
+`,
+)}</urlset>
 `.value;
 }

@@ -157,7 +157,8 @@ export const STRINGS: Record<Lang, Strings> = {
     alsoIn: 'Bu haber diğer dillerde',
     more: 'Devamı',
     ctaTitle: 'Haberin devamı abonelere özel',
-    ctaText: 'Bu sayfada yayımlanan haberler, abonelerin haber akış sistemiyle aldıklarının kısaltılmış bir bölümüdür: tam metin, yüksek çözünürlüklü fotoğraflar ve anlık güncellemeler.',
+    ctaText:
+      'Bu sayfada yayımlanan haberler, abonelerin haber akış sistemiyle aldıklarının kısaltılmış bir bölümüdür: tam metin, yüksek çözünürlüklü fotoğraflar ve anlık güncellemeler.',
     ctaButton: 'Tam metin için abone olun',
     withdrawnTitle: 'Bu haber geri çekildi',
     withdrawnText: 'Ajans bu haberi geri çekti; haber artık yayında değil.',
@@ -216,7 +217,8 @@ export const STRINGS: Record<Lang, Strings> = {
     alsoIn: 'Also available in',
     more: 'More',
     ctaTitle: 'The rest of this story is for subscribers',
-    ctaText: 'News published on this site is a shortened part of what subscribers receive through the news flow: the full text, high-resolution photos and instant updates.',
+    ctaText:
+      'News published on this site is a shortened part of what subscribers receive through the news flow: the full text, high-resolution photos and instant updates.',
     ctaButton: 'Subscribe to read the full story',
     withdrawnTitle: 'This story has been withdrawn',
     withdrawnText: 'The agency has withdrawn this story; it is no longer available.',
@@ -261,10 +263,14 @@ export function dirOf(lang: Lang): 'rtl' | 'ltr' {
 /** The edition a reader prefers by Accept-Language (q-values honoured); Arabic, the agency's first, by default. */
 export function negotiate(acceptLanguage: string | undefined): Lang {
   if (!acceptLanguage) return 'ar';
-  const ranked = acceptLanguage.slice(0, 500).split(',').map((part, i) => {
-    const [tag, ...params] = part.trim().split(';');
-    const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)).find(Boolean);
-    return { lang: tag.split('-')[0].toLowerCase(), q: q ? Number(q[1]) : 1, i };
-  }).sort((a, b) => b.q - a.q || a.i - b.i);
-  return ranked.find((r) => isLang(r.lang))?.lang as Lang | undefined ?? 'ar';
+  const ranked = acceptLanguage
+    .slice(0, 500)
+    .split(',')
+    .map((part, i) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)).find(Boolean);
+      return { lang: tag.split('-')[0].toLowerCase(), q: q ? Number(q[1]) : 1, i };
+    })
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  return (ranked.find((r) => isLang(r.lang))?.lang as Lang | undefined) ?? 'ar';
 }

@@ -34,8 +34,10 @@ ${meta.noindex ? html`<meta name="robots" content="noindex">` : ''}
 <link rel="stylesheet" href="${ctx.assets.css}">
 ${chrome.lang === 'ar' ? html`<link rel="preload" href="/static/fonts/noto-naskh-arabic-arabic-400-normal.woff2" as="font" type="font/woff2" crossorigin>` : ''}
 ${meta.canonical ? html`<link rel="canonical" href="${absolute(ctx.base, meta.canonical)}">` : ''}
-${(meta.alternates ?? []).map((a) => html`<link rel="alternate" hreflang="${a.lang}" href="${absolute(ctx.base, a.path)}">
-`)}${meta.feed ? html`<link rel="alternate" type="application/atom+xml" title="${meta.feed.title}" href="${absolute(ctx.base, meta.feed.path)}">` : ''}
+${(meta.alternates ?? []).map(
+  (a) => html`<link rel="alternate" hreflang="${a.lang}" href="${absolute(ctx.base, a.path)}">
+`,
+)}${meta.feed ? html`<link rel="alternate" type="application/atom+xml" title="${meta.feed.title}" href="${absolute(ctx.base, meta.feed.path)}">` : ''}
 <meta property="og:site_name" content="${s.siteName}">
 <meta property="og:locale" content="${OG_LOCALES[chrome.lang]}">
 <meta property="og:type" content="${meta.og?.type ?? 'website'}">

@@ -26,7 +26,10 @@ export class PublicStream {
   private unsubscribe: () => void;
   private heartbeat: NodeJS.Timeout;
 
-  constructor(private readonly store: Store, hub: Hub) {
+  constructor(
+    private readonly store: Store,
+    hub: Hub,
+  ) {
     this.unsubscribe = hub.subscribe(() => void this.pump());
     this.heartbeat = setInterval(() => this.broadcast(': ping\n\n', null), HEARTBEAT_MS);
     this.heartbeat.unref();
@@ -62,8 +65,14 @@ export class PublicStream {
 
   /** Reads the log from where the stream stands and announces what became public; one read at a time. */
   private async pump(): Promise<void> {
-    if (this.reading) { this.again = true; return; }
-    if (this.clients.size === 0) { this.seq = -1; return; } // nobody listens: the next reader starts at the head
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    if (this.clients.size === 0) {
+      this.seq = -1;
+      return;
+    } // nobody listens: the next reader starts at the head
     this.reading = true;
     try {
       do {
@@ -92,8 +101,12 @@ export class PublicStream {
     const embargoed = event.kind !== 'embargo-lifted' && c.embargoUntil && Date.parse(c.embargoUntil) > Date.now();
     if (embargoed || version.pubStatus !== 'usable') return;
     const item = {
-      id: event.storyId, kind: event.kind, language: c.language, urgency: c.urgency,
-      headline: cleanText(c.headline), deck: c.deck ? cleanText(c.deck) : null,
+      id: event.storyId,
+      kind: event.kind,
+      language: c.language,
+      urgency: c.urgency,
+      headline: cleanText(c.headline),
+      deck: c.deck ? cleanText(c.deck) : null,
       url: urls.story({ language: c.language, slug: slugify(c.headline, c.language), id: event.storyId }),
       publishedAt: version.firstPublishedAt,
     };

@@ -49,7 +49,9 @@ export function publicVersion(v: StoryVersion, budget: Budget): StoryVersion {
  * under embargo); the others are never indexed. Throws QuerySyntaxError on a bad query.
  */
 export async function searchPublic(
-  index: Pick<StoreSearch, 'query' | 'embargoedStoryIds'>, site: SiteStore, budget: Budget,
+  index: Pick<StoreSearch, 'query' | 'embargoedStoryIds'>,
+  site: SiteStore,
+  budget: Budget,
   q: { text: string; lang: string; limit: number; offset: number; now: Date },
   publicOf: (ids: string[]) => Promise<Set<string>>,
 ): Promise<PublicHits> {
@@ -67,7 +69,9 @@ export async function searchPublic(
       const found = await site.story(hit.storyId);
       if (found && found.version.kind !== 'killed') versions.push(publicVersion(found.version, budget));
     }
-    scratch.transaction(() => { for (const v of versions) shown.indexVersion(v); })();
+    scratch.transaction(() => {
+      for (const v of versions) shown.indexVersion(v);
+    })();
     const result = shown.search(q.text, { lang: q.lang, limit: q.limit, offset: q.offset });
     return { ids: result.hits.map((h) => h.storyId), total: result.total };
   } finally {

@@ -47,14 +47,19 @@ const FORM_BODY_LIMIT = 64 * 1024;
 
 // Story text is escaped, but a second wall costs nothing: no inline script, no foreign script, no framing.
 const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': "default-src 'self'; img-src 'self' https: http: data:; script-src 'self'; style-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' https: http: data:; script-src 'self'; style-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'strict-origin-when-cross-origin',
 };
 
 function fresh(req: FastifyRequest, e: Entry): boolean {
   const inm = req.headers['if-none-match'];
-  if (inm) return inm.split(',').some((t) => { const x = t.trim(); return x === '*' || x === e.etag || x === `W/${e.etag}`; });
+  if (inm)
+    return inm.split(',').some((t) => {
+      const x = t.trim();
+      return x === '*' || x === e.etag || x === `W/${e.etag}`;
+    });
   const ims = req.headers['if-modified-since'];
   if (ims && e.lastModifiedHttp) {
     const since = Date.parse(ims);
@@ -69,7 +74,7 @@ function send(req: FastifyRequest, reply: FastifyReply, e: Entry): FastifyReply 
   if (e.status === 301 || e.status === 302 || e.status === 303) return reply.code(e.status).send();
   void reply.header('etag', e.etag);
   if (e.lastModifiedHttp) void reply.header('last-modified', e.lastModifiedHttp);
-  if ((e.status === 200) && fresh(req, e)) return reply.code(304).send();
+  if (e.status === 200 && fresh(req, e)) return reply.code(304).send();
   return reply.code(e.status).send(e.bytes);
 }
 
@@ -139,17 +144,20 @@ export function sitePlugin(opts: SiteOptions) {
       return send(req, reply, entry);
     }
 
-    const notFound = (req: FastifyRequest, reply: FastifyReply, lang: Lang) =>
-      page(req, reply, `404:${lang}`, () => views.error(lang, 'not-found', 404));
+    const notFound = (req: FastifyRequest, reply: FastifyReply, lang: Lang) => page(req, reply, `404:${lang}`, () => views.error(lang, 'not-found', 404));
     opts.onNotFoundPage?.((req, reply) => notFound(req, reply, negotiate(req.headers['accept-language'])));
-    const badRequest = (req: FastifyRequest, reply: FastifyReply, lang: Lang) =>
-      page(req, reply, `400:${lang}`, () => views.error(lang, 'bad-request', 400));
+    const badRequest = (req: FastifyRequest, reply: FastifyReply, lang: Lang) => page(req, reply, `400:${lang}`, () => views.error(lang, 'bad-request', 400));
 
     const hide = { schema: { hide: true } };
 
     app.get('/', hide, async (req, reply) =>
-      reply.code(302).header('location', urls.home(negotiate(req.headers['accept-language'])))
-        .header('vary', 'accept-language').header('cache-control', 'public, max-age=0').send());
+      reply
+        .code(302)
+        .header('location', urls.home(negotiate(req.headers['accept-language'])))
+        .header('vary', 'accept-language')
+        .header('cache-control', 'public, max-age=0')
+        .send(),
+    );
 
     for (const lang of LANGUAGES) {
       app.get(`/${lang}`, hide, async (_req, reply) => reply.code(301).header('location', urls.home(lang)).send());
@@ -206,7 +214,11 @@ export function sitePlugin(opts: SiteOptions) {
       if (!field('website')) {
         await rt.store.site.insertLead({ ...form, organisation: form.organisation || null, message: form.message || null, language: lang });
       }
-      return reply.code(303).header('location', `${urls.subscribe(lang)}&thanks=1`).header('cache-control', 'no-store').send();
+      return reply
+        .code(303)
+        .header('location', `${urls.subscribe(lang)}&thanks=1`)
+        .header('cache-control', 'no-store')
+        .send();
     });
 
     app.get('/feeds/*', hide, async (req, reply) => {
@@ -219,7 +231,11 @@ export function sitePlugin(opts: SiteOptions) {
       if ((m = /^(ar|tr|en)\/([^/]+)\.atom$/.exec(path))) {
         const lang = m[1] as Lang;
         let slug: string;
-        try { slug = decodeURIComponent(m[2]); } catch { return badRequest(req, reply, lang); }
+        try {
+          slug = decodeURIComponent(m[2]);
+        } catch {
+          return badRequest(req, reply, lang);
+        }
         return page(req, reply, `feed:${lang}:${slug}`, () => views.feed(lang, slug));
       }
       return notFound(req, reply, negotiate(req.headers['accept-language']));
@@ -233,22 +249,41 @@ export function sitePlugin(opts: SiteOptions) {
       const m = /^stories-([1-9]\d{0,4})\.xml$/.exec(name);
       if (m) {
         const part = Number(m[1]);
-        const found = await page(req, reply, `sitemap:${part}`, async () =>
-          (await views.sitemapStories(part)) ?? { status: 404, type: 'text/plain; charset=utf-8', body: 'no such sitemap\n', cacheControl: 'public, max-age=60' });
+        const found = await page(
+          req,
+          reply,
+          `sitemap:${part}`,
+          async () =>
+            (await views.sitemapStories(part)) ?? {
+              status: 404,
+              type: 'text/plain; charset=utf-8',
+              body: 'no such sitemap\n',
+              cacheControl: 'public, max-age=60',
+            },
+        );
         return found;
       }
       return notFound(req, reply, negotiate(req.headers['accept-language']));
     });
 
     app.get('/robots.txt', hide, async (_req, reply) =>
-      reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(
-        `User-agent: *\nAllow: /\nDisallow: /v1/\nDisallow: /public/\nDisallow: /search\n\nSitemap: ${ctx.base}/sitemap.xml\nSitemap: ${ctx.base}/news-sitemap.xml\n`));
+      reply
+        .type('text/plain; charset=utf-8')
+        .header('cache-control', 'public, max-age=3600')
+        .send(
+          `User-agent: *\nAllow: /\nDisallow: /v1/\nDisallow: /public/\nDisallow: /search\n\nSitemap: ${ctx.base}/sitemap.xml\nSitemap: ${ctx.base}/news-sitemap.xml\n`,
+        ),
+    );
 
     app.get('/static/*', hide, async (req, reply) => {
       const f = files.get(req.url.split('?')[0].slice('/static/'.length));
       if (!f) return reply.code(404).type('text/plain; charset=utf-8').send('not found\n');
-      void reply.header('content-type', f.type).header('cache-control', f.cacheControl).header('etag', f.etag)
-        .header('x-content-type-options', 'nosniff').header('access-control-allow-origin', '*');
+      void reply
+        .header('content-type', f.type)
+        .header('cache-control', f.cacheControl)
+        .header('etag', f.etag)
+        .header('x-content-type-options', 'nosniff')
+        .header('access-control-allow-origin', '*');
       // SVG photos are documents that could carry script: opened directly, they run none.
       if (f.type.startsWith('image/svg')) void reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
       if (req.headers['if-none-match'] === f.etag) return reply.code(304).send();

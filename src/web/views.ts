@@ -35,7 +35,11 @@ function newest(items: { updatedAt: string }[]): string | undefined {
 export class SiteViews {
   private sectionMemo = new Map<Lang, Promise<PageChrome['sections']>>();
 
-  constructor(private readonly site: SiteStore, private readonly ctx: SiteContext, private readonly index: Pick<StoreSearch, 'query' | 'embargoedStoryIds'>) {}
+  constructor(
+    private readonly site: SiteStore,
+    private readonly ctx: SiteContext,
+    private readonly index: Pick<StoreSearch, 'query' | 'embargoedStoryIds'>,
+  ) {}
 
   /** Forgets derived data; called whenever the flow log moves. */
   invalidate(): void {
@@ -62,7 +66,10 @@ export class SiteViews {
     const stories = rows.slice(0, LIST_SIZE);
     const next = rows.length > LIST_SIZE ? stories[stories.length - 1].id : null;
     return {
-      status: 200, type: HTML, cacheControl: PAGE_CACHE, lastModified: new Date().toISOString(),
+      status: 200,
+      type: HTML,
+      cacheControl: PAGE_CACHE,
+      lastModified: new Date().toISOString(),
       body: listPage(this.ctx, await this.chrome(lang), { stories, next, before }),
     };
   }
@@ -75,7 +82,10 @@ export class SiteViews {
     const stories = rows.slice(0, LIST_SIZE);
     const next = rows.length > LIST_SIZE ? stories[stories.length - 1].id : null;
     return {
-      status: 200, type: HTML, cacheControl: PAGE_CACHE, lastModified: new Date().toISOString(),
+      status: 200,
+      type: HTML,
+      cacheControl: PAGE_CACHE,
+      lastModified: new Date().toISOString(),
       body: listPage(this.ctx, await this.chrome(lang), { stories, next, before, section: { name, slug } }),
     };
   }
@@ -96,7 +106,10 @@ export class SiteViews {
     const translations = summary.translationGroup ? await this.site.translations(summary.translationGroup) : [];
     const story = abbreviate(version, { budget: this.ctx.budget });
     return {
-      status: 200, type: HTML, cacheControl: PAGE_CACHE, lastModified: newest([summary, ...translations]),
+      status: 200,
+      type: HTML,
+      cacheControl: PAGE_CACHE,
+      lastModified: newest([summary, ...translations]),
       body: storyPage(this.ctx, await this.chrome(lang), { story, summary, translations, agency: STRINGS[lang].siteName }),
     };
   }
@@ -105,8 +118,12 @@ export class SiteViews {
    *  Hits become the site's own cards (read model headline, deck, dates): no snippet is cut from any body. */
   async search(lang: Lang, q: string, pageNo = 1): Promise<Rendered> {
     const query = q.trim();
-    const render = async (status: number, results: SearchResults | null, invalid = false): Promise<Rendered> =>
-      ({ status, type: HTML, cacheControl: status === 200 ? PAGE_CACHE : ERROR_CACHE, body: searchPage(this.ctx, await this.chrome(lang), query, results, invalid) });
+    const render = async (status: number, results: SearchResults | null, invalid = false): Promise<Rendered> => ({
+      status,
+      type: HTML,
+      cacheControl: status === 200 ? PAGE_CACHE : ERROR_CACHE,
+      body: searchPage(this.ctx, await this.chrome(lang), query, results, invalid),
+    });
     if (!query) return render(200, null);
     const now = new Date();
     let ids: string[];
@@ -115,8 +132,13 @@ export class SiteViews {
       // Matched on what the public pages show, never on the subscribers' part of a story (public-search.ts).
       const publicOf = async (candidates: string[]) =>
         new Set((await this.site.publicSummaries(candidates, now)).filter((s) => this.isPublicNow(s)).map((s) => s.id));
-      const found = await searchPublic(this.index, this.site, this.ctx.budget,
-        { text: query, lang, limit: SEARCH_SIZE, offset: (pageNo - 1) * SEARCH_SIZE, now }, publicOf);
+      const found = await searchPublic(
+        this.index,
+        this.site,
+        this.ctx.budget,
+        { text: query, lang, limit: SEARCH_SIZE, offset: (pageNo - 1) * SEARCH_SIZE, now },
+        publicOf,
+      );
       ids = found.ids;
       total = found.total;
     } catch (e) {
@@ -130,7 +152,9 @@ export class SiteViews {
   async subscribe(lang: Lang, state: SubscribeState = {}): Promise<Rendered> {
     const status = state.retryInMinutes !== undefined ? 429 : state.invalid || state.tooLong?.length ? 400 : 200;
     return {
-      status, type: HTML, cacheControl: status === 200 ? PAGE_CACHE : 'no-store',
+      status,
+      type: HTML,
+      cacheControl: status === 200 ? PAGE_CACHE : 'no-store',
       body: subscribePage(this.ctx, await this.chrome(lang), state),
     };
   }
@@ -146,7 +170,8 @@ export class SiteViews {
     }
     const s = STRINGS[lang];
     const body = atomFeed(this.ctx, {
-      lang, entries,
+      lang,
+      entries,
       title: section ? `${s.siteName} – ${section.name}` : `${s.siteName} – ${s.latest}`,
       selfPath: section ? urls.categoryFeed(lang, section.slug) : urls.feed(lang),
       htmlPath: section ? urls.category(lang, section.slug) : urls.home(lang),
@@ -173,8 +198,14 @@ export class SiteViews {
     const rows = await this.site.sitemap((part - 1) * SITEMAP_PAGE, SITEMAP_PAGE);
     if (!rows.length && part > 1) return null;
     return {
-      status: 200, type: XML, cacheControl: FEED_CACHE, lastModified: newest(rows),
-      body: urlSet(this.ctx, rows.map((s) => ({ path: urls.story(s), lastmod: s.updatedAt }))),
+      status: 200,
+      type: XML,
+      cacheControl: FEED_CACHE,
+      lastModified: newest(rows),
+      body: urlSet(
+        this.ctx,
+        rows.map((s) => ({ path: urls.story(s), lastmod: s.updatedAt })),
+      ),
     };
   }
 

@@ -44,7 +44,6 @@ const MAY_IMPORT_ENGINE = new Set(['store', 'cli', 'server']);
 const MAY_IMPORT_FASTIFY = new Set(['http', 'web', 'cli', 'server']);
 const FASTIFY = /^(fastify|@fastify\/.+)$/;
 
-
 interface Import {
   /** Repo-relative file that imports, e.g. src/http/app.ts. */
   from: string;
@@ -81,7 +80,12 @@ function importsOf(file: string, text = fs.readFileSync(file, 'utf8')): Import[]
     const spec = lit.text;
     const line = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
     const ours = spec.startsWith('.');
-    const to = ours ? path.relative(REPO, path.resolve(path.dirname(file), spec)).split(path.sep).join('/') : packageName(spec);
+    const to = ours
+      ? path
+          .relative(REPO, path.resolve(path.dirname(file), spec))
+          .split(path.sep)
+          .join('/')
+      : packageName(spec);
     out.push({ from, line, spec, to, ours });
   };
   const visit = (node: ts.Node) => {
@@ -201,8 +205,10 @@ function circles(imports: Import[]): Violation[] {
 }
 
 function report(violations: Violation[]): string {
-  return `${violations.length} import(s) break the dependency rule (see the comment at the top of test/architecture/imports.test.ts):\n` +
-    violations.map((v) => `  - ${v.message}`).join('\n');
+  return (
+    `${violations.length} import(s) break the dependency rule (see the comment at the top of test/architecture/imports.test.ts):\n` +
+    violations.map((v) => `  - ${v.message}`).join('\n')
+  );
 }
 
 const files = sourceFiles(SRC_DIR);
@@ -237,7 +243,9 @@ test('the checker itself finds circles and outward arrows (on made-up files)', (
     ...fake('src/formats/c.ts', "import type { FastifyRequest } from 'fastify';\n"), // framework in an inner folder
     ...fake('src/flow/d.ts', "export type R = import('../store/sqlite/index.ts').SqliteStore;\n"), // engine named in flow, as an import type
     ...fake('src/http/routes/e.ts', './f.ts'), // route → route
-    ...fake('src/text/g.ts', './h.ts'), ...fake('src/text/h.ts', './i.ts'), ...fake('src/text/i.ts', './g.ts'), // a three-file circle
+    ...fake('src/text/g.ts', './h.ts'),
+    ...fake('src/text/h.ts', './i.ts'),
+    ...fake('src/text/i.ts', './g.ts'), // a three-file circle
     ...fake('src/flow/j.ts', "const m = await import('../cli/main.ts');\n"), // dynamic import outward
   ];
   const rules = ruleViolations(sample).map((v) => v.key);

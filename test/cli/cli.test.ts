@@ -56,8 +56,13 @@ describe('newsflow CLI', () => {
     assert.equal(r.code, 1);
     assert.match(r.err, /line \d+/);
     const jsonl = join(dir, 'mixed.jsonl');
-    const good = (i: number) => JSON.stringify({ id: `x-${i}`, source: 'test', category: 'sport', title: `عنوان ${i}`, body: 'نص الخبر الأول\nنص ثان', date: '2018-05-01T10:00:00Z' });
-    writeFileSync(jsonl, [good(1), '{not json', good(2), JSON.stringify({ id: 'x-3', source: 'test', category: null, title: '', body: 'x', date: '2018-05-01' })].join('\n') + '\n');
+    const good = (i: number) =>
+      JSON.stringify({ id: `x-${i}`, source: 'test', category: 'sport', title: `عنوان ${i}`, body: 'نص الخبر الأول\nنص ثان', date: '2018-05-01T10:00:00Z' });
+    writeFileSync(
+      jsonl,
+      [good(1), '{not json', good(2), JSON.stringify({ id: 'x-3', source: 'test', category: null, title: '', body: 'x', date: '2018-05-01' })].join('\n') +
+        '\n',
+    );
     const j = newsflow('import', '--quiet', jsonl);
     assert.equal(j.code, 0, j.err);
     assert.match(j.err, /2 imported, 0 already present, 2 failed/);

@@ -24,11 +24,13 @@ let s: TestServer;
 const docs: Record<'ninjs' | 'ninjs2' | 'newsml', string> = { ninjs: '', ninjs2: '', newsml: '' };
 before(async () => {
   s = await startServer();
-  const { id } = await (await s.call('/v1/stories', { method: 'POST', json: sampleContent() })).json() as { id: string };
+  const { id } = (await (await s.call('/v1/stories', { method: 'POST', json: sampleContent() })).json()) as { id: string };
   await s.call(`/v1/stories/${id}/publish`, { method: 'POST' });
   for (const f of ['ninjs', 'ninjs2', 'newsml'] as const) docs[f] = await (await s.call(`/v1/stories/${id}/versions/1?format=${f}`)).text();
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 /** The same document under another uri (so it is a different item), with the given status. */
 function ninjs(uri: string, status: string, version: 2 | 3 = 3): string {
@@ -71,7 +73,10 @@ describe('newsflow import: ids and withdrawn items', () => {
     const out = await cli('import', '--quiet', ...files);
     assert.equal(out.stdout, '', 'no story ids: nothing imported');
     for (const uri of ['urn:test:canceled', 'urn:test:canceled2', 'urn:test:canceled-g2']) {
-      assert.match(out.stderr, new RegExp(`skipped the document: ${uri}: canceled at the source \\(pubStatus canceled\\): a withdrawn item is not published as a live story`));
+      assert.match(
+        out.stderr,
+        new RegExp(`skipped the document: ${uri}: canceled at the source \\(pubStatus canceled\\): a withdrawn item is not published as a live story`),
+      );
     }
     for (const uri of ['urn:test:withheld2', 'urn:test:withheld-g2']) {
       assert.match(out.stderr, new RegExp(`skipped the document: ${uri}: withheld at the source`));
@@ -89,10 +94,16 @@ describe('newsflow import: ids and withdrawn items', () => {
   });
 
   it('an archive prints its count and first ids', async () => {
-    const lines = Array.from({ length: 8 }, (_, i) => JSON.stringify({
-      id: `test-${i}`, source: 'newsflow-test', category: 'sport', title: `مباراة رقم ${i + 1} في الدوري`,
-      body: `انتهت المباراة رقم ${i + 1} بالتعادل في ملعب المدينة.`, date: '2026-01-30',
-    }));
+    const lines = Array.from({ length: 8 }, (_, i) =>
+      JSON.stringify({
+        id: `test-${i}`,
+        source: 'newsflow-test',
+        category: 'sport',
+        title: `مباراة رقم ${i + 1} في الدوري`,
+        body: `انتهت المباراة رقم ${i + 1} بالتعادل في ملعب المدينة.`,
+        date: '2026-01-30',
+      }),
+    );
     const out = await cli('import', '--quiet', file('archive.jsonl', lines.join('\n') + '\n'));
     const m = /^8 stories imported from archive\.jsonl; the first: ((?:[0-9a-hjkmnp-tv-z]{26} ?){5}) \(and 3 more: newsflow story list\)\n$/.exec(out.stdout);
     assert.ok(m, out.stdout);
@@ -103,7 +114,17 @@ describe('newsflow import: ids and withdrawn items', () => {
 describe('newsflow import: an archive of one line', () => {
   it('is read as an archive, not refused as a ninjs document', async () => {
     const env = { ...process.env, NEWSFLOW_DATA: tempDbFile() };
-    const one = file('one.jsonl', JSON.stringify({ id: 'test-one', source: 'newsflow-test', category: 'culture', title: 'معرض للكتاب في المدينة', body: 'افتتح معرض للكتاب في المدينة اليوم.', date: '2026-01-30' }) + '\n');
+    const one = file(
+      'one.jsonl',
+      JSON.stringify({
+        id: 'test-one',
+        source: 'newsflow-test',
+        category: 'culture',
+        title: 'معرض للكتاب في المدينة',
+        body: 'افتتح معرض للكتاب في المدينة اليوم.',
+        date: '2026-01-30',
+      }) + '\n',
+    );
     const out = await run(process.execPath, [BIN, 'import', '--quiet', one], { env, cwd: REPO });
     assert.match(out.stderr, /one\.jsonl: 1 imported, 0 already present, 0 failed \(archive-jsonl\)/);
     assert.match(out.stdout, /^1 story imported from one\.jsonl; the first: [0-9a-hjkmnp-tv-z]{26}\n$/);
@@ -112,20 +133,28 @@ describe('newsflow import: an archive of one line', () => {
 
 describe('POST /v1/import: withdrawn items', () => {
   it('a canceled ninjs item is not imported: 200 with the reason under withdrawn', async () => {
-    const r = await s.call('/v1/import', { method: 'POST', headers: { 'content-type': 'application/ninjs+json' }, body: ninjs('urn:test:api-canceled', 'canceled') });
+    const r = await s.call('/v1/import', {
+      method: 'POST',
+      headers: { 'content-type': 'application/ninjs+json' },
+      body: ninjs('urn:test:api-canceled', 'canceled'),
+    });
     assert.equal(r.status, 200);
-    const body = await r.json() as { imported: unknown[]; failed: unknown[]; withdrawn: { item: string; message: string }[] };
+    const body = (await r.json()) as { imported: unknown[]; failed: unknown[]; withdrawn: { item: string; message: string }[] };
     assert.deepEqual(body.imported, []);
     assert.deepEqual(body.failed, []);
     assert.match(body.withdrawn[0].message, /urn:test:api-canceled: canceled at the source/);
   });
 
   it('a withheld NewsML-G2 item is not imported either', async () => {
-    const before = await (await s.call('/v1/stories')).json() as { stories: unknown[] };
-    const r = await s.call('/v1/import', { method: 'POST', headers: { 'content-type': 'application/vnd.iptc.g2.newsitem+xml' }, body: newsml('urn:test:api-withheld', 'withheld') });
+    const before = (await (await s.call('/v1/stories')).json()) as { stories: unknown[] };
+    const r = await s.call('/v1/import', {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.iptc.g2.newsitem+xml' },
+      body: newsml('urn:test:api-withheld', 'withheld'),
+    });
     assert.equal(r.status, 200);
-    assert.match((await r.json() as { withdrawn: { message: string }[] }).withdrawn[0].message, /withheld at the source/);
-    const afterList = await (await s.call('/v1/stories')).json() as { stories: unknown[] };
+    assert.match(((await r.json()) as { withdrawn: { message: string }[] }).withdrawn[0].message, /withheld at the source/);
+    const afterList = (await (await s.call('/v1/stories')).json()) as { stories: unknown[] };
     assert.equal(afterList.stories.length, before.stories.length);
   });
 });

@@ -35,7 +35,10 @@ describe('newsflow story acts', () => {
   });
 
   it('creates from text, publishes, corrects and kills a story', async () => {
-    const text = file('story.txt', 'Book fair opens in Istanbul\n\nThree hundred publishers take part\nin this year\'s fair. #bookfair\n\nThe programme includes talks.\n');
+    const text = file(
+      'story.txt',
+      "Book fair opens in Istanbul\n\nThree hundred publishers take part\nin this year's fair. #bookfair\n\nThe programme includes talks.\n",
+    );
     const created = await cli('story', 'create', text);
     assert.match(created.stdout, /^[0-9a-hjkmnp-tv-z]{26}\n$/, 'only the id on stdout');
     assert.match(created.stderr, /language en \(detected/);
@@ -44,7 +47,7 @@ describe('newsflow story acts', () => {
     assert.equal(shown.story.status, 'draft');
     assert.equal(shown.story.draft.headline, 'Book fair opens in Istanbul');
     assert.deepEqual(shown.story.draft.body, [
-      { type: 'paragraph', text: 'Three hundred publishers take part in this year\'s fair. #bookfair' },
+      { type: 'paragraph', text: "Three hundred publishers take part in this year's fair. #bookfair" },
       { type: 'paragraph', text: 'The programme includes talks.' },
     ]);
     assert.deepEqual(shown.story.draft.hashtags, ['bookfair']);
@@ -58,14 +61,23 @@ describe('newsflow story acts', () => {
     assert.match((await cli('story', 'kill', id, '--reason', 'Published too early')).stdout, new RegExp(`^${id} v3 killed .* — Published too early\\n$`));
     const after = JSON.parse((await cli('story', 'show', id, '--json')).stdout);
     assert.equal(after.story.status, 'killed');
-    assert.deepEqual(after.versions.map((v: { kind: string }) => v.kind), ['published', 'corrected', 'killed']);
+    assert.deepEqual(
+      after.versions.map((v: { kind: string }) => v.kind),
+      ['published', 'corrected', 'killed'],
+    );
   });
 
-  it('creates from the API\'s JSON draft body and publishes at once', async () => {
-    const json = file('draft.json', JSON.stringify({
-      language: 'ar', headline: 'افتتاح معرض الكتاب في إسطنبول',
-      body: [{ type: 'paragraph', text: 'افتتح معرض الكتاب أبوابه اليوم.' }], categories: ['ثقافة'], urgency: 3,
-    }));
+  it("creates from the API's JSON draft body and publishes at once", async () => {
+    const json = file(
+      'draft.json',
+      JSON.stringify({
+        language: 'ar',
+        headline: 'افتتاح معرض الكتاب في إسطنبول',
+        body: [{ type: 'paragraph', text: 'افتتح معرض الكتاب أبوابه اليوم.' }],
+        categories: ['ثقافة'],
+        urgency: 3,
+      }),
+    );
     const out = await cli('story', 'create', json, '--publish', '--json');
     const { story, published } = JSON.parse(out.stdout);
     assert.equal(story.draft.language, 'ar');
@@ -82,25 +94,29 @@ describe('newsflow story acts', () => {
   });
 
   it('text with --lang keeps the language given', async () => {
-    const text = file('tr.txt', 'İstanbul\'da kitap fuarı açıldı\n\nFuara 300 yayınevi katılıyor.\n');
+    const text = file('tr.txt', "İstanbul'da kitap fuarı açıldı\n\nFuara 300 yayınevi katılıyor.\n");
     const id = (await cli('story', 'create', text, '--lang', 'tr')).stdout.trim();
     assert.equal(JSON.parse((await cli('story', 'show', id, '--json')).stdout).story.draft.language, 'tr');
   });
 
   it('refuses bad input naming the rule, and stores nothing', async () => {
     const before = (await cli('story', 'list')).stdout;
-    await refused(['story', 'create', file('no-blank.txt', 'Headline\nfirst paragraph right below\n')],
-      /line 2 must be blank: the text format is the headline on the first line, a blank line, then paragraphs/);
+    await refused(
+      ['story', 'create', file('no-blank.txt', 'Headline\nfirst paragraph right below\n')],
+      /line 2 must be blank: the text format is the headline on the first line, a blank line, then paragraphs/,
+    );
     await refused(['story', 'create', file('empty.txt', '\n\nbody only\n')], /no headline: the text format is/);
     await refused(['story', 'create', file('bad.json', '{"language": "ar", "headline": "x",\n "urgency": }')], /bad\.json: invalid JSON.*line 2/);
-    await refused(['story', 'create', file('unknown.json', JSON.stringify({ language: 'ar', headline: 'x', colour: 'red' }))],
-      /unknown\.json: .*unknown field "colour".*draft body of POST \/v1\/stories/);
+    await refused(
+      ['story', 'create', file('unknown.json', JSON.stringify({ language: 'ar', headline: 'x', colour: 'red' }))],
+      /unknown\.json: .*unknown field "colour".*draft body of POST \/v1\/stories/,
+    );
     await refused(['story', 'create', file('lang.json', JSON.stringify({ language: 'xx-!!', headline: 'x' }))], /not a valid BCP 47 language tag/);
     await refused(['story', 'create', join(dir, 'missing.txt')], /cannot read .*missing\.txt: no such file/);
     assert.equal((await cli('story', 'list')).stdout, before, 'nothing stored');
   });
 
-  it('refuses acts the story\'s state forbids, with the reason', async () => {
+  it("refuses acts the story's state forbids, with the reason", async () => {
     const id = (await cli('story', 'create', file('d.txt', 'A draft\n\nText.\n'))).stdout.trim();
     await refused(['story', 'correct', id, '--note', 'x'], /has not been published; only a published story can be corrected/);
     await refused(['story', 'kill', id, '--reason', 'x'], /has not been published/);

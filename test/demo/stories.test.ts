@@ -11,8 +11,7 @@ import { DEMO_AGENCY, DEMO_IMAGES_DIR, DEMO_IMAGE_URL_PREFIX, demoContents, demo
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const seedPath = path.resolve(root, '../shared/seed/aa-ar-2026-01-30-prisoners-solidarity.txt');
 
-const allText = (c: StoryContent) =>
-  [c.headline, c.deck ?? '', ...c.body.map(blockText), ...c.photos.map((p) => p.caption ?? '')].join('\n');
+const allText = (c: StoryContent) => [c.headline, c.deck ?? '', ...c.body.map(blockText), ...c.photos.map((p) => p.caption ?? '')].join('\n');
 
 test('6–8 stories, languages ar (≥3), tr (≥2), en (≥2)', () => {
   const stories = demoContents();
@@ -69,7 +68,10 @@ test('an Arabic–English translation pair, original first', () => {
     const original = newsroom.findIndex((s) => s.key === t.translationOfKey);
     assert.ok(original >= 0 && original < i, `${t.key} comes after ${t.translationOfKey}`);
     // Same structure: a translation keeps the block layout.
-    assert.deepEqual(t.content.body.map((b) => b.type), newsroom[original].content.body.map((b) => b.type));
+    assert.deepEqual(
+      t.content.body.map((b) => b.type),
+      newsroom[original].content.body.map((b) => b.type),
+    );
   }
   const languages = translations.map((t) => [t.content.language, newsroom.find((s) => s.key === t.translationOfKey)!.content.language].sort().join('+'));
   assert.ok(languages.includes('ar+en'));
@@ -78,7 +80,9 @@ test('an Arabic–English translation pair, original first', () => {
 });
 
 test('bidi story: Arabic with Arabic-Indic digits, Latin names and diacritics', () => {
-  const arabic = demoContents().filter((s) => s.language === 'ar').map(allText);
+  const arabic = demoContents()
+    .filter((s) => s.language === 'ar')
+    .map(allText);
   assert.ok(
     arabic.some((t) => /[\u0660-\u0669]/.test(t) && /[A-Za-z]{3,}/.test(t) && /[\u064B-\u0652]/.test(t)),
     'one Arabic story has all three',
@@ -100,7 +104,12 @@ test('demo content passes the model validation', async () => {
 test('no text copied from the seed story', () => {
   const seedLines = readFileSync(needShared(seedPath), 'utf8')
     .split('\n')
-    .map((l) => l.replace(/\u00A0/g, ' ').replace(/^\*\*\s*/, '').trim())
+    .map((l) =>
+      l
+        .replace(/\u00A0/g, ' ')
+        .replace(/^\*\*\s*/, '')
+        .trim(),
+    )
     .filter((l) => l.length >= 12);
   assert.ok(seedLines.length > 20);
   const demo = demoContents().map(allText).join('\n');

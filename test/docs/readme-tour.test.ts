@@ -36,7 +36,10 @@ export function tourCommands(readme: string): string[] {
       current += (current ? '\n' : '') + line;
       // A command goes on while a line ends in a backslash or a single-quoted string is still open.
       const open = (current.replace(/"[^"]*"/g, '').match(/'/g)?.length ?? 0) % 2 === 1;
-      if (!open && !/\\\s*$/.test(line)) { commands.push(current); current = ''; }
+      if (!open && !/\\\s*$/.test(line)) {
+        commands.push(current);
+        current = '';
+      }
     }
     assert.equal(current, '', 'every command in the block ends');
   }
@@ -48,7 +51,10 @@ function code(command: string): string {
   let quote = '';
   for (let i = 0; i < command.length; i++) {
     const c = command[i];
-    if (quote) { if (c === quote) quote = ''; continue; }
+    if (quote) {
+      if (c === quote) quote = '';
+      continue;
+    }
     if (c === '"' || c === "'") quote = c;
     else if (c === '#' && /\s/.test(command[i - 1] ?? ' ')) return command.slice(0, i).trimEnd();
   }
@@ -76,20 +82,32 @@ describe('README tour', () => {
     port = await freePort();
     // detached: npm runs the server in a child process; the whole group is stopped at the end.
     server = spawn('npm', ['start'], { cwd: REPO, detached: true, env: { ...process.env, NEWSFLOW_DATA: data, PORT: String(port), NEWSFLOW_QUIET: '1' } });
-    server.stdout!.on('data', (b: Buffer) => { output += b.toString(); });
-    server.stderr!.on('data', (b: Buffer) => { output += b.toString(); });
+    server.stdout!.on('data', (b: Buffer) => {
+      output += b.toString();
+    });
+    server.stderr!.on('data', (b: Buffer) => {
+      output += b.toString();
+    });
     // Ready when it answers HTTP and has printed the demo keys (whatever else it prints).
     const deadline = Date.now() + 180_000;
     for (;;) {
       assert.ok(server.exitCode === null, `npm start exited: ${output}`);
       assert.ok(Date.now() < deadline, `npm start did not start serving: ${output}`);
-      const up = await fetch(`http://127.0.0.1:${port}/openapi.json`).then((r) => r.ok, () => false);
+      const up = await fetch(`http://127.0.0.1:${port}/openapi.json`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (up && /nf_sub_\S+/.test(output)) break;
       await new Promise((r) => setTimeout(r, 200));
     }
   });
   after(() => {
-    if (server.pid) try { process.kill(-server.pid, 'SIGKILL'); } catch { /* already gone */ }
+    if (server.pid)
+      try {
+        process.kill(-server.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
   });
 
   it('every command of the tour runs against the demo newsroom as written', { timeout: 300_000 }, async () => {
@@ -98,7 +116,7 @@ describe('README tour', () => {
       assert.ok(m, `npm start printed a ${prefix}… key: ${output}`);
       return m[1];
     };
-    const env: Record<string, string> = { ...process.env as Record<string, string>, NEWSFLOW_DATA: data };
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), NEWSFLOW_DATA: data };
     const commands = tourCommands(readFileSync(join(REPO, 'README.md'), 'utf8'));
     assert.equal(commands[0], 'npm start', 'the tour starts the server with npm start');
     const answers: { command: string; stdout: string }[] = [];
@@ -108,8 +126,16 @@ describe('README tour', () => {
       const exported = /^export (\w+)=(\S+)/.exec(written);
       if (exported) {
         const [, name, value] = exported;
-        const filled = value === 'nf_edi_…' ? key('nf_edi_') : value === 'nf_sub_…' ? key('nf_sub_') : value === '01…' ? draftId
-          : value === 'http://localhost:8080' ? `http://localhost:${port}` : value;
+        const filled =
+          value === 'nf_edi_…'
+            ? key('nf_edi_')
+            : value === 'nf_sub_…'
+              ? key('nf_sub_')
+              : value === '01…'
+                ? draftId
+                : value === 'http://localhost:8080'
+                  ? `http://localhost:${port}`
+                  : value;
         assert.ok(filled && !filled.includes('…'), `a placeholder in "${written}" that the test cannot fill`);
         env[name] = filled;
         continue;
@@ -130,8 +156,14 @@ describe('README tour', () => {
         const answer = JSON.parse(r.stdout) as { error?: string; message?: string; id?: string; status?: string };
         // The webhook example names a public host; where this machine cannot resolve any name, the
         // server rightly refuses it, and that (only that) is accepted after checking the resolver.
-        const offline = answer.error && /\/v1\/webhooks/.test(written) && /example\.org does not resolve/.test(answer.message ?? '')
-          && await lookup('example.org').then(() => false, () => true);
+        const offline =
+          answer.error &&
+          /\/v1\/webhooks/.test(written) &&
+          /example\.org does not resolve/.test(answer.message ?? '') &&
+          (await lookup('example.org').then(
+            () => false,
+            () => true,
+          ));
         if (!offline) assert.equal(answer.error, undefined, `"${written}" answered an error: ${answer.message}`);
         if (answer.status === 'draft' && !draftId) draftId = answer.id!;
       }

@@ -18,8 +18,17 @@ function product(over: Partial<Product> = {}): Product {
 function item(seq: number, storyId: string, over: Partial<Omit<FlowEvent, 'at'>> & { at?: number } = {}): FlowItem {
   const { at = 0, ...rest } = over;
   const event: FlowEvent = {
-    seq, kind: 'published', storyId, version: 1, at: new Date(T + at * MIN).toISOString(), language: 'ar',
-    categories: ['economy'], urgency: 4, mediaType: 'text', embargoUntil: null, ...rest,
+    seq,
+    kind: 'published',
+    storyId,
+    version: 1,
+    at: new Date(T + at * MIN).toISOString(),
+    language: 'ar',
+    categories: ['economy'],
+    urgency: 4,
+    mediaType: 'text',
+    embargoUntil: null,
+    ...rest,
   };
   return { event, version: { storyId, version: event.version } as StoryVersion };
 }
@@ -41,7 +50,11 @@ describe('the delivery loop', () => {
 
   describe('follow-ups', () => {
     it('an update to a story the subscriber had passes even when it no longer matches', () => {
-      const items = [item(1, 'a'), item(2, 'a', { kind: 'updated', version: 2, language: 'tr' }), item(3, 'a', { kind: 'corrected', version: 3, categories: ['sport'], language: 'tr' })];
+      const items = [
+        item(1, 'a'),
+        item(2, 'a', { kind: 'updated', version: 2, language: 'tr' }),
+        item(3, 'a', { kind: 'corrected', version: 3, categories: ['sport'], language: 'tr' }),
+      ];
       const plan = planDelivery(items, 0, arabic, T);
       assert.deepEqual(seqs(plan.deliver), [1, 2, 3], 'known from the publish earlier in the same run');
       assert.equal(plan.needsHistory, null);
@@ -80,7 +93,12 @@ describe('the delivery loop', () => {
 
   describe('kills', () => {
     it('a kill reaches whoever had the story, matching or not, and no one else', () => {
-      const items = [item(1, 'a'), item(2, 'b', { language: 'tr' }), item(3, 'a', { kind: 'killed', version: 2, language: 'tr' }), item(4, 'b', { kind: 'killed', version: 2, language: 'tr' })];
+      const items = [
+        item(1, 'a'),
+        item(2, 'b', { language: 'tr' }),
+        item(3, 'a', { kind: 'killed', version: 2, language: 'tr' }),
+        item(4, 'b', { kind: 'killed', version: 2, language: 'tr' }),
+      ];
       const plan = planDelivery(items, 0, { ...arabic, history: new Map([[4, false]]) }, T);
       assert.deepEqual(seqs(plan.deliver), [1, 3]);
       assert.equal(plan.position, 4);
@@ -162,7 +180,12 @@ describe('the delivery loop', () => {
       assert.equal(plan.position, 2);
       assert.deepEqual(plan.hold, { notBefore: T + 10 * MIN });
       // The next page starts at the held event and waits again until the time has come.
-      assert.deepEqual(planDelivery(page, plan.position, late, T + 5 * MIN), { deliver: [], position: 2, hold: { notBefore: T + 10 * MIN }, needsHistory: null });
+      assert.deepEqual(planDelivery(page, plan.position, late, T + 5 * MIN), {
+        deliver: [],
+        position: 2,
+        hold: { notBefore: T + 10 * MIN },
+        needsHistory: null,
+      });
       const after = planDelivery(page, plan.position, late, T + 10 * MIN);
       assert.deepEqual(seqs(after.deliver), [3, 4, 5]);
       assert.equal(after.position, 5);
@@ -191,7 +214,10 @@ describe('the delivery loop', () => {
     const asked: number[] = [];
     const shared: Entitlements = {
       ...arabic,
-      decideFirst: (_p, e) => { asked.push(e.seq); return e.seq === 2 ? { action: 'skip' } : { action: 'deliver' }; },
+      decideFirst: (_p, e) => {
+        asked.push(e.seq);
+        return e.seq === 2 ? { action: 'skip' } : { action: 'deliver' };
+      },
     };
     assert.deepEqual(seqs(planDelivery([item(1, 'a'), item(2, 'b'), item(3, 'c')], 0, shared, T).deliver), [1, 3]);
     assert.deepEqual(asked, [1, 2, 3]);

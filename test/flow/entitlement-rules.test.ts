@@ -14,8 +14,17 @@ function product(over: Partial<Product> = {}): Product {
 
 function event(over: Partial<FlowEvent> = {}): FlowEvent {
   return {
-    seq: 10, kind: 'published', storyId: 's1', version: 1, at: new Date(T).toISOString(), language: 'ar',
-    categories: ['economy'], urgency: 4, mediaType: 'text', embargoUntil: null, ...over,
+    seq: 10,
+    kind: 'published',
+    storyId: 's1',
+    version: 1,
+    at: new Date(T).toISOString(),
+    language: 'ar',
+    categories: ['economy'],
+    urgency: 4,
+    mediaType: 'text',
+    embargoUntil: null,
+    ...over,
   };
 }
 

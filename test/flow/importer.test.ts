@@ -14,7 +14,9 @@ before(async () => {
   needShared(CORPUS2);
   rt = await openRuntime(tempDbFile());
 });
-after(async () => { await rt.close(); });
+after(async () => {
+  await rt.close();
+});
 
 describe('importer', () => {
   it('carries the seed story into a published version, field by field', async () => {

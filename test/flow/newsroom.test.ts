@@ -7,8 +7,12 @@ import { diffText, tokenize } from '../../src/flow/diff.ts';
 import { sampleContent, tempDbFile } from '../helpers.ts';
 
 let rt: Runtime;
-before(async () => { rt = await openRuntime(tempDbFile()); });
-after(async () => { await rt.close(); });
+before(async () => {
+  rt = await openRuntime(tempDbFile());
+});
+after(async () => {
+  await rt.close();
+});
 
 describe('versions and the log', () => {
   it('concurrent publishes of many stories: one total order, versions 1..n per story, no gaps', async () => {
@@ -18,11 +22,17 @@ describe('versions and the log', () => {
     const ok = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<any>).value);
     const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
     assert.equal(ok.length, 20, 'each story is published exactly once');
-    assert.ok(refused.every((e) => e instanceof ConflictError), 'the duplicate publish is a conflict, not a crash');
+    assert.ok(
+      refused.every((e) => e instanceof ConflictError),
+      'the duplicate publish is a conflict, not a crash',
+    );
     const log = await rt.store.readLog({ after: head0, limit: 1000 });
     assert.equal(log.length, 20);
     const seqs = log.map((i) => i.event.seq);
-    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((a, b) => a - b),
+    );
     assert.equal(seqs[seqs.length - 1] - seqs[0], 19, 'no gaps in the sequence');
     assert.ok(log.every((i) => i.version.version === 1 && i.event.kind === 'published'));
   });
@@ -34,7 +44,10 @@ describe('versions and the log', () => {
     const won = attempts.filter((a) => a.status === 'fulfilled');
     assert.ok(won.length >= 1);
     const versions = await rt.store.listVersions(s.id);
-    assert.deepEqual(versions.map((v) => v.version), versions.map((_, i) => i + 1));
+    assert.deepEqual(
+      versions.map((v) => v.version),
+      versions.map((_, i) => i + 1),
+    );
   });
 
   it('embargoed stories are lifted by an event when due', async () => {
@@ -44,7 +57,10 @@ describe('versions and the log', () => {
     assert.equal(pub.event.embargoUntil, until);
     assert.deepEqual(await rt.newsroom.liftDueEmbargoes(new Date()), []);
     const lifted = await rt.newsroom.liftDueEmbargoes(new Date(Date.now() + 1000));
-    assert.deepEqual(lifted.map((i) => [i.event.kind, i.event.storyId]), [['embargo-lifted', s.id]]);
+    assert.deepEqual(
+      lifted.map((i) => [i.event.kind, i.event.storyId]),
+      [['embargo-lifted', s.id]],
+    );
   });
 
   it('translations share a group', async () => {

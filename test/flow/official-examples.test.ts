@@ -10,20 +10,32 @@ import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { SHARED, needShared, tempDbFile } from '../helpers.ts';
 
 const STANDARDS = join(SHARED, 'standards');
-const files = (dir: string) => readdirSync(needShared(join(STANDARDS, dir))).filter((f) => /\.(json|xml)$/.test(f)).map((f) => join(STANDARDS, dir, f));
+const files = (dir: string) =>
+  readdirSync(needShared(join(STANDARDS, dir)))
+    .filter((f) => /\.(json|xml)$/.test(f))
+    .map((f) => join(STANDARDS, dir, f));
 
 let rt: Runtime;
-before(async () => { rt = await openRuntime(tempDbFile()); });
-after(async () => { await rt.close(); });
+before(async () => {
+  rt = await openRuntime(tempDbFile());
+});
+after(async () => {
+  await rt.close();
+});
 
 it('imports every official text and photo example and should_pass case into the store', async () => {
   const importer = new Importer(rt.store);
   const docs = [
-    ...files('ninjs/examples/2.2'), ...files('ninjs/examples/3.1'), ...files('ninjs/examples/agency-3.0'),
-    ...files('ninjs/test_suite/2.1/should_pass'), ...files('ninjs/test_suite/2.2/should_pass'),
-    ...files('ninjs/test_suite/3.0/should_pass'), ...files('ninjs/test_suite/3.1/should_pass'),
-    ...['LISTING_1_A_NewsML-G2_News_Item.xml', 'LISTING_2_NewsML-G2_Text_Document.xml', 'LISTING_3_Photo_in_NewsML-G2.xml', 'LISTING_29_Hop_History.xml']
-      .map((f) => join(STANDARDS, 'newsml-g2/examples', f)),
+    ...files('ninjs/examples/2.2'),
+    ...files('ninjs/examples/3.1'),
+    ...files('ninjs/examples/agency-3.0'),
+    ...files('ninjs/test_suite/2.1/should_pass'),
+    ...files('ninjs/test_suite/2.2/should_pass'),
+    ...files('ninjs/test_suite/3.0/should_pass'),
+    ...files('ninjs/test_suite/3.1/should_pass'),
+    ...['LISTING_1_A_NewsML-G2_News_Item.xml', 'LISTING_2_NewsML-G2_Text_Document.xml', 'LISTING_3_Photo_in_NewsML-G2.xml', 'LISTING_29_Hop_History.xml'].map(
+      (f) => join(STANDARDS, 'newsml-g2/examples', f),
+    ),
   ];
   const refused: string[] = [];
   for (const file of docs) {

@@ -128,7 +128,10 @@ describe('scanEntitled', () => {
   it('asks nothing when the known head is at the position, and reads through the given reader otherwise', async () => {
     const head = await store.headSeq();
     let reads = 0;
-    const read = (after: number, limit: number) => { reads++; return store.readLog({ after, limit }); };
+    const read = (after: number, limit: number) => {
+      reads++;
+      return store.readLog({ after, limit });
+    };
     const atHead = await scanEntitled(store, deliveries, arabic, head, { limit: 5, head, read });
     assert.deepEqual(atHead, { items: [], position: head, holdUntil: null, firstSeq: null });
     assert.equal(reads, 0);

@@ -17,7 +17,16 @@ function subscriber(...products: Product[]): Subscriber {
 }
 
 function doc(over: Partial<SearchDocMeta> = {}): SearchDocMeta {
-  return { storyId: 's1', version: 1, language: 'ar', categories: ['economy'], urgency: 4, mediaType: 'text', publishedAt: new Date(NOW - 3_600_000).toISOString(), ...over };
+  return {
+    storyId: 's1',
+    version: 1,
+    language: 'ar',
+    categories: ['economy'],
+    urgency: 4,
+    mediaType: 'text',
+    publishedAt: new Date(NOW - 3_600_000).toISOString(),
+    ...over,
+  };
 }
 
 const allowed = (s: Subscriber, d: SearchDocMeta, embargoed: string[] = []) => subscriberSearchFilter(s, new Set(embargoed), NOW).allowed!(d);
@@ -42,7 +51,10 @@ describe('search access', () => {
     const hourLate = subscriber(product({ delaySeconds: 3600 }));
     assert.ok(allowed(hourLate, doc({ publishedAt: new Date(NOW - 3_600_000).toISOString() })));
     assert.ok(!allowed(hourLate, doc({ publishedAt: new Date(NOW - 3_599_000).toISOString() })));
-    assert.ok(allowed(subscriber(product({ delaySeconds: 3600 }), product({ id: 'q', languages: ['ar'] })), doc({ publishedAt: new Date(NOW - 1000).toISOString() })), 'the fastest product wins');
+    assert.ok(
+      allowed(subscriber(product({ delaySeconds: 3600 }), product({ id: 'q', languages: ['ar'] })), doc({ publishedAt: new Date(NOW - 1000).toISOString() })),
+      'the fastest product wins',
+    );
   });
 
   it('counts a story the index dates in the future, or not at all, as published now', () => {

@@ -37,7 +37,10 @@ class MemorySink implements StreamSink {
   }
   /** Log positions of the items received as SSE frames (their `id:` is the cursor). */
   get sseSeqs(): number[] {
-    return this.frames.map((f) => /^id: (\S+)/m.exec(f.toString())?.[1]).filter((c) => c !== undefined).map((c) => decodeCursor(c)!);
+    return this.frames
+      .map((f) => /^id: (\S+)/m.exec(f.toString())?.[1])
+      .filter((c) => c !== undefined)
+      .map((c) => decodeCursor(c)!);
   }
 }
 
@@ -136,7 +139,10 @@ describe('stream fan-out', () => {
       await sleep(50);
       const story = await publish();
       await until('every group fed', () => sinks.every((k) => k.frames.length === 1));
-      assert.deepEqual(sinks.map((k) => k.seqs), readers.map(() => [story.seq]));
+      assert.deepEqual(
+        sinks.map((k) => k.seqs),
+        readers.map(() => [story.seq]),
+      );
       assert.equal(new Set(contexts).size, 1, `all four writes in one run, not ${new Set(contexts).size}`);
       for (const c of conns) c.close('done');
     } finally {
@@ -170,7 +176,11 @@ describe('stream fan-out', () => {
     const all = [...before, ...later];
     await until('both clients at the head', () => conn.lastSent === all.at(-1) && live.sseSeqs.at(-1) === all.at(-1));
     await sleep(100);
-    assert.deepEqual(resumed.seqs, all.filter((s) => s > resumeAt), 'every entitled event after the cursor, once, in order');
+    assert.deepEqual(
+      resumed.seqs,
+      all.filter((s) => s > resumeAt),
+      'every entitled event after the cursor, once, in order',
+    );
     assert.deepEqual(live.sseSeqs, all, 'the live client got nothing twice when the group rewound');
     fanout.close();
     assert.match(resumed.closedWith ?? '', /shutting down/);

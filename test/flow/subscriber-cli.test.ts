@@ -15,10 +15,30 @@ describe('subscriber CLI', () => {
   const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, cwd: REPO });
 
   it('adds products and subscribers and issues keys for them', async () => {
-    const p = await cli('product', 'add', 'Arabic text', '--lang', 'ar,tr', '--category', 'economy', '--category', 'sport', '--urgency', '4', '--media', 'text', '--embargo', '--delay', '60', '--json');
+    const p = await cli(
+      'product',
+      'add',
+      'Arabic text',
+      '--lang',
+      'ar,tr',
+      '--category',
+      'economy',
+      '--category',
+      'sport',
+      '--urgency',
+      '4',
+      '--media',
+      'text',
+      '--embargo',
+      '--delay',
+      '60',
+      '--json',
+    );
     const product = JSON.parse(p.stdout);
-    assert.deepEqual([product.languages, product.categories, product.maxUrgency, product.mediaTypes, product.embargoRights, product.delaySeconds],
-      [['ar', 'tr'], ['economy', 'sport'], 4, ['text'], true, 60]);
+    assert.deepEqual(
+      [product.languages, product.categories, product.maxUrgency, product.mediaTypes, product.embargoRights, product.delaySeconds],
+      [['ar', 'tr'], ['economy', 'sport'], 4, ['text'], true, 60],
+    );
     const added = await cli('subscriber', 'add', 'Gulf Daily', '--product', 'Arabic text');
     assert.match(added.stdout, /^[0-9a-hjkmnp-tv-z]{26}\n$/, 'only the id on stdout');
     const id = added.stdout.trim();

@@ -126,7 +126,13 @@ test('readArchive: a bad line is reported with its number and the rest loads', a
     const results = await collect(file, (p) => progress.push(p));
     assert.deepEqual(
       results.map((r) => [r.lineNo, r.ok]),
-      [[1, true], [2, true], [3, false], [5, false], [6, true]],
+      [
+        [1, true],
+        [2, true],
+        [3, false],
+        [5, false],
+        [6, true],
+      ],
     );
     const ids = results.flatMap((r) => (r.ok ? [r.item.sourceId] : []));
     assert.deepEqual(ids, ['a', 'b', 'd']);

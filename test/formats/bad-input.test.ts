@@ -92,7 +92,10 @@ test('schema-invalid ninjs lists every problem with JSON path and rule', () => {
   const rules = e.problems.map((p) => `${p.path} ${p.rule}`);
   assert.ok(rules.includes('/headlines/0 required'), rules.join('; '));
   assert.ok(rules.includes('/urgency maximum'), rules.join('; '));
-  assert.ok(e.problems.some((p) => p.rule === 'unevaluatedProperties' && p.message.includes("'keywords'")), rules.join('; '));
+  assert.ok(
+    e.problems.some((p) => p.rule === 'unevaluatedProperties' && p.message.includes("'keywords'")),
+    rules.join('; '),
+  );
   rejects(() => fromNinjs(fixture('ninjs-event.json')), 'unsupported-type', /^\/type$/);
 });
 

@@ -24,5 +24,8 @@ test('every block type survives HTML and back', () => {
 });
 
 test('sloppy HTML from other systems still imports as paragraphs', () => {
-  assert.deepEqual(htmlToBody('<p>one<br>two</p><p>three &nbsp;four</p>').blocks.map((b) => (b as { text: string }).text), ['one', 'two', 'three \u00a0four']);
+  assert.deepEqual(
+    htmlToBody('<p>one<br>two</p><p>three &nbsp;four</p>').blocks.map((b) => (b as { text: string }).text),
+    ['one', 'two', 'three \u00a0four'],
+  );
 });

@@ -9,7 +9,10 @@ import { fromNewsML } from '../../src/formats/newsml.ts';
 import { FormatError } from '../../src/formats/format-error.ts';
 
 const NINJS = path.join(STANDARDS, 'ninjs');
-const files = (dir: string) => readdirSync(path.join(NINJS, dir)).filter((f) => f.endsWith('.json')).map((f) => path.join(NINJS, dir, f));
+const files = (dir: string) =>
+  readdirSync(path.join(NINJS, dir))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => path.join(NINJS, dir, f));
 const read = (f: string) => readFileSync(f, 'utf8');
 
 function rejection(fn: () => unknown): FormatError {
@@ -26,7 +29,12 @@ test('official ninjs examples of text and picture items import', () => {
   assert.ok(existsSync(NINJS), '../shared/standards/ninjs is needed');
   // 3.3/2.4 drafts only where they use no draft-only property (see the standards README).
   const dirs = ['3.1', '2.2', 'agency-3.0', '3.3', '2.4'];
-  const draftOnly = new Set(['3.3/006_photo_only.json', '3.3/010_rendition_extensions_example.json', '2.4/006_photo_only.json', '2.4/010_rendition_extensions_example.json']);
+  const draftOnly = new Set([
+    '3.3/006_photo_only.json',
+    '3.3/010_rendition_extensions_example.json',
+    '2.4/006_photo_only.json',
+    '2.4/010_rendition_extensions_example.json',
+  ]);
   let texts = 0;
   let pictures = 0;
   for (const dir of dirs) {
@@ -128,7 +136,10 @@ test('official NewsML-G2 examples: text and picture items import, others are ref
   assert.equal(l3.content.photos[0].url, './GYI0062134533.jpg');
   assert.equal(l3.content.photos[0].width, 1500);
   assert.equal(l3.content.photos[0].credit, 'Getty Images');
-  assert.deepEqual(l3.content.byline, [{ name: 'Spencer Platt', role: 'photographer' }, { name: 'sp/lrc', role: 'descrWriter' }]);
+  assert.deepEqual(l3.content.byline, [
+    { name: 'Spencer Platt', role: 'photographer' },
+    { name: 'sp/lrc', role: 'descrWriter' },
+  ]);
   assert.ok(l3.content.keywords.includes('poverty'));
   const l29 = fromNewsML(f('LISTING_29_Hop_History.xml'));
   assert.equal(l29.content.mediaType, 'text');

@@ -29,13 +29,16 @@ test('Accept header with q-values, wildcards and versions', () => {
 
 test('unsupported formats give a 406 error listing the supported ones', () => {
   for (const input of [{ format: 'pdf' }, { accept: 'image/png' }, { format: 'atom' }, { accept: 'application/ninjs+json; version=1.7' }]) {
-    assert.throws(() => negotiate(input), (e: unknown) => {
-      assert.ok(e instanceof NegotiationError);
-      assert.equal(e.status, 406);
-      assert.deepEqual(e.supported, ['ninjs', 'ninjs2', 'newsml', 'html', 'text']);
-      assert.match(e.message, /supported formats: ninjs \(application\/ninjs\+json\), ninjs2/);
-      return true;
-    });
+    assert.throws(
+      () => negotiate(input),
+      (e: unknown) => {
+        assert.ok(e instanceof NegotiationError);
+        assert.equal(e.status, 406);
+        assert.deepEqual(e.supported, ['ninjs', 'ninjs2', 'newsml', 'html', 'text']);
+        assert.match(e.message, /supported formats: ninjs \(application\/ninjs\+json\), ninjs2/);
+        return true;
+      },
+    );
   }
 });
 

@@ -57,8 +57,14 @@ test('ninjs carries the mapped fields in 3.x and 2.x names', () => {
   const rich = set.find((s) => s.label === 'rich')!.v;
   const n3 = toNinjs3(rich, opts) as any;
   assert.equal(n3.uri, `${BASE_URL}/stories/st-0001`);
-  assert.deepEqual(n3.headlines.map((h: any) => h.role), ['main', 'subheadline']);
-  assert.deepEqual(n3.bodies.map((b: any) => b.contentType), ['text/html', 'text/plain']);
+  assert.deepEqual(
+    n3.headlines.map((h: any) => h.role),
+    ['main', 'subheadline'],
+  );
+  assert.deepEqual(
+    n3.bodies.map((b: any) => b.contentType),
+    ['text/html', 'text/plain'],
+  );
   assert.equal(n3.located, 'إسطنبول');
   assert.equal(n3.subjects[0].uri, 'http://cv.iptc.org/newscodes/mediatopic/11000000');
   assert.deepEqual(n3.genres, [{ name: 'Feature', uri: 'http://cv.iptc.org/newscodes/genre/Feature', literal: 'genre:Feature' }]);
@@ -97,7 +103,10 @@ test('Atom feeds validate against the RFC 4287 grammar (one RELAX NG run)', asyn
   const versions = set.map((s) => s.v);
   const docs = {
     full: toAtom(feed, versions, { baseUrl: BASE_URL }),
-    abbreviated: toAtom(feed, versions.slice(0, 50), { abbreviated: (v) => v.content.deck ?? v.content.headline, entryLink: (v) => `${BASE_URL}/ar/${v.storyId}` }),
+    abbreviated: toAtom(feed, versions.slice(0, 50), {
+      abbreviated: (v) => v.content.deck ?? v.content.headline,
+      entryLink: (v) => `${BASE_URL}/ar/${v.storyId}`,
+    }),
     empty: toAtom({ ...feed, updated: '2026-01-30T00:00:00Z' }, []),
   };
   const r = await validateAtom(docs);
@@ -110,7 +119,11 @@ test('Atom feeds validate against the RFC 4287 grammar (one RELAX NG run)', asyn
 
 test('the Atom RELAX NG grammar is the conversion of the RFC grammar in ../shared', () => {
   const rnc = readFileSync(needShared(ATOM_RNC));
-  assert.equal(createHash('sha256').update(rnc).digest('hex'), ATOM_RNC_SHA256, 'the RFC grammar in ../shared changed: convert it again (test/formats/schemas/README.md)');
+  assert.equal(
+    createHash('sha256').update(rnc).digest('hex'),
+    ATOM_RNC_SHA256,
+    'the RFC grammar in ../shared changed: convert it again (test/formats/schemas/README.md)',
+  );
 });
 
 test('html and text renderings', () => {

@@ -15,7 +15,15 @@ const seed = readFileSync(needShared(seedPath), 'utf8');
 
 /** The seed's non-blank lines, NBSP folded, trimmed: the independent reading the parser must agree with. */
 function plainLines(text: string): string[] {
-  return text.split('\n').map((l) => l.replace(/\u00A0/g, ' ').replace(/ +/g, ' ').trim()).filter((l) => l !== '');
+  return text
+    .split('\n')
+    .map((l) =>
+      l
+        .replace(/\u00A0/g, ' ')
+        .replace(/ +/g, ' ')
+        .trim(),
+    )
+    .filter((l) => l !== '');
 }
 
 test('seed: header fields', () => {
@@ -76,7 +84,10 @@ test('seed: every paragraph and subheading in order, footer apart', () => {
   assert.deepEqual(paragraphs, expectedParagraphs);
   assert.equal(subheadings.length, 4);
   assert.deepEqual(subheadings, expectedSubheadings);
-  assert.ok(subheadings.some((s) => s.startsWith('"') && s.endsWith('"')), 'quotes in a subheading are kept');
+  assert.ok(
+    subheadings.some((s) => s.startsWith('"') && s.endsWith('"')),
+    'quotes in a subheading are kept',
+  );
   // Interleaving: each block sits where its line sits.
   assert.equal(content.body.length, bodyLines.length);
   content.body.forEach((b, i) => assert.equal(b.type, bodyLines[i].startsWith('**') ? 'subheading' : 'paragraph'));
@@ -137,8 +148,7 @@ test('a dateline without a reporter (place / agency)', () => {
 });
 
 test('dates are midnight in Istanbul, with the offset the zone had that day', () => {
-  const withDates = (pub: string, upd: string) =>
-    parsePublicPage(seed.replace('30.01.2026 - محدث : 30.01.2026', `${pub} - محدث : ${upd}`));
+  const withDates = (pub: string, upd: string) => parsePublicPage(seed.replace('30.01.2026 - محدث : 30.01.2026', `${pub} - محدث : ${upd}`));
   const a = withDates('30.01.2026', '02.02.2026');
   assert.equal(a.publishedAt, '2026-01-30T00:00:00+03:00');
   assert.equal(a.updatedAt, '2026-02-02T00:00:00+03:00');
@@ -194,7 +204,10 @@ test('bad layouts name the failing line and what was expected', () => {
 
 test('footer recognition is by content, not position', () => {
   assert.equal(isAgencyFooter('The website of the agency shows part of what subscribers get in the News Broadcast System (HAS).'), true);
-  assert.equal(isAgencyFooter('Anadolu Ajansı web sitesinde, AA Haber Akış Sistemi (HAS) üzerinden abonelere sunulan haberler özetlenerek yayımlanmaktadır.'), true);
+  assert.equal(
+    isAgencyFooter('Anadolu Ajansı web sitesinde, AA Haber Akış Sistemi (HAS) üzerinden abonelere sunulan haberler özetlenerek yayımlanmaktadır.'),
+    true,
+  );
   assert.equal(isAgencyFooter('قال المسؤول إن عدد المشتركين في الخدمة ارتفع هذا العام.'), false);
   assert.equal(isAgencyFooter('A plain closing paragraph of the story.'), false);
 });

@@ -19,7 +19,10 @@ export function richContent(): StoryContent {
     deck: 'ناشطون في عدة قارات يدعون إلى وقفات ومسيرات للمطالبة بالإفراج عن المعتقلين وإدخال المساعدات',
     body: [
       { type: 'paragraph', text: 'يدعو ناشطون حقوقيون في مدن عدة إلى المشاركة في فعاليات واسعة يوم السبت، للمطالبة بالإفراج عن المعتقلين وإدخال المساعدات.' },
-      { type: 'paragraph', text: 'وجاءت هذه الدعوات في إطار مبادرة عنوانها "معًا من أجل العدالة"، تداولها المستخدمون منذ أسبوع في المنصات & المنتديات <الرقمية>.' },
+      {
+        type: 'paragraph',
+        text: 'وجاءت هذه الدعوات في إطار مبادرة عنوانها "معًا من أجل العدالة"، تداولها المستخدمون منذ أسبوع في المنصات & المنتديات <الرقمية>.',
+      },
       { type: 'subheading', text: 'مشاركة واسعة' },
       { type: 'paragraph', text: 'وتشمل الفعاليات المخطط لها مظاهرات ووقفات احتجاجية في عواصم مثل لندن وباريس، بحسب المنظمين ١٢٣ شخصًا.' },
       { type: 'quote', text: 'لن نتوقف حتى يعود كل معتقل إلى بيته', attribution: 'منسقة الحملة' },
@@ -28,7 +31,10 @@ export function richContent(): StoryContent {
       { type: 'list', ordered: false, items: ['لندن', 'باريس', 'إسطنبول'] },
       { type: 'paragraph', text: 'وأكد المنظمون أن الفعاليات ستكون سلمية، داعين إلى استخدام وسم #معا_للعدالة على المنصات.' },
     ],
-    byline: [{ name: 'Yusuf Demir', names: { ar: 'يوسف دمير', tr: 'Yusuf Demir' }, role: 'reporter' }, { name: 'سارة خليل', role: 'editor' }],
+    byline: [
+      { name: 'Yusuf Demir', names: { ar: 'يوسف دمير', tr: 'Yusuf Demir' }, role: 'reporter' },
+      { name: 'سارة خليل', role: 'editor' },
+    ],
     dateline: { place: 'إسطنبول', placeNames: { tr: 'İstanbul', en: 'Istanbul' }, reporter: 'يوسف دمير', agency: 'الأناضول' },
     categories: ['الدول العربية', 'التقارير'],
     keywords: ['تضامن', 'معتقلون'],
@@ -63,7 +69,15 @@ export function coreVersions(): { label: string; v: StoryVersion }[] {
     ...richContent(),
     headline: 'صورة أرشيفية لسجن',
     photos: [
-      { url: 'https://media.example.org/photos/prison-archive.jpg', caption: 'سجن - أرشيفية', credit: 'الأناضول', altText: 'مبنى سجن بأسوار عالية', width: 1600, height: 900, mimeType: 'image/jpeg' },
+      {
+        url: 'https://media.example.org/photos/prison-archive.jpg',
+        caption: 'سجن - أرشيفية',
+        credit: 'الأناضول',
+        altText: 'مبنى سجن بأسوار عالية',
+        width: 1600,
+        height: 900,
+        mimeType: 'image/jpeg',
+      },
       { url: 'https://media.example.org/photos/march.jpg', caption: 'مسيرة في لندن' },
     ],
   };
@@ -88,8 +102,27 @@ export function coreVersions(): { label: string; v: StoryVersion }[] {
   delete english.provenance;
   return [
     { label: 'rich', v: version(rich) },
-    { label: 'corrected', v: version(rich, { version: 2, revisionId: 'rev-0001-2', kind: 'corrected', correctionNote: 'صُحّح عدد المشاركين في الفقرة الثالثة.', versionCreatedAt: '2026-01-30T11:00:00Z' }) },
-    { label: 'killed', v: version(rich, { version: 3, revisionId: 'rev-0001-3', kind: 'killed', pubStatus: 'canceled', killReason: 'سُحب الخبر لخطأ في المصدر.', versionCreatedAt: '2026-01-30T12:00:00Z' }) },
+    {
+      label: 'corrected',
+      v: version(rich, {
+        version: 2,
+        revisionId: 'rev-0001-2',
+        kind: 'corrected',
+        correctionNote: 'صُحّح عدد المشاركين في الفقرة الثالثة.',
+        versionCreatedAt: '2026-01-30T11:00:00Z',
+      }),
+    },
+    {
+      label: 'killed',
+      v: version(rich, {
+        version: 3,
+        revisionId: 'rev-0001-3',
+        kind: 'killed',
+        pubStatus: 'canceled',
+        killReason: 'سُحب الخبر لخطأ في المصدر.',
+        versionCreatedAt: '2026-01-30T12:00:00Z',
+      }),
+    },
     { label: 'photo', v: version(photo, { storyId: 'st-0002', revisionId: 'rev-0002-1', translationGroup: 'st-0002' }) },
     { label: 'embargoed', v: version(embargoed, { storyId: 'st-0003', revisionId: 'rev-0003-1', translationGroup: 'st-0000' }) },
     { label: 'english', v: version(english, { storyId: 'st-0004', revisionId: 'rev-0004-1', translationGroup: 'st-0004' }) },
@@ -102,14 +135,22 @@ export function coreVersions(): { label: string; v: StoryVersion }[] {
  */
 export function seedVersion(): StoryVersion {
   const file = needShared(path.join(SHARED, 'seed', 'aa-ar-2026-01-30-prisoners-solidarity.txt'));
-  const blocks = readFileSync(file, 'utf8').split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean);
+  const blocks = readFileSync(file, 'utf8')
+    .split(/\n\s*\n/)
+    .map((b) => b.trim())
+    .filter(Boolean);
   // Block 4 holds the author line and, on its next line, the photo alt text.
   const [cats, headline, deck, authorBlock, placeTr, dateline, ...rest] = blocks;
   const authorLine = authorBlock.split('\n')[0];
   const bodyBlocks = rest.slice(0, -1); // last block is the agency footer, not body
-  const body: Block[] = bodyBlocks.map((t) => (t.startsWith('**') ? { type: 'subheading', text: t.replace(/^\*\*\s*/, '') } : { type: 'paragraph', text: t.replace(/\s+/g, ' ') }));
+  const body: Block[] = bodyBlocks.map((t) =>
+    t.startsWith('**') ? { type: 'subheading', text: t.replace(/^\*\*\s*/, '') } : { type: 'paragraph', text: t.replace(/\s+/g, ' ') },
+  );
   const [place, reporter, agency] = dateline.split(' / ').map((s) => s.trim());
-  const author = authorLine.split('|')[0].replace(/\u00a0/g, ' ').trim();
+  const author = authorLine
+    .split('|')[0]
+    .replace(/\u00a0/g, ' ')
+    .trim();
   const hashtags = [...new Set([...rest.join(' ').matchAll(/#([\p{L}\p{N}_]+)/gu)].map((m) => m[1]))];
   const content: StoryContent = {
     language: 'ar',
@@ -125,7 +166,13 @@ export function seedVersion(): StoryVersion {
     urgency: 4,
     mediaType: 'text',
   };
-  return version(content, { storyId: 'seed', revisionId: 'rev-seed-1', translationGroup: 'seed', firstPublishedAt: '2026-01-30T08:00:00Z', versionCreatedAt: '2026-01-30T08:00:00Z' });
+  return version(content, {
+    storyId: 'seed',
+    revisionId: 'rev-seed-1',
+    translationGroup: 'seed',
+    firstPublishedAt: '2026-01-30T08:00:00Z',
+    versionCreatedAt: '2026-01-30T08:00:00Z',
+  });
 }
 
 /** The first `n` corpus lines as published versions (text read at test time, never stored). */
@@ -137,10 +184,18 @@ export function corpusVersions(n = 200): StoryVersion[] {
   const got = readSync(fd, buf, 0, buf.length, 0);
   closeSync(fd);
   const head = buf.subarray(0, got).toString('utf8');
-  const lines = head.slice(0, head.lastIndexOf('\n')).split('\n').slice(0, n).filter((l) => l.trim());
+  const lines = head
+    .slice(0, head.lastIndexOf('\n'))
+    .split('\n')
+    .slice(0, n)
+    .filter((l) => l.trim());
   return lines.map((line, i) => {
     const r = JSON.parse(line) as { id: string; source: string; category: string; title: string; body: string; date: string };
-    const body: Block[] = r.body.split('\n').map((t) => t.replace(/[ \t]+/g, ' ').trim()).filter(Boolean).map((text) => ({ type: 'paragraph', text }));
+    const body: Block[] = r.body
+      .split('\n')
+      .map((t) => t.replace(/[ \t]+/g, ' ').trim())
+      .filter(Boolean)
+      .map((text) => ({ type: 'paragraph', text }));
     const hashtags = [...new Set([...r.body.matchAll(/#([\p{L}\p{N}_]+)/gu)].map((m) => m[1]))];
     const content: StoryContent = {
       language: 'ar',
@@ -156,7 +211,13 @@ export function corpusVersions(n = 200): StoryVersion[] {
       provenance: { source: r.source, originalIds: { ant: r.id } },
     };
     const date = r.date.length === 10 ? `${r.date}T00:00:00Z` : r.date;
-    return version(content, { storyId: `corpus-${i}`, revisionId: `rev-corpus-${i}`, translationGroup: `corpus-${i}`, firstPublishedAt: date, versionCreatedAt: date });
+    return version(content, {
+      storyId: `corpus-${i}`,
+      revisionId: `rev-corpus-${i}`,
+      translationGroup: `corpus-${i}`,
+      firstPublishedAt: date,
+      versionCreatedAt: date,
+    });
   });
 }
 

@@ -19,10 +19,12 @@ before(async () => {
   ninjsKey = (await addSubscriber(s, 'IPTC house', ['Arabic service'], 'ninjs')).key;
   otherKey = (await addSubscriber(s, 'Other house', ['Arabic service'])).key;
 });
-after(async () => { await s.stop(); });
+after(async () => {
+  await s.stop();
+});
 
 describe('deliveries in standard formats', () => {
-  it('the feed carries the subscriber\'s default format (ninjs 3.2), or another on request', async () => {
+  it("the feed carries the subscriber's default format (ninjs 3.2), or another on request", async () => {
     const start = (await call(s, ninjsKey, 'GET', '/v1/feed')).body.next_cursor;
     await publish(s, { headline: 'قمة اقتصادية في الرياض' });
     const page = (await call(s, ninjsKey, 'GET', `/v1/feed?cursor=${start}`)).body;
@@ -43,9 +45,9 @@ describe('deliveries in standard formats', () => {
     assert.equal(bad.status, 406);
     assert.match(bad.body.message, /ninjs/);
     const byAccept = async (accept: string) => fetch(`${s.url}/v1/feed?cursor=${start}`, { headers: { authorization: `Bearer ${ninjsKey}`, accept } });
-    const g2ByAccept = await (await byAccept('application/vnd.iptc.g2.newsitem+xml')).json() as any;
+    const g2ByAccept = (await (await byAccept('application/vnd.iptc.g2.newsitem+xml')).json()) as any;
     assert.equal(g2ByAccept.items[0].format, 'newsml', 'Accept naming a story format switches it');
-    assert.equal((await (await byAccept('application/json')).json() as any).items[0].format, 'ninjs', 'a generic Accept keeps the subscriber\'s format');
+    assert.equal(((await (await byAccept('application/json')).json()) as any).items[0].format, 'ninjs', "a generic Accept keeps the subscriber's format");
     assert.match((await byAccept('application/atom+xml')).headers.get('content-type')!, /atom/);
     const png = await byAccept('image/png');
     assert.equal(png.status, 406);
@@ -81,8 +83,11 @@ describe('saved searches as alerts', () => {
     assert.equal(r.body.use.feed, `/v1/feed?alert=${alertId}`);
     assert.equal((await call(s, ninjsKey, 'POST', '/v1/saved-searches', { name: 'prisoners', query: 'x' })).status, 409);
     const list = (await call(s, ninjsKey, 'GET', '/v1/saved-searches')).body.savedSearches;
-    assert.deepEqual(list.map((x: any) => x.name), ['prisoners']);
-    assert.equal((await call(s, otherKey, 'GET', `/v1/saved-searches/${alertId}/results`)).status, 404, 'never another subscriber\'s');
+    assert.deepEqual(
+      list.map((x: any) => x.name),
+      ['prisoners'],
+    );
+    assert.equal((await call(s, otherKey, 'GET', `/v1/saved-searches/${alertId}/results`)).status, 404, "never another subscriber's");
   });
 
   it('feed, stream and webhook deliver only what the alert matches, and kills', async () => {
@@ -100,32 +105,44 @@ describe('saved searches as alerts', () => {
     await new Promise<void>((r) => rx.listen(0, '127.0.0.1', r));
     let es: EventSource | null = null;
     try {
-    const hook = await call(s, ninjsKey, 'POST', '/v1/webhooks', { url: `http://127.0.0.1:${(rx.address() as AddressInfo).port}/hook`, alert: alertId });
-    assert.equal(hook.status, 201, JSON.stringify(hook.body));
-    secrets.push(hook.body.secret);
+      const hook = await call(s, ninjsKey, 'POST', '/v1/webhooks', { url: `http://127.0.0.1:${(rx.address() as AddressInfo).port}/hook`, alert: alertId });
+      assert.equal(hook.status, 201, JSON.stringify(hook.body));
+      secrets.push(hook.body.secret);
 
-    const start = (await call(s, ninjsKey, 'GET', '/v1/feed')).body.next_cursor;
-    const streamed: any[] = [];
-    es = new EventSource(`${s.url}/v1/stream?cursor=${start}&alert=${alertId}&access_token=${ninjsKey}`);
-    for (const kind of ['published', 'killed']) es.addEventListener(kind, (e) => streamed.push(JSON.parse((e as MessageEvent).data)));
+      const start = (await call(s, ninjsKey, 'GET', '/v1/feed')).body.next_cursor;
+      const streamed: any[] = [];
+      es = new EventSource(`${s.url}/v1/stream?cursor=${start}&alert=${alertId}&access_token=${ninjsKey}`);
+      for (const kind of ['published', 'killed']) es.addEventListener(kind, (e) => streamed.push(JSON.parse((e as MessageEvent).data)));
 
-    const match = await publish(s, { headline: 'الإفراج عن دفعة من الأسرى', body: [{ type: 'paragraph', text: 'أفرج عن عشرات الأسرى اليوم.' }] });
-    await publish(s, { headline: 'مباراة كرة قدم', body: [{ type: 'paragraph', text: 'فاز الفريق المحلي.' }] });
-    const matchKill = await kill(s, match.id);
+      const match = await publish(s, { headline: 'الإفراج عن دفعة من الأسرى', body: [{ type: 'paragraph', text: 'أفرج عن عشرات الأسرى اليوم.' }] });
+      await publish(s, { headline: 'مباراة كرة قدم', body: [{ type: 'paragraph', text: 'فاز الفريق المحلي.' }] });
+      const matchKill = await kill(s, match.id);
 
-    const feed = (await call(s, ninjsKey, 'GET', `/v1/feed?cursor=${start}&alert=${alertId}`)).body;
-    assert.deepEqual(feed.items.map((i: any) => [i.event.kind, i.event.storyId]), [['published', match.id], ['killed', match.id]]);
-    await until('stream items', () => streamed.length === 2);
-    assert.deepEqual(streamed.map((i) => i.event.seq), [match.seq, matchKill]);
-    await until('webhook deliveries', () => received.length === 2);
-    assert.deepEqual(received.map((m) => m.type), ['story.published', 'story.killed']);
-    assert.equal(received[0].data.format, 'ninjs');
+      const feed = (await call(s, ninjsKey, 'GET', `/v1/feed?cursor=${start}&alert=${alertId}`)).body;
+      assert.deepEqual(
+        feed.items.map((i: any) => [i.event.kind, i.event.storyId]),
+        [
+          ['published', match.id],
+          ['killed', match.id],
+        ],
+      );
+      await until('stream items', () => streamed.length === 2);
+      assert.deepEqual(
+        streamed.map((i) => i.event.seq),
+        [match.seq, matchKill],
+      );
+      await until('webhook deliveries', () => received.length === 2);
+      assert.deepEqual(
+        received.map((m) => m.type),
+        ['story.published', 'story.killed'],
+      );
+      assert.equal(received[0].data.format, 'ninjs');
 
-    const del = await call(s, ninjsKey, 'DELETE', `/v1/saved-searches/${alertId}`);
-    assert.equal(del.status, 409, 'a saved search that filters a webhook is not deleted under it');
-    await call(s, ninjsKey, 'DELETE', `/v1/webhooks/${hook.body.id}`);
-    assert.equal((await call(s, ninjsKey, 'DELETE', `/v1/saved-searches/${alertId}`)).status, 204);
-    assert.equal((await call(s, ninjsKey, 'GET', `/v1/feed?alert=${alertId}`)).status, 404);
+      const del = await call(s, ninjsKey, 'DELETE', `/v1/saved-searches/${alertId}`);
+      assert.equal(del.status, 409, 'a saved search that filters a webhook is not deleted under it');
+      await call(s, ninjsKey, 'DELETE', `/v1/webhooks/${hook.body.id}`);
+      assert.equal((await call(s, ninjsKey, 'DELETE', `/v1/saved-searches/${alertId}`)).status, 204);
+      assert.equal((await call(s, ninjsKey, 'GET', `/v1/feed?alert=${alertId}`)).status, 404);
     } finally {
       es?.close();
       rx.close();

@@ -9,11 +9,21 @@ let s: TestServer;
 let subscriberKey: string;
 before(async () => {
   s = await startServer();
-  await s.rt.store.subscribers.createProduct({ name: 'All', languages: [], categories: [], maxUrgency: null, mediaTypes: [], embargoRights: false, delaySeconds: 0 });
+  await s.rt.store.subscribers.createProduct({
+    name: 'All',
+    languages: [],
+    categories: [],
+    maxUrgency: null,
+    mediaTypes: [],
+    embargoRights: false,
+    delaySeconds: 0,
+  });
   const sub = await s.rt.store.subscribers.createSubscriber({ name: 'Reader', products: ['All'] });
   subscriberKey = (await issueKey(s.rt.store, 'subscriber', { subscriberId: sub.id })).secret;
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 /** Which roles a route admits, by the part of the API it belongs to (admin passes everywhere). */
 function rolesOf(path: string): string[] {
@@ -25,7 +35,7 @@ function rolesOf(path: string): string[] {
 }
 
 it('every secured route answers 401 without a key and 403 to the wrong role', async () => {
-  const doc = await (await fetch(s.url + '/openapi.json')).json() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+  const doc = (await (await fetch(s.url + '/openapi.json')).json()) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
   let checked = 0;
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) {
@@ -33,13 +43,19 @@ it('every secured route answers 401 without a key and 403 to the wrong role', as
       const url = s.url + path.replace(/\{[^}]+\}/g, '01m8g0000000000000000000zz');
       const init = (key?: string): RequestInit => ({
         method: method.toUpperCase(),
-        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(method !== 'get' && method !== 'delete' ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+          ...(method !== 'get' && method !== 'delete' ? { 'content-type': 'application/json' } : {}),
+        },
         body: method !== 'get' && method !== 'delete' ? '{not even json' : undefined,
       });
       const none = await fetch(url, init());
       assert.equal(none.status, 401, `${method.toUpperCase()} ${path} without a key`);
       const roles = rolesOf(path);
-      for (const [role, key] of [['editor', s.editor], ['subscriber', subscriberKey]] as const) {
+      for (const [role, key] of [
+        ['editor', s.editor],
+        ['subscriber', subscriberKey],
+      ] as const) {
         if (roles.includes(role)) continue;
         const r = await fetch(url, init(key));
         assert.equal(r.status, 403, `${method.toUpperCase()} ${path} with a ${role} key`);

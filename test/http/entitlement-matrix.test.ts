@@ -39,7 +39,12 @@ describe('entitlement matrix: feed, stream and webhooks agree', () => {
     });
     await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', r));
     const port = (hookServer.address() as AddressInfo).port;
-    for (const [name, products] of [['ar', ['Arabic text']], ['trPhoto', ['Turkish photo']], ['embargo', ['World with embargoes']], ['late', ['Arabic late']]] as const) {
+    for (const [name, products] of [
+      ['ar', ['Arabic text']],
+      ['trPhoto', ['Turkish photo']],
+      ['embargo', ['World with embargoes']],
+      ['late', ['Arabic late']],
+    ] as const) {
       const { key } = await addSubscriber(s, name, [...products]);
       subs[name] = { key, feed: [], stream: [], hook: [] };
     }
@@ -72,11 +77,29 @@ describe('entitlement matrix: feed, stream and webhooks agree', () => {
     const w = await publish(s, { language: 'ar', mediaType: 'photo', headline: 'W' });
 
     const want: Record<string, [string, string, boolean][]> = {
-      ar: [['published', 'X', false], ['updated', 'X2', false], ['killed', 'X2', false], ['embargo-lifted', 'Z', false]],
+      ar: [
+        ['published', 'X', false],
+        ['updated', 'X2', false],
+        ['killed', 'X2', false],
+        ['embargo-lifted', 'Z', false],
+      ],
       trPhoto: [['published', 'Y', false]],
-      embargo: [['published', 'X', false], ['published', 'Y', false], ['updated', 'X2', false], ['killed', 'X2', false],
-        ['published', 'Z', true], ['embargo-lifted', 'Z', false], ['published', 'W', false]],
-      late: [['published', 'X', false], ['updated', 'X2', false], ['killed', 'X2', false], ['embargo-lifted', 'Z', false], ['published', 'W', false]],
+      embargo: [
+        ['published', 'X', false],
+        ['published', 'Y', false],
+        ['updated', 'X2', false],
+        ['killed', 'X2', false],
+        ['published', 'Z', true],
+        ['embargo-lifted', 'Z', false],
+        ['published', 'W', false],
+      ],
+      late: [
+        ['published', 'X', false],
+        ['updated', 'X2', false],
+        ['killed', 'X2', false],
+        ['embargo-lifted', 'Z', false],
+        ['published', 'W', false],
+      ],
     };
     // The late tier holds W until two seconds after it was published.
     const early = await call(s, subs.late.key, 'GET', `/v1/feed?cursor=${start}&limit=500`);
@@ -93,7 +116,10 @@ describe('entitlement matrix: feed, stream and webhooks agree', () => {
       await sleep(100);
       assert.deepEqual(shape(sub.stream), expected, `${name} by stream`);
       assert.deepEqual(shape(sub.hook), expected, `${name} by webhook`);
-      assert.deepEqual(sub.stream.map((g) => g.seq), sub.feed.map((g) => g.seq));
+      assert.deepEqual(
+        sub.stream.map((g) => g.seq),
+        sub.feed.map((g) => g.seq),
+      );
     }
     const usage = await call(s, s.adminKey, 'GET', `/v1/subscribers/${(await call(s, s.adminKey, 'GET', '/v1/subscribers')).body.subscribers[0].id}/usage`);
     assert.ok(usage.body.totals.stream >= 4 && usage.body.totals.webhook >= 4 && usage.body.totals.feed >= 4, JSON.stringify(usage.body.totals));

@@ -25,7 +25,10 @@ describe('pull feed', () => {
     const b = await publish(s, { headline: 'عربي ٢' });
     const r = await call(s, ar.key, 'GET', `/v1/feed?cursor=${first.body.next_cursor}`);
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.items.map((i: any) => i.story.storyId), [a.id, b.id]);
+    assert.deepEqual(
+      r.body.items.map((i: any) => i.story.storyId),
+      [a.id, b.id],
+    );
     assert.equal(r.body.items[0].event.kind, 'published');
     assert.equal(r.body.items[0].story.content.headline, 'عربي ١');
     assert.equal(r.body.next_cursor, encodeCursor(b.seq));
@@ -41,8 +44,10 @@ describe('pull feed', () => {
     const p1 = await call(s, ar.key, 'GET', `/v1/feed?cursor=${start}&limit=2`);
     const p2 = await call(s, ar.key, 'GET', `/v1/feed?cursor=${p1.body.next_cursor}&limit=2`);
     const p3 = await call(s, ar.key, 'GET', `/v1/feed?cursor=${p2.body.next_cursor}&limit=2`);
-    assert.deepEqual([...p1.body.items, ...p2.body.items, ...p3.body.items].map((i: any) => i.story.content.headline),
-      ['خبر 0', 'خبر 1', 'خبر 2', 'خبر 3', 'خبر 4']);
+    assert.deepEqual(
+      [...p1.body.items, ...p2.body.items, ...p3.body.items].map((i: any) => i.story.content.headline),
+      ['خبر 0', 'خبر 1', 'خبر 2', 'خبر 3', 'خبر 4'],
+    );
   });
 
   it('long-polls: answers as soon as one entitled event arrives', async () => {
@@ -52,7 +57,10 @@ describe('pull feed', () => {
     setTimeout(() => void publish(s, { language: 'tr', headline: 'yok' }).then(() => publish(s, { headline: 'وصل' })), 200);
     const r = await waiting;
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.items.map((i: any) => i.story.content.headline), ['وصل']);
+    assert.deepEqual(
+      r.body.items.map((i: any) => i.story.content.headline),
+      ['وصل'],
+    );
     assert.ok(Date.now() - t0 < 15_000, 'answered before the wait ran out');
   });
 
@@ -61,7 +69,10 @@ describe('pull feed', () => {
     await new Promise((r) => setTimeout(r, 5));
     const a = await publish(s, { headline: 'منذ' });
     const r = await call(s, ar.key, 'GET', `/v1/feed?since=${encodeURIComponent(t)}`);
-    assert.deepEqual(r.body.items.map((i: any) => i.story.storyId), [a.id]);
+    assert.deepEqual(
+      r.body.items.map((i: any) => i.story.storyId),
+      [a.id],
+    );
   });
 
   it('answers a garbled cursor with 400 and a future one too', async () => {

@@ -14,7 +14,10 @@ const run = promisify(execFile);
 /** Publishes from a child process; returns the seqs and commit times it reports. */
 async function publishFromAnotherProcess(file: string, ...headlines: string[]): Promise<{ seq: number; committedAt: number }[]> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', join(REPO, 'test/http/subscriber-writer.ts'), file, ...headlines], { cwd: REPO });
-  return stdout.trim().split('\n').map((l) => JSON.parse(l));
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 describe('a writer in another process', () => {
@@ -37,7 +40,10 @@ describe('a writer in another process', () => {
       const [written] = await publishFromAnotherProcess(s.file, 'من عملية أخرى');
       const { r, at } = await polling;
       assert.equal(r.status, 200);
-      assert.deepEqual(r.body.items.map((i: any) => i.event.seq), [written.seq]);
+      assert.deepEqual(
+        r.body.items.map((i: any) => i.event.seq),
+        [written.seq],
+      );
       await until('the stream to get it', () => streamed.length === 1);
       assert.equal(streamed[0].seq, written.seq);
       const pollLatency = at - written.committedAt;

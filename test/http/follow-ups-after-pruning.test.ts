@@ -33,10 +33,24 @@ describe('follow-ups after the log was pruned', () => {
     // The story moves to Urdu: no longer in the Arabic product, and now in the Urdu one.
     const seq = await update(s, story.id, { language: 'ur', headline: 'پرانی خبر' });
     const history = await s.rt.store.subscribers.storyEventsBefore(story.id, seq);
-    assert.deepEqual(history.map((e) => [e.kind, e.version, e.language]), [['published', 1, 'ar']], 'rebuilt from the versions');
-    const [ar, tr, ur] = await Promise.all([arabic, turkish, urdu].map(async (sub, i) => (await call(s, sub.key, 'GET', `/v1/feed?cursor=${heads[i]}`)).body.items));
-    assert.deepEqual(ar.map((i: any) => [i.event.kind, i.event.storyId]), [['updated', story.id]], 'the Arabic client had it: its follow-up passes');
+    assert.deepEqual(
+      history.map((e) => [e.kind, e.version, e.language]),
+      [['published', 1, 'ar']],
+      'rebuilt from the versions',
+    );
+    const [ar, tr, ur] = await Promise.all(
+      [arabic, turkish, urdu].map(async (sub, i) => (await call(s, sub.key, 'GET', `/v1/feed?cursor=${heads[i]}`)).body.items),
+    );
+    assert.deepEqual(
+      ar.map((i: any) => [i.event.kind, i.event.storyId]),
+      [['updated', story.id]],
+      'the Arabic client had it: its follow-up passes',
+    );
     assert.deepEqual(tr, [], 'the Turkish client never had it');
-    assert.deepEqual(ur.map((i: any) => i.event.kind), ['updated'], 'the Urdu client is entitled to the new version itself');
+    assert.deepEqual(
+      ur.map((i: any) => i.event.kind),
+      ['updated'],
+      'the Urdu client is entitled to the new version itself',
+    );
   });
 });

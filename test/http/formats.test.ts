@@ -14,12 +14,14 @@ let s: TestServer;
 let id: string;
 before(async () => {
   s = await startServer();
-  const d = await (await s.call('/v1/stories', { method: 'POST', json: sampleContent() })).json() as { id: string };
+  const d = (await (await s.call('/v1/stories', { method: 'POST', json: sampleContent() })).json()) as { id: string };
   id = d.id;
   await s.call(`/v1/stories/${id}/publish`, { method: 'POST' });
   await s.call(`/v1/stories/${id}/correct`, { method: 'POST', json: { note: 'صُحّح الرقم', changes: { urgency: 3 } } });
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 const fixture = (name: string) => readFileSync(join(REPO, 'test/formats/fixtures', name), 'utf8');
 
@@ -53,14 +55,14 @@ describe('content negotiation on story endpoints', () => {
   it('html and text, and newsflow JSON by default', async () => {
     assert.match(await (await s.call(`/v1/stories/${id}/versions/1?format=html`)).text(), /dir="rtl"/);
     assert.match(await (await s.call(`/v1/stories/${id}/versions/1?format=text`)).text(), /مؤتمر/);
-    const json = await (await s.call(`/v1/stories/${id}/versions/1`)).json() as { version: number };
+    const json = (await (await s.call(`/v1/stories/${id}/versions/1`)).json()) as { version: number };
     assert.equal(json.version, 1);
   });
 
   it('406 with the list of supported formats otherwise', async () => {
     const a = await s.call(`/v1/stories/${id}/versions/1?format=pdf`);
     assert.equal(a.status, 406);
-    const body = await a.json() as { message: string; details: { supported: string[] } };
+    const body = (await a.json()) as { message: string; details: { supported: string[] } };
     assert.match(body.message, /supported formats: .*ninjs/);
     assert.ok(body.details.supported.includes('newsml'));
     const b = await s.call(`/v1/stories/${id}/versions/1`, { headers: { accept: 'image/png' } });
@@ -75,20 +77,20 @@ describe('POST /v1/import', () => {
     const ninjs = readFileSync(join(SHARED, 'standards/ninjs/examples/3.1/004_simple_text_article.json'), 'utf8');
     const a = await post(ninjs, 'application/ninjs+json');
     assert.equal(a.status, 201, await a.clone().text());
-    const ra = await a.json() as { imported: { id: string }[] };
+    const ra = (await a.json()) as { imported: { id: string }[] };
     assert.equal(ra.imported.length, 1);
     const g2 = readFileSync(join(SHARED, 'standards/newsml-g2/examples/LISTING_2_NewsML-G2_Text_Document.xml'), 'utf8');
     const b = await post(g2, 'application/vnd.iptc.g2.newsitem+xml');
     assert.equal(b.status, 201, await b.clone().text());
-    const again = await (await post(ninjs, 'application/ninjs+json')).json() as { alreadyPresent: number };
+    const again = (await (await post(ninjs, 'application/ninjs+json')).json()) as { alreadyPresent: number };
     assert.equal(again.alreadyPresent, 1, 're-import of the same document is recognised');
   });
 
   it('round trip: a story exported as ninjs imports back to the same content', async () => {
     const doc = await (await s.call(`/v1/stories/${id}/versions/2?format=ninjs`)).text();
-    const r = await (await post(doc, 'application/ninjs+json')).json() as { imported: { id: string }[] };
-    const copy = await (await s.call(`/v1/stories/${r.imported[0].id}/versions/1`)).json() as { content: any };
-    const original = await (await s.call(`/v1/stories/${id}/versions/2`)).json() as { content: any };
+    const r = (await (await post(doc, 'application/ninjs+json')).json()) as { imported: { id: string }[] };
+    const copy = (await (await s.call(`/v1/stories/${r.imported[0].id}/versions/1`)).json()) as { content: any };
+    const original = (await (await s.call(`/v1/stories/${id}/versions/2`)).json()) as { content: any };
     for (const f of ['headline', 'deck', 'body', 'categories', 'language', 'urgency', 'dateline', 'hashtags']) {
       assert.deepEqual(copy.content[f], original.content[f], f);
     }
@@ -99,7 +101,7 @@ describe('POST /v1/import', () => {
     const body = [JSON.stringify(JSON.parse(good)), '{"uri": 42}', ''].join('\n');
     const r = await post(body, 'application/x-ndjson');
     assert.equal(r.status, 201);
-    const report = await r.json() as { imported: unknown[]; failed: { item: string; message: string }[] };
+    const report = (await r.json()) as { imported: unknown[]; failed: { item: string; message: string }[] };
     assert.equal(report.imported.length, 1);
     assert.equal(report.failed.length, 1);
     assert.match(report.failed[0].item, /line 2/);
@@ -118,7 +120,7 @@ describe('POST /v1/import', () => {
     ] as const) {
       const r = await post(fixture(name), type);
       assert.equal(r.status, status, `${name}: ${await r.clone().text()}`);
-      assert.match((await r.json() as { message: string }).message, rule, name);
+      assert.match(((await r.json()) as { message: string }).message, rule, name);
     }
     assert.equal((await post('hello', 'image/png')).status, 415);
     assert.equal((await post('x'.repeat(6 * 1024 * 1024), 'application/xml')).status, 413);
@@ -140,7 +142,8 @@ describe('newsflow import detects standard formats', () => {
     copyFileSync(join(SHARED, 'standards/newsml-g2/examples/LISTING_3_Photo_in_NewsML-G2.xml'), join(docs, 'b.xml'));
     writeFileSync(join(docs, 'c.xml'), fixture('billion-laughs.xml'));
     const r = spawnSync(process.execPath, [join(REPO, 'bin/newsflow.mjs'), 'import', '--quiet', docs], {
-      env: { ...process.env, NEWSFLOW_DATA: join(dir, 'data') }, encoding: 'utf8',
+      env: { ...process.env, NEWSFLOW_DATA: join(dir, 'data') },
+      encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /a\.json: 1 imported/);

@@ -28,7 +28,7 @@ it('the per-subscriber long-poll cap answers 429 with Retry-After, and a finishe
     });
     assert.equal(fourth.status, 429);
     assert.ok(Number(fourth.headers.get('retry-after')) > 0, 'Retry-After says when to come back');
-    assert.match((await fourth.json() as { message: string }).message, /long-polls waiting \(limit 3\)/);
+    assert.match(((await fourth.json()) as { message: string }).message, /long-polls waiting \(limit 3\)/);
 
     // A plain poll (no wait) and another subscriber's long-poll still pass.
     assert.equal((await call(s, greedy.key, 'GET', '/v1/feed')).status, 200);

@@ -13,23 +13,27 @@ const run = promisify(execFile);
 
 describe('product languages', () => {
   let s: TestServer;
-  before(async () => { s = await startServer(); });
-  after(async () => { await s.close(); });
+  before(async () => {
+    s = await startServer();
+  });
+  after(async () => {
+    await s.close();
+  });
 
   it('the API refuses a tag that is not BCP 47 and names the rule', async () => {
     const r = await s.call('/v1/products', { method: 'POST', key: s.admin, json: { name: 'Klingon wire', languages: ['ar', 'klingon'] } });
     assert.equal(r.status, 400);
-    const body = await r.json() as { message: string; details: { field: string }[] };
+    const body = (await r.json()) as { message: string; details: { field: string }[] };
     assert.match(body.message, /"klingon" must be a BCP 47 language tag/);
     assert.equal(body.details[0].field, '/languages/1');
-    const list = await (await s.call('/v1/products', { key: s.admin })).json() as { products: unknown[] };
+    const list = (await (await s.call('/v1/products', { key: s.admin })).json()) as { products: unknown[] };
     assert.equal(list.products.length, 0, 'nothing stored');
   });
 
   it('the API keeps real tags, canonically cased', async () => {
     const r = await s.call('/v1/products', { method: 'POST', key: s.admin, json: { name: 'Gulf', languages: ['ar', 'en-gb', 'zh-Hant'] } });
     assert.equal(r.status, 201);
-    assert.deepEqual((await r.json() as { languages: string[] }).languages, ['ar', 'en-GB', 'zh-Hant']);
+    assert.deepEqual(((await r.json()) as { languages: string[] }).languages, ['ar', 'en-GB', 'zh-Hant']);
   });
 
   it('`newsflow product add --lang klingon` is refused with the rule', async () => {

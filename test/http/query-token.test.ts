@@ -16,12 +16,22 @@ let subscriberKey: string;
 let subscriberId: string;
 before(async () => {
   s = await startServer();
-  await s.rt.store.subscribers.createProduct({ name: 'All', languages: [], categories: [], maxUrgency: null, mediaTypes: [], embargoRights: false, delaySeconds: 0 });
+  await s.rt.store.subscribers.createProduct({
+    name: 'All',
+    languages: [],
+    categories: [],
+    maxUrgency: null,
+    mediaTypes: [],
+    embargoRights: false,
+    delaySeconds: 0,
+  });
   const sub = await s.rt.store.subscribers.createSubscriber({ name: 'Reader', products: ['All'] });
   subscriberId = sub.id;
   subscriberKey = (await issueKey(s.rt.store, 'subscriber', { subscriberId: sub.id })).secret;
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 const withToken = (path: string, key: string) => `${s.url}${path}${path.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(key)}`;
 
@@ -29,12 +39,20 @@ describe('?access_token=', () => {
   it('cannot write a story or define a product, with the very keys that may do it by header', async () => {
     const stories = await s.rt.store.countStories();
     const { hashtags: _h, ...draft } = sampleContent();
-    const story = await fetch(withToken('/v1/stories', s.editor), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(draft) });
+    const story = await fetch(withToken('/v1/stories', s.editor), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(draft),
+    });
     assert.equal(story.status, 401);
-    assert.match((await story.json() as { message: string }).message, /access_token= is accepted only by GET .*Authorization: Bearer/);
+    assert.match(((await story.json()) as { message: string }).message, /access_token= is accepted only by GET .*Authorization: Bearer/);
     assert.equal(await s.rt.store.countStories(), stories, 'nothing stored');
 
-    const product = await fetch(withToken('/v1/products', s.admin), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Sneaky' }) });
+    const product = await fetch(withToken('/v1/products', s.admin), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Sneaky' }),
+    });
     assert.equal(product.status, 401);
     assert.ok(!(await s.rt.store.subscribers.listProducts()).some((p) => p.name === 'Sneaky'), 'no product defined');
 
@@ -44,7 +62,7 @@ describe('?access_token=', () => {
   });
 
   it('is refused by every secured route of the API but feed, stream, ws and usage, even with an admin key', async () => {
-    const doc = await (await fetch(s.url + '/openapi.json')).json() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const doc = (await (await fetch(s.url + '/openapi.json')).json()) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
     let refused = 0;
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
@@ -53,7 +71,9 @@ describe('?access_token=', () => {
         if (method === 'get' && QUERY_TOKEN_ROUTES.has(route)) continue;
         const body = method !== 'get' && method !== 'delete' ? '{}' : undefined;
         const r = await fetch(withToken(path.replace(/\{[^}]+\}/g, '01m8g0000000000000000000zz'), s.admin), {
-          method: method.toUpperCase(), body, headers: body ? { 'content-type': 'application/json' } : {},
+          method: method.toUpperCase(),
+          body,
+          headers: body ? { 'content-type': 'application/json' } : {},
         });
         assert.equal(r.status, 401, `${method.toUpperCase()} ${path} with ?access_token=<admin key>`);
         await r.body?.cancel();
@@ -66,7 +86,7 @@ describe('?access_token=', () => {
   it('still opens the feed, the stream, the WebSocket and the usage report', async () => {
     const feed = await fetch(withToken('/v1/feed', subscriberKey));
     assert.equal(feed.status, 200);
-    assert.ok(Array.isArray((await feed.json() as { items: unknown[] }).items));
+    assert.ok(Array.isArray(((await feed.json()) as { items: unknown[] }).items));
 
     const ac = new AbortController();
     const stream = await fetch(withToken('/v1/stream', subscriberKey), { signal: ac.signal });
@@ -84,7 +104,7 @@ describe('?access_token=', () => {
 
     const usage = await fetch(withToken(`/v1/subscribers/${subscriberId}/usage`, subscriberKey));
     assert.equal(usage.status, 200);
-    assert.equal((await usage.json() as { subscriberId: string }).subscriberId, subscriberId);
+    assert.equal(((await usage.json()) as { subscriberId: string }).subscriberId, subscriberId);
   });
 });
 
@@ -108,9 +128,9 @@ it('/metrics answers only an admin key, and never a key in the URL', async () =>
 it('the 413 of /v1/import states its real limit of 5 MiB', async () => {
   const r = await s.call('/v1/import', { method: 'POST', body: 'x'.repeat(6 * 1024 * 1024), headers: { 'content-type': 'application/xml' } });
   assert.equal(r.status, 413);
-  const { message } = await r.json() as { message: string };
+  const { message } = (await r.json()) as { message: string };
   assert.match(message, /limit of 5 MiB \(5242880 bytes\)/);
   const small = await s.call('/v1/stories', { method: 'POST', json: sampleContent({ deck: 'x'.repeat(2 * 1024 * 1024) }) });
   assert.equal(small.status, 413);
-  assert.match((await small.json() as { message: string }).message, /limit of 1 MiB \(1048576 bytes\)/, 'other routes keep the app-wide limit');
+  assert.match(((await small.json()) as { message: string }).message, /limit of 1 MiB \(1048576 bytes\)/, 'other routes keep the app-wide limit');
 });

@@ -26,7 +26,11 @@ export async function startServer(file = tempDbFile()): Promise<TestServer> {
   const admin = (await issueKey(rt.store, 'admin')).secret;
   const editor = (await issueKey(rt.store, 'editor')).secret;
   return {
-    url, rt, app, admin, editor,
+    url,
+    rt,
+    app,
+    admin,
+    editor,
     async close() {
       await app.close();
       await rt.close();

@@ -5,8 +5,12 @@ import { sampleContent } from '../helpers.ts';
 import { startServer, type TestServer } from './server.ts';
 
 let s: TestServer;
-before(async () => { s = await startServer(); });
-after(async () => { await s.close(); });
+before(async () => {
+  s = await startServer();
+});
+after(async () => {
+  await s.close();
+});
 
 async function json(res: Response): Promise<any> {
   return res.json();
@@ -44,7 +48,8 @@ describe('newsroom API', () => {
     assert.equal(upd.version.version, 2);
 
     const cor = await s.call(`/v1/stories/${draft.id}/correct`, {
-      method: 'POST', json: { note: 'صُحّح عدد الدول المشاركة', changes: { body: [{ type: 'paragraph', text: 'اختتم المؤتمر أعماله بمشاركة ١٣ دولة.' }] } },
+      method: 'POST',
+      json: { note: 'صُحّح عدد الدول المشاركة', changes: { body: [{ type: 'paragraph', text: 'اختتم المؤتمر أعماله بمشاركة ١٣ دولة.' }] } },
     });
     assert.equal(cor.status, 201);
     const c = await json(cor);
@@ -52,15 +57,24 @@ describe('newsroom API', () => {
     assert.equal(c.version.correctionNote, 'صُحّح عدد الدول المشاركة');
 
     const versions = await json(await s.call(`/v1/stories/${draft.id}/versions`));
-    assert.deepEqual(versions.versions.map((v: any) => v.kind), ['published', 'updated', 'corrected']);
+    assert.deepEqual(
+      versions.versions.map((v: any) => v.kind),
+      ['published', 'updated', 'corrected'],
+    );
     const v2 = await json(await s.call(`/v1/stories/${draft.id}/versions/2`));
     assert.equal(v2.content.deck, 'ملخص محدث');
 
     const diff = await json(await s.call(`/v1/stories/${draft.id}/versions/2/diff/3`));
     assert.deepEqual(diff.changed, ['body']);
     assert.deepEqual(diff.fields.correctionNote, { from: null, to: 'صُحّح عدد الدول المشاركة' });
-    const deleted = diff.text.body.filter((p: any) => p.op === 'delete').map((p: any) => p.text).join('|');
-    const inserted = diff.text.body.filter((p: any) => p.op === 'insert').map((p: any) => p.text).join('|');
+    const deleted = diff.text.body
+      .filter((p: any) => p.op === 'delete')
+      .map((p: any) => p.text)
+      .join('|');
+    const inserted = diff.text.body
+      .filter((p: any) => p.op === 'insert')
+      .map((p: any) => p.text)
+      .join('|');
     assert.match(inserted, /١٣/);
     assert.match(deleted, /١٢/);
     // Whole Arabic words, never fragments of one: every changed part is made of complete tokens.
@@ -81,14 +95,25 @@ describe('newsroom API', () => {
     const a = await newDraft({ headline: 'الأول' });
     const b = await newDraft({ headline: 'الثاني' });
     const list = await json(await s.call('/v1/stories?status=draft&limit=2'));
-    assert.deepEqual(list.stories.map((x: any) => x.id), [b.id, a.id]);
+    assert.deepEqual(
+      list.stories.map((x: any) => x.id),
+      [b.id, a.id],
+    );
   });
 
   it('serves the OpenAPI document and the docs page', async () => {
     const doc = await json(await fetch(s.url + '/openapi.json'));
     assert.equal(doc.openapi, '3.1.0');
-    for (const p of ['/v1/stories', '/v1/stories/{id}', '/v1/stories/{id}/publish', '/v1/stories/{id}/correct', '/v1/stories/{id}/kill',
-      '/v1/stories/{id}/versions', '/v1/stories/{id}/versions/{n}', '/v1/stories/{id}/versions/{a}/diff/{b}']) {
+    for (const p of [
+      '/v1/stories',
+      '/v1/stories/{id}',
+      '/v1/stories/{id}/publish',
+      '/v1/stories/{id}/correct',
+      '/v1/stories/{id}/kill',
+      '/v1/stories/{id}/versions',
+      '/v1/stories/{id}/versions/{n}',
+      '/v1/stories/{id}/versions/{a}/diff/{b}',
+    ]) {
       assert.ok(doc.paths[p], `OpenAPI documents ${p}`);
     }
     const docs = await fetch(s.url + '/docs/');
@@ -232,8 +257,11 @@ describe('bad input: a 4xx naming the problem, nothing stored changes, the serve
 });
 
 describe('browsers on other origins', () => {
-  it('CORS lets a subscriber\'s site read the feed and open the stream', async () => {
-    const pre = await fetch(s.url + '/v1/feed', { method: 'OPTIONS', headers: { origin: 'https://daily.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+  it("CORS lets a subscriber's site read the feed and open the stream", async () => {
+    const pre = await fetch(s.url + '/v1/feed', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://daily.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
     assert.equal(pre.status, 204);
     assert.equal(pre.headers.get('access-control-allow-origin'), '*');
     const get = await fetch(s.url + '/healthz', { headers: { origin: 'https://daily.example' } });
@@ -247,7 +275,7 @@ describe('browsers on other origins', () => {
 });
 
 describe('unknown paths', () => {
-  it('a browser gets the site\'s HTML 404 page in its language; an API client gets JSON', async () => {
+  it("a browser gets the site's HTML 404 page in its language; an API client gets JSON", async () => {
     const page = await fetch(s.url + '/no/such/page', { headers: { accept: 'text/html', 'accept-language': 'tr' } });
     assert.equal(page.status, 404);
     assert.match(page.headers.get('content-type')!, /text\/html/);

@@ -12,20 +12,22 @@ let id: string;
 let draftOnly: string;
 before(async () => {
   s = await startServer();
-  id = (await (await s.call('/v1/stories', { method: 'POST', json: sampleContent() })).json() as { id: string }).id;
+  id = ((await (await s.call('/v1/stories', { method: 'POST', json: sampleContent() })).json()) as { id: string }).id;
   await s.call(`/v1/stories/${id}/publish`, { method: 'POST' });
   await s.call(`/v1/stories/${id}/correct`, { method: 'POST', json: { note: 'صُحّح الرقم', changes: { headline: 'عنوان مصحح للمؤتمر الإقليمي' } } });
   // A draft edit after the correction: the formats must serve version 2, not the unpublished draft.
   await s.call(`/v1/stories/${id}`, { method: 'PATCH', json: { revision: 3, headline: 'مسودة لم تنشر بعد' } });
-  draftOnly = (await (await s.call('/v1/stories', { method: 'POST', json: sampleContent() })).json() as { id: string }).id;
+  draftOnly = ((await (await s.call('/v1/stories', { method: 'POST', json: sampleContent() })).json()) as { id: string }).id;
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 describe('GET /v1/stories/:id?format=', () => {
   it('without a format answers the story with its draft, as before', async () => {
     const r = await s.call(`/v1/stories/${id}`);
     assert.equal(r.status, 200);
-    const story = await r.json() as { id: string; latestVersion: number; draft: { headline: string } };
+    const story = (await r.json()) as { id: string; latestVersion: number; draft: { headline: string } };
     assert.equal(story.latestVersion, 2);
     assert.equal(story.draft.headline, 'مسودة لم تنشر بعد');
   });
@@ -34,7 +36,7 @@ describe('GET /v1/stories/:id?format=', () => {
     const r3 = await s.call(`/v1/stories/${id}?format=ninjs`);
     assert.equal(r3.status, 200);
     assert.match(r3.headers.get('content-type')!, /^application\/ninjs\+json/);
-    const doc3 = await r3.json() as { version: string; headlines: { value: string }[] };
+    const doc3 = (await r3.json()) as { version: string; headlines: { value: string }[] };
     assert.deepEqual(validateNinjs(doc3, '3.2'), []);
     assert.equal(doc3.version, '2');
     assert.equal(doc3.headlines[0].value, 'عنوان مصحح للمؤتمر الإقليمي');
@@ -67,7 +69,7 @@ describe('GET /v1/stories/:id?format=', () => {
   it('an unknown format is a 406 that lists the formats', async () => {
     const r = await s.call(`/v1/stories/${id}?format=docx`);
     assert.equal(r.status, 406);
-    const body = await r.json() as { message: string; details: { supported: string[] } };
+    const body = (await r.json()) as { message: string; details: { supported: string[] } };
     assert.deepEqual(body.details.supported, ['json', 'ninjs', 'ninjs2', 'newsml', 'html', 'text']);
     assert.match(body.message, /format "docx" is not available here; supported formats: json .*ninjs .*newsml/);
   });
@@ -75,7 +77,7 @@ describe('GET /v1/stories/:id?format=', () => {
   it('a draft never published has no version to serve: 404 saying so', async () => {
     const r = await s.call(`/v1/stories/${draftOnly}?format=ninjs`);
     assert.equal(r.status, 404);
-    assert.match((await r.json() as { message: string }).message, /has not been published yet/);
+    assert.match(((await r.json()) as { message: string }).message, /has not been published yet/);
     assert.equal((await s.call(`/v1/stories/${draftOnly}`)).status, 200);
   });
 });

@@ -18,7 +18,7 @@ it('the per-subscriber stream cap answers 429, and a closed stream frees its pla
     assert.equal((await open()).status, 200);
     const third = await open();
     assert.equal(third.status, 429);
-    assert.match((await third.json() as { message: string }).message, /limit 2/);
+    assert.match(((await third.json()) as { message: string }).message, /limit 2/);
     aborts[0].abort();
     let status = 429;
     for (let i = 0; i < 50 && status === 429; i++) {

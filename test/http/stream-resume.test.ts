@@ -26,9 +26,14 @@ function openStream(url: string, key: string, cursor: string | null, seen: numbe
   const q = new URLSearchParams();
   if (cursor) q.set('cursor', cursor);
   if (byToken) q.set('access_token', key);
-  const es = new EventSource(`${url}/v1/stream?${q}`, byToken ? {} : {
-    fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, authorization: `Bearer ${key}` } }),
-  });
+  const es = new EventSource(
+    `${url}/v1/stream?${q}`,
+    byToken
+      ? {}
+      : {
+          fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, authorization: `Bearer ${key}` } }),
+        },
+  );
   for (const kind of KINDS) {
     es.addEventListener(kind, (e) => {
       // Events already parsed from the last chunk may still be dispatched after close(): ignore them,
@@ -67,7 +72,16 @@ function flakyClient(url: string, key: string, start: string, byToken: boolean) 
     for (const kind of KINDS) es.addEventListener(kind, onAny);
   };
   connectOnce();
-  return { seen, get reconnects() { return reconnects; }, stop() { stopped = true; es?.close(); } };
+  return {
+    seen,
+    get reconnects() {
+      return reconnects;
+    },
+    stop() {
+      stopped = true;
+      es?.close();
+    },
+  };
 }
 
 describe('live stream', () => {
@@ -153,7 +167,9 @@ describe('live stream: slow clients and restarts', () => {
       sock.pause(); // never reads: the server's writes pile up
       sock.write(`GET /v1/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${sub.key}\r\n\r\n`);
       let closed = false;
-      sock.on('close', () => { closed = true; });
+      sock.on('close', () => {
+        closed = true;
+      });
       sock.on('error', () => {});
       await until('the stream to open', () => s.fanout.size === 1);
       const body = Array.from({ length: 5 }, () => ({ type: 'paragraph' as const, text: 'ن'.repeat(19_000) }));

@@ -10,7 +10,9 @@ function open(url: string): Promise<{ ws: any; got: any[]; closed: Promise<{ cod
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url);
     const got: any[] = [];
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code: number, reason: Buffer) => r({ code, reason: reason.toString() })));
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      ws.on('close', (code: number, reason: Buffer) => r({ code, reason: reason.toString() })),
+    );
     ws.on('message', (m: Buffer) => got.push(JSON.parse(m.toString())));
     ws.on('open', () => resolve({ ws, got, closed }));
     ws.on('unexpected-response', (_req: unknown, res: { statusCode: number }) => reject(new Error(`HTTP ${res.statusCode}`)));
@@ -38,11 +40,17 @@ describe('WebSocket stream', () => {
       if (i !== 1) seqs.push(p.seq);
     }
     await until('three items', () => a.got.length === 3);
-    assert.deepEqual(a.got.map((m) => m.event.seq), seqs);
+    assert.deepEqual(
+      a.got.map((m) => m.event.seq),
+      seqs,
+    );
     a.ws.close();
     const b = await open(`${wsUrl}/v1/ws?cursor=${a.got[0].cursor}&access_token=${sub.key}`);
     await until('the two after the cursor', () => b.got.length === 2);
-    assert.deepEqual(b.got.map((m) => m.event.seq), seqs.slice(1));
+    assert.deepEqual(
+      b.got.map((m) => m.event.seq),
+      seqs.slice(1),
+    );
     await call(s, s.adminKey, 'DELETE', `/v1/keys/${sub.keyId}`);
     assert.equal((await b.closed).code, 4001);
     await assert.rejects(open(`${wsUrl}/v1/ws?access_token=${sub.key}`), /HTTP 401/);

@@ -6,19 +6,26 @@ import { call, startServer, type FlowServer } from './subscriber-helpers.ts';
 
 describe('subscriber admin API', () => {
   let s: FlowServer;
-  before(async () => { s = await startServer({ webhooks: false }); });
+  before(async () => {
+    s = await startServer({ webhooks: false });
+  });
   after(async () => s.stop());
 
   it('creates and lists products, refusing a duplicate name and unknown fields', async () => {
     const p = await call(s, s.adminKey, 'POST', '/v1/products', { name: 'Turkish photo', languages: ['tr'], mediaTypes: ['photo'], maxUrgency: 3 });
     assert.equal(p.status, 201);
-    assert.deepEqual([p.body.languages, p.body.categories, p.body.mediaTypes, p.body.maxUrgency, p.body.embargoRights, p.body.delaySeconds],
-      [['tr'], [], ['photo'], 3, false, 0]);
+    assert.deepEqual(
+      [p.body.languages, p.body.categories, p.body.mediaTypes, p.body.maxUrgency, p.body.embargoRights, p.body.delaySeconds],
+      [['tr'], [], ['photo'], 3, false, 0],
+    );
     assert.equal((await call(s, s.adminKey, 'POST', '/v1/products', { name: 'Turkish photo' })).status, 409);
     assert.equal((await call(s, s.adminKey, 'POST', '/v1/products', { name: 'X', colour: 'red' })).status, 400);
     assert.equal((await call(s, s.adminKey, 'POST', '/v1/products', { name: 'Y', mediaTypes: ['hologram'] })).status, 400);
     const list = await call(s, s.adminKey, 'GET', '/v1/products');
-    assert.deepEqual(list.body.products.map((x: any) => x.name), ['Turkish photo']);
+    assert.deepEqual(
+      list.body.products.map((x: any) => x.name),
+      ['Turkish photo'],
+    );
   });
 
   it('creates subscribers on existing products only, and shows them with keys', async () => {

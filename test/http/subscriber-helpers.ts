@@ -48,11 +48,20 @@ export async function startServer(opts: ServerOptions = {}): Promise<FlowServer>
   const config = configWith({ ...TEST_ENV, ...opts.env });
   const { app, fanout } = await buildWebApp(rt, config);
   await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
-  const stopWorker = opts.webhooks === false ? null
-    : startWebhookWorker(rt, { allowPrivate: config.allowPrivateWebhooks, baseDelayMs: 50, maxDelayMs: 400, timeoutMs: 2000, tickMs: 50, ...opts.webhooks });
+  const stopWorker =
+    opts.webhooks === false
+      ? null
+      : startWebhookWorker(rt, { allowPrivate: config.allowPrivateWebhooks, baseDelayMs: 50, maxDelayMs: 400, timeoutMs: 2000, tickMs: 50, ...opts.webhooks });
   const port = (app.server.address() as AddressInfo).port;
   return {
-    rt, app, fanout, file, port, url: `http://127.0.0.1:${port}`, adminKey, editorKey,
+    rt,
+    app,
+    fanout,
+    file,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    adminKey,
+    editorKey,
     async stop() {
       await stopWorker?.();
       await app.close();
@@ -62,7 +71,13 @@ export async function startServer(opts: ServerOptions = {}): Promise<FlowServer>
 }
 
 /** A JSON request; returns status and parsed body. */
-export async function call(s: { url: string }, key: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
+export async function call(
+  s: { url: string },
+  key: string | null,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(s.url + path, {
     method,
     headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -79,7 +94,12 @@ export async function addProduct(s: FlowServer, p: Partial<NewProduct> & { name:
 }
 
 /** Creates a subscriber on products and a key for it. */
-export async function addSubscriber(s: FlowServer, name: string, products: string[], defaultFormat = 'json'): Promise<{ subscriber: Subscriber; key: string; keyId: string }> {
+export async function addSubscriber(
+  s: FlowServer,
+  name: string,
+  products: string[],
+  defaultFormat = 'json',
+): Promise<{ subscriber: Subscriber; key: string; keyId: string }> {
   // These tests read the story in newsflow's own model; the default for real subscribers is ninjs.
   const r = await call(s, s.adminKey, 'POST', '/v1/subscribers', { name, products, defaultFormat });
   if (r.status !== 201) throw new Error(`creating subscriber ${name}: ${r.status} ${JSON.stringify(r.body)}`);

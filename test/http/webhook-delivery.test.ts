@@ -87,8 +87,15 @@ describe('webhooks', () => {
     await until('delivery after two stalled answers', () => rx.accepted.length === 1, 15_000);
     assert.deepEqual(rx.accepted, [seq]);
     const attempts = (await call(s, desk.key, 'GET', `/v1/webhooks/${hook.id}/deliveries`)).body.attempts;
-    assert.deepEqual(attempts.map((a: any) => a.ok), [true, false, false], 'newest first');
-    assert.ok(attempts.slice(1).every((a: any) => /no answer|cut short/.test(a.error)), JSON.stringify(attempts.map((a: any) => a.error)));
+    assert.deepEqual(
+      attempts.map((a: any) => a.ok),
+      [true, false, false],
+      'newest first',
+    );
+    assert.ok(
+      attempts.slice(1).every((a: any) => /no answer|cut short/.test(a.error)),
+      JSON.stringify(attempts.map((a: any) => a.error)),
+    );
     await call(s, desk.key, 'DELETE', `/v1/webhooks/${hook.id}`);
   });
 
@@ -144,7 +151,13 @@ describe('webhooks', () => {
     await assert.rejects(checkWebhookUrl('ftp://example.com/x', false), /http or https/);
     await checkWebhookUrl('http://127.0.0.1/x', true);
     // A server configured as in production (NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS unset) refuses the URL.
-    const guarded = await startServer({ file: s.file, adminKey: s.adminKey, editorKey: s.editorKey, webhooks: false, env: { NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS: '0' } });
+    const guarded = await startServer({
+      file: s.file,
+      adminKey: s.adminKey,
+      editorKey: s.editorKey,
+      webhooks: false,
+      env: { NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS: '0' },
+    });
     try {
       const r = await call(guarded, desk.key, 'POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/hook' });
       assert.equal(r.status, 400);
@@ -154,16 +167,23 @@ describe('webhooks', () => {
     }
   });
 
-  it('checks the address the post connects to, in the connection\'s own lookup (no DNS rebinding window)', async () => {
+  it("checks the address the post connects to, in the connection's own lookup (no DNS rebinding window)", async () => {
     let hits = 0;
-    const target = createServer((_req, res) => { hits++; res.end('ok'); });
+    const target = createServer((_req, res) => {
+      hits++;
+      res.end('ok');
+    });
     await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
     const port = (target.address() as { port: number }).port;
-    const post = (allowPrivate: boolean) => new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`http://localhost:${port}/hook`, { method: 'POST', lookup: guardedLookup(allowPrivate), agent: false }, (res) => { res.resume(); resolve(res.statusCode!); });
-      req.on('error', reject);
-      req.end('{}');
-    });
+    const post = (allowPrivate: boolean) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`http://localhost:${port}/hook`, { method: 'POST', lookup: guardedLookup(allowPrivate), agent: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
     try {
       await assert.rejects(post(false), (e: NodeJS.ErrnoException) => e.code === 'ESSRF' && /127\.0\.0\.1|::1/.test(e.message));
       assert.equal(hits, 0, 'refused before any connection was made');
@@ -178,8 +198,17 @@ describe('webhooks', () => {
     const base = 1000;
     const cap = 3_600_000;
     assert.ok(backoffMs(1, base, cap) <= 2000);
-    assert.equal(backoffMs(3, base, cap, () => 1), 4000);
-    assert.equal(backoffMs(3, base, cap, () => 0), 2000);
-    assert.equal(backoffMs(30, base, cap, () => 1), cap);
+    assert.equal(
+      backoffMs(3, base, cap, () => 1),
+      4000,
+    );
+    assert.equal(
+      backoffMs(3, base, cap, () => 0),
+      2000,
+    );
+    assert.equal(
+      backoffMs(30, base, cap, () => 1),
+      cap,
+    );
   });
 });

@@ -66,7 +66,10 @@ describe('webhook leases: two workers on one store', () => {
     await sleep(300); // any duplicate would arrive meanwhile
     for (const [i, rx] of rxs.entries()) {
       assert.deepEqual(rx.seqs, want, 'each message once, in log order');
-      assert.deepEqual(rx.ids, want.map((seq) => `msg_${hooks[i].id}_${seq}`));
+      assert.deepEqual(
+        rx.ids,
+        want.map((seq) => `msg_${hooks[i].id}_${seq}`),
+      );
       const d = await call(a, desk.key, 'GET', `/v1/webhooks/${hooks[i].id}/deliveries?limit=1000`);
       assert.equal(d.body.attempts.length, want.length, 'no second attempt of any message');
     }
@@ -121,7 +124,7 @@ describe('webhook leases: two workers on one store', () => {
     const want = [(await publish(a, { headline: 'بعد الانهيار ١' })).seq, (await publish(a, { headline: 'بعد الانهيار ٢' })).seq];
     const wb = worker(b);
     await sleep(300);
-    assert.deepEqual(rx.seqs, [], 'nothing delivered while the dead worker\'s lease is live');
+    assert.deepEqual(rx.seqs, [], "nothing delivered while the dead worker's lease is live");
     await until('B to take over after expiry', () => rx.seqs.length === want.length, 10_000);
     assert.ok(Date.now() >= expires);
     assert.deepEqual(rx.seqs, want);

@@ -49,8 +49,17 @@ export async function receiver(behave: (n: number) => Answer = () => 200, delayM
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     ...r,
-    get secret() { return secret; },
-    set secret(s: string) { secret = s; verifier = new Webhook(s); },
-    close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
+    get secret() {
+      return secret;
+    },
+    set secret(s: string) {
+      secret = s;
+      verifier = new Webhook(s);
+    },
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }

@@ -13,27 +13,64 @@ import { addProduct, addSubscriber, call, publish, startServer, until, type Flow
 /** Hosts (as written in a URL) that must be refused. */
 const refused = [
   // IPv4 ranges (already refused before the IPv6 forms were added)
-  '127.0.0.1', '127.8.9.10', '10.1.2.3', '172.20.0.1', '192.168.0.9', '169.254.169.254', '100.64.0.1', '0.0.0.0',
-  '224.0.0.1', '255.255.255.255', '192.0.0.8', '198.18.0.1', '2130706433' /* 127.0.0.1 as one number */,
+  '127.0.0.1',
+  '127.8.9.10',
+  '10.1.2.3',
+  '172.20.0.1',
+  '192.168.0.9',
+  '169.254.169.254',
+  '100.64.0.1',
+  '0.0.0.0',
+  '224.0.0.1',
+  '255.255.255.255',
+  '192.0.0.8',
+  '198.18.0.1',
+  '2130706433' /* 127.0.0.1 as one number */,
   // IPv6 that is itself not global unicast
-  '[::1]', '[::]', '[fe80::1]', '[fd00::1]', '[fc00::1]', '[ff02::1]', '[fec0::1]', '[2001:db8::1]', '[100::1]',
+  '[::1]',
+  '[::]',
+  '[fe80::1]',
+  '[fd00::1]',
+  '[fc00::1]',
+  '[ff02::1]',
+  '[fec0::1]',
+  '[2001:db8::1]',
+  '[100::1]',
   // IPv4-mapped and translated (RFC 6145)
-  '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[::ffff:0:7f00:1]', '[::ffff:0:a9fe:a9fe]', '[::ffff:10.0.0.1]',
+  '[::ffff:127.0.0.1]',
+  '[::ffff:7f00:1]',
+  '[::ffff:0:7f00:1]',
+  '[::ffff:0:a9fe:a9fe]',
+  '[::ffff:10.0.0.1]',
   // IPv4-compatible (deprecated ::a.b.c.d)
-  '[::127.0.0.1]', '[::a9fe:a9fe]', '[::10.0.0.1]',
+  '[::127.0.0.1]',
+  '[::a9fe:a9fe]',
+  '[::10.0.0.1]',
   // 6to4 of loopback and of the metadata address
-  '[2002:7f00:1::]', '[2002:a9fe:a9fe::]', '[2002:c0a8:1::1]',
+  '[2002:7f00:1::]',
+  '[2002:a9fe:a9fe::]',
+  '[2002:c0a8:1::1]',
   // NAT64: the well-known prefix and the local-use one
-  '[64:ff9b::7f00:1]', '[64:ff9b::a9fe:a9fe]', '[64:ff9b:1::a9fe:a9fe]', '[64:ff9b:1::7f00:1]',
+  '[64:ff9b::7f00:1]',
+  '[64:ff9b::a9fe:a9fe]',
+  '[64:ff9b:1::a9fe:a9fe]',
+  '[64:ff9b:1::7f00:1]',
   // Teredo whose client (inverted) or server address is private
-  '[2001:0:4136:e378:8000:63bf:80ff:fffe]' /* client 127.0.0.1 */, '[2001:0:a00:1:8000:63bf:f7f7:f7f7]' /* server 10.0.0.1 */,
+  '[2001:0:4136:e378:8000:63bf:80ff:fffe]' /* client 127.0.0.1 */,
+  '[2001:0:a00:1:8000:63bf:f7f7:f7f7]' /* server 10.0.0.1 */,
 ];
 
 /** Hosts that are global unicast and must pass. */
 const allowed = [
-  '8.8.8.8', '1.1.1.1', '93.184.215.14',
-  '[2606:4700::1111]', '[2a00:1450:4001:81c::200e]',
-  '[::ffff:8.8.8.8]', '[64:ff9b::808:808]', '[2002:808:808::1]', '[2001:0:4136:e378:8000:63bf:f7f7:f7f7]',
+  '8.8.8.8',
+  '1.1.1.1',
+  '93.184.215.14',
+  '[2606:4700::1111]',
+  '[2a00:1450:4001:81c::200e]',
+  '[::ffff:8.8.8.8]',
+  '[64:ff9b::808:808]',
+  '[2002:808:808::1]',
+  '[2001:0:4136:e378:8000:63bf:f7f7:f7f7]',
 ];
 
 const hostOf = (h: string) => new URL(`http://${h}/`).hostname.replace(/^\[|\]$/g, '');
@@ -58,10 +95,16 @@ describe('webhook SSRF guard', () => {
     let target: Server;
     let hits = 0;
     before(async () => {
-      s = await startServer({ env: { NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS: '0' }, webhooks: { allowPrivate: false, baseDelayMs: 20, maxDelayMs: 100, timeoutMs: 1000, tickMs: 30 } });
+      s = await startServer({
+        env: { NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS: '0' },
+        webhooks: { allowPrivate: false, baseDelayMs: 20, maxDelayMs: 100, timeoutMs: 1000, tickMs: 30 },
+      });
       await addProduct(s, { name: 'Arabic', languages: ['ar'] });
       desk = await addSubscriber(s, 'Probe desk', ['Arabic']);
-      target = createServer((_req, res) => { hits++; res.end('ok'); });
+      target = createServer((_req, res) => {
+        hits++;
+        res.end('ok');
+      });
       await new Promise<void>((ok) => target.listen(0, '::', ok));
     });
     after(async () => {
@@ -82,14 +125,20 @@ describe('webhook SSRF guard', () => {
 
     it('refuses again at connect time: a stored webhook to a private form posts nothing', async () => {
       const port = (target.address() as AddressInfo).port;
-      const urls = ['[::ffff:7f00:1]', '[::127.0.0.1]', '[::ffff:0:7f00:1]', '[2002:7f00:1::]', '[64:ff9b:1::7f00:1]']
-        .map((h) => `http://${h}:${port}/hook`);
+      const urls = ['[::ffff:7f00:1]', '[::127.0.0.1]', '[::ffff:0:7f00:1]', '[2002:7f00:1::]', '[64:ff9b:1::7f00:1]'].map((h) => `http://${h}:${port}/hook`);
       const head = await s.rt.store.headSeq();
       const hooks = [];
       for (const url of urls) {
-        hooks.push(await s.rt.store.subscribers.createWebhook({
-          subscriberId: desk.subscriber.id, url, secret: newWebhookSecret(), events: null, cursor: head, alertId: null,
-        }));
+        hooks.push(
+          await s.rt.store.subscribers.createWebhook({
+            subscriberId: desk.subscriber.id,
+            url,
+            secret: newWebhookSecret(),
+            events: null,
+            cursor: head,
+            alertId: null,
+          }),
+        );
       }
       await publish(s, { language: 'ar', headline: 'خبر للاختبار' });
       for (const hook of hooks) {

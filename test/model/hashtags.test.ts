@@ -55,14 +55,7 @@ test('mergeHashtags: explicit first, then body, each once', () => {
     { type: 'list' as const, ordered: false, items: ['#One', 'two #Three'] },
     { type: 'quote' as const, text: 'said #Quote', attribution: 'someone #NotCounted' },
   ];
-  assert.deepEqual(mergeHashtags(['#explicit', ' أنقذوا_الأسرى ', '', '#'], body), [
-    'explicit',
-    'أنقذوا_الأسرى',
-    'Library',
-    'One',
-    'Three',
-    'Quote',
-  ]);
+  assert.deepEqual(mergeHashtags(['#explicit', ' أنقذوا_الأسرى ', '', '#'], body), ['explicit', 'أنقذوا_الأسرى', 'Library', 'One', 'Three', 'Quote']);
   assert.deepEqual(mergeHashtags([], []), []);
 });
 

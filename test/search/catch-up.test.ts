@@ -17,35 +17,52 @@ const STORIES = 3000;
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'newsflow.mjs');
 
 /** A word found in exactly one story: `nfm` and the story's number in letters (no digits, no stemmable ending). */
-const marker = (i: number) => `nfm${i.toString(26).split('').map((c) => 'bcdfghjklmnpqrstvwxzbcdfgh'[parseInt(c, 26)]).join('')}x`;
+const marker = (i: number) =>
+  `nfm${i
+    .toString(26)
+    .split('')
+    .map((c) => 'bcdfghjklmnpqrstvwxzbcdfgh'[parseInt(c, 26)])
+    .join('')}x`;
 
 /** An archive (the layout of ../shared/corpus) of the project's own generated stories, each with its marker. */
 function writeCorpus(dir: string): string {
   const file = join(dir, 'generated.jsonl');
   const lines: string[] = [];
   for (let i = 0; i < STORIES; i++) {
-    lines.push(JSON.stringify({
-      id: `gen-${i}`, source: 'newsflow-test', category: ['sport', 'economy', 'culture'][i % 3],
-      title: `خبر تجريبي رقم ${i} عن المدينة والمكتبة`,
-      body: [`افتتحت البلدية اليوم مكتبة جديدة في الحي ${i}، وحضر الافتتاح عدد من السكان.`,
-        `وقال المسؤول إن المشروع ${marker(i)} سيخدم الطلاب والباحثين في المنطقة.`,
-        'ويضم المبنى قاعات للقراءة ومختبراً للحاسوب وحديقة صغيرة.'].join('\n'),
-      date: `2024-0${1 + (i % 9)}-1${i % 10}`,
-    }));
+    lines.push(
+      JSON.stringify({
+        id: `gen-${i}`,
+        source: 'newsflow-test',
+        category: ['sport', 'economy', 'culture'][i % 3],
+        title: `خبر تجريبي رقم ${i} عن المدينة والمكتبة`,
+        body: [
+          `افتتحت البلدية اليوم مكتبة جديدة في الحي ${i}، وحضر الافتتاح عدد من السكان.`,
+          `وقال المسؤول إن المشروع ${marker(i)} سيخدم الطلاب والباحثين في المنطقة.`,
+          'ويضم المبنى قاعات للقراءة ومختبراً للحاسوب وحديقة صغيرة.',
+        ].join('\n'),
+        date: `2024-0${1 + (i % 9)}-1${i % 10}`,
+      }),
+    );
   }
   writeFileSync(file, lines.join('\n') + '\n');
   return file;
 }
 
-interface Counts { stories: number; indexed: number }
+interface Counts {
+  stories: number;
+  indexed: number;
+}
 
 /** Runs `newsflow import` on a fresh store and kills it with SIGKILL as soon as `when` holds for what the file shows. */
 async function importAndKill(corpus: string, dbFile: string, when: (c: Counts) => boolean): Promise<Counts> {
   const child: ChildProcess = spawn(process.execPath, [BIN, 'import', corpus, '--quiet', '--batch', '100'], {
-    env: { ...process.env, NEWSFLOW_DATA: dbFile }, stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, NEWSFLOW_DATA: dbFile },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (d) => { stderr += d; });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
   const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
   let db: Database.Database | null = null;
   try {
@@ -80,7 +97,9 @@ async function assertAllFound(dbFile: string): Promise<number> {
   const rt = await openRuntime(dbFile);
   try {
     const db = (rt.store as unknown as { db: Database.Database }).db;
-    const rows = db.prepare(`SELECT s.id, v.content FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version WHERE s.status = 'published'`).all() as { id: string; content: string }[];
+    const rows = db
+      .prepare(`SELECT s.id, v.content FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version WHERE s.status = 'published'`)
+      .all() as { id: string; content: string }[];
     assert.ok(rows.length > 0);
     const lost: string[] = [];
     for (const r of rows) {
@@ -103,7 +122,11 @@ async function startAndCatchUp(dbFile: string): Promise<void> {
     assert.equal(before.ok, true);
     assert.equal(before.search.complete, false, '/healthz says the index is not complete');
     assert.ok(before.search.missing > 0);
-    const stop = startMaintenance(rt, { onError: (e) => { throw e; } });
+    const stop = startMaintenance(rt, {
+      onError: (e) => {
+        throw e;
+      },
+    });
     const during = (await app.inject({ method: 'GET', url: '/healthz' })).json() as { search: { catchingUp: boolean } };
     assert.equal(during.search.catchingUp, true, 'the catch-up runs in the background while the server answers');
     await rt.store.search.catchUp();
@@ -133,9 +156,14 @@ describe('an import killed with SIGKILL leaves no story unsearchable', () => {
     const db = join(dir, 'indexing.db');
     await importAndKill(corpus, db, (c) => c.stories === STORIES && c.indexed === 0);
     // The re-run imports nothing ("already present") and must still leave every story searchable.
-    const rerun = spawn(process.execPath, [BIN, 'import', corpus, '--quiet'], { env: { ...process.env, NEWSFLOW_DATA: db }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const rerun = spawn(process.execPath, [BIN, 'import', corpus, '--quiet'], {
+      env: { ...process.env, NEWSFLOW_DATA: db },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
-    rerun.stderr!.on('data', (d) => { stderr += d; });
+    rerun.stderr!.on('data', (d) => {
+      stderr += d;
+    });
     assert.equal(await new Promise((r) => rerun.on('exit', r)), 0, stderr);
     assert.match(stderr, /0 stories imported/);
     assert.match(stderr, new RegExp(`${STORIES} stories an earlier import left unindexed are now indexed`));

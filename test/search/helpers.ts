@@ -10,8 +10,15 @@ export function version(storyId: string, content: Partial<StoryContent> & { text
   const c: StoryContent = { ...emptyContent(content.language ?? 'ar'), ...rest };
   if (text !== undefined) c.body = text.split('\n\n').map((t) => ({ type: 'paragraph' as const, text: t }));
   return {
-    storyId, version: n, revisionId: `${storyId}-v${n}`, kind: n === 1 ? 'published' : 'updated', pubStatus: 'usable',
-    content: c, translationGroup: storyId, firstPublishedAt: at, versionCreatedAt: at,
+    storyId,
+    version: n,
+    revisionId: `${storyId}-v${n}`,
+    kind: n === 1 ? 'published' : 'updated',
+    pubStatus: 'usable',
+    content: c,
+    translationGroup: storyId,
+    firstPublishedAt: at,
+    versionCreatedAt: at,
   };
 }
 
@@ -19,5 +26,11 @@ export function tempDb(): { db: Database.Database; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsflow-search-'));
   const db = new Database(path.join(dir, 'search.db'));
   db.pragma('journal_mode = WAL');
-  return { db, cleanup: () => { db.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    db,
+    cleanup: () => {
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -12,7 +12,9 @@ it('synonym groups from the lexicon file are used by search', async () => {
   writeFileSync(file, JSON.stringify({ synonyms: [['pavement', 'sidewalk']], protectedNames: ['المحمدية'] }));
   {
     const rt = await openRuntime(tempDbFile(), { searchLexicon: file });
-    const d = await rt.newsroom.createDraft(sampleContent({ language: 'en', headline: 'City widens the pavement on the harbour road', body: [{ type: 'paragraph', text: 'Work starts in May.' }] }));
+    const d = await rt.newsroom.createDraft(
+      sampleContent({ language: 'en', headline: 'City widens the pavement on the harbour road', body: [{ type: 'paragraph', text: 'Work starts in May.' }] }),
+    );
     await rt.newsroom.publish(d.id);
     assert.equal(rt.store.search.query('sidewalk', { lang: 'en' }).total, 1);
     await rt.close();

@@ -7,10 +7,31 @@ const root = (q: string) => parseQuery(q).root;
 test('words AND together; OR binds tighter, like web search', () => {
   assert.deepEqual(root('غزة الأسرى OR المعتقلين'), {
     kind: 'and',
-    children: [{ kind: 'term', text: 'غزة' }, { kind: 'or', children: [{ kind: 'term', text: 'الأسرى' }, { kind: 'term', text: 'المعتقلين' }] }],
+    children: [
+      { kind: 'term', text: 'غزة' },
+      {
+        kind: 'or',
+        children: [
+          { kind: 'term', text: 'الأسرى' },
+          { kind: 'term', text: 'المعتقلين' },
+        ],
+      },
+    ],
   });
-  assert.deepEqual(root('a AND b'), { kind: 'and', children: [{ kind: 'term', text: 'a' }, { kind: 'term', text: 'b' }] });
-  assert.deepEqual(root('a | b'), { kind: 'or', children: [{ kind: 'term', text: 'a' }, { kind: 'term', text: 'b' }] });
+  assert.deepEqual(root('a AND b'), {
+    kind: 'and',
+    children: [
+      { kind: 'term', text: 'a' },
+      { kind: 'term', text: 'b' },
+    ],
+  });
+  assert.deepEqual(root('a | b'), {
+    kind: 'or',
+    children: [
+      { kind: 'term', text: 'a' },
+      { kind: 'term', text: 'b' },
+    ],
+  });
 });
 
 test('phrases in straight, curly and Arabic quotes', () => {
@@ -20,26 +41,55 @@ test('phrases in straight, curly and Arabic quotes', () => {
 });
 
 test('NOT and leading minus; hyphenated words stay words', () => {
-  assert.deepEqual(root('a -b'), { kind: 'and', children: [{ kind: 'term', text: 'a' }, { kind: 'not', child: { kind: 'term', text: 'b' } }] });
+  assert.deepEqual(root('a -b'), {
+    kind: 'and',
+    children: [
+      { kind: 'term', text: 'a' },
+      { kind: 'not', child: { kind: 'term', text: 'b' } },
+    ],
+  });
   assert.deepEqual(root('a NOT b'), root('a -b'));
   assert.deepEqual(root('NOT NOT a'), { kind: 'term', text: 'a' });
   assert.deepEqual(root('al-Qaeda'), { kind: 'term', text: 'al-Qaeda' });
-  assert.deepEqual(root('- a'), { kind: 'and', children: [{ kind: 'term', text: '-' }, { kind: 'term', text: 'a' }] });
+  assert.deepEqual(root('- a'), {
+    kind: 'and',
+    children: [
+      { kind: 'term', text: '-' },
+      { kind: 'term', text: 'a' },
+    ],
+  });
 });
 
 test('grouping and field prefixes', () => {
   assert.deepEqual(root('(a OR b) c'), {
     kind: 'and',
-    children: [{ kind: 'or', children: [{ kind: 'term', text: 'a' }, { kind: 'term', text: 'b' }] }, { kind: 'term', text: 'c' }],
+    children: [
+      {
+        kind: 'or',
+        children: [
+          { kind: 'term', text: 'a' },
+          { kind: 'term', text: 'b' },
+        ],
+      },
+      { kind: 'term', text: 'c' },
+    ],
   });
   assert.deepEqual(root('headline:غزة'), { kind: 'term', text: 'غزة', field: 'headline' });
   assert.deepEqual(root('byline:"ياقوت دندشي"'), { kind: 'phrase', text: 'ياقوت دندشي', field: 'byline' });
   assert.deepEqual(root('dateline:(a OR b)'), {
-    kind: 'or', children: [{ kind: 'term', text: 'a', field: 'dateline' }, { kind: 'term', text: 'b', field: 'dateline' }],
+    kind: 'or',
+    children: [
+      { kind: 'term', text: 'a', field: 'dateline' },
+      { kind: 'term', text: 'b', field: 'dateline' },
+    ],
   });
   assert.deepEqual(root('category:sport keyword:x title:y'), {
     kind: 'and',
-    children: [{ kind: 'term', text: 'sport', field: 'category' }, { kind: 'term', text: 'x', field: 'keyword' }, { kind: 'term', text: 'y', field: 'headline' }],
+    children: [
+      { kind: 'term', text: 'sport', field: 'category' },
+      { kind: 'term', text: 'x', field: 'keyword' },
+      { kind: 'term', text: 'y', field: 'headline' },
+    ],
   });
   assert.deepEqual(root('category:medtop:11000000'), { kind: 'term', text: 'medtop:11000000', field: 'category' });
 });
@@ -62,16 +112,45 @@ test('whole-query filters: lang, date, urgency', () => {
 
 test('FTS5 syntax typed by users is just text', () => {
   assert.deepEqual(root('NEAR(a b)'), {
-    kind: 'and', children: [{ kind: 'term', text: 'NEAR' }, { kind: 'and', children: [{ kind: 'term', text: 'a' }, { kind: 'term', text: 'b' }] }],
+    kind: 'and',
+    children: [
+      { kind: 'term', text: 'NEAR' },
+      {
+        kind: 'and',
+        children: [
+          { kind: 'term', text: 'a' },
+          { kind: 'term', text: 'b' },
+        ],
+      },
+    ],
   });
   assert.deepEqual(root('a*'), { kind: 'term', text: 'a*' });
   assert.deepEqual(root('h:x'), { kind: 'term', text: 'h:x' });
-  assert.deepEqual(root('{h b}:x'), { kind: 'and', children: [{ kind: 'term', text: '{h' }, { kind: 'term', text: 'b}:x' }] });
-  assert.deepEqual(root('a^2 +b'), { kind: 'and', children: [{ kind: 'term', text: 'a^2' }, { kind: 'term', text: '+b' }] });
+  assert.deepEqual(root('{h b}:x'), {
+    kind: 'and',
+    children: [
+      { kind: 'term', text: '{h' },
+      { kind: 'term', text: 'b}:x' },
+    ],
+  });
+  assert.deepEqual(root('a^2 +b'), {
+    kind: 'and',
+    children: [
+      { kind: 'term', text: 'a^2' },
+      { kind: 'term', text: '+b' },
+    ],
+  });
 });
 
 test('control characters are dropped, not fatal', () => {
-  assert.deepEqual(root('a\u0000b\u0007 c'), { kind: 'and', children: [{ kind: 'term', text: 'a' }, { kind: 'term', text: 'b' }, { kind: 'term', text: 'c' }] });
+  assert.deepEqual(root('a\u0000b\u0007 c'), {
+    kind: 'and',
+    children: [
+      { kind: 'term', text: 'a' },
+      { kind: 'term', text: 'b' },
+      { kind: 'term', text: 'c' },
+    ],
+  });
 });
 
 const BAD: [string, RegExp][] = [
@@ -110,10 +189,13 @@ const BAD: [string, RegExp][] = [
 
 test('bad input gives a QuerySyntaxError with a readable message', () => {
   for (const [q, re] of BAD) {
-    assert.throws(() => parseQuery(q), (e: unknown) => {
-      assert.ok(e instanceof QuerySyntaxError, `${q.slice(0, 40)}: ${e}`);
-      assert.match(e.message, re, q.slice(0, 40));
-      return true;
-    });
+    assert.throws(
+      () => parseQuery(q),
+      (e: unknown) => {
+        assert.ok(e instanceof QuerySyntaxError, `${q.slice(0, 40)}: ${e}`);
+        assert.match(e.message, re, q.slice(0, 40));
+        return true;
+      },
+    );
   }
 });

@@ -18,7 +18,10 @@ it('publishes and kills from another connection interleave with a rebuild, and w
 
   const b = await openRuntime(file); // another connection, as another process would have
   let rebuildDone = false;
-  const rebuild = a.store.search.reindex().then((r) => { rebuildDone = true; return r; });
+  const rebuild = a.store.search.reindex().then((r) => {
+    rebuildDone = true;
+    return r;
+  });
   await new Promise((r) => setTimeout(r, 5));
   const d = await b.newsroom.createDraft(sampleContent({ headline: 'خبر عاجل عن الزنجبيل' }));
   await b.newsroom.publish(d.id);

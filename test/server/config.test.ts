@@ -26,9 +26,17 @@ describe('configuration', () => {
 
   it('reads what is set', () => {
     const c = readConfig({
-      PORT: '9000', LOG_LEVEL: 'WARN', NEWSFLOW_DATA: '/tmp/x/store.db', NEWSFLOW_DEMO: '0', NEWSFLOW_QUIET: '1',
-      NEWSFLOW_BASE_URL: 'https://api.example.org/', NEWSFLOW_STREAMS_PER_SUBSCRIBER: '3', NEWSFLOW_HEAP: 'speed',
-      NEWSFLOW_METRICS_ADDR: '127.0.0.1:9464', NEWSFLOW_LOG_RETENTION_DAYS: '7', npm_lifecycle_event: 'start',
+      PORT: '9000',
+      LOG_LEVEL: 'WARN',
+      NEWSFLOW_DATA: '/tmp/x/store.db',
+      NEWSFLOW_DEMO: '0',
+      NEWSFLOW_QUIET: '1',
+      NEWSFLOW_BASE_URL: 'https://api.example.org/',
+      NEWSFLOW_STREAMS_PER_SUBSCRIBER: '3',
+      NEWSFLOW_HEAP: 'speed',
+      NEWSFLOW_METRICS_ADDR: '127.0.0.1:9464',
+      NEWSFLOW_LOG_RETENTION_DAYS: '7',
+      npm_lifecycle_event: 'start',
     });
     assert.equal(c.port, 9000);
     assert.equal(c.logLevel, 'warn');
@@ -49,16 +57,27 @@ describe('configuration', () => {
 
   it('refuses what it cannot use, naming the variable', () => {
     const cases: [Record<string, string>, string][] = [
-      [{ PORT: '80a' }, 'PORT'], [{ PORT: '-1' }, 'PORT'], [{ PORT: '65536' }, 'PORT'],
-      [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'], [{ NEWSFLOW_DEMO: 'maybe' }, 'NEWSFLOW_DEMO'],
-      [{ NEWSFLOW_BASE_URL: 'api.example.org' }, 'NEWSFLOW_BASE_URL'], [{ NEWSFLOW_PUBLIC_URL: 'ftp://x.org' }, 'NEWSFLOW_PUBLIC_URL'],
-      [{ NEWSFLOW_LOG_RETENTION_DAYS: '0' }, 'NEWSFLOW_LOG_RETENTION_DAYS'], [{ NEWSFLOW_SSE_HEARTBEAT_MS: 'often' }, 'NEWSFLOW_SSE_HEARTBEAT_MS'],
-      [{ NEWSFLOW_STREAMS_PER_SUBSCRIBER: '0' }, 'NEWSFLOW_STREAMS_PER_SUBSCRIBER'], [{ NEWSFLOW_HEAP: 'huge' }, 'NEWSFLOW_HEAP'],
-      [{ NEWSFLOW_METRICS_ADDR: 'localhost:port' }, 'NEWSFLOW_METRICS_ADDR'], [{ NEWSFLOW_METRICS_ADDR: '1.2.3.4:99999' }, 'NEWSFLOW_METRICS_ADDR'],
+      [{ PORT: '80a' }, 'PORT'],
+      [{ PORT: '-1' }, 'PORT'],
+      [{ PORT: '65536' }, 'PORT'],
+      [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+      [{ NEWSFLOW_DEMO: 'maybe' }, 'NEWSFLOW_DEMO'],
+      [{ NEWSFLOW_BASE_URL: 'api.example.org' }, 'NEWSFLOW_BASE_URL'],
+      [{ NEWSFLOW_PUBLIC_URL: 'ftp://x.org' }, 'NEWSFLOW_PUBLIC_URL'],
+      [{ NEWSFLOW_LOG_RETENTION_DAYS: '0' }, 'NEWSFLOW_LOG_RETENTION_DAYS'],
+      [{ NEWSFLOW_SSE_HEARTBEAT_MS: 'often' }, 'NEWSFLOW_SSE_HEARTBEAT_MS'],
+      [{ NEWSFLOW_STREAMS_PER_SUBSCRIBER: '0' }, 'NEWSFLOW_STREAMS_PER_SUBSCRIBER'],
+      [{ NEWSFLOW_HEAP: 'huge' }, 'NEWSFLOW_HEAP'],
+      [{ NEWSFLOW_METRICS_ADDR: 'localhost:port' }, 'NEWSFLOW_METRICS_ADDR'],
+      [{ NEWSFLOW_METRICS_ADDR: '1.2.3.4:99999' }, 'NEWSFLOW_METRICS_ADDR'],
       [{ NEWSFLOW_WEBHOOK_BASE_DELAY_MS: '1.5' }, 'NEWSFLOW_WEBHOOK_BASE_DELAY_MS'],
     ];
     for (const [env, variable] of cases) {
-      assert.throws(() => readConfig(env), (e: unknown) => e instanceof ConfigError && e.variable === variable && e.message.startsWith(`${variable}: `) && !e.message.includes('\n'), JSON.stringify(env));
+      assert.throws(
+        () => readConfig(env),
+        (e: unknown) => e instanceof ConfigError && e.variable === variable && e.message.startsWith(`${variable}: `) && !e.message.includes('\n'),
+        JSON.stringify(env),
+      );
     }
   });
 

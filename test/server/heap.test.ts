@@ -9,7 +9,13 @@ describe('heap watch', () => {
   it('switches to small growth steps past the threshold and back to V8 defaults below it', async () => {
     const set: string[] = [];
     let threshold = 2 ** 40;
-    const stop = preferSmallHeap('small', { get largeHeapBytes() { return threshold; }, checkMs: 10, setFlags: (f) => set.push(f) });
+    const stop = preferSmallHeap('small', {
+      get largeHeapBytes() {
+        return threshold;
+      },
+      checkMs: 10,
+      setFlags: (f) => set.push(f),
+    });
     try {
       await sleep(40);
       assert.deepEqual(set, [], 'a heap under the threshold keeps V8 defaults');

@@ -44,7 +44,8 @@ const oneLine = (text: string) => text.trim().split('\n');
 /** Registers a webhook to `port` with the demo subscriber's key. */
 async function addWebhook(p: { url: string; stdout(): string }, port: number): Promise<string> {
   const r = await fetch(`${p.url}/v1/webhooks`, {
-    method: 'POST', headers: { authorization: `Bearer ${demoKey(p.stdout(), 'subscriber')}`, 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { authorization: `Bearer ${demoKey(p.stdout(), 'subscriber')}`, 'content-type': 'application/json' },
     body: JSON.stringify({ url: `http://127.0.0.1:${port}/hook` }),
   });
   assert.equal(r.status, 201, await r.clone().text());
@@ -55,7 +56,8 @@ async function addWebhook(p: { url: string; stdout(): string }, port: number): P
 async function publishStory(p: { url: string; stdout(): string }, headline: string): Promise<void> {
   const auth = { authorization: `Bearer ${demoKey(p.stdout(), 'editor')}` };
   const draft = await fetch(`${p.url}/v1/stories`, {
-    method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
     body: JSON.stringify({ language: 'en', headline, body: [{ type: 'paragraph', text: 'More later.' }] }),
   });
   const { id } = (await draft.json()) as { id: string };
@@ -100,7 +102,9 @@ describe('graceful stop', () => {
     const posts: string[] = [];
     const receiver = createServer((req: IncomingMessage, res) => {
       let b = '';
-      req.on('data', (d) => { b += d; });
+      req.on('data', (d) => {
+        b += d;
+      });
       req.on('end', () => {
         posts.push(b);
         // Answers only a second after the server was told to stop.
@@ -137,7 +141,10 @@ describe('graceful stop', () => {
   it('a second signal stops at once, while the first stop still waits', async () => {
     // A receiver that never answers keeps the first stop waiting for its post (up to the grace period).
     let received = false;
-    const receiver = createServer((req) => { req.resume(); received = true; });
+    const receiver = createServer((req) => {
+      req.resume();
+      received = true;
+    });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     try {
       const p = await startServerProcess({ NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS: '1' });
@@ -179,11 +186,14 @@ describe('npm start', () => {
   it('stops within 10 s when npm is sent SIGTERM, even with its stdout pipe closed (npm start | head)', async () => {
     const port = await freePort();
     const npm = spawn('npm', ['start'], {
-      cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: serverEnv({ HOST: '127.0.0.1', PORT: String(port), NEWSFLOW_DATA: join(tempDir(), 'newsflow.db') }),
     });
     let out = '';
-    npm.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    npm.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     npm.stderr!.resume();
     const npmExited = new Promise((r) => npm.on('exit', r));
     await waitFor(() => /listening on/.test(out) && /"pid":\d+/.test(out), 60_000);
@@ -195,7 +205,14 @@ describe('npm start', () => {
     const sent = Date.now();
     npm.kill('SIGTERM');
     await npmExited;
-    const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
     while (alive() && Date.now() - sent < 12_000) await new Promise((r) => setTimeout(r, 100));
     const gone = !alive();
     if (!gone) process.kill(pid, 'SIGKILL');
@@ -209,7 +226,11 @@ describe('a start that cannot succeed says why in one line', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
     ['an invalid PORT', { PORT: 'eighty' }, /^newsflow: cannot start: PORT: "eighty" is not accepted; use a port number from 0 to 65535$/],
     ['a PORT out of range', { PORT: '70000' }, /^newsflow: cannot start: PORT: .*0 to 65535$/],
-    ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, /^newsflow: cannot start: LOG_LEVEL: "loud" is not a log level; use one of fatal, error, warn, info, debug, trace, silent$/],
+    [
+      'an unknown LOG_LEVEL',
+      { LOG_LEVEL: 'loud' },
+      /^newsflow: cannot start: LOG_LEVEL: "loud" is not a log level; use one of fatal, error, warn, info, debug, trace, silent$/,
+    ],
     ['a bad NEWSFLOW_METRICS_ADDR', { NEWSFLOW_METRICS_ADDR: 'here:and:there' }, /^newsflow: cannot start: NEWSFLOW_METRICS_ADDR: .*host:port/],
   ];
   for (const [what, env, expected] of cases) {

@@ -38,10 +38,15 @@ export function spawnNewsflow(env: Record<string, string>, args: string[] = ['se
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO, env: serverEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+    child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
   const port = Number(env.PORT ?? 0);
   return { child, port, file: env.NEWSFLOW_DATA ?? '', url: `http://127.0.0.1:${port}`, stdout: () => out, stderr: () => err, exited };
 }
@@ -59,7 +64,9 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
 export async function waitFor(ok: () => boolean, ms: number, p?: ServerProcess): Promise<void> {
   const until = Date.now() + ms;
   let gone = false;
-  void p?.exited.then(() => { gone = true; });
+  void p?.exited.then(() => {
+    gone = true;
+  });
   while (!ok()) {
     if (gone || Date.now() > until) {
       throw new Error(`${gone ? 'the server exited' : 'timed out'}; stdout:\n${p?.stdout()}\nstderr:\n${p?.stderr()}`);

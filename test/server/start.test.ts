@@ -39,10 +39,18 @@ describe('first start', () => {
     const dir = tempDir();
     const file = join(dir, 'newsflow.db');
     const story = join(dir, 'ferry.json');
-    writeFileSync(story, JSON.stringify({
-      uri: 'urn:test:ferry-1', type: 'text', language: 'en', headlines: [{ value: 'Ferry timetable changes for the winter' }],
-      bodies: [{ contenttype: 'text/plain', value: 'Fewer crossings from December.' }], versioncreated: '2026-01-30T10:00:00Z', pubstatus: 'usable',
-    }));
+    writeFileSync(
+      story,
+      JSON.stringify({
+        uri: 'urn:test:ferry-1',
+        type: 'text',
+        language: 'en',
+        headlines: [{ value: 'Ferry timetable changes for the winter' }],
+        bodies: [{ contenttype: 'text/plain', value: 'Fewer crossings from December.' }],
+        versioncreated: '2026-01-30T10:00:00Z',
+        pubstatus: 'usable',
+      }),
+    );
     const imported = runCli({ NEWSFLOW_DATA: file }, ['import', story]);
     assert.equal(imported.status, 0, imported.stderr);
     const p = await startServerProcess({ NEWSFLOW_DATA: file, NEWSFLOW_QUIET: '1' });
@@ -60,7 +68,10 @@ describe('request log', () => {
     try {
       await fetch(`${p.url}/healthz?access_token=nf_sub_secretsecret`).then((r) => r.text());
       await waitFor(() => /request completed/.test(p.stdout()), 5000, p);
-      const json = p.stdout().split('\n').filter((l) => l.startsWith('{'));
+      const json = p
+        .stdout()
+        .split('\n')
+        .filter((l) => l.startsWith('{'));
       const entries = json.map((l) => JSON.parse(l) as { level: number; msg: string; req?: { url: string }; res?: { statusCode: number } });
       const incoming = entries.find((e) => e.req?.url.startsWith('/healthz'));
       assert.ok(incoming, p.stdout());
@@ -89,7 +100,9 @@ describe('request log in a terminal', () => {
       await waitFor(() => /listening on/.test(read()), 30_000);
       await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.text());
       await waitFor(() => /→ 200/.test(read()), 5000);
-      const plain = read().replace(/\x1b\[[0-9;]*m/g, '').replace(/\r/g, '');
+      const plain = read()
+        .replace(/\x1b\[[0-9;]*m/g, '')
+        .replace(/\r/g, '');
       assert.match(plain, /^\[\d\d:\d\d:\d\d\] INFO: req-\d+ GET \/healthz$/m);
       assert.match(plain, /^\[\d\d:\d\d:\d\d\] INFO: req-\d+ → 200 in \d+ ms$/m);
       assert.doesNotMatch(plain, /^\{"level"/m, 'no JSON lines in a terminal');
@@ -127,7 +140,10 @@ describe('metrics on their own address (NEWSFLOW_METRICS_ADDR)', () => {
     const first = await startServerProcess({ NEWSFLOW_QUIET: '1' });
     try {
       const p = spawnNewsflow({
-        HOST: '127.0.0.1', PORT: String(await freePort()), NEWSFLOW_DATA: join(tempDir(), 'newsflow.db'), NEWSFLOW_QUIET: '1',
+        HOST: '127.0.0.1',
+        PORT: String(await freePort()),
+        NEWSFLOW_DATA: join(tempDir(), 'newsflow.db'),
+        NEWSFLOW_QUIET: '1',
         NEWSFLOW_METRICS_ADDR: `127.0.0.1:${first.port}`,
       });
       const { code } = await p.exited;

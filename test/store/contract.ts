@@ -9,8 +9,12 @@ import { sampleContent } from '../helpers.ts';
 export function storeContract(name: string, open: () => Promise<Store>): void {
   describe(`store contract: ${name}`, () => {
     let store: Store;
-    before(async () => { store = await open(); });
-    after(async () => { await store.close(); });
+    before(async () => {
+      store = await open();
+    });
+    after(async () => {
+      await store.close();
+    });
 
     it('creates and reads a draft story', async () => {
       const s = await store.createStory(sampleContent());
@@ -38,7 +42,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const s = await store.createStory(sampleContent());
       const head0 = await store.headSeq();
       const v1 = await store.appendVersion({ storyId: s.id, kind: 'published', content: sampleContent(), expectLatestVersion: 0, allowedStatuses: ['draft'] });
-      const v2 = await store.appendVersion({ storyId: s.id, kind: 'updated', content: sampleContent({ urgency: 2 }), expectLatestVersion: 1, allowedStatuses: ['published'] });
+      const v2 = await store.appendVersion({
+        storyId: s.id,
+        kind: 'updated',
+        content: sampleContent({ urgency: 2 }),
+        expectLatestVersion: 1,
+        allowedStatuses: ['published'],
+      });
       assert.equal(v1.version.version, 1);
       assert.equal(v2.version.version, 2);
       assert.ok(v2.event.seq > v1.event.seq);
@@ -47,22 +57,44 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.notEqual(v1.version.revisionId, v2.version.revisionId);
       assert.equal(v2.version.firstPublishedAt, v1.version.versionCreatedAt);
       const log = await store.readLog({ after: head0, limit: 10 });
-      assert.deepEqual(log.map((i) => [i.event.kind, i.event.version]), [['published', 1], ['updated', 2]]);
+      assert.deepEqual(
+        log.map((i) => [i.event.kind, i.event.version]),
+        [
+          ['published', 1],
+          ['updated', 2],
+        ],
+      );
       assert.deepEqual(log[1].version, v2.version);
       assert.equal(log[1].event.urgency, 2, 'routing columns are copied from the version');
       const story = await store.getStory(s.id);
       assert.equal(story!.status, 'published');
       assert.equal(story!.latestVersion, 2);
-      assert.deepEqual((await store.listVersions(s.id)).map((v) => v.version), [1, 2]);
+      assert.deepEqual(
+        (await store.listVersions(s.id)).map((v) => v.version),
+        [1, 2],
+      );
     });
 
     it('refuses a version based on a stale latest version or a wrong status', async () => {
       const s = await store.createStory(sampleContent());
       await store.appendVersion({ storyId: s.id, kind: 'published', content: sampleContent(), expectLatestVersion: 0, allowedStatuses: ['draft'] });
       const head = await store.headSeq();
-      await assert.rejects(store.appendVersion({ storyId: s.id, kind: 'updated', content: sampleContent(), expectLatestVersion: 0, allowedStatuses: ['published'] }), ConflictError);
-      await store.appendVersion({ storyId: s.id, kind: 'killed', content: sampleContent(), killReason: 'legal', expectLatestVersion: 1, allowedStatuses: ['published'] });
-      await assert.rejects(store.appendVersion({ storyId: s.id, kind: 'updated', content: sampleContent(), expectLatestVersion: 2, allowedStatuses: ['draft', 'published'] }), ConflictError);
+      await assert.rejects(
+        store.appendVersion({ storyId: s.id, kind: 'updated', content: sampleContent(), expectLatestVersion: 0, allowedStatuses: ['published'] }),
+        ConflictError,
+      );
+      await store.appendVersion({
+        storyId: s.id,
+        kind: 'killed',
+        content: sampleContent(),
+        killReason: 'legal',
+        expectLatestVersion: 1,
+        allowedStatuses: ['published'],
+      });
+      await assert.rejects(
+        store.appendVersion({ storyId: s.id, kind: 'updated', content: sampleContent(), expectLatestVersion: 2, allowedStatuses: ['draft', 'published'] }),
+        ConflictError,
+      );
       assert.equal(await store.headSeq(), head + 1, 'refused appends leave the log as it was');
       const killed = await store.getVersion(s.id, 2);
       assert.equal(killed!.pubStatus, 'canceled');
@@ -72,7 +104,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     it('lifts an embargo once, when it is due', async () => {
       const until = new Date(Date.now() + 60_000).toISOString();
       const s = await store.createStory(sampleContent({ embargoUntil: until }));
-      await store.appendVersion({ storyId: s.id, kind: 'published', content: sampleContent({ embargoUntil: until }), expectLatestVersion: 0, allowedStatuses: ['draft'] });
+      await store.appendVersion({
+        storyId: s.id,
+        kind: 'published',
+        content: sampleContent({ embargoUntil: until }),
+        expectLatestVersion: 0,
+        allowedStatuses: ['draft'],
+      });
       assert.ok(!(await store.dueEmbargoes(new Date())).includes(s.id));
       const later = new Date(Date.now() + 120_000);
       assert.ok((await store.dueEmbargoes(later)).includes(s.id));
@@ -113,7 +151,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const all = await store.readLog({ after: 0, limit: 10_000 });
       assert.equal(all[all.length - 1].event.seq, head);
       const page = await store.readLog({ after: all[1].event.seq, limit: 2 });
-      assert.deepEqual(page.map((i) => i.event.seq), all.slice(2, 4).map((i) => i.event.seq));
+      assert.deepEqual(
+        page.map((i) => i.event.seq),
+        all.slice(2, 4).map((i) => i.event.seq),
+      );
       assert.ok((await store.oldestSeq()) >= 1);
     });
   });

@@ -12,7 +12,29 @@ const CORPUS = path.resolve(repoRoot, '../shared/corpus/arabic-news.jsonl');
 /** A toy archive: the proclitic rule needs to know which bare forms are real, common words. */
 const vocab: Vocabulary = {
   frequency: (t) =>
-    (({ فلسطين: 900, بفلسطين: 40, وزاره: 300, زاره: 3, حكومه: 400, الحكومه: 900, بحكومه: 10, لاعبين: 300, الاعبين: 0, لديه: 800, بلديه: 100, البلديه: 200, بلد: 500, يري: 300, كيري: 80, قال: 5000, وقال: 2000, قطاع: 500, لقطاع: 50 }) as Record<string, number>)[t] ?? 0,
+    (
+      ({
+        فلسطين: 900,
+        بفلسطين: 40,
+        وزاره: 300,
+        زاره: 3,
+        حكومه: 400,
+        الحكومه: 900,
+        بحكومه: 10,
+        لاعبين: 300,
+        الاعبين: 0,
+        لديه: 800,
+        بلديه: 100,
+        البلديه: 200,
+        بلد: 500,
+        يري: 300,
+        كيري: 80,
+        قال: 5000,
+        وقال: 2000,
+        قطاع: 500,
+        لقطاع: 50,
+      }) as Record<string, number>
+    )[t] ?? 0,
 };
 const stems = (w: string) => analyze(w, 'ar', { vocabulary: vocab }).map((t) => t.stem);
 const stemOf = (w: string) => {
@@ -96,12 +118,18 @@ test('offsets point into the original diacritized, tatweel-laden text', () => {
   const tokens = analyze(text, 'ar', { vocabulary: vocab });
   const slices = tokens.map((t) => text.slice(t.start, t.end));
   assert.deepEqual(slices, ['قال', 'الأَسْرَى', 'في', 'الســـجون', 'بفلسطين']);
-  assert.deepEqual(tokens.map((t) => t.position), [0, 1, 2, 3, 4]);
+  assert.deepEqual(
+    tokens.map((t) => t.position),
+    [0, 1, 2, 3, 4],
+  );
 });
 
 test('format controls inside a word do not cut it', () => {
   const tokens = analyze('مي\u200cخواهم فل\u200fسطين', 'ar');
-  assert.deepEqual(tokens.map((t) => t.term), ['ميخواهم', 'فلسطين']);
+  assert.deepEqual(
+    tokens.map((t) => t.term),
+    ['ميخواهم', 'فلسطين'],
+  );
 });
 
 test('Latin words in Arabic copy are lowercased, not stemmed', () => {
@@ -119,7 +147,10 @@ test('on the corpus, every token maps back to a span that folds to its term', ()
     const text = doc.title + '\n' + doc.body;
     for (const t of analyze(text, 'ar')) {
       const span = text.slice(t.start, t.end);
-      assert.ok(analyze(span, 'ar').some((u) => u.term === t.term), `span ${JSON.stringify(span)} → ${t.term}`);
+      assert.ok(
+        analyze(span, 'ar').some((u) => u.term === t.term),
+        `span ${JSON.stringify(span)} → ${t.term}`,
+      );
       assert.ok(!/^[\s\p{P}]/u.test(span), 'spans start on a letter or digit');
       checked++;
     }

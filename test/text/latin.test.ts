@@ -3,23 +3,42 @@ import assert from 'node:assert/strict';
 import { analyze, detectLanguage, porterStem } from '../../src/text/index.ts';
 
 test('Turkish folds case by the Turkish alphabet', () => {
-  assert.deepEqual(analyze('İstanbul IRAK Işık', 'tr').map((t) => t.term), ['istanbul', 'ırak', 'ışık']);
+  assert.deepEqual(
+    analyze('İstanbul IRAK Işık', 'tr').map((t) => t.term),
+    ['istanbul', 'ırak', 'ışık'],
+  );
 });
 
 test('Turkish apostrophe suffixes fall off proper nouns; offsets cover the written word', () => {
   const text = "İstanbul'da ve Ankara’ya";
   const tokens = analyze(text, 'tr');
-  assert.deepEqual(tokens.map((t) => t.term), ['istanbul', 've', 'ankara']);
+  assert.deepEqual(
+    tokens.map((t) => t.term),
+    ['istanbul', 've', 'ankara'],
+  );
   assert.equal(text.slice(tokens[0].start, tokens[0].end), "İstanbul'da");
 });
 
 test('English uses the Porter stemmer', () => {
-  assert.deepEqual(
-    ['caresses', 'ponies', 'running', 'hopping', 'relational', 'generalization', 'connections', 'agreed'].map(porterStem),
-    ['caress', 'poni', 'run', 'hop', 'relat', 'gener', 'connect', 'agre'],
-  );
+  assert.deepEqual(['caresses', 'ponies', 'running', 'hopping', 'relational', 'generalization', 'connections', 'agreed'].map(porterStem), [
+    'caress',
+    'poni',
+    'run',
+    'hop',
+    'relat',
+    'gener',
+    'connect',
+    'agre',
+  ]);
   const tokens = analyze("The minister's statements", 'en');
-  assert.deepEqual(tokens.map((t) => [t.term, t.stem]), [['the', 'the'], ['minister', 'minist'], ['statements', 'statement']]);
+  assert.deepEqual(
+    tokens.map((t) => [t.term, t.stem]),
+    [
+      ['the', 'the'],
+      ['minister', 'minist'],
+      ['statements', 'statement'],
+    ],
+  );
 });
 
 test('Arabic words in English copy still get Arabic analysis', () => {

@@ -68,9 +68,17 @@ test('Arabic sentences end at ؟ and ! as well as .', () => {
 
 test('a public story carries dates in the story locale, with Arabic month names for ar', () => {
   const v: StoryVersion = {
-    storyId: '01hzzzzzzzzzzzzzzzzzzzzzzz', version: 2, revisionId: 'r', kind: 'corrected', pubStatus: 'usable',
-    content: sampleContent(), correctionNote: 'Fixed the number of countries', killReason: null, translationGroup: 'g',
-    firstPublishedAt: '2026-01-30T07:00:00Z', versionCreatedAt: '2026-01-31T07:00:00Z',
+    storyId: '01hzzzzzzzzzzzzzzzzzzzzzzz',
+    version: 2,
+    revisionId: 'r',
+    kind: 'corrected',
+    pubStatus: 'usable',
+    content: sampleContent(),
+    correctionNote: 'Fixed the number of countries',
+    killReason: null,
+    translationGroup: 'g',
+    firstPublishedAt: '2026-01-30T07:00:00Z',
+    versionCreatedAt: '2026-01-31T07:00:00Z',
   };
   const s = abbreviate(v);
   assert.equal(s.dir, 'rtl');

@@ -14,11 +14,20 @@ test('budgets parse; garbage falls back to the default with a warning', () => {
     assert.equal(parseBudget(bad), null, bad);
   }
   const warnings: string[] = [];
-  assert.deepEqual(budgetFromEnv('paragraphs=two', (m) => warnings.push(m)), DEFAULT_BUDGET);
+  assert.deepEqual(
+    budgetFromEnv('paragraphs=two', (m) => warnings.push(m)),
+    DEFAULT_BUDGET,
+  );
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /NEWSFLOW_SITE_BUDGET/);
-  assert.deepEqual(budgetFromEnv(undefined, (m) => warnings.push(m)), DEFAULT_BUDGET);
-  assert.deepEqual(budgetFromEnv('paragraphs=1,words=20', (m) => warnings.push(m)), { paragraphs: 1, words: 20 });
+  assert.deepEqual(
+    budgetFromEnv(undefined, (m) => warnings.push(m)),
+    DEFAULT_BUDGET,
+  );
+  assert.deepEqual(
+    budgetFromEnv('paragraphs=1,words=20', (m) => warnings.push(m)),
+    { paragraphs: 1, words: 20 },
+  );
   assert.equal(warnings.length, 1);
 });
 
@@ -27,7 +36,9 @@ const SMALL = 'paragraphs=1,words=20';
 before(async () => {
   f = await startSite({ NEWSFLOW_SITE_BUDGET: SMALL });
 });
-after(async () => { await f?.close(); });
+after(async () => {
+  await f?.close();
+});
 
 test('a different NEWSFLOW_SITE_BUDGET changes the public part of a story', async () => {
   const r1 = await f.app.inject({ method: 'GET', url: `/ar/x/${f.seedId}` });

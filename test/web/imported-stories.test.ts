@@ -16,19 +16,49 @@ before(async () => {
   s = await startServer();
   const file = join(tempDir(), 'archive.jsonl');
   // Our own text, in the archive layout of ../shared/corpus (id, source, category, title, body, date).
-  writeFileSync(file, [
-    { id: 't-1', source: 'newsflow-test', category: 'internationalNews', title: 'قمة دولية للمناخ تختتم أعمالها', body: 'اختتمت القمة الدولية للمناخ أعمالها اليوم بإعلان مشترك.', date: '2018-03-05T14:30:00Z' },
-    { id: 't-2', source: 'newsflow-test', category: null, title: 'افتتاح مكتبة عامة جديدة في المدينة', body: 'افتتحت البلدية مكتبة عامة جديدة تضم آلاف الكتب.', date: '2015-08-01' },
-    { id: 't-3', source: 'newsflow-test', category: 'middleEast', title: 'Regional water talks resume in Amman', body: 'Delegations from twelve countries met again on Monday to discuss a shared plan.', date: '2018-03-06' },
-  ].map((l) => JSON.stringify(l)).join('\n') + '\n');
+  writeFileSync(
+    file,
+    [
+      {
+        id: 't-1',
+        source: 'newsflow-test',
+        category: 'internationalNews',
+        title: 'قمة دولية للمناخ تختتم أعمالها',
+        body: 'اختتمت القمة الدولية للمناخ أعمالها اليوم بإعلان مشترك.',
+        date: '2018-03-05T14:30:00Z',
+      },
+      {
+        id: 't-2',
+        source: 'newsflow-test',
+        category: null,
+        title: 'افتتاح مكتبة عامة جديدة في المدينة',
+        body: 'افتتحت البلدية مكتبة عامة جديدة تضم آلاف الكتب.',
+        date: '2015-08-01',
+      },
+      {
+        id: 't-3',
+        source: 'newsflow-test',
+        category: 'middleEast',
+        title: 'Regional water talks resume in Amman',
+        body: 'Delegations from twelve countries met again on Monday to discuss a shared plan.',
+        date: '2018-03-06',
+      },
+    ]
+      .map((l) => JSON.stringify(l))
+      .join('\n') + '\n',
+  );
   const report = await new Importer(s.rt.store, s.rt.hub).importFile(file);
   assert.equal(report.imported, 3, JSON.stringify(report.failed));
   [ids.world, ids.dated, ids.english] = report.storyIds!;
-  const draft = await s.rt.newsroom.createDraft(sampleContent({ headline: 'صورة بلا ملف', photos: [{ url: '', caption: 'المشاركون في قاعة المؤتمر', credit: 'Newsflow Demo Agency' }] }));
+  const draft = await s.rt.newsroom.createDraft(
+    sampleContent({ headline: 'صورة بلا ملف', photos: [{ url: '', caption: 'المشاركون في قاعة المؤتمر', credit: 'Newsflow Demo Agency' }] }),
+  );
   await s.rt.newsroom.publish(draft.id);
   ids.noPhoto = draft.id;
 });
-after(async () => { await s.close(); });
+after(async () => {
+  await s.close();
+});
 
 /** A page of the public site, following the redirect from a story's bare id to its canonical URL. */
 async function page(path: string): Promise<string> {
@@ -40,7 +70,7 @@ const story = (id: string, lang = 'ar') => page(`/${lang}/x/${id}`);
 const times = (html: string) => [...html.matchAll(/<time datetime="([^"]*)">([^<]*)<\/time>/g)].map((m) => ({ datetime: m[1], text: m[2] }));
 
 describe('imported stories on the public site', () => {
-  it('archive category codes are shown as labels in the page\'s language', async () => {
+  it("archive category codes are shown as labels in the page's language", async () => {
     const home = await page('/ar/');
     assert.doesNotMatch(home, /internationalNews|middleEast/);
     assert.match(home, /<nav class="sections"[\s\S]*?<bdi>العالم<\/bdi>[\s\S]*?<\/nav>/);
@@ -56,7 +86,7 @@ describe('imported stories on the public site', () => {
   });
 
   it('the codes stay on the story itself, for products and subject codes', async () => {
-    const st = await (await s.call(`/v1/stories/${ids.world}`)).json() as { draft: { categories: string[] } };
+    const st = (await (await s.call(`/v1/stories/${ids.world}`)).json()) as { draft: { categories: string[] } };
     assert.deepEqual(st.draft.categories, ['internationalNews', 'العالم']);
   });
 
@@ -65,7 +95,10 @@ describe('imported stories on the public site', () => {
     assert.deepEqual(times(await story(ids.dated)), [{ datetime: '2015-08-01', text: onlyDate }]);
     const home = await page('/ar/');
     const card = home.slice(home.indexOf(`data-story="${ids.dated}"`));
-    assert.deepEqual(times(card)[0], { datetime: '2015-08-01', text: new Intl.DateTimeFormat('ar', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date('2015-08-01T00:00:00Z')) });
+    assert.deepEqual(times(card)[0], {
+      datetime: '2015-08-01',
+      text: new Intl.DateTimeFormat('ar', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date('2015-08-01T00:00:00Z')),
+    });
     const en = times(await story(ids.english, 'en'));
     assert.deepEqual(en, [{ datetime: '2018-03-06', text: 'March 6, 2018' }]);
   });
@@ -73,7 +106,10 @@ describe('imported stories on the public site', () => {
   it('a source that gives a time still shows the time', async () => {
     const [t] = times(await story(ids.world));
     assert.equal(t.datetime, '2018-03-05T14:30:00.000Z');
-    assert.equal(t.text, new Intl.DateTimeFormat('ar', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Istanbul' }).format(new Date('2018-03-05T14:30:00Z')));
+    assert.equal(
+      t.text,
+      new Intl.DateTimeFormat('ar', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Istanbul' }).format(new Date('2018-03-05T14:30:00Z')),
+    );
   });
 
   it('a photo without a usable file shows no placeholder box, and keeps its caption', async () => {

@@ -17,20 +17,26 @@ const para = (text: string) => ({ type: 'paragraph' as const, text });
 /** A story whose paragraphs 4–10 (only) carry the hidden marker. */
 function storyWithHiddenPart(i: number) {
   return {
-    language: 'en', headline: `The ${COMMON} reopens after the storm, part ${i}`, deck: 'Boats return to the quay as the weather clears',
+    language: 'en',
+    headline: `The ${COMMON} reopens after the storm, part ${i}`,
+    deck: 'Boats return to the quay as the weather clears',
     body: [
       para('Fishing boats returned to the harbour on Monday morning after three days of storms kept them at anchor.'),
       para('Dock workers cleared debris from the quay while the port authority inspected the breakwater.'),
       para('Local traders said the closure had cost them a week of business in the busiest month of the year.'),
       ...Array.from({ length: 7 }, (_, k) => para(`Paragraph ${k + 4}: ${k === 2 ? HIDDEN_SENTENCE : `officials described the ${HIDDEN} plan in detail`}.`)),
     ],
-    categories: ['Local'], keywords: [], hashtags: [], dateline: { place: 'Kyrenia', agency: 'Newsflow Test Agency' },
+    categories: ['Local'],
+    keywords: [],
+    hashtags: [],
+    dateline: { place: 'Kyrenia', agency: 'Newsflow Test Agency' },
   };
 }
 
 /** Every href on a page that stays on the public site. */
 function links(html: string): string[] {
-  return [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'))
+  return [...html.matchAll(/href="([^"]+)"/g)]
+    .map((m) => m[1].replace(/&amp;/g, '&'))
     .filter((h) => h.startsWith('/') && !h.startsWith('//') && !h.startsWith('/v1/') && !h.startsWith('/static/') && !h.startsWith('/docs'));
 }
 
@@ -46,9 +52,12 @@ describe('public search', () => {
     hiddenId = (await publish(s, storyWithHiddenPart(0))).id;
     // Enough stories on the common word for several result pages.
     for (let i = 1; i <= 60; i++) await publish(s, { ...storyWithHiddenPart(i), body: storyWithHiddenPart(i).body.slice(0, 3) });
-    shownId = (await publish(s, { ...storyWithHiddenPart(99), body: [para(`The ${SHOWN} ferry ran on time.`), ...storyWithHiddenPart(99).body.slice(1, 3)] })).id;
+    shownId = (await publish(s, { ...storyWithHiddenPart(99), body: [para(`The ${SHOWN} ferry ran on time.`), ...storyWithHiddenPart(99).body.slice(1, 3)] }))
+      .id;
   });
-  after(async () => { await s.stop(); });
+  after(async () => {
+    await s.stop();
+  });
 
   it('an entitled subscriber finds the hidden marker and the hidden sentence in GET /v1/search', async () => {
     for (const q of [HIDDEN, `"${HIDDEN_SENTENCE}"`]) {
@@ -60,8 +69,16 @@ describe('public search', () => {
 
   it('no public search URL and no public page finds or shows the hidden part', async () => {
     const queries = [
-      HIDDEN, HIDDEN.toUpperCase(), `"${HIDDEN_SENTENCE}"`, '"zorvakin accord"', `body:${HIDDEN}`, `${COMMON} ${HIDDEN}`,
-      `${HIDDEN} OR nothingatall`, `${COMMON} AND ${HIDDEN}`, `"signed by the harbour council"`, `accord midnight`,
+      HIDDEN,
+      HIDDEN.toUpperCase(),
+      `"${HIDDEN_SENTENCE}"`,
+      '"zorvakin accord"',
+      `body:${HIDDEN}`,
+      `${COMMON} ${HIDDEN}`,
+      `${HIDDEN} OR nothingatall`,
+      `${COMMON} AND ${HIDDEN}`,
+      `"signed by the harbour council"`,
+      `accord midnight`,
     ];
     const start = new Set<string>(['/', '/ar/', '/tr/', '/en/', '/sitemap.xml', '/news-sitemap.xml', '/feeds/en.atom']);
     for (const q of queries) {
@@ -87,7 +104,7 @@ describe('public search', () => {
         continue;
       }
       assert.ok(res.status < 500, `${path}: ${res.status}`);
-      const query = path.startsWith('/search') ? new URLSearchParams(path.split('?')[1]).get('q') ?? '' : '';
+      const query = path.startsWith('/search') ? (new URLSearchParams(path.split('?')[1]).get('q') ?? '') : '';
       if (query && query !== COMMON) {
         // A query on hidden text finds nothing: no story card, no count but zero (the query itself is echoed).
         searchPages++;
@@ -112,14 +129,22 @@ describe('public search', () => {
     assert.equal(r.status, 200);
     assert.ok((await r.text()).includes(shownId));
     // The lead is public: a phrase of it finds the story (62 stories share it: two pages).
-    const pages = await Promise.all([1, 2].map(async (n) =>
-      (await fetch(`${s.url}/search?lang=en&page=${n}&q=${encodeURIComponent('"fishing boats returned to the harbour"')}`)).text()));
-    assert.ok(pages.some((p) => p.includes(hiddenId)), 'the public lead matches a phrase query');
+    const pages = await Promise.all(
+      [1, 2].map(async (n) => (await fetch(`${s.url}/search?lang=en&page=${n}&q=${encodeURIComponent('"fishing boats returned to the harbour"')}`)).text()),
+    );
+    assert.ok(
+      pages.some((p) => p.includes(hiddenId)),
+      'the public lead matches a phrase query',
+    );
   });
 
   it('follows NEWSFLOW_SITE_BUDGET: with ten paragraphs public, the same marker is public and found', async () => {
     const wide = await startServer({
-      file: s.file, webhooks: false, adminKey: s.adminKey, editorKey: s.editorKey, env: { NEWSFLOW_SITE_BUDGET: 'paragraphs=10,words=1000' },
+      file: s.file,
+      webhooks: false,
+      adminKey: s.adminKey,
+      editorKey: s.editorKey,
+      env: { NEWSFLOW_SITE_BUDGET: 'paragraphs=10,words=1000' },
     });
     try {
       const r = await fetch(`${wide.url}/search?lang=en&q=${HIDDEN}`);

@@ -35,7 +35,12 @@ export async function startSite(env: Record<string, string> = {}): Promise<SiteF
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
-    rt, app, url, seed, seedId: event.storyId, adminKey: demo.keys.find((k) => k.role === 'admin')!.secret,
+    rt,
+    app,
+    url,
+    seed,
+    seedId: event.storyId,
+    adminKey: demo.keys.find((k) => k.role === 'admin')!.secret,
     async close() {
       await app.close();
       await rt.close();
@@ -49,14 +54,24 @@ export const CHROMIUM = process.env.NEWSFLOW_CHROMIUM || '/usr/bin/chromium';
 /** Stops a browser test that has no Chromium, with the command that brings it (never a skip). */
 export function needChromium(): void {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`the browser tests need Chromium at ${CHROMIUM}, and it is not there: run \`sudo apt-get install -y chromium\` (npm test does it itself when run as root)`);
+    throw new Error(
+      `the browser tests need Chromium at ${CHROMIUM}, and it is not there: run \`sudo apt-get install -y chromium\` (npm test does it itself when run as root)`,
+    );
   }
 }
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }

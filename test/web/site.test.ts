@@ -11,8 +11,12 @@ import { needShared, sampleContent } from '../helpers.ts';
 import { PUBLIC_BASE, startSite, type SiteFixture } from './site-fixture.ts';
 
 let f: SiteFixture;
-before(async () => { f = await startSite(); });
-after(async () => { await f?.close(); });
+before(async () => {
+  f = await startSite();
+});
+after(async () => {
+  await f?.close();
+});
 
 const get = (url: string, headers: Record<string, string> = {}) => f.app.inject({ method: 'GET', url, headers });
 
@@ -30,13 +34,22 @@ async function pathOf(id: string, lang = 'ar'): Promise<string> {
 }
 
 function decode(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 test('/ redirects to the reader’s edition; editions render with lang and dir', async () => {
   assert.equal((await get('/', { 'accept-language': 'tr-TR,tr;q=0.9' })).headers.location, '/tr/');
   assert.equal((await get('/')).headers.location, '/ar/');
-  for (const [lang, dir] of [['ar', 'rtl'], ['tr', 'ltr'], ['en', 'ltr']]) {
+  for (const [lang, dir] of [
+    ['ar', 'rtl'],
+    ['tr', 'ltr'],
+    ['en', 'ltr'],
+  ]) {
     const r = await get(`/${lang}/`);
     assert.equal(r.statusCode, 200);
     assert.match(r.body, new RegExp(`<html lang="${lang}" dir="${dir}"`));
@@ -165,11 +178,19 @@ test('search is served by the full-text index and lists the site’s own cards',
   const shown = f.seed.content.body.find((b) => b.type === 'paragraph')!;
   const hidden = f.seed.content.body.filter((b) => b.type === 'paragraph').at(-1)!;
   assert.ok(hidden.type === 'paragraph' && shown.type === 'paragraph');
-  const leadWords = shown.text.split(/\s+/).filter((w) => w.length > 5).slice(0, 2).join(' ');
+  const leadWords = shown.text
+    .split(/\s+/)
+    .filter((w) => w.length > 5)
+    .slice(0, 2)
+    .join(' ');
   const byLead = await get(`/search?lang=ar&q=${encodeURIComponent(leadWords)}`);
   assert.ok(resultIds(byLead.body).includes(f.seedId), `lead words "${leadWords}" find the story`);
   const publicText = decode((await get(await pathOf(f.seedId))).body);
-  const words = hidden.text.split(/\s+/).filter((w) => w.length > 5 && !publicText.includes(w)).slice(0, 2).join(' ');
+  const words = hidden.text
+    .split(/\s+/)
+    .filter((w) => w.length > 5 && !publicText.includes(w))
+    .slice(0, 2)
+    .join(' ');
   assert.ok(words.split(' ').length === 2, 'the last paragraph has words the public page does not show');
   const byBody = await get(`/search?lang=ar&q=${encodeURIComponent(words)}`);
   assert.ok(!resultIds(byBody.body).includes(f.seedId), `words "${words}" of the subscribers' part do not find the story`);
@@ -236,7 +257,11 @@ test('search results come in pages of 50 with next and previous links, every mat
 });
 
 test('a query syntax error shows a friendly message with a 400, never a 500', async () => {
-  for (const [lang, q, text] of [['ar', '"غير مغلق', 'تعذّرت قراءة'], ['en', 'water AND (', 'We could not read'], ['tr', 'date:2026-99-99', 'okunamadı']]) {
+  for (const [lang, q, text] of [
+    ['ar', '"غير مغلق', 'تعذّرت قراءة'],
+    ['en', 'water AND (', 'We could not read'],
+    ['tr', 'date:2026-99-99', 'okunamadı'],
+  ]) {
     const r = await get(`/search?lang=${lang}&q=${encodeURIComponent(q)}`);
     assert.equal(r.statusCode, 400, q);
     assert.ok(r.body.includes(text), `${q}: friendly message`);
@@ -245,17 +270,35 @@ test('a query syntax error shows a friendly message with a 400, never a 500', as
 });
 
 test('the subscribe form stores a lead that admins list at /v1/leads', async () => {
-  const bad = await f.app.inject({ method: 'POST', url: '/subscribe', payload: 'lang=en&name=&email=nope', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const bad = await f.app.inject({
+    method: 'POST',
+    url: '/subscribe',
+    payload: 'lang=en&name=&email=nope',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   assert.equal(bad.statusCode, 400);
-  const ok = await f.app.inject({ method: 'POST', url: '/subscribe', payload: 'lang=tr&name=Ay%C5%9Fe&email=ayse%40example.org&organisation=Gazete', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const ok = await f.app.inject({
+    method: 'POST',
+    url: '/subscribe',
+    payload: 'lang=tr&name=Ay%C5%9Fe&email=ayse%40example.org&organisation=Gazete',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   assert.equal(ok.statusCode, 303);
   assert.equal(ok.headers.location, '/subscribe?lang=tr&thanks=1');
-  await f.app.inject({ method: 'POST', url: '/subscribe', payload: 'lang=en&name=Bot&email=bot%40spam.example&website=http%3A%2F%2Fspam', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  await f.app.inject({
+    method: 'POST',
+    url: '/subscribe',
+    payload: 'lang=en&name=Bot&email=bot%40spam.example&website=http%3A%2F%2Fspam',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   assert.equal((await get('/v1/leads')).statusCode, 401);
   const leads = await get('/v1/leads', { authorization: `Bearer ${f.adminKey}` });
   assert.equal(leads.statusCode, 200);
   const list = leads.json().leads as { name: string; email: string; language: string }[];
-  assert.deepEqual(list.map((l) => [l.name, l.email, l.language]), [['Ayşe', 'ayse@example.org', 'tr']]);
+  assert.deepEqual(
+    list.map((l) => [l.name, l.email, l.language]),
+    [['Ayşe', 'ayse@example.org', 'tr']],
+  );
 });
 
 test('story pages carry NewsArticle JSON-LD with the required fields, OpenGraph and Twitter tags', async () => {
@@ -282,7 +325,10 @@ test('Atom feeds are well-formed and a feed reader takes them whole', async () =
     const feed = parseFeed(r.body);
     assert.ok(feed.title, url);
     assert.ok(feed.items.length > 0, url);
-    assert.ok(feed.items.every((e) => e.url?.startsWith(`${PUBLIC_BASE}/`)), url);
+    assert.ok(
+      feed.items.every((e) => e.url?.startsWith(`${PUBLIC_BASE}/`)),
+      url,
+    );
   }
 });
 
@@ -300,15 +346,26 @@ test('crawl: no body text beyond the abbreviated part appears at any public URL'
   needShared();
   // Every public URL: editions, sections, stories (from the sitemap), feeds, sitemaps, search.
   const seen = new Set<string>();
-  const queue = ['/ar/', '/tr/', '/en/', '/sitemap.xml', '/news-sitemap.xml', '/robots.txt', '/subscribe?lang=ar',
-    `/search?lang=ar&q=${encodeURIComponent('فلسطين')}`];
+  const queue = [
+    '/ar/',
+    '/tr/',
+    '/en/',
+    '/sitemap.xml',
+    '/news-sitemap.xml',
+    '/robots.txt',
+    '/subscribe?lang=ar',
+    `/search?lang=ar&q=${encodeURIComponent('فلسطين')}`,
+  ];
   const bodies: string[] = [];
   while (queue.length) {
     const url = queue.shift()!;
     if (seen.has(url)) continue;
     seen.add(url);
     const r = await get(url);
-    if (r.statusCode >= 300 && r.statusCode < 400 && r.headers.location) { queue.push(String(r.headers.location)); continue; }
+    if (r.statusCode >= 300 && r.statusCode < 400 && r.headers.location) {
+      queue.push(String(r.headers.location));
+      continue;
+    }
     assert.ok(r.statusCode < 500, url);
     bodies.push(decode(r.body));
     for (const m of r.body.matchAll(/(?:href|src)="([^"]+)"|<loc>([^<]+)<\/loc>/g)) {
@@ -317,7 +374,10 @@ test('crawl: no body text beyond the abbreviated part appears at any public URL'
       if (/^\/(ar|tr|en)\/|^\/feeds\/|^\/sitemaps\//.test(link)) queue.push(link.split('#')[0]);
     }
   }
-  assert.ok([...seen].some((u) => u.includes(f.seedId)), 'the crawl reached the seed story');
+  assert.ok(
+    [...seen].some((u) => u.includes(f.seedId)),
+    'the crawl reached the seed story',
+  );
   assert.ok([...seen].filter((u) => u.startsWith('/feeds/')).length >= 3, 'the crawl reached the feeds');
   const all = bodies.join('\n');
   // Hidden text of every published story: whole paragraphs not shown, and what was cut off a shown one.

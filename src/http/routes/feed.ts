@@ -37,21 +37,26 @@ function waitForHead(hub: Hub, head: number, until: number, reply: FastifyReply,
     };
     waiting.add(done);
     const timer = setTimeout(done, Math.max(0, until - Date.now()));
-    const unsubscribe = hub.subscribe((h) => { if (h > head) done(); });
+    const unsubscribe = hub.subscribe((h) => {
+      if (h > head) done();
+    });
     // The response's close, not the request's: a GET request 'closes' as soon as it has been read.
     reply.raw.once('close', done);
   });
 }
 
-const FeedQuery = Type.Object({
-  cursor: Type.Optional(Type.String({ maxLength: 100, description: 'next_cursor of the previous answer' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  wait: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_WAIT_S, default: 0, description: 'seconds to wait for a first item (long-poll)' })),
-  since: Type.Optional(Type.String({ maxLength: 40, description: 'first call only: start at this ISO time instead of now' })),
-  access_token: Type.Optional(Type.String({ maxLength: 200 })),
-  format: Type.Optional(Type.String({ maxLength: 20, description: FORMAT_DESCRIPTION + ', or atom for the whole page' })),
-  alert: Type.Optional(Type.String({ maxLength: 40, description: 'a saved search id: only what it matches (kills always pass)' })),
-}, { additionalProperties: false });
+const FeedQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ maxLength: 100, description: 'next_cursor of the previous answer' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+    wait: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_WAIT_S, default: 0, description: 'seconds to wait for a first item (long-poll)' })),
+    since: Type.Optional(Type.String({ maxLength: 40, description: 'first call only: start at this ISO time instead of now' })),
+    access_token: Type.Optional(Type.String({ maxLength: 200 })),
+    format: Type.Optional(Type.String({ maxLength: 20, description: FORMAT_DESCRIPTION + ', or atom for the whole page' })),
+    alert: Type.Optional(Type.String({ maxLength: 40, description: 'a saved search id: only what it matches (kills always pass)' })),
+  },
+  { additionalProperties: false },
+);
 
 /** What the feed uses: the log (through the stream fan-out's cache of recent events) and the deliveries. */
 export interface FeedRouteDeps {
@@ -71,7 +76,8 @@ export async function feedRoutes(app: TypedApp, rt: FeedRouteDeps): Promise<void
   const deliveries = rt.deliveries;
   // A subscriber's own limit of feed requests a minute, on the app's one rate limiter.
   const perMinute = quota(app, {
-    name: 'feed', windowMs: 60_000,
+    name: 'feed',
+    windowMs: 60_000,
     key: (req) => req.apiKey?.subscriberId ?? '',
     max: async (req) => (await deliveries.subscriber(req.apiKey?.subscriberId ?? ''))?.rateLimit || Infinity,
   });
@@ -85,43 +91,58 @@ export async function feedRoutes(app: TypedApp, rt: FeedRouteDeps): Promise<void
     closing = true;
     for (const wake of [...waiting]) wake();
   });
-  app.addHook('onClose', async () => { await deliveries.flush().catch(() => {}); });
-
-  app.get('/v1/feed', {
-    onRequest: subscriberKey,
-    schema: {
-      tags: ['subscriber flow'], security: [{ bearer: [] }], querystring: FeedQuery,
-      summary: 'Events after a cursor that the subscriber is entitled to, each with the full story version',
-    },
-  }, async (req, reply) => {
-    const q = req.query;
-    const subscriber = await subscriberOf(rt, req);
-    const verdict = await perMinute(req);
-    if (!verdict.ok) {
-      void reply.header('retry-after', String(verdict.retryAfterS));
-      throw new HttpError(429, `rate limit of ${subscriber.rateLimit} feed requests a minute reached; retry in ${verdict.retryAfterS} s`);
-    }
-    if (q.wait) {
-      const held = heldPolls.get(subscriber.id) ?? 0;
-      if (held >= rt.longPollsPerSubscriber) {
-        void reply.header('retry-after', String(LONG_POLL_RETRY_S));
-        throw new HttpError(429, `subscriber ${subscriber.id} already has ${held} long-polls waiting (limit ${rt.longPollsPerSubscriber}); wait for one to answer, or use one stream (GET /v1/stream) instead of many long-polls`);
-      }
-      heldPolls.set(subscriber.id, held + 1);
-    }
-    try {
-      return await answer(req, reply, q, subscriber);
-    } finally {
-      if (q.wait) {
-        const left = (heldPolls.get(subscriber.id) ?? 1) - 1;
-        if (left > 0) heldPolls.set(subscriber.id, left); else heldPolls.delete(subscriber.id);
-      }
-    }
+  app.addHook('onClose', async () => {
+    await deliveries.flush().catch(() => {});
   });
+
+  app.get(
+    '/v1/feed',
+    {
+      onRequest: subscriberKey,
+      schema: {
+        tags: ['subscriber flow'],
+        security: [{ bearer: [] }],
+        querystring: FeedQuery,
+        summary: 'Events after a cursor that the subscriber is entitled to, each with the full story version',
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const subscriber = await subscriberOf(rt, req);
+      const verdict = await perMinute(req);
+      if (!verdict.ok) {
+        void reply.header('retry-after', String(verdict.retryAfterS));
+        throw new HttpError(429, `rate limit of ${subscriber.rateLimit} feed requests a minute reached; retry in ${verdict.retryAfterS} s`);
+      }
+      if (q.wait) {
+        const held = heldPolls.get(subscriber.id) ?? 0;
+        if (held >= rt.longPollsPerSubscriber) {
+          void reply.header('retry-after', String(LONG_POLL_RETRY_S));
+          throw new HttpError(
+            429,
+            `subscriber ${subscriber.id} already has ${held} long-polls waiting (limit ${rt.longPollsPerSubscriber}); wait for one to answer, or use one stream (GET /v1/stream) instead of many long-polls`,
+          );
+        }
+        heldPolls.set(subscriber.id, held + 1);
+      }
+      try {
+        return await answer(req, reply, q, subscriber);
+      } finally {
+        if (q.wait) {
+          const left = (heldPolls.get(subscriber.id) ?? 1) - 1;
+          if (left > 0) heldPolls.set(subscriber.id, left);
+          else heldPolls.delete(subscriber.id);
+        }
+      }
+    },
+  );
 
   /** One page of the feed, waiting up to `wait` seconds for a first item. */
   async function answer(
-    req: Pick<FastifyRequest, 'apiKey' | 'headers' | 'socket'> & { query: Static<typeof FeedQuery> }, reply: FastifyReply, q: Static<typeof FeedQuery>, subscriber: Subscriber,
+    req: Pick<FastifyRequest, 'apiKey' | 'headers' | 'socket'> & { query: Static<typeof FeedQuery> },
+    reply: FastifyReply,
+    q: Static<typeof FeedQuery>,
+    subscriber: Subscriber,
   ): Promise<FastifyReply> {
     const format = deliveryFormat(req, subscriber, ['atom']);
     const alert = await deliveryAlert(rt, req);
@@ -133,7 +154,9 @@ export async function feedRoutes(app: TypedApp, rt: FeedRouteDeps): Promise<void
     for (let first = true; ; first = false) {
       const fanout = rt.fanout;
       const scan = await scanEntitled(rt.store, deliveries, subscriber, position, {
-        limit, head: rt.hub.lastHead, read: (after, n) => fanout.readAfter(after, n),
+        limit,
+        head: rt.hub.lastHead,
+        read: (after, n) => fanout.readAfter(after, n),
         accept: alert ? (_e, item) => alert.passes(item) : undefined,
       });
       // Checked whenever there was something to read (a poll at the head stays query-free); the read
@@ -146,22 +169,33 @@ export async function feedRoutes(app: TypedApp, rt: FeedRouteDeps): Promise<void
           // One page of the flow as an Atom feed; the next page is linked and named in a header.
           const next = encodeCursor(position);
           const self = `${rt.baseUrl}/v1/feed`;
-          const atom = renderList('atom', scan.items.map((i) => i.version), {
-            baseUrl: rt.baseUrl,
-            feed: { id: `${self}?subscriber=${subscriber.id}`, title: `newsflow: ${subscriber.name}`, link: self, updated: scan.items.at(-1)?.event.at ?? new Date().toISOString() },
-          });
-          return reply.type(atom.contentType).header('x-next-cursor', next)
-            .header('link', `<${self}?format=atom&cursor=${next}>; rel="next"`).send(atom.body);
+          const atom = renderList(
+            'atom',
+            scan.items.map((i) => i.version),
+            {
+              baseUrl: rt.baseUrl,
+              feed: {
+                id: `${self}?subscriber=${subscriber.id}`,
+                title: `newsflow: ${subscriber.name}`,
+                link: self,
+                updated: scan.items.at(-1)?.event.at ?? new Date().toISOString(),
+              },
+            },
+          );
+          return reply.type(atom.contentType).header('x-next-cursor', next).header('link', `<${self}?format=atom&cursor=${next}>; rel="next"`).send(atom.body);
         }
         // Built from cached item JSON (the same version goes to every subscriber of the same format).
         const items = scan.items.map((i) => renderedJson(i, format as DeliveryFormat)).join(',');
-        return reply.type('application/json; charset=utf-8')
-          .send(`{"items":[${items}],"next_cursor":${JSON.stringify(encodeCursor(position))}}`);
+        return reply.type('application/json; charset=utf-8').send(`{"items":[${items}],"next_cursor":${JSON.stringify(encodeCursor(position))}}`);
       }
       if (scan.holdUntil !== null) {
         // Nothing after a held event may go first, so only time (not new events) can help.
         await new Promise<void>((r) => {
-          const done = () => { clearTimeout(timer); waiting.delete(done); r(); };
+          const done = () => {
+            clearTimeout(timer);
+            waiting.delete(done);
+            r();
+          };
           const timer = setTimeout(done, Math.max(0, Math.min(deadline, scan.holdUntil!) - Date.now()));
           waiting.add(done);
         });

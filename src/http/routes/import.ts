@@ -11,8 +11,14 @@ import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 
 const DOCUMENT_TYPES = [
-  'application/json', 'application/ninjs+json', 'application/x-ndjson', 'application/jsonl', 'application/json-seq',
-  'application/vnd.iptc.g2.newsitem+xml', 'application/xml', 'text/xml',
+  'application/json',
+  'application/ninjs+json',
+  'application/x-ndjson',
+  'application/jsonl',
+  'application/json-seq',
+  'application/vnd.iptc.g2.newsitem+xml',
+  'application/xml',
+  'text/xml',
 ];
 
 /** What the import route uses. */
@@ -32,27 +38,31 @@ export async function importRoutes(app: TypedApp, rt: ImportRouteDeps): Promise<
   });
   const importer = new Importer(rt.store, rt.hub);
 
-  app.post('/v1/import', {
-    onRequest: requireRole(rt.keys, 'editor'),
-    bodyLimit: MAX_DOCUMENT_BYTES,
-    schema: {
-      tags: ['newsroom'],
-      security: [{ bearer: [] }],
-      summary: 'Import ninjs (2.x, 3.x; one object, an array or JSON Lines) or NewsML-G2 newsItems as published stories',
-      description: `Body limit ${MAX_DOCUMENT_BYTES} bytes. The Content-Type helps detection; the document itself decides.`,
+  app.post(
+    '/v1/import',
+    {
+      onRequest: requireRole(rt.keys, 'editor'),
+      bodyLimit: MAX_DOCUMENT_BYTES,
+      schema: {
+        tags: ['newsroom'],
+        security: [{ bearer: [] }],
+        summary: 'Import ninjs (2.x, 3.x; one object, an array or JSON Lines) or NewsML-G2 newsItems as published stories',
+        description: `Body limit ${MAX_DOCUMENT_BYTES} bytes. The Content-Type helps detection; the document itself decides.`,
+      },
     },
-  }, async (req, reply) => {
-    if (typeof req.body !== 'string' || !req.body.trim()) throw new HttpError(400, 'empty body: send a ninjs or NewsML-G2 document');
-    const read = readDocuments(req.body, req.headers['content-type']);
-    const report = read.items.length ? await importer.importItems('request', read.format, read.items, {}) : null;
-    const imported = report?.events.map((e) => ({ id: e.storyId, version: e.version, seq: e.seq })) ?? [];
-    const status = imported.length ? 201 : read.failed.length ? 422 : 200;
-    return reply.status(status).send({
-      format: read.format,
-      imported,
-      alreadyPresent: report?.skipped ?? 0,
-      failed: read.failed,
-      withdrawn: read.withdrawn,
-    });
-  });
+    async (req, reply) => {
+      if (typeof req.body !== 'string' || !req.body.trim()) throw new HttpError(400, 'empty body: send a ninjs or NewsML-G2 document');
+      const read = readDocuments(req.body, req.headers['content-type']);
+      const report = read.items.length ? await importer.importItems('request', read.format, read.items, {}) : null;
+      const imported = report?.events.map((e) => ({ id: e.storyId, version: e.version, seq: e.seq })) ?? [];
+      const status = imported.length ? 201 : read.failed.length ? 422 : 200;
+      return reply.status(status).send({
+        format: read.format,
+        imported,
+        alreadyPresent: report?.skipped ?? 0,
+        failed: read.failed,
+        withdrawn: read.withdrawn,
+      });
+    },
+  );
 }

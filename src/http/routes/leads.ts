@@ -12,18 +12,27 @@ export interface LeadRouteDeps {
 }
 
 export async function leadRoutes(app: FastifyInstance, rt: LeadRouteDeps): Promise<void> {
-  app.get('/v1/leads', {
-    onRequest: requireRole(rt.keys, 'admin'),
-    schema: {
-      tags: ['admin'], security: [{ bearer: [] }], summary: 'Readers who asked about a subscription on the public site, newest first',
-      querystring: Type.Object({
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-        before: Type.Optional(Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$' })),
-      }, { additionalProperties: false }),
+  app.get(
+    '/v1/leads',
+    {
+      onRequest: requireRole(rt.keys, 'admin'),
+      schema: {
+        tags: ['admin'],
+        security: [{ bearer: [] }],
+        summary: 'Readers who asked about a subscription on the public site, newest first',
+        querystring: Type.Object(
+          {
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+            before: Type.Optional(Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$' })),
+          },
+          { additionalProperties: false },
+        ),
+      },
     },
-  }, async (req) => {
-    const q = req.query as { limit?: number; before?: string };
-    const leads = await rt.store.site.listLeads(q.limit ?? 50, q.before);
-    return { leads, next: leads.length === (q.limit ?? 50) ? leads[leads.length - 1]?.id ?? null : null };
-  });
+    async (req) => {
+      const q = req.query as { limit?: number; before?: string };
+      const leads = await rt.store.site.listLeads(q.limit ?? 50, q.before);
+      return { leads, next: leads.length === (q.limit ?? 50) ? (leads[leads.length - 1]?.id ?? null) : null };
+    },
+  );
 }

@@ -18,13 +18,16 @@ import type { DeliveryFormat } from '../../flow/render.ts';
 import type { ConnectionOptions } from '../../flow/streams.ts';
 import type { Subscriber } from '../../model/subscribers.ts';
 
-const StreamQuery = Type.Object({
-  cursor: Type.Optional(Type.String({ maxLength: 100 })),
-  since: Type.Optional(Type.String({ maxLength: 40 })),
-  access_token: Type.Optional(Type.String({ maxLength: 200, description: 'the key, for browser EventSource' })),
-  format: Type.Optional(Type.String({ maxLength: 20, description: FORMAT_DESCRIPTION })),
-  alert: Type.Optional(Type.String({ maxLength: 40, description: 'a saved search id: only what it matches (kills always pass)' })),
-}, { additionalProperties: false });
+const StreamQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ maxLength: 100 })),
+    since: Type.Optional(Type.String({ maxLength: 40 })),
+    access_token: Type.Optional(Type.String({ maxLength: 200, description: 'the key, for browser EventSource' })),
+    format: Type.Optional(Type.String({ maxLength: 20, description: FORMAT_DESCRIPTION })),
+    alert: Type.Optional(Type.String({ maxLength: 40, description: 'a saved search id: only what it matches (kills always pass)' })),
+  },
+  { additionalProperties: false },
+);
 
 /** What the stream routes use: the fan-out the composition root built, and the limits of a connection. */
 export interface StreamRouteDeps {
@@ -41,11 +44,16 @@ export interface StreamRouteDeps {
 
 /** The format and alert filter of a stream connection; 429 when the subscriber holds too many streams. */
 async function connectionOptions(
-  rt: StreamRouteDeps, req: Pick<FastifyRequest, 'apiKey' | 'headers'> & { query: { format?: string; alert?: string } }, subscriber: Subscriber,
+  rt: StreamRouteDeps,
+  req: Pick<FastifyRequest, 'apiKey' | 'headers'> & { query: { format?: string; alert?: string } },
+  subscriber: Subscriber,
 ): Promise<ConnectionOptions> {
   const open = rt.fanout.connectionsOf(subscriber.id);
   if (open >= rt.streamsPerSubscriber) {
-    throw new HttpError(429, `subscriber ${subscriber.id} already has ${open} open streams (limit ${rt.streamsPerSubscriber}); close one or resume on an existing stream`);
+    throw new HttpError(
+      429,
+      `subscriber ${subscriber.id} already has ${open} open streams (limit ${rt.streamsPerSubscriber}); close one or resume on an existing stream`,
+    );
   }
   const alert = await deliveryAlert(rt, req);
   return { format: deliveryFormat(req, subscriber) as DeliveryFormat, filter: alert && ((item) => alert.passes(item)) };
@@ -65,71 +73,103 @@ export async function streamRoutes(app: TypedApp, rt: StreamRouteDeps): Promise<
   const subscriberKey = requireRole(rt.keys, 'subscriber');
   const fanout = rt.fanout;
 
-  app.get('/v1/stream', {
-    onRequest: subscriberKey,
-    schema: {
-      tags: ['subscriber flow'], security: [{ bearer: [] }],
-      summary: 'Live stream (Server-Sent Events) of entitled events; resumes from Last-Event-ID or ?cursor=',
-      querystring: StreamQuery,
-    },
-  }, async (req, reply) => {
-    const subscriber = await subscriberOf(rt, req);
-    // Validated before the stream starts, so a bad cursor is a plain 400/410 answer.
-    const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: req.query.since }, { retentionDays: rt.retentionDays });
-    const options = await connectionOptions(rt, req, subscriber);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write('retry: 1000\n: connected\n\n');
-    const socket = req.socket;
-    socket.setNoDelay(true);
-    const conn = fanout.open(subscriber.id, req.apiKey!.id, after, {
-      // Frames are shared by every subscriber, and so is their chunk framing: one socket write each,
-      // without res.write's per-call framing (most of the cost of fan-out at thousands of clients).
-      write: (frame) => { if (res.chunkedEncoding && !socket.destroyed) socket.write(asChunk(frame)); else res.write(frame); },
-      buffered: () => socket.writableLength + res.writableLength,
-      close: (reason) => {
-        if (!res.writableEnded) res.end(`: closed: ${reason}\n\n`);
-        // A client that stopped reading would never take the end: drop its socket.
-        setTimeout(() => res.destroy(), 1000).unref();
+  app.get(
+    '/v1/stream',
+    {
+      onRequest: subscriberKey,
+      schema: {
+        tags: ['subscriber flow'],
+        security: [{ bearer: [] }],
+        summary: 'Live stream (Server-Sent Events) of entitled events; resumes from Last-Event-ID or ?cursor=',
+        querystring: StreamQuery,
       },
-    }, sseFrame, 'stream', options);
-    res.on('close', () => conn.close('client went away'));
-  });
+    },
+    async (req, reply) => {
+      const subscriber = await subscriberOf(rt, req);
+      // Validated before the stream starts, so a bad cursor is a plain 400/410 answer.
+      const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: req.query.since }, { retentionDays: rt.retentionDays });
+      const options = await connectionOptions(rt, req, subscriber);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write('retry: 1000\n: connected\n\n');
+      const socket = req.socket;
+      socket.setNoDelay(true);
+      const conn = fanout.open(
+        subscriber.id,
+        req.apiKey!.id,
+        after,
+        {
+          // Frames are shared by every subscriber, and so is their chunk framing: one socket write each,
+          // without res.write's per-call framing (most of the cost of fan-out at thousands of clients).
+          write: (frame) => {
+            if (res.chunkedEncoding && !socket.destroyed) socket.write(asChunk(frame));
+            else res.write(frame);
+          },
+          buffered: () => socket.writableLength + res.writableLength,
+          close: (reason) => {
+            if (!res.writableEnded) res.end(`: closed: ${reason}\n\n`);
+            // A client that stopped reading would never take the end: drop its socket.
+            setTimeout(() => res.destroy(), 1000).unref();
+          },
+        },
+        sseFrame,
+        'stream',
+        options,
+      );
+      res.on('close', () => conn.close('client went away'));
+    },
+  );
 
   await app.register(websocket, { options: { maxPayload: 4096 } });
   const positions = new WeakMap<FastifyRequest, { after: number; options: ConnectionOptions }>();
-  app.get('/v1/ws', {
-    websocket: true,
-    // Authenticated and positioned before the upgrade, so failures are plain HTTP 401/400/410 answers.
-    preHandler: [subscriberKey, async (req) => {
-      const subscriber = await subscriberOf(rt, req);
-      const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: req.query.since }, { retentionDays: rt.retentionDays });
-      positions.set(req, { after, options: await connectionOptions(rt, req, subscriber) });
-    }],
-    schema: {
-      tags: ['subscriber flow'], security: [{ bearer: [] }],
-      summary: 'The live stream over a WebSocket: one JSON message {cursor, event, story} per item; resume with ?cursor=',
-      querystring: StreamQuery,
+  app.get(
+    '/v1/ws',
+    {
+      websocket: true,
+      // Authenticated and positioned before the upgrade, so failures are plain HTTP 401/400/410 answers.
+      preHandler: [
+        subscriberKey,
+        async (req) => {
+          const subscriber = await subscriberOf(rt, req);
+          const after = await startPosition(rt.store, { cursor: resumeCursor(req), since: req.query.since }, { retentionDays: rt.retentionDays });
+          positions.set(req, { after, options: await connectionOptions(rt, req, subscriber) });
+        },
+      ],
+      schema: {
+        tags: ['subscriber flow'],
+        security: [{ bearer: [] }],
+        summary: 'The live stream over a WebSocket: one JSON message {cursor, event, story} per item; resume with ?cursor=',
+        querystring: StreamQuery,
+      },
     },
-  }, (socket, req) => {
-    const start = positions.get(req) ?? { after: 0, options: {} };
-    const conn = fanout.open(req.apiKey!.subscriberId!, req.apiKey!.id, start.after, {
-      write: (frame) => socket.send(frame, { binary: false }),
-      buffered: () => socket.bufferedAmount,
-      // 4000-range codes are the application's: 4001 revoked, 4008 too slow, 4000 anything else.
-      close: (reason) => socket.close(/revoked/.test(reason) ? 4001 : /slow/.test(reason) ? 4008 : 4000, reason.slice(0, 120)),
-    }, jsonFrame, 'ws', start.options);
-    const ping = setInterval(() => socket.ping(), rt.heartbeatMs);
-    socket.on('close', () => {
-      clearInterval(ping);
-      conn.close('client went away');
-    });
-    socket.on('message', () => {}); // the stream is one-way; anything sent is ignored
-  });
+    (socket, req) => {
+      const start = positions.get(req) ?? { after: 0, options: {} };
+      const conn = fanout.open(
+        req.apiKey!.subscriberId!,
+        req.apiKey!.id,
+        start.after,
+        {
+          write: (frame) => socket.send(frame, { binary: false }),
+          buffered: () => socket.bufferedAmount,
+          // 4000-range codes are the application's: 4001 revoked, 4008 too slow, 4000 anything else.
+          close: (reason) => socket.close(/revoked/.test(reason) ? 4001 : /slow/.test(reason) ? 4008 : 4000, reason.slice(0, 120)),
+        },
+        jsonFrame,
+        'ws',
+        start.options,
+      );
+      const ping = setInterval(() => socket.ping(), rt.heartbeatMs);
+      socket.on('close', () => {
+        clearInterval(ping);
+        conn.close('client went away');
+      });
+      socket.on('message', () => {}); // the stream is one-way; anything sent is ignored
+    },
+  );
 }

@@ -18,24 +18,32 @@ const MediaType = Type.Union([Type.Literal('text'), Type.Literal('photo'), Type.
 const security = [{ bearer: [] }];
 const tags = ['subscribers'];
 
-const ProductBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 100 }),
-  languages: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 35 }), { maxItems: 50 })),
-  categories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 200 })),
-  maxUrgency: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 9 }), Type.Null()])),
-  mediaTypes: Type.Optional(Type.Array(MediaType, { maxItems: 5 })),
-  embargoRights: Type.Optional(Type.Boolean()),
-  delaySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 86_400 })),
-}, { additionalProperties: false });
+const ProductBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    languages: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 35 }), { maxItems: 50 })),
+    categories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 200 })),
+    maxUrgency: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 9 }), Type.Null()])),
+    mediaTypes: Type.Optional(Type.Array(MediaType, { maxItems: 5 })),
+    embargoRights: Type.Optional(Type.Boolean()),
+    delaySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 86_400 })),
+  },
+  { additionalProperties: false },
+);
 
-const SubscriberBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  products: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, description: 'product ids or names' }),
-  rateLimit: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
-  defaultFormat: Type.Optional(literalUnion(DELIVERY_FORMATS, {
-    description: 'the story format of this subscriber\'s feed, stream and webhooks (default ninjs, IPTC ninjs 3.2)',
-  })),
-}, { additionalProperties: false });
+const SubscriberBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    products: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, description: 'product ids or names' }),
+    rateLimit: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    defaultFormat: Type.Optional(
+      literalUnion(DELIVERY_FORMATS, {
+        description: "the story format of this subscriber's feed, stream and webhooks (default ninjs, IPTC ninjs 3.2)",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 /** What the admin routes for products, subscribers and their keys use. */
 export interface SubscriberRouteDeps {
@@ -49,72 +57,104 @@ export async function subscriberRoutes(app: TypedApp, rt: SubscriberRouteDeps): 
   const subscriberOrAdmin = requireRole(rt.keys, 'subscriber');
   const store = rt.store.subscribers;
 
-  app.post('/v1/products', { onRequest: admin, schema: { tags, security, summary: 'Define a product (a filter on the flow)', body: ProductBody } },
-    async (req, reply) => reply.status(201).send(await store.createProduct(productFrom(req.body))));
+  app.post(
+    '/v1/products',
+    { onRequest: admin, schema: { tags, security, summary: 'Define a product (a filter on the flow)', body: ProductBody } },
+    async (req, reply) => reply.status(201).send(await store.createProduct(productFrom(req.body))),
+  );
 
-  app.get('/v1/products', { onRequest: admin, schema: { tags, security, summary: 'List products' } },
-    async () => ({ products: await store.listProducts() }));
+  app.get('/v1/products', { onRequest: admin, schema: { tags, security, summary: 'List products' } }, async () => ({ products: await store.listProducts() }));
 
-  app.post('/v1/subscribers', { onRequest: admin, schema: { tags, security, summary: 'Create a subscriber entitled to products', body: SubscriberBody } },
+  app.post(
+    '/v1/subscribers',
+    { onRequest: admin, schema: { tags, security, summary: 'Create a subscriber entitled to products', body: SubscriberBody } },
     async (req, reply) => {
       const s = await store.createSubscriber(req.body);
       return reply.status(201).header('location', `/v1/subscribers/${s.id}`).send(s);
-    });
+    },
+  );
 
-  app.get('/v1/subscribers', { onRequest: admin, schema: { tags, security, summary: 'List subscribers' } },
-    async () => ({ subscribers: await store.listSubscribers() }));
+  app.get('/v1/subscribers', { onRequest: admin, schema: { tags, security, summary: 'List subscribers' } }, async () => ({
+    subscribers: await store.listSubscribers(),
+  }));
 
-  app.get('/v1/subscribers/:id', { onRequest: admin, schema: { tags, security, params: IdParams, summary: 'A subscriber with its products, keys and webhooks' } },
+  app.get(
+    '/v1/subscribers/:id',
+    { onRequest: admin, schema: { tags, security, params: IdParams, summary: 'A subscriber with its products, keys and webhooks' } },
     async (req) => {
       const { id } = req.params;
       const s = await store.getSubscriber(id);
       if (!s) throw new NotFoundError(`no subscriber ${id}`);
       return { ...s, keys: await rt.store.listKeys({ subscriberId: id }), webhooks: await store.listWebhooks(id) };
-    });
-
-  app.post('/v1/subscribers/:id/keys', {
-    onRequest: admin,
-    schema: {
-      tags, security, params: IdParams, summary: 'Issue a key for the subscriber (the secret is shown only in this answer)',
-      body: Type.Optional(Type.Object({ label: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })),
     },
-  }, async (req, reply) => {
-    const { id } = req.params;
-    if (!(await store.getSubscriber(id))) throw new NotFoundError(`no subscriber ${id}`);
-    const { secret, key } = await issueKey(rt.store, 'subscriber', { subscriberId: id, label: req.body?.label });
-    return reply.status(201).send({ secret, key });
-  });
+  );
 
-  app.get('/v1/subscribers/:id/keys', { onRequest: admin, schema: { tags, security, params: IdParams, summary: 'The subscriber\'s keys (never their secrets)' } },
+  app.post(
+    '/v1/subscribers/:id/keys',
+    {
+      onRequest: admin,
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        summary: 'Issue a key for the subscriber (the secret is shown only in this answer)',
+        body: Type.Optional(Type.Object({ label: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })),
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params;
+      if (!(await store.getSubscriber(id))) throw new NotFoundError(`no subscriber ${id}`);
+      const { secret, key } = await issueKey(rt.store, 'subscriber', { subscriberId: id, label: req.body?.label });
+      return reply.status(201).send({ secret, key });
+    },
+  );
+
+  app.get(
+    '/v1/subscribers/:id/keys',
+    { onRequest: admin, schema: { tags, security, params: IdParams, summary: "The subscriber's keys (never their secrets)" } },
     async (req) => {
       const { id } = req.params;
       if (!(await store.getSubscriber(id))) throw new NotFoundError(`no subscriber ${id}`);
       return { keys: await rt.store.listKeys({ subscriberId: id }) };
-    });
-
-  app.delete('/v1/keys/:id', { onRequest: admin, schema: { tags, security, params: IdParams, summary: 'Revoke a key; its open streams close within a second' } },
-    async (req) => rt.keys.revoke(req.params.id));
-
-  app.get('/v1/subscribers/:id/usage', {
-    onRequest: subscriberOrAdmin,
-    schema: {
-      tags, security, params: IdParams, summary: 'Stories delivered per channel per day (admin, or the subscriber itself)',
-      querystring: Type.Object({
-        from: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
-        to: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
-        access_token: Type.Optional(Type.String({ maxLength: 200 })),
-      }, { additionalProperties: false }),
     },
-  }, async (req) => {
-    const { id } = req.params;
-    const key = req.apiKey!;
-    if (key.role !== 'admin' && key.subscriberId !== id) throw new HttpError(403, 'a subscriber key can read only its own usage');
-    if (!(await store.getSubscriber(id))) throw new NotFoundError(`no subscriber ${id}`);
-    await rt.deliveries.flush();
-    const { from, to } = req.query;
-    const days = await store.usage(id, from, to);
-    const totals: Record<string, number> = {};
-    for (const d of days) totals[d.channel] = (totals[d.channel] ?? 0) + d.count;
-    return { subscriberId: id, days, totals };
-  });
+  );
+
+  app.delete(
+    '/v1/keys/:id',
+    { onRequest: admin, schema: { tags, security, params: IdParams, summary: 'Revoke a key; its open streams close within a second' } },
+    async (req) => rt.keys.revoke(req.params.id),
+  );
+
+  app.get(
+    '/v1/subscribers/:id/usage',
+    {
+      onRequest: subscriberOrAdmin,
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        summary: 'Stories delivered per channel per day (admin, or the subscriber itself)',
+        querystring: Type.Object(
+          {
+            from: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+            to: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+            access_token: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      const { id } = req.params;
+      const key = req.apiKey!;
+      if (key.role !== 'admin' && key.subscriberId !== id) throw new HttpError(403, 'a subscriber key can read only its own usage');
+      if (!(await store.getSubscriber(id))) throw new NotFoundError(`no subscriber ${id}`);
+      await rt.deliveries.flush();
+      const { from, to } = req.query;
+      const days = await store.usage(id, from, to);
+      const totals: Record<string, number> = {};
+      for (const d of days) totals[d.channel] = (totals[d.channel] ?? 0) + d.count;
+      return { subscriberId: id, days, totals };
+    },
+  );
 }

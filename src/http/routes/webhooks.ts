@@ -17,7 +17,11 @@ const Id = Type.String({ pattern: '^[0-9a-hjkmnp-tv-z]{26}$' });
 const IdParams = Type.Object({ id: Id });
 // Spelled out, not mapped from a list: TypeBox infers a union's type only from a tuple of literals.
 const Kind = Type.Union([
-  Type.Literal('published'), Type.Literal('updated'), Type.Literal('corrected'), Type.Literal('killed'), Type.Literal('embargo-lifted'),
+  Type.Literal('published'),
+  Type.Literal('updated'),
+  Type.Literal('corrected'),
+  Type.Literal('killed'),
+  Type.Literal('embargo-lifted'),
 ]);
 const security = [{ bearer: [] }];
 const tags = ['webhooks'];
@@ -43,71 +47,103 @@ export async function webhookRoutes(app: TypedApp, rt: WebhookRouteDeps): Promis
     return hook;
   }
 
-  app.post('/v1/webhooks', {
-    onRequest: subscriberKey,
-    schema: {
-      tags, security, summary: 'Subscribe a URL to the flow; the signing secret (whsec_…) is returned only here',
-      body: Type.Object({
-        url: Type.String({ minLength: 8, maxLength: 2000 }),
-        events: Type.Optional(Type.Array(Kind, { minItems: 1, maxItems: 5 })),
-        cursor: Type.Optional(Type.String({ maxLength: 100, description: 'start after this cursor instead of now' })),
-        subscriberId: Type.Optional(Id),
-        alert: Type.Optional(Type.String({ maxLength: 40, description: 'a saved search id: deliver only what it matches (kills always pass)' })),
-      }, { additionalProperties: false }),
+  app.post(
+    '/v1/webhooks',
+    {
+      onRequest: subscriberKey,
+      schema: {
+        tags,
+        security,
+        summary: 'Subscribe a URL to the flow; the signing secret (whsec_…) is returned only here',
+        body: Type.Object(
+          {
+            url: Type.String({ minLength: 8, maxLength: 2000 }),
+            events: Type.Optional(Type.Array(Kind, { minItems: 1, maxItems: 5 })),
+            cursor: Type.Optional(Type.String({ maxLength: 100, description: 'start after this cursor instead of now' })),
+            subscriberId: Type.Optional(Id),
+            alert: Type.Optional(Type.String({ maxLength: 40, description: 'a saved search id: deliver only what it matches (kills always pass)' })),
+          },
+          { additionalProperties: false },
+        ),
+      },
     },
-  }, async (req, reply) => {
-    const b = req.body;
-    const subscriberId = req.apiKey!.role === 'admin' ? b.subscriberId : req.apiKey!.subscriberId;
-    if (!subscriberId) throw new HttpError(400, 'an admin creating a webhook must name the subscriberId it delivers to');
-    try {
-      await checkWebhookUrl(b.url, rt.allowPrivateWebhooks);
-    } catch (e) {
-      throw new HttpError(400, (e as Error).message);
-    }
-    const secret = newWebhookSecret();
-    const cursor = await startPosition(rt.store, { cursor: b.cursor }, { retentionDays: rt.retentionDays });
-    if (b.alert) {
-      const saved = await rt.store.savedSearches.get(b.alert);
-      if (!saved || saved.subscriberId !== subscriberId) throw new HttpError(404, `no saved search ${b.alert}`);
-    }
-    const webhook = await store.createWebhook({ subscriberId, url: b.url, secret, events: b.events ?? null, cursor, alertId: b.alert ?? null });
-    return reply.status(201).header('location', `/v1/webhooks/${webhook.id}`).send({ ...webhook, secret });
-  });
+    async (req, reply) => {
+      const b = req.body;
+      const subscriberId = req.apiKey!.role === 'admin' ? b.subscriberId : req.apiKey!.subscriberId;
+      if (!subscriberId) throw new HttpError(400, 'an admin creating a webhook must name the subscriberId it delivers to');
+      try {
+        await checkWebhookUrl(b.url, rt.allowPrivateWebhooks);
+      } catch (e) {
+        throw new HttpError(400, (e as Error).message);
+      }
+      const secret = newWebhookSecret();
+      const cursor = await startPosition(rt.store, { cursor: b.cursor }, { retentionDays: rt.retentionDays });
+      if (b.alert) {
+        const saved = await rt.store.savedSearches.get(b.alert);
+        if (!saved || saved.subscriberId !== subscriberId) throw new HttpError(404, `no saved search ${b.alert}`);
+      }
+      const webhook = await store.createWebhook({ subscriberId, url: b.url, secret, events: b.events ?? null, cursor, alertId: b.alert ?? null });
+      return reply
+        .status(201)
+        .header('location', `/v1/webhooks/${webhook.id}`)
+        .send({ ...webhook, secret });
+    },
+  );
 
-  app.get('/v1/webhooks', { onRequest: subscriberKey, schema: { tags, security, summary: 'Your webhook subscriptions (admin: all)' } },
-    async (req) => ({ webhooks: await store.listWebhooks(req.apiKey!.role === 'admin' ? undefined : req.apiKey!.subscriberId ?? '') }));
+  app.get('/v1/webhooks', { onRequest: subscriberKey, schema: { tags, security, summary: 'Your webhook subscriptions (admin: all)' } }, async (req) => ({
+    webhooks: await store.listWebhooks(req.apiKey!.role === 'admin' ? undefined : (req.apiKey!.subscriberId ?? '')),
+  }));
 
-  app.get('/v1/webhooks/:id', { onRequest: subscriberKey, schema: { tags, security, params: IdParams, summary: 'One subscription and its state' } },
-    async (req) => ownWebhook(req));
+  app.get(
+    '/v1/webhooks/:id',
+    { onRequest: subscriberKey, schema: { tags, security, params: IdParams, summary: 'One subscription and its state' } },
+    async (req) => ownWebhook(req),
+  );
 
-  app.delete('/v1/webhooks/:id', { onRequest: subscriberKey, schema: { tags, security, params: IdParams, summary: 'Stop a subscription' } },
+  app.delete(
+    '/v1/webhooks/:id',
+    { onRequest: subscriberKey, schema: { tags, security, params: IdParams, summary: 'Stop a subscription' } },
     async (req, reply) => {
       await store.deleteWebhook((await ownWebhook(req)).id);
       return reply.status(204).send();
-    });
-
-  app.get('/v1/webhooks/:id/deliveries', {
-    onRequest: subscriberKey,
-    schema: {
-      tags, security, params: IdParams, summary: 'Delivery attempts, newest first: status codes, latency, errors',
-      querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }, { additionalProperties: false }),
     },
-  }, async (req) => {
-    const hook = await ownWebhook(req);
-    return { webhook: hook, attempts: await store.listAttempts(hook.id, req.query.limit ?? 100) };
-  });
+  );
 
-  app.post('/v1/webhooks/:id/redeliver', {
-    onRequest: subscriberKey,
-    schema: {
-      tags, security, params: IdParams,
-      summary: 'Retry now (a failed subscription becomes active again); with a cursor, deliver again from there',
-      body: Type.Optional(Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false })),
+  app.get(
+    '/v1/webhooks/:id/deliveries',
+    {
+      onRequest: subscriberKey,
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        summary: 'Delivery attempts, newest first: status codes, latency, errors',
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }, { additionalProperties: false }),
+      },
     },
-  }, async (req, reply) => {
-    const hook = await ownWebhook(req);
-    const c = req.body?.cursor;
-    const cursor = c ? await startPosition(rt.store, { cursor: c }, { retentionDays: rt.retentionDays }) : undefined;
-    return reply.status(202).send(await store.resetWebhook(hook.id, cursor));
-  });
+    async (req) => {
+      const hook = await ownWebhook(req);
+      return { webhook: hook, attempts: await store.listAttempts(hook.id, req.query.limit ?? 100) };
+    },
+  );
+
+  app.post(
+    '/v1/webhooks/:id/redeliver',
+    {
+      onRequest: subscriberKey,
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        summary: 'Retry now (a failed subscription becomes active again); with a cursor, deliver again from there',
+        body: Type.Optional(Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false })),
+      },
+    },
+    async (req, reply) => {
+      const hook = await ownWebhook(req);
+      const c = req.body?.cursor;
+      const cursor = c ? await startPosition(rt.store, { cursor: c }, { retentionDays: rt.retentionDays }) : undefined;
+      return reply.status(202).send(await store.resetWebhook(hook.id, cursor));
+    },
+  );
 }

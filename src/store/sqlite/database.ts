@@ -42,7 +42,9 @@ export function openDatabase(file: string, parts: SchemaPart[] = []): Database.D
 /** Applies every numbered migration newer than the database's user_version, each in its own transaction. */
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .sort();
   for (const file of files) {
     const number = Number(file.slice(0, 3));
     if (number <= current) continue;

@@ -34,25 +34,37 @@ export function toEvent(r: EventRow): FlowEvent {
 /** Appends one event carrying `v`, with routing columns copied from it; returns the event with its seq. */
 export function appendEvent(db: Database.Database, kind: FlowEvent['kind'], v: StoryVersion, at: string): FlowEvent {
   const c = v.content;
-  const r = stmt(db, `INSERT INTO events (kind, story_id, version, at, language, categories, urgency, media_type, embargo_until)
-                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    kind, v.storyId, v.version, at, c.language, JSON.stringify(c.categories), c.urgency, c.mediaType, c.embargoUntil ?? null,
-  );
+  const r = stmt(
+    db,
+    `INSERT INTO events (kind, story_id, version, at, language, categories, urgency, media_type, embargo_until)
+                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(kind, v.storyId, v.version, at, c.language, JSON.stringify(c.categories), c.urgency, c.mediaType, c.embargoUntil ?? null);
   return {
-    seq: Number(r.lastInsertRowid), kind, storyId: v.storyId, version: v.version, at, language: c.language,
-    categories: c.categories, urgency: c.urgency, mediaType: c.mediaType, embargoUntil: c.embargoUntil ?? null,
+    seq: Number(r.lastInsertRowid),
+    kind,
+    storyId: v.storyId,
+    version: v.version,
+    at,
+    language: c.language,
+    categories: c.categories,
+    urgency: c.urgency,
+    mediaType: c.mediaType,
+    embargoUntil: c.embargoUntil ?? null,
   };
 }
 
 /** Events after `after` joined with their versions, oldest first. */
 export function selectLog(db: Database.Database, after: number, limit: number): (EventRow & { content: string; vrow: string })[] {
-  return stmt(db, `SELECT e.*, v.content AS content,
+  return stmt(
+    db,
+    `SELECT e.*, v.content AS content,
                           json_object('revision_id', v.revision_id, 'kind', v.kind, 'pub_status', v.pub_status,
                             'correction_note', v.correction_note, 'kill_reason', v.kill_reason,
                             'translation_group', v.translation_group, 'first_published_at', v.first_published_at,
                             'version_created_at', v.version_created_at) AS vrow
                    FROM events e JOIN versions v ON v.story_id = e.story_id AND v.version = e.version
-                   WHERE e.seq > ? ORDER BY e.seq LIMIT ?`).all(after, limit) as (EventRow & { content: string; vrow: string })[];
+                   WHERE e.seq > ? ORDER BY e.seq LIMIT ?`,
+  ).all(after, limit) as (EventRow & { content: string; vrow: string })[];
 }
 
 /** The highest seq in the log, 0 when empty. */

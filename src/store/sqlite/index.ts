@@ -34,7 +34,10 @@ export class SqliteStore implements Store {
   readonly search: SqliteSearch;
   readonly savedSearches: SqliteSavedSearchStore;
 
-  constructor(readonly file: string, opts: SqliteStoreOptions = {}) {
+  constructor(
+    readonly file: string,
+    opts: SqliteStoreOptions = {},
+  ) {
     this.db = openDatabase(file, opts.schemaParts ?? []);
     this.site = new SqliteSiteStore(this.db);
     this.subscribers = new SqliteSubscriberStore(this.db);
@@ -57,8 +60,15 @@ export class SqliteStore implements Store {
         group = original.translationGroup;
       }
       const story: Story = {
-        id, status: 'draft', revision: 1, draft: content, latestVersion: 0, translationGroup: group,
-        createdAt: at, updatedAt: at, firstPublishedAt: null,
+        id,
+        status: 'draft',
+        revision: 1,
+        draft: content,
+        latestVersion: 0,
+        translationGroup: group,
+        createdAt: at,
+        updatedAt: at,
+        firstPublishedAt: null,
       };
       insertStory(this.db, story);
       return story;
@@ -75,7 +85,10 @@ export class SqliteStore implements Store {
       if (!current) throw new NotFoundError(`no story ${id}`);
       if (current.status === 'killed') throw new ConflictError(`story ${id} was killed; a killed story cannot be edited`);
       if (!updateDraftRow(this.db, id, expectRevision, content, now.toISOString())) {
-        throw new ConflictError(`story ${id} is at revision ${current.revision}, not ${expectRevision}: someone else edited it first; reload and apply your change again`, { revision: current.revision });
+        throw new ConflictError(
+          `story ${id} is at revision ${current.revision}, not ${expectRevision}: someone else edited it first; reload and apply your change again`,
+          { revision: current.revision },
+        );
       }
       return selectStory(this.db, id)!;
     });
@@ -108,16 +121,18 @@ export class SqliteStore implements Store {
     this.pendingAppends = [];
     const outcomes: ({ ok: true; item: FlowItem } | { ok: false; error: unknown })[] = [];
     try {
-      this.db.transaction(() => {
-        for (const p of batch) {
-          try {
-            // A transaction inside a transaction is a savepoint in better-sqlite3.
-            outcomes.push({ ok: true, item: this.db.transaction(() => this.appendOne(p.nv, p.now))() });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
+      this.db
+        .transaction(() => {
+          for (const p of batch) {
+            try {
+              // A transaction inside a transaction is a savepoint in better-sqlite3.
+              outcomes.push({ ok: true, item: this.db.transaction(() => this.appendOne(p.nv, p.now))() });
+            } catch (error) {
+              outcomes.push({ ok: false, error });
+            }
           }
-        }
-      }).immediate();
+        })
+        .immediate();
     } catch (e) {
       for (const p of batch) p.reject(new StoreError('committing published versions', e));
       return;
@@ -125,7 +140,12 @@ export class SqliteStore implements Store {
     batch.forEach((p, i) => {
       const o = outcomes[i];
       if (o.ok) p.resolve(o.item);
-      else p.reject(o.error instanceof Error && o.error.name === 'SqliteError' ? new StoreError(`appending a ${p.nv.kind} version to story ${p.nv.storyId}`, o.error) : o.error);
+      else
+        p.reject(
+          o.error instanceof Error && o.error.name === 'SqliteError'
+            ? new StoreError(`appending a ${p.nv.kind} version to story ${p.nv.storyId}`, o.error)
+            : o.error,
+        );
     });
   }
 
@@ -138,7 +158,9 @@ export class SqliteStore implements Store {
       throw new ConflictError(`story ${nv.storyId} is ${story.status}; ${nv.kind} needs it to be ${nv.allowedStatuses.join(' or ')}`, { status: story.status });
     }
     if (story.latestVersion !== nv.expectLatestVersion) {
-      throw new ConflictError(`story ${nv.storyId} is at version ${story.latestVersion}, not ${nv.expectLatestVersion}: another publish came first`, { latestVersion: story.latestVersion });
+      throw new ConflictError(`story ${nv.storyId} is at version ${story.latestVersion}, not ${nv.expectLatestVersion}: another publish came first`, {
+        latestVersion: story.latestVersion,
+      });
     }
     const version: StoryVersion = {
       storyId: story.id,
@@ -197,14 +219,29 @@ export class SqliteStore implements Store {
         const published = new Date(item.publishedAt);
         const id = item.id ?? newId(Number.isNaN(published.getTime()) ? Date.now() : published.getTime());
         const story: Story = {
-          id, status: 'published', revision: 1, draft: item.content, latestVersion: 1, translationGroup: id,
-          createdAt: item.publishedAt, updatedAt: item.publishedAt, firstPublishedAt: item.publishedAt,
+          id,
+          status: 'published',
+          revision: 1,
+          draft: item.content,
+          latestVersion: 1,
+          translationGroup: id,
+          createdAt: item.publishedAt,
+          updatedAt: item.publishedAt,
+          firstPublishedAt: item.publishedAt,
         };
         insertStory(this.db, story);
         for (const k of keys) stmt(this.db, `INSERT INTO original_ids (original_key, story_id) VALUES (?, ?)`).run(k, id);
         const version: StoryVersion = {
-          storyId: id, version: 1, revisionId: newId(), kind: 'published', pubStatus: 'usable', content: item.content,
-          correctionNote: null, killReason: null, translationGroup: id, firstPublishedAt: item.publishedAt,
+          storyId: id,
+          version: 1,
+          revisionId: newId(),
+          kind: 'published',
+          pubStatus: 'usable',
+          content: item.content,
+          correctionNote: null,
+          killReason: null,
+          translationGroup: id,
+          firstPublishedAt: item.publishedAt,
           versionCreatedAt: item.updatedAt ?? item.publishedAt,
         };
         insertVersion(this.db, version);
@@ -221,10 +258,17 @@ export class SqliteStore implements Store {
       return rows.map((r) => {
         const v = JSON.parse(r.vrow) as Record<string, string | null>;
         const version: StoryVersion = {
-          storyId: r.story_id, version: r.version, revisionId: v.revision_id!, kind: v.kind as StoryVersion['kind'],
-          pubStatus: v.pub_status as StoryVersion['pubStatus'], content: JSON.parse(r.content) as StoryContent,
-          correctionNote: v.correction_note, killReason: v.kill_reason, translationGroup: v.translation_group!,
-          firstPublishedAt: v.first_published_at!, versionCreatedAt: v.version_created_at!,
+          storyId: r.story_id,
+          version: r.version,
+          revisionId: v.revision_id!,
+          kind: v.kind as StoryVersion['kind'],
+          pubStatus: v.pub_status as StoryVersion['pubStatus'],
+          content: JSON.parse(r.content) as StoryContent,
+          correctionNote: v.correction_note,
+          killReason: v.kill_reason,
+          translationGroup: v.translation_group!,
+          firstPublishedAt: v.first_published_at!,
+          versionCreatedAt: v.version_created_at!,
         };
         return { event: toEvent(r), version };
       });
@@ -241,7 +285,8 @@ export class SqliteStore implements Store {
 
   async createKey(k: { id: string; hash: string; prefix: string; role: Role; subscriberId?: string | null; label?: string | null }): Promise<ApiKey> {
     return this.run('creating an API key', () =>
-      insertKey(this.db, { ...k, subscriberId: k.subscriberId ?? null, label: k.label ?? null }, new Date().toISOString()));
+      insertKey(this.db, { ...k, subscriberId: k.subscriberId ?? null, label: k.label ?? null }, new Date().toISOString()),
+    );
   }
 
   async findKeyByHash(hash: string): Promise<ApiKey | null> {

@@ -16,15 +16,32 @@ interface KeyRow {
 
 function toKey(r: KeyRow): ApiKey {
   return {
-    id: r.id, role: r.role, subscriberId: r.subscriber_id, label: r.label, prefix: r.prefix,
-    createdAt: r.created_at, revokedAt: r.revoked_at, lastUsedAt: r.last_used_at,
+    id: r.id,
+    role: r.role,
+    subscriberId: r.subscriber_id,
+    label: r.label,
+    prefix: r.prefix,
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
+    lastUsedAt: r.last_used_at,
   };
 }
 
 /** Inserts a key. */
-export function insertKey(db: Database.Database, k: { id: string; hash: string; prefix: string; role: Role; subscriberId: string | null; label: string | null }, now: string): ApiKey {
-  stmt(db, `INSERT INTO api_keys (id, hash, prefix, role, subscriber_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-    .run(k.id, k.hash, k.prefix, k.role, k.subscriberId, k.label, now);
+export function insertKey(
+  db: Database.Database,
+  k: { id: string; hash: string; prefix: string; role: Role; subscriberId: string | null; label: string | null },
+  now: string,
+): ApiKey {
+  stmt(db, `INSERT INTO api_keys (id, hash, prefix, role, subscriber_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+    k.id,
+    k.hash,
+    k.prefix,
+    k.role,
+    k.subscriberId,
+    k.label,
+    now,
+  );
   return selectKey(db, k.id)!;
 }
 

@@ -22,8 +22,13 @@ export class SqliteSavedSearchStore implements SavedSearchStore {
   async create(s: { subscriberId: string; name: string; query: string }, now = new Date()): Promise<SavedSearch> {
     const id = newId(now.getTime());
     try {
-      stmt(this.db, `INSERT INTO saved_searches (id, subscriber_id, name, query, created_at) VALUES (?, ?, ?, ?, ?)`)
-        .run(id, s.subscriberId, s.name, s.query, now.toISOString());
+      stmt(this.db, `INSERT INTO saved_searches (id, subscriber_id, name, query, created_at) VALUES (?, ?, ?, ?, ?)`).run(
+        id,
+        s.subscriberId,
+        s.name,
+        s.query,
+        now.toISOString(),
+      );
     } catch (e) {
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ConflictError(`a saved search named "${s.name}" already exists`);
       throw e;

@@ -13,7 +13,10 @@ const CHUNK = 500;
 export class SqliteSearch implements StoreSearch {
   readonly index: SearchIndex;
 
-  constructor(private readonly db: Database.Database, lexiconFile?: string | null) {
+  constructor(
+    private readonly db: Database.Database,
+    lexiconFile?: string | null,
+  ) {
     const lexicon = loadLexicon(lexiconFile);
     this.index = new SearchIndex(db, { synonyms: lexicon.synonyms, protectedNames: lexicon.protectedNames });
   }
@@ -54,14 +57,18 @@ export class SqliteSearch implements StoreSearch {
   private running: Promise<{ indexed: number; rebuilt: boolean }> | null = null;
 
   catchUp(onProgress?: (done: number, total: number) => void): Promise<{ indexed: number; rebuilt: boolean }> {
-    this.running ??= this.runCatchUp(onProgress).finally(() => { this.running = null; });
+    this.running ??= this.runCatchUp(onProgress).finally(() => {
+      this.running = null;
+    });
     return this.running;
   }
 
   private async runCatchUp(onProgress?: (done: number, total: number) => void): Promise<{ indexed: number; rebuilt: boolean }> {
     if (this.index.needsReindex()) {
       // Old analyzer: every entry is suspect, so the whole index is rebuilt (vocabulary first).
-      const r = await this.reindex((done, total, phase) => { if (phase === 'index') onProgress?.(done, total); });
+      const r = await this.reindex((done, total, phase) => {
+        if (phase === 'index') onProgress?.(done, total);
+      });
       return { indexed: r.indexed, rebuilt: true };
     }
     const total = this.missingCount();
@@ -73,13 +80,15 @@ export class SqliteSearch implements StoreSearch {
       after = chunk[chunk.length - 1].storyId;
       // Written as a publish writes them (vocabulary counted as it goes), one short IMMEDIATE transaction
       // a chunk; a version superseded or killed meanwhile is left to the writer that superseded it.
-      this.db.transaction(() => {
-        for (const v of chunk) {
-          if (!this.stillCurrent(v)) continue;
-          this.index.indexVersion(v);
-          indexed++;
-        }
-      }).immediate();
+      this.db
+        .transaction(() => {
+          for (const v of chunk) {
+            if (!this.stillCurrent(v)) continue;
+            this.index.indexVersion(v);
+            indexed++;
+          }
+        })
+        .immediate();
       onProgress?.(indexed, total);
       await new Promise((r) => setTimeout(r, 2));
     }
@@ -89,8 +98,13 @@ export class SqliteSearch implements StoreSearch {
 
   /** Published stories whose latest version is not what the index holds. */
   private missingCount(): number {
-    return (stmt(this.db, `SELECT count(*) AS n FROM stories s LEFT JOIN search_doc d ON d.story_id = s.id
-                           WHERE s.status = 'published' AND (d.version IS NULL OR d.version <> s.latest_version)`).get() as { n: number }).n;
+    return (
+      stmt(
+        this.db,
+        `SELECT count(*) AS n FROM stories s LEFT JOIN search_doc d ON d.story_id = s.id
+                           WHERE s.status = 'published' AND (d.version IS NULL OR d.version <> s.latest_version)`,
+      ).get() as { n: number }
+    ).n;
   }
 
   // The count joins every story: a health check polled every second must not pay it each time. Once
@@ -112,9 +126,11 @@ export class SqliteSearch implements StoreSearch {
 
   /** Story ids whose latest version is under an embargo not yet lifted. */
   embargoedStoryIds(now: Date): Set<string> {
-    const rows = stmt(this.db, `SELECT v.story_id FROM versions v JOIN stories s ON s.id = v.story_id AND s.latest_version = v.version
-                                WHERE v.embargo_until IS NOT NULL AND v.embargo_lifted_at IS NULL AND v.embargo_until > ?`)
-      .all(now.toISOString()) as { story_id: string }[];
+    const rows = stmt(
+      this.db,
+      `SELECT v.story_id FROM versions v JOIN stories s ON s.id = v.story_id AND s.latest_version = v.version
+                                WHERE v.embargo_until IS NOT NULL AND v.embargo_lifted_at IS NULL AND v.embargo_until > ?`,
+    ).all(now.toISOString()) as { story_id: string }[];
     return new Set(rows.map((r) => r.story_id));
   }
 }
@@ -123,8 +139,11 @@ export class SqliteSearch implements StoreSearch {
 function* liveVersions(db: Database.Database): Iterable<StoryVersion> {
   let after = '';
   for (;;) {
-    const rows = stmt(db, `SELECT v.* FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version
-                           WHERE s.status = 'published' AND s.id > ? ORDER BY s.id LIMIT 1000`).all(after) as Record<string, string | number | null>[];
+    const rows = stmt(
+      db,
+      `SELECT v.* FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version
+                           WHERE s.status = 'published' AND s.id > ? ORDER BY s.id LIMIT 1000`,
+    ).all(after) as Record<string, string | number | null>[];
     if (!rows.length) return;
     yield* rows.map(toVersion);
     after = rows[rows.length - 1].story_id as string;
@@ -133,19 +152,28 @@ function* liveVersions(db: Database.Database): Iterable<StoryVersion> {
 
 /** Up to `limit` latest versions of published stories after story `after` that the index lacks. */
 function missingVersions(db: Database.Database, after: string, limit: number): StoryVersion[] {
-  const rows = stmt(db, `SELECT v.* FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version
+  const rows = stmt(
+    db,
+    `SELECT v.* FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version
                          LEFT JOIN search_doc d ON d.story_id = s.id
                          WHERE s.status = 'published' AND s.id > ? AND (d.version IS NULL OR d.version <> s.latest_version)
-                         ORDER BY s.id LIMIT ?`).all(after, limit) as Record<string, string | number | null>[];
+                         ORDER BY s.id LIMIT ?`,
+  ).all(after, limit) as Record<string, string | number | null>[];
   return rows.map(toVersion);
 }
 
 function toVersion(r: Record<string, string | number | null>): StoryVersion {
   return {
-    storyId: r.story_id as string, version: r.version as number, revisionId: r.revision_id as string,
-    kind: r.kind as StoryVersion['kind'], pubStatus: r.pub_status as StoryVersion['pubStatus'],
-    content: JSON.parse(r.content as string) as StoryContent, correctionNote: r.correction_note as string | null,
-    killReason: r.kill_reason as string | null, translationGroup: r.translation_group as string,
-    firstPublishedAt: r.first_published_at as string, versionCreatedAt: r.version_created_at as string,
+    storyId: r.story_id as string,
+    version: r.version as number,
+    revisionId: r.revision_id as string,
+    kind: r.kind as StoryVersion['kind'],
+    pubStatus: r.pub_status as StoryVersion['pubStatus'],
+    content: JSON.parse(r.content as string) as StoryContent,
+    correctionNote: r.correction_note as string | null,
+    killReason: r.kill_reason as string | null,
+    translationGroup: r.translation_group as string,
+    firstPublishedAt: r.first_published_at as string,
+    versionCreatedAt: r.version_created_at as string,
   };
 }

@@ -36,10 +36,21 @@ interface SummaryJson {
 function toSummary(r: SiteRow): SiteSummary {
   const s = JSON.parse(r.summary) as SummaryJson;
   return {
-    id: r.story_id, language: r.language, version: r.version, headline: r.headline, slug: r.slug, deck: s.deck,
-    urgency: r.urgency as Urgency, publishedAt: r.published_at, updatedAt: r.updated_at,
-    translationGroup: r.translation_group, categories: s.categories, photo: s.photo, publishedDate: s.publishedDate ?? null,
-    embargoUntil: r.embargo_until, killed: r.killed === 1,
+    id: r.story_id,
+    language: r.language,
+    version: r.version,
+    headline: r.headline,
+    slug: r.slug,
+    deck: s.deck,
+    urgency: r.urgency as Urgency,
+    publishedAt: r.published_at,
+    updatedAt: r.updated_at,
+    translationGroup: r.translation_group,
+    categories: s.categories,
+    photo: s.photo,
+    publishedDate: s.publishedDate ?? null,
+    embargoUntil: r.embargo_until,
+    killed: r.killed === 1,
   };
 }
 
@@ -62,17 +73,36 @@ export class SqliteSiteStore implements SiteStore {
     if (q.category) {
       const args: unknown[] = [q.language ?? '', q.category, now];
       let page = '';
-      if (after) { page = 'AND (c.published_at, c.story_id) < (?, ?)'; args.push(after.published_at, after.story_id); }
-      return (stmt(this.db, `SELECT s.* FROM site_categories c JOIN site_stories s ON s.story_id = c.story_id
+      if (after) {
+        page = 'AND (c.published_at, c.story_id) < (?, ?)';
+        args.push(after.published_at, after.story_id);
+      }
+      return (
+        stmt(
+          this.db,
+          `SELECT s.* FROM site_categories c JOIN site_stories s ON s.story_id = c.story_id
                              WHERE c.language = ? AND c.slug = ? AND ${PUBLIC} ${page}
-                             ORDER BY c.published_at DESC, c.story_id DESC LIMIT ?`).all(...args, q.limit) as SiteRow[]).map(toSummary);
+                             ORDER BY c.published_at DESC, c.story_id DESC LIMIT ?`,
+        ).all(...args, q.limit) as SiteRow[]
+      ).map(toSummary);
     }
     const where = [PUBLIC];
     const args: unknown[] = [now];
-    if (q.language) { where.push('s.language = ?'); args.push(q.language); }
-    if (after) { where.push('(s.published_at, s.story_id) < (?, ?)'); args.push(after.published_at, after.story_id); }
-    return (stmt(this.db, `SELECT s.* FROM site_stories s WHERE ${where.join(' AND ')}
-                           ORDER BY s.published_at DESC, s.story_id DESC LIMIT ?`).all(...args, q.limit) as SiteRow[]).map(toSummary);
+    if (q.language) {
+      where.push('s.language = ?');
+      args.push(q.language);
+    }
+    if (after) {
+      where.push('(s.published_at, s.story_id) < (?, ?)');
+      args.push(after.published_at, after.story_id);
+    }
+    return (
+      stmt(
+        this.db,
+        `SELECT s.* FROM site_stories s WHERE ${where.join(' AND ')}
+                           ORDER BY s.published_at DESC, s.story_id DESC LIMIT ?`,
+      ).all(...args, q.limit) as SiteRow[]
+    ).map(toSummary);
   }
 
   async story(id: string) {
@@ -85,30 +115,43 @@ export class SqliteSiteStore implements SiteStore {
 
   async translations(group: string, now = new Date()): Promise<SiteSummary[]> {
     this.sync();
-    return (stmt(this.db, `SELECT s.* FROM site_stories s WHERE s.translation_group = ? AND ${PUBLIC} ORDER BY s.language`)
-      .all(group, now.toISOString()) as SiteRow[]).map(toSummary);
+    return (
+      stmt(this.db, `SELECT s.* FROM site_stories s WHERE s.translation_group = ? AND ${PUBLIC} ORDER BY s.language`).all(group, now.toISOString()) as SiteRow[]
+    ).map(toSummary);
   }
 
   async categories(language: string, limit = 12) {
     this.sync();
-    return stmt(this.db, `SELECT slug, min(name) AS name, count(*) AS count FROM site_categories WHERE language = ?
-                          GROUP BY slug ORDER BY count DESC, slug LIMIT ?`).all(language, limit) as (SiteCategory & { count: number })[];
+    return stmt(
+      this.db,
+      `SELECT slug, min(name) AS name, count(*) AS count FROM site_categories WHERE language = ?
+                          GROUP BY slug ORDER BY count DESC, slug LIMIT ?`,
+    ).all(language, limit) as (SiteCategory & { count: number })[];
   }
 
   async publicSummaries(ids: string[], now = new Date()): Promise<SiteSummary[]> {
     this.sync();
     if (!ids.length) return [];
-    const rows = stmt(this.db, `SELECT s.* FROM site_stories s WHERE s.story_id IN (SELECT value FROM json_each(?)) AND ${PUBLIC}`)
-      .all(JSON.stringify(ids), now.toISOString()) as SiteRow[];
+    const rows = stmt(this.db, `SELECT s.* FROM site_stories s WHERE s.story_id IN (SELECT value FROM json_each(?)) AND ${PUBLIC}`).all(
+      JSON.stringify(ids),
+      now.toISOString(),
+    ) as SiteRow[];
     const byId = new Map(rows.map((r) => [r.story_id, r]));
-    return ids.flatMap((id) => { const r = byId.get(id); return r ? [toSummary(r)] : []; });
+    return ids.flatMap((id) => {
+      const r = byId.get(id);
+      return r ? [toSummary(r)] : [];
+    });
   }
 
   async sitemap(offset: number, limit: number, now = new Date()): Promise<SiteSummary[]> {
     this.sync();
-    return (stmt(this.db, `SELECT s.* FROM site_stories s WHERE ${PUBLIC}
-                           ORDER BY s.published_at DESC, s.story_id DESC LIMIT ? OFFSET ?`)
-      .all(now.toISOString(), limit, offset) as SiteRow[]).map(toSummary);
+    return (
+      stmt(
+        this.db,
+        `SELECT s.* FROM site_stories s WHERE ${PUBLIC}
+                           ORDER BY s.published_at DESC, s.story_id DESC LIMIT ? OFFSET ?`,
+      ).all(now.toISOString(), limit, offset) as SiteRow[]
+    ).map(toSummary);
   }
 
   async countPublic(now = new Date()): Promise<number> {
@@ -123,19 +166,44 @@ export class SqliteSiteStore implements SiteStore {
 
   async insertLead(lead: NewLead, now = new Date()): Promise<Lead> {
     const row: Lead = { id: newId(now.getTime()), ...lead, createdAt: now.toISOString() };
-    stmt(this.db, `INSERT INTO leads (id, name, email, organisation, message, language, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-      .run(row.id, row.name, row.email, row.organisation, row.message, row.language, row.createdAt);
+    stmt(this.db, `INSERT INTO leads (id, name, email, organisation, message, language, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+      row.id,
+      row.name,
+      row.email,
+      row.organisation,
+      row.message,
+      row.language,
+      row.createdAt,
+    );
     return row;
   }
 
   async listLeads(limit: number, before?: string): Promise<Lead[]> {
-    const rows = stmt(this.db, `SELECT * FROM leads WHERE id < ? ORDER BY id DESC LIMIT ?`)
-      .all(before ?? '~', limit) as { id: string; name: string; email: string; organisation: string | null; message: string | null; language: string; created_at: string }[];
-    return rows.map((r) => ({ id: r.id, name: r.name, email: r.email, organisation: r.organisation, message: r.message, language: r.language, createdAt: r.created_at }));
+    const rows = stmt(this.db, `SELECT * FROM leads WHERE id < ? ORDER BY id DESC LIMIT ?`).all(before ?? '~', limit) as {
+      id: string;
+      name: string;
+      email: string;
+      organisation: string | null;
+      message: string | null;
+      language: string;
+      created_at: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      email: r.email,
+      organisation: r.organisation,
+      message: r.message,
+      language: r.language,
+      createdAt: r.created_at,
+    }));
   }
 
   private position_of(id: string): { published_at: string; story_id: string } | null {
-    return (stmt(this.db, `SELECT published_at, story_id FROM site_stories WHERE story_id = ?`).get(id) as { published_at: string; story_id: string } | undefined) ?? null;
+    return (
+      (stmt(this.db, `SELECT published_at, story_id FROM site_stories WHERE story_id = ?`).get(id) as { published_at: string; story_id: string } | undefined) ??
+      null
+    );
   }
 
   private cursor(): number {
@@ -150,25 +218,39 @@ export class SqliteSiteStore implements SiteStore {
   sync(): void {
     const head = this.head();
     if (head <= this.cursor()) return;
-    this.db.transaction(() => {
-      const cursor = this.cursor();
-      if (cursor >= head) return; // another process caught up while we waited for the lock
-      const oldest = (stmt(this.db, `SELECT coalesce(min(seq), 1) AS o FROM events`).get() as { o: number }).o;
-      // Events before the cursor may have been pruned: then the only safe source is every published story.
-      const ids = cursor < oldest - 1
-        ? (stmt(this.db, `SELECT id AS story_id FROM stories WHERE latest_version > 0`).all() as { story_id: string }[])
-        : (stmt(this.db, `SELECT DISTINCT story_id FROM events WHERE seq > ? AND seq <= ?`).all(cursor, head) as { story_id: string }[]);
-      for (const { story_id } of ids) this.refresh(story_id);
-      stmt(this.db, `UPDATE site_cursor SET seq = ? WHERE id = 1`).run(head);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        const cursor = this.cursor();
+        if (cursor >= head) return; // another process caught up while we waited for the lock
+        const oldest = (stmt(this.db, `SELECT coalesce(min(seq), 1) AS o FROM events`).get() as { o: number }).o;
+        // Events before the cursor may have been pruned: then the only safe source is every published story.
+        const ids =
+          cursor < oldest - 1
+            ? (stmt(this.db, `SELECT id AS story_id FROM stories WHERE latest_version > 0`).all() as { story_id: string }[])
+            : (stmt(this.db, `SELECT DISTINCT story_id FROM events WHERE seq > ? AND seq <= ?`).all(cursor, head) as { story_id: string }[]);
+        for (const { story_id } of ids) this.refresh(story_id);
+        stmt(this.db, `UPDATE site_cursor SET seq = ? WHERE id = 1`).run(head);
+      })
+      .immediate();
   }
 
   private refresh(id: string): void {
-    const v = stmt(this.db, `SELECT v.* FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version
-                             WHERE s.id = ?`).get(id) as {
-      version: number; pub_status: string; content: string; translation_group: string; first_published_at: string;
-      version_created_at: string; embargo_until: string | null; embargo_lifted_at: string | null;
-    } | undefined;
+    const v = stmt(
+      this.db,
+      `SELECT v.* FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version
+                             WHERE s.id = ?`,
+    ).get(id) as
+      | {
+          version: number;
+          pub_status: string;
+          content: string;
+          translation_group: string;
+          first_published_at: string;
+          version_created_at: string;
+          embargo_until: string | null;
+          embargo_lifted_at: string | null;
+        }
+      | undefined;
     stmt(this.db, `DELETE FROM site_categories WHERE story_id = ?`).run(id);
     if (!v) {
       stmt(this.db, `DELETE FROM site_stories WHERE story_id = ?`).run(id);
@@ -181,21 +263,41 @@ export class SqliteSiteStore implements SiteStore {
     // Readers see categories in the story's language (an archive's `internationalNews` as العالم).
     for (const name of readerCategories(c.categories, c.language)) {
       const slug = slugify(name, c.language, '');
-      if (slug && !seen.has(slug)) { seen.add(slug); categories.push({ name, slug }); }
+      if (slug && !seen.has(slug)) {
+        seen.add(slug);
+        categories.push({ name, slug });
+      }
     }
     const photo = c.photos[0] ? { url: c.photos[0].url, alt: c.photos[0].altText ?? c.photos[0].caption ?? '' } : null;
     const summary: SummaryJson = { deck: c.deck ?? null, categories, photo, publishedDate: sourceDateOnly(v.first_published_at) };
-    stmt(this.db, `INSERT OR REPLACE INTO site_stories (story_id, language, version, killed, embargo_until, published_at,
+    stmt(
+      this.db,
+      `INSERT OR REPLACE INTO site_stories (story_id, language, version, killed, embargo_until, published_at,
                      updated_at, urgency, headline, slug, translation_group, summary)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-      id, c.language, v.version, killed ? 1 : 0, v.embargo_until && !v.embargo_lifted_at ? utc(v.embargo_until) : null,
-      utc(v.first_published_at), utc(v.version_created_at), c.urgency, c.headline, slugify(c.headline, c.language),
-      v.translation_group, JSON.stringify(summary),
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      id,
+      c.language,
+      v.version,
+      killed ? 1 : 0,
+      v.embargo_until && !v.embargo_lifted_at ? utc(v.embargo_until) : null,
+      utc(v.first_published_at),
+      utc(v.version_created_at),
+      c.urgency,
+      c.headline,
+      slugify(c.headline, c.language),
+      v.translation_group,
+      JSON.stringify(summary),
     );
     if (killed) return;
     for (const cat of categories) {
-      stmt(this.db, `INSERT OR IGNORE INTO site_categories (language, slug, name, published_at, story_id) VALUES (?, ?, ?, ?, ?)`)
-        .run(c.language, cat.slug, cat.name, utc(v.first_published_at), id);
+      stmt(this.db, `INSERT OR IGNORE INTO site_categories (language, slug, name, published_at, story_id) VALUES (?, ?, ?, ?, ?)`).run(
+        c.language,
+        cat.slug,
+        cat.name,
+        utc(v.first_published_at),
+        id,
+      );
     }
   }
 }

@@ -38,11 +38,23 @@ function toStory(r: StoryRow): Story {
 
 /** Inserts a new story. */
 export function insertStory(db: Database.Database, s: Story): void {
-  stmt(db, `INSERT INTO stories (id, status, revision, draft, latest_version, translation_group, language, headline,
+  stmt(
+    db,
+    `INSERT INTO stories (id, status, revision, draft, latest_version, translation_group, language, headline,
               created_at, updated_at, first_published_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    s.id, s.status, s.revision, s.latestVersion > 0 ? null : JSON.stringify(s.draft), s.latestVersion, s.translationGroup, s.draft.language,
-    s.draft.headline, s.createdAt, s.updatedAt, s.firstPublishedAt ?? null,
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    s.id,
+    s.status,
+    s.revision,
+    s.latestVersion > 0 ? null : JSON.stringify(s.draft),
+    s.latestVersion,
+    s.translationGroup,
+    s.draft.language,
+    s.draft.headline,
+    s.createdAt,
+    s.updatedAt,
+    s.firstPublishedAt ?? null,
   );
 }
 
@@ -54,25 +66,40 @@ export function selectStory(db: Database.Database, id: string): Story | null {
 
 /** Replaces the draft if the revision is still `expectRevision`; returns false when someone was first. */
 export function updateDraftRow(db: Database.Database, id: string, expectRevision: number, draft: StoryContent, now: string): boolean {
-  const r = stmt(db, `UPDATE stories SET draft = ?, revision = revision + 1, language = ?, headline = ?, updated_at = ?
-                      WHERE id = ? AND revision = ?`).run(JSON.stringify(draft), draft.language, draft.headline, now, id, expectRevision);
+  const r = stmt(
+    db,
+    `UPDATE stories SET draft = ?, revision = revision + 1, language = ?, headline = ?, updated_at = ?
+                      WHERE id = ? AND revision = ?`,
+  ).run(JSON.stringify(draft), draft.language, draft.headline, now, id, expectRevision);
   return r.changes === 1;
 }
 
 /** Records a new published version on the story: status, latest version, and the draft reset to it. */
 export function markPublished(db: Database.Database, id: string, status: Story['status'], version: number, draft: StoryContent, now: string): void {
-  stmt(db, `UPDATE stories SET status = ?, latest_version = ?, draft = NULL, revision = revision + 1, language = ?, headline = ?,
+  stmt(
+    db,
+    `UPDATE stories SET status = ?, latest_version = ?, draft = NULL, revision = revision + 1, language = ?, headline = ?,
               updated_at = ?, first_published_at = COALESCE(first_published_at, ?)
-            WHERE id = ?`).run(status, version, draft.language, draft.headline, now, now, id);
+            WHERE id = ?`,
+  ).run(status, version, draft.language, draft.headline, now, now, id);
 }
 
 /** Lists stories, newest first. */
 export function selectStories(db: Database.Database, f: StoryListFilter): Story[] {
   const where: string[] = [];
   const args: unknown[] = [];
-  if (f.status) { where.push('s.status = ?'); args.push(f.status); }
-  if (f.language) { where.push('s.language = ?'); args.push(f.language); }
-  if (f.before) { where.push('s.id < ?'); args.push(f.before); }
+  if (f.status) {
+    where.push('s.status = ?');
+    args.push(f.status);
+  }
+  if (f.language) {
+    where.push('s.language = ?');
+    args.push(f.language);
+  }
+  if (f.before) {
+    where.push('s.id < ?');
+    args.push(f.before);
+  }
   const sql = `SELECT ${STORY_COLUMNS} FROM ${STORY_FROM} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY s.id DESC LIMIT ?`;
   return (stmt(db, sql).all(...args, f.limit ?? 50) as StoryRow[]).map(toStory);
 }

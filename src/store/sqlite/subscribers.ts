@@ -4,18 +4,37 @@ import type Database from 'better-sqlite3';
 import { newId } from '../../model/ids.ts';
 import type { EventKind, FlowEvent } from '../../model/story.ts';
 import { ConflictError, NotFoundError } from '../../model/errors.ts';
-import { StoreError } from '../errors.ts';
 import type {
-  AttemptOutcome, NewProduct, NewSubscriber, Product, Subscriber, SubscriberStore, UsageRow, Webhook,
-  WebhookAttempt, WebhookWithSecret,
+  AttemptOutcome,
+  NewProduct,
+  NewSubscriber,
+  Product,
+  Subscriber,
+  SubscriberStore,
+  UsageRow,
+  Webhook,
+  WebhookAttempt,
+  WebhookWithSecret,
 } from '../../model/subscribers.ts';
 import { toEvent } from './events.ts';
 import { stmt } from './statements.ts';
 import { addUsageRow, selectUsage } from './usage.ts';
 import { readWith, writeWith } from './guard.ts';
 import {
-  claimWebhookLease, insertAttempt, insertWebhook, markWebhookDeleted, releaseWebhookLease, renewWebhookLease, resetWebhookRow,
-  selectAttempts, selectDueWebhooks, selectWebhook, selectWebhooks, updateWebhookCursor, updateWebhookState, withoutSecret,
+  claimWebhookLease,
+  insertAttempt,
+  insertWebhook,
+  markWebhookDeleted,
+  releaseWebhookLease,
+  renewWebhookLease,
+  resetWebhookRow,
+  selectAttempts,
+  selectDueWebhooks,
+  selectWebhook,
+  selectWebhooks,
+  updateWebhookCursor,
+  updateWebhookState,
+  withoutSecret,
 } from './webhooks.ts';
 
 interface ProductRow {
@@ -32,18 +51,34 @@ interface ProductRow {
 
 function toProduct(r: ProductRow): Product {
   return {
-    id: r.id, name: r.name, languages: JSON.parse(r.languages), categories: JSON.parse(r.categories),
-    maxUrgency: r.max_urgency, mediaTypes: JSON.parse(r.media_types), embargoRights: r.embargo_rights === 1,
-    delaySeconds: r.delay_seconds, createdAt: r.created_at,
+    id: r.id,
+    name: r.name,
+    languages: JSON.parse(r.languages),
+    categories: JSON.parse(r.categories),
+    maxUrgency: r.max_urgency,
+    mediaTypes: JSON.parse(r.media_types),
+    embargoRights: r.embargo_rights === 1,
+    delaySeconds: r.delay_seconds,
+    createdAt: r.created_at,
   };
 }
 
 /** Inserts a product. */
 export function insertProduct(db: Database.Database, p: Product): void {
-  stmt(db, `INSERT INTO products (id, name, languages, categories, max_urgency, media_types, embargo_rights, delay_seconds, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    p.id, p.name, JSON.stringify(p.languages), JSON.stringify(p.categories), p.maxUrgency, JSON.stringify(p.mediaTypes),
-    p.embargoRights ? 1 : 0, p.delaySeconds, p.createdAt,
+  stmt(
+    db,
+    `INSERT INTO products (id, name, languages, categories, max_urgency, media_types, embargo_rights, delay_seconds, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    p.id,
+    p.name,
+    JSON.stringify(p.languages),
+    JSON.stringify(p.categories),
+    p.maxUrgency,
+    JSON.stringify(p.mediaTypes),
+    p.embargoRights ? 1 : 0,
+    p.delaySeconds,
+    p.createdAt,
   );
 }
 
@@ -68,21 +103,39 @@ interface SubscriberRow {
 
 /** The products of one subscriber, by name. */
 export function selectSubscriberProducts(db: Database.Database, subscriberId: string): Product[] {
-  return (stmt(db, `SELECT p.* FROM products p JOIN subscriber_products sp ON sp.product_id = p.id
-                    WHERE sp.subscriber_id = ? ORDER BY p.name`).all(subscriberId) as ProductRow[]).map(toProduct);
+  return (
+    stmt(
+      db,
+      `SELECT p.* FROM products p JOIN subscriber_products sp ON sp.product_id = p.id
+                    WHERE sp.subscriber_id = ? ORDER BY p.name`,
+    ).all(subscriberId) as ProductRow[]
+  ).map(toProduct);
 }
 
 function toSubscriber(db: Database.Database, r: SubscriberRow): Subscriber {
   return {
-    id: r.id, name: r.name, products: selectSubscriberProducts(db, r.id), rateLimit: r.rate_limit,
-    defaultFormat: r.default_format, createdAt: r.created_at,
+    id: r.id,
+    name: r.name,
+    products: selectSubscriberProducts(db, r.id),
+    rateLimit: r.rate_limit,
+    defaultFormat: r.default_format,
+    createdAt: r.created_at,
   };
 }
 
 /** Inserts a subscriber and links its products. */
-export function insertSubscriber(db: Database.Database, s: { id: string; name: string; rateLimit: number | null; defaultFormat: string; createdAt: string }, productIds: string[]): void {
-  stmt(db, `INSERT INTO subscribers (id, name, rate_limit, default_format, created_at) VALUES (?, ?, ?, ?, ?)`)
-    .run(s.id, s.name, s.rateLimit, s.defaultFormat, s.createdAt);
+export function insertSubscriber(
+  db: Database.Database,
+  s: { id: string; name: string; rateLimit: number | null; defaultFormat: string; createdAt: string },
+  productIds: string[],
+): void {
+  stmt(db, `INSERT INTO subscribers (id, name, rate_limit, default_format, created_at) VALUES (?, ?, ?, ?, ?)`).run(
+    s.id,
+    s.name,
+    s.rateLimit,
+    s.defaultFormat,
+    s.createdAt,
+  );
   for (const pid of productIds) {
     stmt(db, `INSERT OR IGNORE INTO subscriber_products (subscriber_id, product_id) VALUES (?, ?)`).run(s.id, pid);
   }
@@ -105,19 +158,38 @@ export function selectSubscribers(db: Database.Database): Subscriber[] {
  * creation time, and its embargo lift when that came before the event at `seq`.
  */
 export function selectStoryEventsBefore(db: Database.Database, storyId: string, seq: number): FlowEvent[] {
-  const logged = (stmt(db, `SELECT * FROM events WHERE story_id = ? AND seq < ? ORDER BY seq`).all(storyId, seq) as Parameters<typeof toEvent>[0][]).map(toEvent);
+  const logged = (stmt(db, `SELECT * FROM events WHERE story_id = ? AND seq < ? ORDER BY seq`).all(storyId, seq) as Parameters<typeof toEvent>[0][]).map(
+    toEvent,
+  );
   if (logged.length > 0 && logged[0].version === 1 && logged[0].kind !== 'embargo-lifted') return logged;
-  const current = stmt(db, `SELECT kind, version, at FROM events WHERE seq = ?`).get(seq) as { kind: FlowEvent['kind']; version: number; at: string } | undefined;
+  const current = stmt(db, `SELECT kind, version, at FROM events WHERE seq = ?`).get(seq) as
+    | { kind: FlowEvent['kind']; version: number; at: string }
+    | undefined;
   if (!current) return logged;
-  const versions = stmt(db, `SELECT version, kind, content, version_created_at, embargo_until, embargo_lifted_at FROM versions
-                             WHERE story_id = ? AND (version < ? OR (version = ? AND ? = 'embargo-lifted')) ORDER BY version`)
-    .all(storyId, current.version, current.version, current.kind) as {
-      version: number; kind: FlowEvent['kind']; content: string; version_created_at: string; embargo_until: string | null; embargo_lifted_at: string | null;
-    }[];
+  const versions = stmt(
+    db,
+    `SELECT version, kind, content, version_created_at, embargo_until, embargo_lifted_at FROM versions
+                             WHERE story_id = ? AND (version < ? OR (version = ? AND ? = 'embargo-lifted')) ORDER BY version`,
+  ).all(storyId, current.version, current.version, current.kind) as {
+    version: number;
+    kind: FlowEvent['kind'];
+    content: string;
+    version_created_at: string;
+    embargo_until: string | null;
+    embargo_lifted_at: string | null;
+  }[];
   const rebuilt: FlowEvent[] = [];
   for (const v of versions) {
     const c = JSON.parse(v.content) as Pick<FlowEvent, 'language' | 'categories' | 'urgency' | 'mediaType'>;
-    const routing = { storyId, version: v.version, language: c.language, categories: c.categories, urgency: c.urgency, mediaType: c.mediaType, embargoUntil: v.embargo_until };
+    const routing = {
+      storyId,
+      version: v.version,
+      language: c.language,
+      categories: c.categories,
+      urgency: c.urgency,
+      mediaType: c.mediaType,
+      embargoUntil: v.embargo_until,
+    };
     // seq 0: these positions are gone; only their order and routing matter to the derivation.
     rebuilt.push({ seq: 0, kind: v.kind, at: v.version_created_at, ...routing });
     if (v.embargo_lifted_at && v.embargo_lifted_at < current.at) rebuilt.push({ seq: 0, kind: 'embargo-lifted', at: v.embargo_lifted_at, ...routing });
@@ -140,8 +212,11 @@ export function deleteOldEvents(db: Database.Database, before: string): number {
 /** The ids among `ids` whose key is revoked or missing. */
 export function selectRevokedKeys(db: Database.Database, ids: string[]): string[] {
   if (ids.length === 0) return [];
-  const live = new Set((db.prepare(`SELECT id FROM api_keys WHERE revoked_at IS NULL AND id IN (${ids.map(() => '?').join(',')})`)
-    .all(...ids) as { id: string }[]).map((r) => r.id));
+  const live = new Set(
+    (db.prepare(`SELECT id FROM api_keys WHERE revoked_at IS NULL AND id IN (${ids.map(() => '?').join(',')})`).all(...ids) as { id: string }[]).map(
+      (r) => r.id,
+    ),
+  );
   return ids.filter((id) => !live.has(id));
 }
 
@@ -177,9 +252,17 @@ export class SqliteSubscriberStore implements SubscriberStore {
         return p.id;
       });
       const id = newId(now.getTime());
-      insertSubscriber(this.db, {
-        id, name: s.name, rateLimit: s.rateLimit ?? null, defaultFormat: s.defaultFormat ?? 'ninjs', createdAt: now.toISOString(),
-      }, productIds);
+      insertSubscriber(
+        this.db,
+        {
+          id,
+          name: s.name,
+          rateLimit: s.rateLimit ?? null,
+          defaultFormat: s.defaultFormat ?? 'ninjs',
+          createdAt: now.toISOString(),
+        },
+        productIds,
+      );
       return selectSubscriber(this.db, id)!;
     });
   }
@@ -208,7 +291,10 @@ export class SqliteSubscriberStore implements SubscriberStore {
     return this.read('checking keys for revocation', () => selectRevokedKeys(this.db, keyIds));
   }
 
-  async createWebhook(w: { subscriberId: string; url: string; secret: string; events: EventKind[] | null; cursor: number; alertId?: string | null }, now = new Date()): Promise<Webhook> {
+  async createWebhook(
+    w: { subscriberId: string; url: string; secret: string; events: EventKind[] | null; cursor: number; alertId?: string | null },
+    now = new Date(),
+  ): Promise<Webhook> {
     return this.run(`creating a webhook for ${w.url}`, () => {
       if (!selectSubscriber(this.db, w.subscriberId)) throw new NotFoundError(`no subscriber ${w.subscriberId}`);
       const id = newId(now.getTime());
@@ -240,7 +326,8 @@ export class SqliteSubscriberStore implements SubscriberStore {
 
   async claimWebhook(id: string, owner: string, until: Date, now = new Date()): Promise<WebhookWithSecret | null> {
     return this.run(`claiming webhook ${id}`, () =>
-      claimWebhookLease(this.db, id, owner, until.toISOString(), now.toISOString()) ? selectWebhook(this.db, id) : null);
+      claimWebhookLease(this.db, id, owner, until.toISOString(), now.toISOString()) ? selectWebhook(this.db, id) : null,
+    );
   }
 
   async renewWebhook(id: string, owner: string, until: Date): Promise<boolean> {
@@ -275,12 +362,15 @@ export class SqliteSubscriberStore implements SubscriberStore {
 
   async addUsage(rows: UsageRow[]): Promise<void> {
     if (rows.length === 0) return;
-    this.run('adding usage', () => { for (const r of rows) addUsageRow(this.db, r); });
+    this.run('adding usage', () => {
+      for (const r of rows) addUsageRow(this.db, r);
+    });
   }
 
   async usage(subscriberId: string, from?: string, to?: string): Promise<UsageRow[]> {
     return this.read(`reading usage of subscriber ${subscriberId}`, () =>
-      selectUsage(this.db, subscriberId, from ?? '0000-00-00', to ?? today(new Date(Date.now() + 86_400_000))));
+      selectUsage(this.db, subscriberId, from ?? '0000-00-00', to ?? today(new Date(Date.now() + 86_400_000))),
+    );
   }
 
   private read<T>(doing: string, fn: () => T): T {

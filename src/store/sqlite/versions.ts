@@ -35,11 +35,24 @@ function toVersion(r: VersionRow): StoryVersion {
 
 /** Inserts a frozen version. */
 export function insertVersion(db: Database.Database, v: StoryVersion): void {
-  stmt(db, `INSERT INTO versions (story_id, version, revision_id, kind, pub_status, content, correction_note, kill_reason,
+  stmt(
+    db,
+    `INSERT INTO versions (story_id, version, revision_id, kind, pub_status, content, correction_note, kill_reason,
               translation_group, first_published_at, version_created_at, embargo_until)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    v.storyId, v.version, v.revisionId, v.kind, v.pubStatus, JSON.stringify(v.content), v.correctionNote ?? null,
-    v.killReason ?? null, v.translationGroup, v.firstPublishedAt, v.versionCreatedAt, v.content.embargoUntil ?? null,
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    v.storyId,
+    v.version,
+    v.revisionId,
+    v.kind,
+    v.pubStatus,
+    JSON.stringify(v.content),
+    v.correctionNote ?? null,
+    v.killReason ?? null,
+    v.translationGroup,
+    v.firstPublishedAt,
+    v.versionCreatedAt,
+    v.content.embargoUntil ?? null,
   );
 }
 
@@ -56,13 +69,20 @@ export function selectVersions(db: Database.Database, storyId: string): StoryVer
 
 /** Marks a version's embargo as lifted; false when it already was. */
 export function markEmbargoLifted(db: Database.Database, storyId: string, version: number, now: string): boolean {
-  return stmt(db, `UPDATE versions SET embargo_lifted_at = ? WHERE story_id = ? AND version = ? AND embargo_lifted_at IS NULL`)
-    .run(now, storyId, version).changes === 1;
+  return (
+    stmt(db, `UPDATE versions SET embargo_lifted_at = ? WHERE story_id = ? AND version = ? AND embargo_lifted_at IS NULL`).run(now, storyId, version)
+      .changes === 1
+  );
 }
 
 /** Chain ids whose latest, live version has an embargo that has passed and was not lifted yet. */
 export function selectDueEmbargoes(db: Database.Database, now: string): string[] {
-  return (stmt(db, `SELECT v.story_id FROM versions v JOIN stories s ON s.id = v.story_id AND s.latest_version = v.version
+  return (
+    stmt(
+      db,
+      `SELECT v.story_id FROM versions v JOIN stories s ON s.id = v.story_id AND s.latest_version = v.version
                     WHERE v.embargo_until IS NOT NULL AND v.embargo_lifted_at IS NULL AND v.embargo_until <= ?
-                      AND v.pub_status = 'usable'`).all(now) as { story_id: string }[]).map((r) => r.story_id);
+                      AND v.pub_status = 'usable'`,
+    ).all(now) as { story_id: string }[]
+  ).map((r) => r.story_id);
 }

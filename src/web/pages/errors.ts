@@ -9,8 +9,12 @@ export type ErrorKind = 'not-found' | 'withdrawn' | 'bad-request';
 
 export function errorPage(ctx: SiteContext, chrome: PageChrome, kind: ErrorKind, status: number): string {
   const s = STRINGS[chrome.lang];
-  const [title, text] = kind === 'withdrawn' ? [s.withdrawnTitle, s.withdrawnText]
-    : kind === 'not-found' ? [s.notFoundTitle, s.notFoundText] : [s.badRequestTitle, s.badRequestText];
+  const [title, text] =
+    kind === 'withdrawn'
+      ? [s.withdrawnTitle, s.withdrawnText]
+      : kind === 'not-found'
+        ? [s.notFoundTitle, s.notFoundText]
+        : [s.badRequestTitle, s.badRequestText];
   const main = html`<section class="error">
 <p class="code" aria-hidden="true">${status}</p>
 <h1>${title}</h1>

@@ -26,18 +26,27 @@ export function listPage(ctx: SiteContext, chrome: PageChrome, p: ListPage): str
   const main = html`<h1 class="${p.section ? 'page-title' : 'visually-hidden'}">${p.section ? html`<bdi>${p.section.name}</bdi>` : s.latest}</h1>
 ${lead ? card(lead, lang, { lead: true }) : ''}
 ${p.stories.length === 0 ? html`<p>${s.noStories}</p>` : ''}
-${rest.length ? html`<section aria-labelledby="latest-h"><h2 id="latest-h" class="${p.section || p.before ? 'visually-hidden' : 'page-title'}">${s.latest}</h2>
-<ul class="grid">${rest.map((x) => card(x!, lang))}</ul></section>` : ''}
+${
+  rest.length
+    ? html`<section aria-labelledby="latest-h"><h2 id="latest-h" class="${p.section || p.before ? 'visually-hidden' : 'page-title'}">${s.latest}</h2>
+<ul class="grid">${rest.map((x) => card(x!, lang))}</ul></section>`
+    : ''
+}
 ${p.next ? html`<p class="pager"><a href="${path}?before=${p.next}" rel="next">${s.olderStories}</a></p>` : ''}`;
-  return page(ctx, { ...chrome, currentSection: p.section?.slug, isHome: !p.section && !p.before }, {
-    title,
-    description: s.latest,
-    canonical: p.before ? `${path}?before=${p.before}` : path,
-    alternates: p.section ? [] : [...LANGUAGES.map((l) => ({ lang: l, path: urls.home(l) })), { lang: 'x-default', path: '/' }],
-    feed: { title: `${s.siteName} – ${title}`, path: p.section ? urls.categoryFeed(lang, p.section.slug) : urls.feed(lang) },
-    live: !p.before,
-    noindex: !!p.before,
-  }, main);
+  return page(
+    ctx,
+    { ...chrome, currentSection: p.section?.slug, isHome: !p.section && !p.before },
+    {
+      title,
+      description: s.latest,
+      canonical: p.before ? `${path}?before=${p.before}` : path,
+      alternates: p.section ? [] : [...LANGUAGES.map((l) => ({ lang: l, path: urls.home(l) })), { lang: 'x-default', path: '/' }],
+      feed: { title: `${s.siteName} – ${title}`, path: p.section ? urls.categoryFeed(lang, p.section.slug) : urls.feed(lang) },
+      live: !p.before,
+      noindex: !!p.before,
+    },
+    main,
+  );
 }
 
 /** `results` null: no query yet; `invalid`: the query did not parse (the page says so instead of listing). */
@@ -59,9 +68,12 @@ export function searchPage(ctx: SiteContext, chrome: PageChrome, q: string, resu
 <button class="primary" type="submit">${s.searchButton}</button>
 </form>
 ${invalid ? html`<p class="notice" role="alert">${s.searchInvalid}</p>` : ''}
-${results === null ? '' : html`<p role="status">${results.total ? s.searchResults(results.total) : s.searchNone}</p>
+${
+  results === null
+    ? ''
+    : html`<p role="status">${results.total ? s.searchResults(results.total) : s.searchNone}</p>
 <ul class="grid">${results.items.map((x) => card(x, chrome.lang))}</ul>
-${results.page > 1 || results.page < results.pages ? html`<p class="pager">${results.page > 1 ? html`<a href="${urls.search(chrome.lang, q, results.page - 1)}" rel="prev">${s.previousResults}</a> ` : ''}${results.page < results.pages ? html`<a href="${urls.search(chrome.lang, q, results.page + 1)}" rel="next">${s.nextResults}</a>` : ''}</p>` : ''}`}`;
-  return page(ctx, chrome, { title: q ? `${s.search}: ${q}` : s.search, canonical: urls.search(chrome.lang), noindex: !!q,
-    alternates: [] }, main);
+${results.page > 1 || results.page < results.pages ? html`<p class="pager">${results.page > 1 ? html`<a href="${urls.search(chrome.lang, q, results.page - 1)}" rel="prev">${s.previousResults}</a> ` : ''}${results.page < results.pages ? html`<a href="${urls.search(chrome.lang, q, results.page + 1)}" rel="next">${s.nextResults}</a>` : ''}</p>` : ''}`
+}`;
+  return page(ctx, chrome, { title: q ? `${s.search}: ${q}` : s.search, canonical: urls.search(chrome.lang), noindex: !!q, alternates: [] }, main);
 }

@@ -13,8 +13,11 @@ export function isUrgent(s: { urgency: number }): boolean {
 
 /** A date and time, or the date alone for `YYYY-MM-DD` (a source that gave no time). */
 export function shortDate(iso: string, lang: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return dateFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
-  return dateFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: SITE_TIME_ZONE }).format(new Date(iso));
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso))
+    return dateFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+  return dateFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: SITE_TIME_ZONE }).format(
+    new Date(iso),
+  );
 }
 
 export function time(iso: string, lang: string): SafeHtml {
@@ -51,9 +54,13 @@ export function inline(text: string): SafeHtml {
 
 export function block(b: Block): SafeHtml {
   switch (b.type) {
-    case 'subheading': return html`<h2>${inline(b.text)}</h2>`;
-    case 'paragraph': return html`<p>${inline(b.text)}</p>`;
-    case 'quote': return html`<blockquote><p>${inline(b.text)}</p>${b.attribution ? html`<footer>${b.attribution}</footer>` : ''}</blockquote>`;
-    case 'list': return b.ordered ? html`<ol>${b.items.map((i) => html`<li>${inline(i)}</li>`)}</ol>` : html`<ul>${b.items.map((i) => html`<li>${inline(i)}</li>`)}</ul>`;
+    case 'subheading':
+      return html`<h2>${inline(b.text)}</h2>`;
+    case 'paragraph':
+      return html`<p>${inline(b.text)}</p>`;
+    case 'quote':
+      return html`<blockquote><p>${inline(b.text)}</p>${b.attribution ? html`<footer>${b.attribution}</footer>` : ''}</blockquote>`;
+    case 'list':
+      return b.ordered ? html`<ol>${b.items.map((i) => html`<li>${inline(i)}</li>`)}</ol>` : html`<ul>${b.items.map((i) => html`<li>${inline(i)}</li>`)}</ul>`;
   }
 }

@@ -69,10 +69,14 @@ ${st.updated ? html`<span>${s.updated}: <time datetime="${st.updated.iso}">${st.
 </div>
 </header>
 ${st.correctionNote ? html`<aside class="notice" role="note"><strong>${s.correction}:</strong> ${st.correctionNote}</aside>` : ''}
-${photo && (src || photo.caption || photo.credit) ? html`<figure>
+${
+  photo && (src || photo.caption || photo.credit)
+    ? html`<figure>
 ${src ? html`<img src="${src}" alt="${photo.alt}" width="1200" height="675">` : ''}
 ${photo.caption || photo.credit ? html`<figcaption>${photo.caption ? html`<bdi>${photo.caption}</bdi>` : ''}${photo.credit ? html` — <bdi>${photo.credit}</bdi>` : ''}</figcaption>` : ''}
-</figure>` : ''}
+</figure>`
+    : ''
+}
 <div class="body${st.truncated ? ' fade' : ''}">
 ${dl ? html`<p class="dateline"><bdi>${dl}</bdi></p>` : ''}
 ${st.blocks.map(block)}
@@ -85,15 +89,23 @@ ${st.blocks.map(block)}
 ${st.hashtags.length ? html`<ul class="tags">${st.hashtags.map((t) => html`<li><a href="${urls.search(lang, t)}" dir="auto">${inline('#' + t)}</a></li>`)}</ul>` : ''}
 ${others.length ? html`<nav class="translations" aria-label="${s.alsoIn}"><h2 class="visually-hidden">${s.alsoIn}</h2>${s.alsoIn}: ${others.map((t, i) => html`${i ? ' · ' : ''}<a href="${urls.story(t)}" hreflang="${t.language}" lang="${t.language}">${NATIVE_NAMES[editionOf(t.language)]}</a>`)}</nav>` : ''}
 </article>`;
-  return page(ctx, { ...chrome, languageLinks }, {
-    title: st.headline,
-    description: st.deck,
-    canonical: urls.story(summary),
-    alternates: p.translations.length > 1 ? p.translations.map((t) => ({ lang: t.language, path: urls.story(t) })) : [],
-    og: {
-      type: 'article', image: src, publishedTime: st.published.iso, modifiedTime: st.updated?.iso ?? st.published.iso,
-      section: summary.categories[0]?.name,
+  return page(
+    ctx,
+    { ...chrome, languageLinks },
+    {
+      title: st.headline,
+      description: st.deck,
+      canonical: urls.story(summary),
+      alternates: p.translations.length > 1 ? p.translations.map((t) => ({ lang: t.language, path: urls.story(t) })) : [],
+      og: {
+        type: 'article',
+        image: src,
+        publishedTime: st.published.iso,
+        modifiedTime: st.updated?.iso ?? st.published.iso,
+        section: summary.categories[0]?.name,
+      },
+      jsonLd: newsArticleJsonLd(ctx, st, summary, p.agency),
     },
-    jsonLd: newsArticleJsonLd(ctx, st, summary, p.agency),
-  }, main);
+    main,
+  );
 }

@@ -29,15 +29,23 @@ export function subscribePage(ctx: SiteContext, chrome: PageChrome, state: Subsc
   const s = STRINGS[chrome.lang];
   const f = state.form ?? {};
   // The message sits under its field and is tied to it, so a screen reader reads it with the field.
-  const tooLong = (field: keyof LeadForm, id: string) => state.tooLong?.includes(field)
-    ? { attrs: html` aria-invalid="true" aria-describedby="${id}-error"`, note: html`<p class="field-error" id="${id}-error" role="alert">${s.formTooLong(LEAD_LIMITS[field])}</p>` }
-    : { attrs: '', note: '' };
+  const tooLong = (field: keyof LeadForm, id: string) =>
+    state.tooLong?.includes(field)
+      ? {
+          attrs: html` aria-invalid="true" aria-describedby="${id}-error"`,
+          note: html`<p class="field-error" id="${id}-error" role="alert">${s.formTooLong(LEAD_LIMITS[field])}</p>`,
+        }
+      : { attrs: '', note: '' };
   const [name, email, org, msg] = [tooLong('name', 'f-name'), tooLong('email', 'f-email'), tooLong('organisation', 'f-org'), tooLong('message', 'f-msg')];
   const main = html`<h1 class="page-title">${s.subscribeTitle}</h1>
 <p>${s.subscribeIntro}</p>
 <ul>${s.subscribeIncludes.map((x) => html`<li>${x}</li>`)}</ul>
-${state.retryInMinutes !== undefined ? html`<p class="notice" role="alert">${s.formTooOften(state.retryInMinutes)}</p>`
-  : state.thanks ? html`<p class="notice" role="status">${s.formThanks}</p>` : html`
+${
+  state.retryInMinutes !== undefined
+    ? html`<p class="notice" role="alert">${s.formTooOften(state.retryInMinutes)}</p>`
+    : state.thanks
+      ? html`<p class="notice" role="status">${s.formThanks}</p>`
+      : html`
 ${state.invalid ? html`<p class="notice" role="alert">${s.formInvalid}</p>` : ''}
 <form class="lead-form" method="post" action="/subscribe">
 <input type="hidden" name="lang" value="${chrome.lang}">
@@ -47,9 +55,17 @@ ${state.invalid ? html`<p class="notice" role="alert">${s.formInvalid}</p>` : ''
 <div><label for="f-msg">${s.formMessage}</label><textarea id="f-msg" name="message" rows="4" maxlength="${LEAD_LIMITS.message}" dir="auto"${msg.attrs}>${f.message ?? ''}</textarea>${msg.note}</div>
 <div class="hp" aria-hidden="true"><label for="f-web">Website</label><input id="f-web" name="website" tabindex="-1" autocomplete="off"></div>
 <div><button class="primary" type="submit">${s.formSend}</button></div>
-</form>`}`;
-  return page(ctx, chrome, {
-    title: s.subscribeTitle, description: s.subscribeIntro, canonical: urls.subscribe(chrome.lang),
-    alternates: LANGUAGES.map((l) => ({ lang: l, path: urls.subscribe(l) })),
-  }, main);
+</form>`
+}`;
+  return page(
+    ctx,
+    chrome,
+    {
+      title: s.subscribeTitle,
+      description: s.subscribeIntro,
+      canonical: urls.subscribe(chrome.lang),
+      alternates: LANGUAGES.map((l) => ({ lang: l, path: urls.subscribe(l) })),
+    },
+    main,
+  );
 }
