@@ -2,8 +2,17 @@
 // The CLI runs the compiled JavaScript in dist/ (built by `npm install`): no transpiler in the server's
 // memory. A checkout whose sources changed since the last build is rebuilt first, so `npm start` after
 // a `git pull` runs the code that is there. Source maps make stack traces name the .ts files.
+import { setFlagsFromString } from 'node:v8';
 import { build, isFresh } from '../scripts/build.mjs';
 
+if (process.argv[2] === 'serve') {
+  // While the server loads its modules and the demo, V8 collects for size and keeps its young
+  // generation at its first 2 MB instead of letting it grow to 32 MB it would keep at idle: an idle
+  // server then measures under 100 MB RSS (docs/benchmarks.md). The server sets V8's defaults back
+  // once it listens (src/server/heap.ts), so requests are served as before.
+  setFlagsFromString('--optimize-for-size');
+  setFlagsFromString('--semi-space-growth-factor=1');
+}
 process.setSourceMapsEnabled(true);
 if (!isFresh()) {
   console.error('newsflow: building dist/ from src/ (sources changed since the last build)…');

@@ -11,6 +11,8 @@ export interface Compiled {
   /** True when the root is pure exclusion (`-sport`): rows NOT matching `match`. */
   negated: boolean;
   highlight: MatchSet;
+  /** The plain words typed (unfielded, not excluded), one match set each, for field-aware ranking. */
+  words: MatchSet[];
 }
 
 /** Terms the compiler may put in a MATCH string: letters and digits only, by construction. */
@@ -20,7 +22,8 @@ const SAFE_TERM = /^[\p{L}\p{Nd}]+$/u;
 export function compileQuery(root: QueryNode | null, lang: string, boost: boolean, vocabulary: ArchiveVocabulary): Compiled {
   const synonyms = vocabulary.synonyms;
   const highlight: MatchSet = { terms: new Set(), stems: new Set() };
-  if (!root) return { match: null, negated: false, highlight };
+  const words: MatchSet[] = [];
+  if (!root) return { match: null, negated: false, highlight, words };
   const analyzeQ = (text: string) => analyze(text, lang, vocabulary.analyzeOptions()).filter((t) => SAFE_TERM.test(t.term) && SAFE_TERM.test(t.stem));
   const collect = (toks: Token[]) => {
     for (const t of toks) {
@@ -103,11 +106,21 @@ export function compileQuery(root: QueryNode | null, lang: string, boost: boolea
   if (rootNegs) {
     const parts = rootNegs.map((c) => walk((c as { child: QueryNode }).child, true)).filter((p): p is string => p !== null);
     if (!parts.length) throw new QuerySyntaxError('The query has nothing to search for: use letters or digits.');
-    return { match: parts.join(' OR '), negated: true, highlight };
+    return { match: parts.join(' OR '), negated: true, highlight, words };
   }
   const match = walk(root, false);
   if (!match) throw new QuerySyntaxError('The query has nothing to search for: use letters or digits.');
-  return { match, negated: false, highlight };
+  // Ranking looks at the words of a plain query (words and phrases, ANDed); OR-trees rank by BM25 alone.
+  const plain = root.kind === 'and' ? root.children : [root];
+  for (const c of plain) {
+    if ((c.kind !== 'term' && c.kind !== 'phrase') || c.field) continue;
+    for (const t of analyzeQ(c.text)) {
+      const stems = new Set([t.stem]);
+      for (const v of synonyms.variants([t.stem])) if (v.length === 1) stems.add(v[0]);
+      words.push({ terms: new Set([t.term]), stems });
+    }
+  }
+  return { match, negated: false, highlight, words };
 }
 
 /** The longest run of plain words starting at `i` whose stems form a multi-word synonym entry. */

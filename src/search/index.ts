@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import type { StoryVersion } from '../model/story.ts';
 import type { Vocabulary } from '../text/index.ts';
 import type { ParsedQuery } from './query.ts';
+import { RANK_WEIGHTS } from './rank.ts';
 import { COLUMNS, DEFAULT_WEIGHTS, migrateSearchSchema, searchSchemaSql } from './schema.ts';
 import { Searcher } from './searcher.ts';
 import type { SearchFilters, SearchIndexOptions, SearchResult } from './types.ts';
@@ -18,6 +19,7 @@ import { SearchWriter } from './writer.ts';
 // One import for callers (store, HTTP, CLI): the parser and its error come with the index.
 export { parseQuery, QuerySyntaxError, MAX_QUERY_LENGTH, type ParsedQuery, type QueryNode, type QueryFilters, type SearchField } from './query.ts';
 export { ANALYZER_VERSION, DEFAULT_WEIGHTS } from './schema.ts';
+export { RANK_WEIGHTS, type RankWeights } from './rank.ts';
 export type { SearchIndexOptions, SearchDocMeta, SearchFilters, SearchHit, FacetCount, SearchResult } from './types.ts';
 
 export class SearchIndex implements Vocabulary {
@@ -35,6 +37,7 @@ export class SearchIndex implements Vocabulary {
       this.vocabulary,
       COLUMNS.map((c) => w[c]),
       opts.snippetLength ?? 200,
+      { ...RANK_WEIGHTS, ...opts.rank },
     );
   }
 

@@ -9,8 +9,8 @@
 import type Database from 'better-sqlite3';
 import type { SearchField } from './query.ts';
 
-/** Bumped whenever analysis changes in a way that needs a reindex. */
-export const ANALYZER_VERSION = 1;
+/** Bumped whenever analysis changes in a way that needs a reindex. 2: the deck moved to the headline columns. */
+export const ANALYZER_VERSION = 2;
 
 export const COLUMNS = ['h', 'hs', 'b', 'bs', 'byline', 'dateline', 'category', 'keyword'] as const;
 /** BM25 column weights: a headline outweighs the body, an exact form outweighs a stem. */

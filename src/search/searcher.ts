@@ -1,8 +1,9 @@
 // Reading the index: a query and filters in, ranked hits with snippets and facet counts out.
 import type Database from 'better-sqlite3';
-import { analyze, detectLanguage, type FullAnalyzeOptions } from '../text/index.ts';
+import { analyze, detectLanguage, hasArabicScript, normalizeArabic, type FullAnalyzeOptions, type Token } from '../text/index.ts';
 import { compileQuery } from './compile.ts';
 import { parseQuery, QuerySyntaxError, type ParsedQuery } from './query.ts';
+import { fieldAwareScore, headlineEvidence, RANK_WEIGHTS, type RankWeights } from './rank.ts';
 import { matchSpans, markHtml, snippetHtml, type MatchSet } from './snippet.ts';
 import type { SearchDocMeta, SearchFilters, SearchHit, SearchResult } from './types.ts';
 import type { ArchiveVocabulary } from './vocabulary.ts';
@@ -21,6 +22,12 @@ interface Row {
 
 export class Searcher {
   private readonly texts: Database.Statement<[number], { headline: string; body: string }>;
+  private readonly headlines: Database.Statement<[number], { headline: string }>;
+  /** Prepared statements by SQL text: the text varies only with which filters are set. */
+  private readonly statements = new Map<string, Database.Statement<unknown[], unknown>>();
+  /** Analyzed headlines for ranking, valid while the vocabulary's stem memo is (see rank()). */
+  private headlineTokens = new Map<string, Token[]>();
+  private headlineTokensOf: unknown = null;
 
   constructor(
     private readonly db: Database.Database,
@@ -28,8 +35,10 @@ export class Searcher {
     /** BM25 weights in column order. */
     private readonly weights: number[],
     private readonly snippetLength: number,
+    private readonly rankWeights: RankWeights = RANK_WEIGHTS,
   ) {
     this.texts = db.prepare<[number], { headline: string; body: string }>('SELECT headline, body FROM search_text WHERE doc_id = ?');
+    this.headlines = db.prepare<[number], { headline: string }>('SELECT headline FROM search_text WHERE doc_id = ?');
   }
 
   /** Run a query (text in the query language, or already parsed). Throws QuerySyntaxError on bad input. */
@@ -94,7 +103,13 @@ export class Searcher {
 
     const run = <T>(sqlText: string, args: unknown[]): T[] => {
       try {
-        return this.db.prepare<unknown[], T>(sqlText).all(...args);
+        let st = this.statements.get(sqlText);
+        if (!st) {
+          if (this.statements.size >= 200) this.statements.clear();
+          st = this.db.prepare<unknown[], unknown>(sqlText);
+          this.statements.set(sqlText, st);
+        }
+        return st.all(...args) as T[];
       } catch (e) {
         // The compiler only emits quoted, analyzed terms; reaching here is our bug, not the user's.
         // Never leak FTS5's message to the caller.
@@ -119,11 +134,15 @@ export class Searcher {
     let total: number;
     let facets: SearchResult['facets'];
     let page: Row[];
+    // Field-aware ranking re-orders BM25's best `depth`; later pages keep BM25's order after them.
+    const depth = this.rankWeights.depth;
+    const fieldAware = sort === 'relevance' && relevance && compiled.words.length > 0 && offset < depth;
     if (filters.allowed) {
       // A JS predicate has to see every candidate: fetch them all, then count and sort here.
       const allowed = filters.allowed;
-      const rows = run<Row>(sql, params).filter((r) => allowed(meta(r)));
+      let rows = run<Row>(sql, params).filter((r) => allowed(meta(r)));
       rows.sort(sort === 'recency' ? byRecency : (a, b) => b.score - a.score || byRecency(a, b));
+      if (fieldAware) rows = [...this.rank(rows.slice(0, depth), compiled.words), ...rows.slice(depth)];
       total = rows.length;
       facets = facetCounts(rows.map((r) => ({ ...r, n: 1 })));
       page = rows.slice(offset, offset + limit);
@@ -131,23 +150,69 @@ export class Searcher {
       // Let SQLite rank and cut the page, and count facets in one grouped pass: wide queries
       // (قال matches a quarter of the archive) must not materialize thousands of rows in JS.
       const order = sort === 'recency' ? 'published_at DESC, doc_id DESC' : 'score DESC, published_at DESC, doc_id DESC';
-      page = run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, limit, offset]);
-      const setParams = setMatch ? [setMatch, ...params.slice(1)] : params;
-      const groups = run<Row & { n: number }>(
-        `SELECT language, urgency, substr(published_at, 1, 7) AS published_at, categories, count(*) AS n FROM (${sql.replace(/-bm25\([^)]*\)/, '0')}) GROUP BY 1, 2, 3, 4`,
-        setParams,
-      );
-      total = groups.reduce((n, g) => n + g.n, 0);
-      facets = facetCounts(groups);
+      let everyMatch: Row[] | null = null;
+      if (fieldAware) {
+        const top = run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ?`, [...params, depth]);
+        // Fewer than `depth` rows is the whole match set (the phrase boosts never widen it): its
+        // facets are counted here, and the second full-text pass below is saved (most queries).
+        if (top.length < depth) everyMatch = top;
+        page = this.rank(top, compiled.words).slice(offset, offset + limit);
+        if (offset + limit > depth && top.length === depth) {
+          page.push(...run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, offset + limit - depth, depth]));
+        }
+      } else {
+        page = run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ? OFFSET ?`, [...params, limit, offset]);
+      }
+      if (everyMatch) {
+        total = everyMatch.length;
+        facets = facetCounts(everyMatch.map((r) => ({ ...r, n: 1 })));
+      } else {
+        const setParams = setMatch ? [setMatch, ...params.slice(1)] : params;
+        const groups = run<Row & { n: number }>(
+          `SELECT language, urgency, substr(published_at, 1, 7) AS published_at, categories, count(*) AS n FROM (${sql.replace(/-bm25\([^)]*\)/, '0')}) GROUP BY 1, 2, 3, 4`,
+          setParams,
+        );
+        total = groups.reduce((n, g) => n + g.n, 0);
+        facets = facetCounts(groups);
+      }
     }
     const hits = page.map((r) => this.hit(r, meta(r), compiled.highlight));
     return { total, hits, facets, query: parsed };
   }
 
+  /** BM25's best rows re-scored by their headlines (see rank.ts); ties keep BM25's order. */
+  private rank(rows: Row[], words: MatchSet[]): Row[] {
+    const opts = this.vocabulary.analyzeOptions();
+    // Re-ranking reads up to `depth` headlines a query; analyzed ones are kept until the stems move.
+    if (this.headlineTokensOf !== opts.stemCache || this.headlineTokens.size > 50_000) {
+      this.headlineTokens = new Map();
+      this.headlineTokensOf = opts.stemCache;
+    }
+    // Only a headline holding every word earns anything, and an Arabic term or stem is a substring
+    // of its folded word: a headline missing one of them as a substring is not analyzed at all.
+    const arabic = words.every((w) => [...w.terms, ...w.stems].every(hasArabicScript));
+    return rows
+      .map((r, i) => {
+        const head = this.headlines.get(r.doc_id)?.headline ?? '';
+        if (arabic) {
+          const folded = normalizeArabic(head);
+          if (!words.every((w) => [...w.terms, ...w.stems].some((n) => folded.includes(n)))) return { r, i };
+        }
+        const key = r.language + '\u0000' + head;
+        let tokens = this.headlineTokens.get(key);
+        if (!tokens) this.headlineTokens.set(key, (tokens = analyze(head, r.language, opts)));
+        const score = fieldAwareScore(r.score, headlineEvidence(tokens, words), this.rankWeights);
+        return { r: { ...r, score }, i };
+      })
+      .sort((a, b) => b.r.score - a.r.score || a.i - b.i)
+      .map((x) => x.r);
+  }
+
   private hit(r: Row, m: SearchDocMeta, highlight: MatchSet): SearchHit {
     const texts = this.texts.get(r.doc_id)!;
     const opts = this.vocabulary.analyzeOptions();
-    const headSpans = matchSpans(analyze(texts.headline, r.language, opts), highlight);
+    const ranked = this.headlineTokensOf === opts.stemCache ? this.headlineTokens.get(r.language + '\u0000' + texts.headline) : undefined;
+    const headSpans = matchSpans(ranked ?? analyze(texts.headline, r.language, opts), highlight);
     const bodySpans = this.bodySpans(texts.body, r.language, highlight, opts);
     return {
       ...m,
@@ -163,12 +228,25 @@ export class Searcher {
    * and a long feature should not cost its full analysis on every results page.
    */
   private bodySpans(body: string, lang: string, highlight: MatchSet, opts: FullAnalyzeOptions): [number, number][] {
-    const SLICE = 2000;
-    for (let from = 0; from < body.length; ) {
-      let to = Math.min(body.length, from + SLICE);
+    // Most stories match in their opening lines: a first slice of a few snippet lengths saves
+    // analyzing ten long bodies on every page (half the time of a search before issue 16).
+    // Arabic stems and terms are substrings of the folded word they came from, so a slice whose
+    // folded text contains none of them cannot match: skip its analysis (a story found by its
+    // headline alone otherwise had its whole body analyzed for nothing).
+    const needles = [...highlight.terms, ...highlight.stems];
+    const prefilter = needles.length > 0 && needles.every(hasArabicScript);
+    for (let from = 0, slice = 3 * this.snippetLength; from < body.length; slice = 2000) {
+      let to = Math.min(body.length, from + slice);
       if (to < body.length) {
         const space = body.indexOf(' ', to);
         to = space < 0 ? body.length : space;
+      }
+      if (prefilter) {
+        const folded = normalizeArabic(body.slice(from, to));
+        if (!needles.some((n) => folded.includes(n))) {
+          from = to;
+          continue;
+        }
       }
       const spans = matchSpans(analyze(body.slice(from, to), lang, opts), highlight);
       if (spans.length) return spans.map(([a, b]) => [a + from, b + from]);

@@ -50,8 +50,10 @@ export class SearchWriter {
     const lang = c.language || 'und';
     const opts = this.vocabulary.analyzeOptions();
     const body = [c.deck ?? '', bodyText(c.body)].filter(Boolean).join('\n\n');
-    const head = analyze(c.headline, lang, opts);
-    const main = analyze(body, lang, opts);
+    // The deck is indexed with the headline (its weights, its `headline:` field): it is the story's
+    // summary, not its bulk. The stored text keeps it before the body for snippets.
+    const head = analyze(c.deck ? `${c.headline}\n${c.deck}` : c.headline, lang, opts);
+    const main = analyze(bodyText(c.body), lang, opts);
     // Small fields mix scripts (a Turkish place name on an Arabic story): each text keeps its own language.
     const small = (texts: [string, string][]) => {
       const toks = texts.flatMap(([t, l]) => analyze(t, l, opts));

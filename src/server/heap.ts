@@ -5,6 +5,17 @@
 // (measured on the pull feed), so the small steps apply only while the heap is large.
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
+/**
+ * Sets back V8's defaults that `newsflow serve` (bin/newsflow.mjs) changes while the server loads:
+ * collecting for size, and a young generation that does not grow. Called once the server listens: what
+ * loading left is then compact, and requests get V8's usual young generation (a small one promotes more
+ * short-lived objects under load) and heap growth.
+ */
+export function endStartupHeap(setFlags: (flags: string) => void = setFlagsFromString): void {
+  setFlags('--no-optimize-for-size');
+  setFlags('--semi-space-growth-factor=2');
+}
+
 /** Past this heap size the heap grows in small steps. */
 const LARGE_HEAP_BYTES = 96 * 2 ** 20;
 const CHECK_MS = 500;

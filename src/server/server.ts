@@ -8,7 +8,7 @@ import type { Runtime } from '../flow/runtime.ts';
 import { startWebhookWorker } from '../flow/webhooks.ts';
 import { buildWebApp, type WebApp } from './app.ts';
 import { ConfigError, type Config } from './config.ts';
-import { preferSmallHeap } from './heap.ts';
+import { endStartupHeap, preferSmallHeap } from './heap.ts';
 import { keyBlock, requestLogger } from './log.ts';
 import { listenForMetrics } from './metrics.ts';
 import { openConfiguredRuntime } from './runtime.ts';
@@ -69,6 +69,7 @@ export async function startServer(config: Config, out: ServerOutput = { stdout: 
       `newsflow: listening on http://${shown}:${port} (API docs at /docs, store ${rt.store.kind}` +
         `${metricsServer ? `, metrics on ${config.metricsAddr!.host}:${metricsPort}/metrics` : ''})\n`,
     );
+    endStartupHeap();
 
     let stopping: Promise<void> | null = null;
     return {

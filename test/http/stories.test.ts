@@ -118,6 +118,12 @@ describe('newsroom API', () => {
     }
     const docs = await fetch(s.url + '/docs/');
     assert.equal(docs.status, 200);
+    assert.match(await docs.text(), /swagger-ui/i);
+    // The docs are built on first request (src/http/app.ts): they serve the API's document and their assets.
+    assert.ok((await json(await fetch(s.url + '/docs/json'))).paths['/v1/stories']);
+    const css = await fetch(s.url + '/docs/static/swagger-ui.css');
+    assert.equal(css.status, 200);
+    assert.match(css.headers.get('content-type') ?? '', /text\/css/);
   });
 });
 

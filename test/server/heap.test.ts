@@ -1,7 +1,7 @@
 // The server's heap watch: small growth steps only while the heap is large, never with NEWSFLOW_HEAP=speed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { preferSmallHeap } from '../../src/server/heap.ts';
+import { endStartupHeap, preferSmallHeap } from '../../src/server/heap.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,5 +36,11 @@ describe('heap watch', () => {
     await sleep(50);
     stop();
     assert.deepEqual(set, []);
+  });
+
+  it('sets back the V8 defaults that `newsflow serve` changes while it loads', () => {
+    const set: string[] = [];
+    endStartupHeap((f) => set.push(f));
+    assert.deepEqual(set, ['--no-optimize-for-size', '--semi-space-growth-factor=2']);
   });
 });
