@@ -1,7 +1,6 @@
 // `newsflow import <files…>`: with a progress bar on stderr and a summary of what failed and why.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import cliProgress from 'cli-progress';
 import { describeReport, Importer, type ImportReport } from '../flow/importer.ts';
 import { openRuntime } from '../server/runtime.ts';
 import { fail } from './output.ts';
@@ -13,6 +12,8 @@ export async function importCommand(files: string[], opts: { batch: number; quie
   const rt = await openRuntime();
   const importer = new Importer(rt.store);
   const showBar = !opts.quiet && process.stderr.isTTY;
+  // Loaded by the commands that draw a bar, not by every start of the CLI (the server included).
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
       format: '{file} [{bar}] {percentage}% | {eta_formatted} left',

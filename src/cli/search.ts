@@ -1,6 +1,5 @@
 // `newsflow search "<query>"` and `newsflow reindex`.
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { openRuntime } from '../server/runtime.ts';
 import { QuerySyntaxError } from '../search/index.ts';
 import { fail } from './output.ts';
@@ -47,6 +46,8 @@ async function searchCommand(query: string, opts: { json?: boolean; limit: numbe
 
 async function reindexCommand(opts: { quiet?: boolean }): Promise<void> {
   const rt = await openRuntime();
+  // Loaded by the commands that draw a bar, not by every start of the CLI (the server included).
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar({ format: 'reindex {phase} [{bar}] {value}/{total}', stream: process.stderr }, cliProgress.Presets.shades_classic);
   const show = !opts.quiet && process.stderr.isTTY;
   let started = false;

@@ -1,8 +1,17 @@
 // Word-level differences between two versions. Tokens are Unicode words (letters with their combining
 // marks, so an Arabic word with harakat stays one token), runs of white space, and single punctuation
 // marks; comparing token arrays keeps Arabic words whole where character diffs would split them.
-import { diffArrays } from 'diff';
+import { createRequire } from 'node:module';
+import type * as Diff from 'diff';
 import { bodyText, type StoryContent, type StoryVersion } from '../model/story.ts';
+
+// The diff library costs ~5 MB once loaded and only version comparisons use it: loaded on the first,
+// not when the server starts (an idle server stays within its memory budget).
+let diffLibrary: typeof Diff | undefined;
+function diffArrays(a: string[], b: string[]): Diff.ChangeObject<string[]>[] {
+  diffLibrary ??= createRequire(import.meta.url)('diff') as typeof Diff;
+  return diffLibrary.diffArrays(a, b);
+}
 
 export interface DiffPart {
   op: 'equal' | 'insert' | 'delete';

@@ -3,8 +3,17 @@
 // well-formed tag is not enough (`klingon` is well-formed BCP 47: five to eight letters are reserved
 // for future registration), so tags are checked against the IANA language subtag registry that
 // BCP 47 defines, through `language-tags` (which ships that registry).
-import languageTags from 'language-tags';
+import { createRequire } from 'node:module';
+import type LanguageTags from 'language-tags';
 import { ValidationError, type FieldError } from './validate.ts';
+
+// The registry costs ~8 MB once loaded, and only product changes ask it: loaded on the first check,
+// not when the server starts (an idle server stays within its memory budget).
+let registry: typeof LanguageTags | undefined;
+function languageTags(tag: string): ReturnType<typeof LanguageTags> {
+  registry ??= createRequire(import.meta.url)('language-tags') as typeof LanguageTags;
+  return registry(tag);
+}
 
 const RULE = 'must be a BCP 47 language tag registered with IANA (e.g. ar, tr, en, en-GB, zh-Hant)';
 
