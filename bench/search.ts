@@ -546,19 +546,12 @@ export async function latencyUnderLoad(corpusFile: string, queries: string[]): P
   const { openRuntime } = await import('../src/server/runtime.ts');
   const { Importer } = await import('../src/flow/importer.ts');
   const { issueKey } = await import('../src/flow/keys.ts');
+  const { productFrom } = await import('../src/model/subscribers.ts');
   const rt = await openRuntime(file);
   const importer = new Importer(rt.store);
   await importer.importFile(corpusFile, { deferSearch: true });
   const indexed = await importer.reindexSearch();
-  await rt.store.subscribers.createProduct({
-    name: 'All',
-    languages: [],
-    categories: [],
-    maxUrgency: null,
-    mediaTypes: [],
-    embargoRights: true,
-    delaySeconds: 0,
-  });
+  await rt.store.subscribers.createProduct(productFrom({ name: 'All', embargoRights: true }));
   const subscriberKeys: string[] = [];
   // One transaction for all of them (as bench/flow.ts does): 1,000 fsyncs would only time the disk.
   const db = (rt.store as unknown as { db?: { exec(sql: string): void } }).db;

@@ -1,5 +1,6 @@
 // The demo subscriber a new store starts with: one product taking the whole flow (embargoes included)
 // and a subscriber on it with a key, so `npm start` prints a key that can read the feed right away.
+import { productFrom } from '../model/subscribers.ts';
 import { issueKey } from './keys.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -8,15 +9,7 @@ export const DEMO_PRODUCT = 'Demo world service';
 export async function demoSubscriber(rt: Runtime): Promise<{ role: 'subscriber'; secret: string; note: string }[]> {
   const products = rt.store.subscribers;
   if (!(await products.getProduct(DEMO_PRODUCT))) {
-    await products.createProduct({
-      name: DEMO_PRODUCT,
-      languages: [],
-      categories: [],
-      maxUrgency: null,
-      mediaTypes: [],
-      embargoRights: true,
-      delaySeconds: 0,
-    });
+    await products.createProduct(productFrom({ name: DEMO_PRODUCT, embargoRights: true }));
   }
   const subscriber = await products.createSubscriber({ name: 'Demo subscriber', products: [DEMO_PRODUCT] });
   const { secret } = await issueKey(rt.store, 'subscriber', { subscriberId: subscriber.id, label: 'demo' });
