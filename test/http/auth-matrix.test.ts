@@ -2,24 +2,13 @@
 // a key of the wrong role → 403.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { issueKey } from '../../src/flow/keys.ts';
-import { startServer, type TestServer } from './server.ts';
+import { addReader, startServer, type TestServer } from './server.ts';
 
 let s: TestServer;
 let subscriberKey: string;
 before(async () => {
   s = await startServer();
-  await s.rt.store.subscribers.createProduct({
-    name: 'All',
-    languages: [],
-    categories: [],
-    maxUrgency: null,
-    mediaTypes: [],
-    embargoRights: false,
-    delaySeconds: 0,
-  });
-  const sub = await s.rt.store.subscribers.createSubscriber({ name: 'Reader', products: ['All'] });
-  subscriberKey = (await issueKey(s.rt.store, 'subscriber', { subscriberId: sub.id })).secret;
+  subscriberKey = (await addReader(s)).key;
 });
 after(async () => {
   await s.close();

@@ -3,10 +3,9 @@
 // with an admin key. /metrics answers only an admin key. The 413 of /v1/import names its real limit.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { issueKey } from '../../src/flow/keys.ts';
 import { QUERY_TOKEN_ROUTES } from '../../src/http/auth.ts';
 import { sampleContent } from '../helpers.ts';
-import { startServer, type TestServer } from './server.ts';
+import { addReader, startServer, type TestServer } from './server.ts';
 
 // `ws` comes with @fastify/websocket; Node 20 has no WebSocket client of its own.
 const { WebSocket } = await import('ws' as string);
@@ -16,18 +15,7 @@ let subscriberKey: string;
 let subscriberId: string;
 before(async () => {
   s = await startServer();
-  await s.rt.store.subscribers.createProduct({
-    name: 'All',
-    languages: [],
-    categories: [],
-    maxUrgency: null,
-    mediaTypes: [],
-    embargoRights: false,
-    delaySeconds: 0,
-  });
-  const sub = await s.rt.store.subscribers.createSubscriber({ name: 'Reader', products: ['All'] });
-  subscriberId = sub.id;
-  subscriberKey = (await issueKey(s.rt.store, 'subscriber', { subscriberId: sub.id })).secret;
+  ({ subscriberId, key: subscriberKey } = await addReader(s));
 });
 after(async () => {
   await s.close();

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildWebApp } from '../../src/server/app.ts';
 import { issueKey } from '../../src/flow/keys.ts';
+import { productFrom } from '../../src/model/subscribers.ts';
 import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { tempDbFile } from '../helpers.ts';
 
@@ -47,4 +48,11 @@ export async function startServer(file = tempDbFile()): Promise<TestServer> {
       return fetch(url + path, { ...init, headers, body });
     },
   };
+}
+
+/** A subscriber ("Reader") entitled to everything but embargoes, and its key. */
+export async function addReader(s: TestServer): Promise<{ subscriberId: string; key: string }> {
+  await s.rt.store.subscribers.createProduct(productFrom({ name: 'All' }));
+  const sub = await s.rt.store.subscribers.createSubscriber({ name: 'Reader', products: ['All'] });
+  return { subscriberId: sub.id, key: (await issueKey(s.rt.store, 'subscriber', { subscriberId: sub.id })).secret };
 }
