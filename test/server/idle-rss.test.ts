@@ -5,16 +5,23 @@
 // adds a few MB to the idle server shows here first.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { measureIdle } from '../../bench/idle-rss.ts';
+import { type IdleMeasure, measureIdle } from '../../bench/idle-rss.ts';
 
 const LIMIT_KB = 100 * 1024;
 
 describe('idle memory', () => {
-  it('an idle `npm start` with the demo measures at most 100 MB RSS', async () => {
-    const m = await measureIdle();
+  it('an idle `npm start` with the demo measures at most 100 MB RSS (median of three starts)', async () => {
+    // The median of three starts, as docs/benchmarks.md reports it: one start's figure moves by a few MB
+    // with how much start-up garbage the last collection happened to leave (more so while other tests
+    // load the machine), and a single unlucky start must not decide the figure.
+    const runs: IdleMeasure[] = [];
+    for (let i = 0; i < 3; i++) runs.push(await measureIdle());
+    const mb = (kb: number) => (kb / 1024).toFixed(1);
+    const median = [...runs].sort((x, y) => x.rssKb - y.rssKb)[1];
     assert.ok(
-      m.rssKb <= LIMIT_KB,
-      `VmRSS ${(m.rssKb / 1024).toFixed(1)} MB > 100 MB (anonymous ${(m.anonKb / 1024).toFixed(1)} MB, file-backed ${(m.fileKb / 1024).toFixed(1)} MB)`,
+      median.rssKb <= LIMIT_KB,
+      `median VmRSS ${mb(median.rssKb)} MB > 100 MB (anonymous ${mb(median.anonKb)} MB, file-backed ${mb(median.fileKb)} MB); ` +
+        `runs: ${runs.map((r) => mb(r.rssKb)).join(', ')} MB`,
     );
   });
 });
