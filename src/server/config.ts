@@ -4,6 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
+import { DEFAULT_RETENTION_DAYS } from '../flow/retention.ts';
 import { DEFAULT_BUDGET, type Budget } from '../web/abbreviate.ts';
 import { budgetFromEnv } from '../web/budget.ts';
 
@@ -104,7 +105,7 @@ export function readConfig(env: Env): Config {
     publicUrl: url(env, 'NEWSFLOW_PUBLIC_URL', local),
     siteBudget: env.NEWSFLOW_SITE_BUDGET === undefined ? DEFAULT_BUDGET : budgetFromEnv(env.NEWSFLOW_SITE_BUDGET, (m) => warnings.push(m)),
     siteCache: flag(env, 'NEWSFLOW_SITE_CACHE', true),
-    retentionDays: number(env, 'NEWSFLOW_LOG_RETENTION_DAYS', 30, 'a positive number of days'),
+    retentionDays: number(env, 'NEWSFLOW_LOG_RETENTION_DAYS', DEFAULT_RETENTION_DAYS, 'a positive number of days'),
     allowPrivateWebhooks: flag(env, 'NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS', false),
     webhookBaseDelayMs: integer(env, 'NEWSFLOW_WEBHOOK_BASE_DELAY_MS', 1000, 1, 3_600_000, 'milliseconds from 1 to 3600000'),
     formQuota: formQuotaOf(env),
