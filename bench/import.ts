@@ -1,6 +1,7 @@
 // npm run bench:import — bulk import throughput (stories/s) of the archive corpora and durable
 // publish throughput (acknowledged publishes/s, each its own fsynced transaction) on a fresh store.
 // Reads ../shared/corpus; prints a table. Not a test: nothing here asserts a time.
+import { SYSTEM_ACTOR } from '../src/model/actor.ts';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -38,12 +39,12 @@ for (const concurrency of [1, 16]) {
   const rt = await openRuntime(join(tempDir(), `publish-${concurrency}.db`));
   const n = 2000;
   const drafts: { id: string }[] = [];
-  for (let i = 0; i < n; i++) drafts.push(await rt.newsroom.createDraft(sampleContent({ headline: `خبر ${i}` })));
+  for (let i = 0; i < n; i++) drafts.push(await rt.newsroom.createDraft(sampleContent({ headline: `خبر ${i}` }), SYSTEM_ACTOR));
   const t0 = performance.now();
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < n) await rt.newsroom.publish(drafts[next++].id);
+      while (next < n) await rt.newsroom.publish(drafts[next++].id, SYSTEM_ACTOR);
     }),
   );
   const secs = (performance.now() - t0) / 1000;

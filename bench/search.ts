@@ -23,6 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { SearchIndex } from '../src/search/index.ts';
 import type { StoryVersion } from '../src/model/story.ts';
+import { SYSTEM_ACTOR } from '../src/model/actor.ts';
 import { luceneArabicAnalyze } from './lucene-arabic.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -234,6 +235,7 @@ export function toVersion(d: Doc): StoryVersion {
     translationGroup: d.id,
     firstPublishedAt: at,
     versionCreatedAt: at,
+    by: SYSTEM_ACTOR,
     content: {
       language: 'ar',
       headline: d.title,

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describeReport, Importer, type ImportReport } from '../flow/importer.ts';
 import { openRuntime } from '../server/runtime.ts';
+import { cliActor } from './actor.ts';
 import { fail } from './output.ts';
 
 export async function importCommand(files: string[], opts: { batch: number; quiet?: boolean }): Promise<void> {
@@ -31,6 +32,7 @@ export async function importCommand(files: string[], opts: { batch: number; quie
       const report = await importer.importFile(file, {
         batchSize: opts.batch,
         deferSearch: true,
+        by: cliActor(),
         onProgress: (p) => {
           if (!showBar) return;
           if (!started) {

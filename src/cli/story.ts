@@ -10,6 +10,7 @@ import { openRuntime, type Runtime } from '../server/runtime.ts';
 import { ValidationError } from '../model/validate.ts';
 import type { FlowItem } from '../model/story.ts';
 import { detectLanguage } from '../text/detect.ts';
+import { cliActor } from './actor.ts';
 import { fail } from './output.ts';
 
 const JSON_RULE = 'a JSON file is the draft body of POST /v1/stories (language and headline required; see /openapi.json)';
@@ -76,8 +77,8 @@ export function registerStoryActs(story: Command): void {
           language = detectLanguage(text);
           process.stderr.write(`newsflow: language ${language} (detected; set it with --lang)\n`);
         }
-        const draft = await rt.newsroom.createDraft({ ...fields, ...(language === undefined ? {} : { language }) });
-        const published = o.publish ? await rt.newsroom.publish(draft.id) : null;
+        const draft = await rt.newsroom.createDraft({ ...fields, ...(language === undefined ? {} : { language }) }, cliActor());
+        const published = o.publish ? await rt.newsroom.publish(draft.id, cliActor()) : null;
         if (o.json) return void process.stdout.write(JSON.stringify(published ? { story: draft, published } : draft, null, 2) + '\n');
         process.stdout.write(draft.id + '\n');
         process.stderr.write(published ? describeItem(published) + '\n' : `draft created (${draft.draft.language}): ${draft.draft.headline}\n`);
@@ -90,7 +91,7 @@ export function registerStoryActs(story: Command): void {
     .argument('<id>')
     .option('--json', 'print the event and version as JSON')
     .action(async (id: string, o: { json?: boolean }) => {
-      await act(undefined, async (rt) => print(await rt.newsroom.publish(id), o.json));
+      await act(undefined, async (rt) => print(await rt.newsroom.publish(id, cliActor()), o.json));
     });
 
   story
@@ -103,7 +104,7 @@ export function registerStoryActs(story: Command): void {
     .requiredOption('--note <text>', 'the public note saying what was corrected')
     .option('--json', 'print the event and version as JSON')
     .action(async (id: string, file: string | undefined, o: { note: string; json?: boolean }) => {
-      await act(file, async (rt) => print(await rt.newsroom.correct(id, o.note, file ? contentFrom(file).fields : {}), o.json));
+      await act(file, async (rt) => print(await rt.newsroom.correct(id, o.note, file ? contentFrom(file).fields : {}, cliActor()), o.json));
     });
 
   story
@@ -113,7 +114,7 @@ export function registerStoryActs(story: Command): void {
     .requiredOption('--reason <text>', 'why, for subscribers')
     .option('--json', 'print the event and version as JSON')
     .action(async (id: string, o: { reason: string; json?: boolean }) => {
-      await act(undefined, async (rt) => print(await rt.newsroom.kill(id, o.reason), o.json));
+      await act(undefined, async (rt) => print(await rt.newsroom.kill(id, o.reason, cliActor()), o.json));
     });
 }
 

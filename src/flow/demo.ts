@@ -1,5 +1,6 @@
 // The demo newsroom a new store starts with: the project's own stories (src/demo), published through
 // the same newsroom acts an editor uses, and one key per role.
+import { SYSTEM_ACTOR } from '../model/actor.ts';
 import { demoStories } from '../demo/stories.ts';
 import { issueKey } from './keys.ts';
 import { demoSubscriber } from './subscriber-demo.ts';
@@ -17,9 +18,9 @@ export async function loadDemoNewsroom(rt: Runtime): Promise<DemoResult> {
   for (const demo of demoStories()) {
     const content = { ...demo.content };
     if (demo.translationOfKey && ids.has(demo.translationOfKey)) content.translationOf = ids.get(demo.translationOfKey);
-    const story = await rt.newsroom.createDraft(content);
+    const story = await rt.newsroom.createDraft(content, SYSTEM_ACTOR);
     ids.set(demo.key, story.id);
-    await rt.newsroom.publish(story.id);
+    await rt.newsroom.publish(story.id, SYSTEM_ACTOR);
     count++;
   }
   const keys: DemoResult['keys'] = [];

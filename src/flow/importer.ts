@@ -1,6 +1,7 @@
 // Imports files into the store as published stories: the public-page text layout (the seed) and the
 // archive JSONL layout of the corpora. Archive lines load in batches, each batch one transaction, so
 // a whole corpus loads in seconds; a bad line is reported with its number and skipped.
+import type { Actor } from '../model/actor.ts';
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -53,6 +54,8 @@ export interface ImportOptions {
    */
   deferSearch?: boolean;
   onReindexProgress?: (done: number, total: number, phase: string) => void;
+  /** Who imports (recorded as who created and published each story); newsflow itself by default. */
+  by?: Actor;
 }
 
 /** What layout a file is in, from its first bytes (never from its name alone). */
@@ -119,7 +122,7 @@ export class Importer {
 
   /** Imports stories read from a document (API or file). */
   async importItems(file: string, format: string, items: ImportedStory[], opts: ImportOptions): Promise<ImportReport> {
-    const events = await this.store.importPublished(items);
+    const events = await this.store.importPublished(items, { by: opts.by });
     if (events.length) this.hub?.advance(events[events.length - 1].seq);
     opts.onProgress?.({ file, done: 1, total: 1 });
     return { file, format, imported: events.length, skipped: items.length - events.length, failed: [], events, storyIds: events.map((e) => e.storyId) };
@@ -131,7 +134,7 @@ export class Importer {
     let batch: ImportedStory[] = [];
     const flush = async () => {
       if (!batch.length) return;
-      const events = await this.store.importPublished(batch, { deferIndex: true });
+      const events = await this.store.importPublished(batch, { deferIndex: true, by: opts.by });
       report.imported += events.length;
       report.skipped += batch.length - events.length;
       for (const e of events.slice(0, Math.max(0, ARCHIVE_IDS_SHOWN - report.storyIds!.length))) report.storyIds!.push(e.storyId);

@@ -53,8 +53,11 @@ export function renderForSubscriber(
   const e = item.event;
   const embargo = embargoFlag(e);
   let story: unknown;
-  if (format === 'json') story = item.version;
-  else {
+  if (format === 'json') {
+    // Who published a version is the newsroom's business, not the subscriber's.
+    const { by: _staffOnly, ...version } = item.version;
+    story = version;
+  } else {
     const body = renderVersion(format as Exclude<OutputFormat, 'atom'>, item.version, { baseUrl: baseUrl() }).body;
     story = format === 'ninjs' || format === 'ninjs2' ? JSON.parse(body) : body;
   }

@@ -2,6 +2,7 @@
 // products entitle it to. The answer comes from the entitlement rule itself (src/flow/entitlement.ts),
 // asked about the story as it stands, so search cannot drift from what the flow would deliver.
 import type { SearchDocMeta, SearchFilters } from '../model/search.ts';
+import { SYSTEM_ACTOR } from '../model/actor.ts';
 import type { FlowEvent, MediaType, Urgency } from '../model/story.ts';
 import type { Subscriber } from '../model/subscribers.ts';
 import { decide } from './entitlement.ts';
@@ -33,6 +34,8 @@ function standingOf(doc: SearchDocMeta, underEmbargo: boolean, clock: { now: num
     categories: doc.categories,
     urgency: doc.urgency as Urgency,
     mediaType: doc.mediaType as MediaType,
+    // The rule never asks who did it; a search hit is no act of anyone's.
+    by: SYSTEM_ACTOR,
     embargoUntil: underEmbargo ? clock.pastNow : null,
   };
 }

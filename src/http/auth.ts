@@ -2,6 +2,7 @@
 // cannot set headers) and authorisation by role.
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { KeyRing } from '../flow/keys.ts';
+import type { Actor } from '../model/actor.ts';
 import type { ApiKey, Role } from '../model/keys.ts';
 import { HttpError } from './errors.ts';
 
@@ -35,6 +36,16 @@ export function secretOf(req: FastifyRequest): string | null {
   const query: unknown = req.query;
   const q = query && typeof query === 'object' && 'access_token' in query ? query.access_token : undefined;
   return typeof q === 'string' ? q : null;
+}
+
+/**
+ * Who is acting: the key that authenticated the request, named by its label (or its prefix when it has
+ * none), so versions and log events record which key did what. Only for routes behind requireRole.
+ */
+export function actorOf(req: FastifyRequest): Actor {
+  const key = req.apiKey;
+  if (!key) throw new HttpError(401, 'missing API key: send "Authorization: Bearer <key>"');
+  return { type: 'key', id: key.id, name: key.label ?? key.prefix };
 }
 
 /**

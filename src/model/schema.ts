@@ -67,6 +67,12 @@ const contentProperties = {
   slugline: Type.Optional(Text(200)),
   provenance: Type.Optional(ProvenanceSchema),
   translationOf: Type.Optional(Text(100, 1)),
+  desk: Type.Optional(
+    Type.String({
+      pattern: '^[a-z0-9][a-z0-9-]{0,39}$',
+      description: 'the newsroom desk that owns the story (world, economy, sport …): lower-case letters, digits and hyphens, at most 40',
+    }),
+  ),
 };
 
 /** A complete story content. */

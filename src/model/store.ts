@@ -3,7 +3,20 @@
 // transaction, acknowledged only after it is durable. Named here in the model so the flow and the
 // HTTP layer depend on what a store does, not on one engine; src/store/sqlite implements it.
 import type { SiteStore } from './site.ts';
-import type { EventKind, FlowEvent, FlowItem, Story, StoryContent, StoryVersion } from './story.ts';
+import type { Actor } from './actor.ts';
+import type {
+  EventKind,
+  FlowEvent,
+  FlowItem,
+  Story,
+  StoryContent,
+  StoryListing,
+  StoryListStatus,
+  StoryVersion,
+  StoryWorkflow,
+  Urgency,
+  WireEntry,
+} from './story.ts';
 import type { SubscriberStore } from './subscribers.ts';
 import type { StoreSearch } from './search.ts';
 import type { SavedSearchStore } from './saved-searches.ts';
@@ -20,6 +33,8 @@ export interface NewVersion {
   expectLatestVersion: number;
   /** Statuses the story may be in for this act (e.g. a correction needs `published`). */
   allowedStatuses: Story['status'][];
+  /** Who published it: recorded on the version and its log event. */
+  by: Actor;
 }
 
 /** A story that arrives already published (archive import). */
@@ -38,6 +53,42 @@ export interface StoryListFilter {
   limit?: number;
   /** Only stories updated before this id (pagination by descending id). */
   before?: string;
+}
+
+/** The desk's story list: text-free filters, newest change first, keyset pages. */
+export interface StoryListQuery {
+  /** `embargoed` = published with a future embargo not yet lifted; `published` = live without one. */
+  status?: StoryListStatus;
+  language?: string;
+  desk?: string;
+  limit?: number;
+  /** The `next` position of the previous page. */
+  after?: string;
+}
+
+export interface StoryListPage {
+  stories: StoryListing[];
+  /** Position of the next page, null on the last one. */
+  next: string | null;
+}
+
+/** The wire monitor: log events newest first, filtered, keyset pages by seq. */
+export interface WireQuery {
+  language?: string;
+  category?: string;
+  urgency?: Urgency;
+  kind?: EventKind;
+  /** true: only events still under an embargo not yet lifted; false: only the others. */
+  embargoed?: boolean;
+  limit?: number;
+  /** Events with seq strictly lower than this (the previous page's `next`). */
+  before?: number;
+}
+
+export interface WirePage {
+  entries: WireEntry[];
+  /** `before` for the next page, null on the last one. */
+  next: number | null;
 }
 
 /** Options for reading the flow log. */
@@ -63,11 +114,19 @@ export interface Store {
   close(): Promise<void>;
 
   // Stories and drafts
-  createStory(content: StoryContent, now?: Date): Promise<Story>;
+  createStory(content: StoryContent, by: Actor, now?: Date): Promise<Story>;
   getStory(id: string): Promise<Story | null>;
   /** Replaces the draft when `expectRevision` is the current revision; ConflictError otherwise. */
-  updateDraft(id: string, expectRevision: number, content: StoryContent, now?: Date): Promise<Story>;
+  updateDraft(id: string, expectRevision: number, content: StoryContent, by: Actor, now?: Date): Promise<Story>;
+  /** Puts the draft in the review queue (`submitted`) or takes it out (`writing`); the draft is unchanged. */
+  setWorkflow(id: string, workflow: StoryWorkflow, by: Actor, now?: Date): Promise<Story>;
   listStories(filter: StoryListFilter): Promise<Story[]>;
+  /** The desk's story list (light rows, no draft text), one index range per filter combination. */
+  storyList(query: StoryListQuery, now?: Date): Promise<StoryListPage>;
+  /** Every story of a translation group, oldest first. */
+  translations(groupId: string): Promise<StoryListing[]>;
+  /** The wire monitor: log events newest first with their version's headline and who did it. */
+  wire(query: WireQuery, now?: Date): Promise<WirePage>;
   countStories(): Promise<number>;
 
   // Versions and the flow log
@@ -75,16 +134,17 @@ export interface Store {
   appendVersion(v: NewVersion, now?: Date): Promise<FlowItem>;
   getVersion(storyId: string, version: number): Promise<StoryVersion | null>;
   listVersions(storyId: string): Promise<StoryVersion[]>;
-  /** Appends an `embargo-lifted` event for the story's latest version, once. Null if already lifted. */
-  liftEmbargo(storyId: string, now?: Date): Promise<FlowItem | null>;
+  /** Appends an `embargo-lifted` event for the story's latest version, once (by newsflow unless `by` says). Null if already lifted. */
+  liftEmbargo(storyId: string, now?: Date, by?: Actor): Promise<FlowItem | null>;
   /** Stories whose latest version's embargo has passed and has not been lifted yet. */
   dueEmbargoes(now: Date): Promise<string[]>;
   /**
    * Bulk import of already-published stories, in one transaction per call. Returns the events appended.
    * With deferIndex the search index is left for one `search.reindex()` after the whole load, which
-   * also counts the archive's vocabulary before any story is stemmed.
+   * also counts the archive's vocabulary before any story is stemmed. `by` (default newsflow) is recorded
+   * as who created and published each story.
    */
-  importPublished(items: ImportedStory[], opts?: { deferIndex?: boolean }): Promise<FlowEvent[]>;
+  importPublished(items: ImportedStory[], opts?: { deferIndex?: boolean; by?: Actor }): Promise<FlowEvent[]>;
   /** Events after a position, oldest first, with their versions. */
   readLog(read: LogRead): Promise<FlowItem[]>;
   /** The highest sequence number in the log (0 when empty). */

@@ -1,5 +1,6 @@
 // The story model: everything a wire story carries. Plain data, no behaviour, shared by every layer.
 // The seed story in ../shared/seed is the reference for what each field has to hold.
+import type { Actor } from './actor.ts';
 
 /** One block of a story body. Bodies are structured, never raw HTML: formats render them. */
 export type Block =
@@ -77,9 +78,17 @@ export interface StoryContent {
   provenance?: Provenance;
   /** Chain id of a story this one translates; it joins that story's translation group. */
   translationOf?: string;
+  /** The newsroom desk that owns the story (`world`, `economy`); for the desk's lists, never sent to subscribers. */
+  desk?: string;
 }
 
 export type StoryStatus = 'draft' | 'published' | 'killed';
+
+/** Where the working draft stands in the review queue: being written, or waiting for an editor. */
+export type StoryWorkflow = 'writing' | 'submitted';
+
+/** The desk's story lists: a story's status, with drafts in review and live embargoes told apart. */
+export type StoryListStatus = 'draft' | 'submitted' | 'published' | 'embargoed' | 'killed';
 
 /** A story as the newsroom sees it: the chain, its working draft and where it stands. */
 export interface Story {
@@ -97,6 +106,35 @@ export interface Story {
   createdAt: string;
   updatedAt: string;
   firstPublishedAt?: string | null;
+  /** Who created the story. */
+  createdBy: Actor;
+  /** Who last saved the draft or published it: whom an editor in a conflict is told saved first. */
+  updatedBy: Actor;
+  /** `submitted` while the draft waits in the editors' review queue; publishing clears it. */
+  workflow: StoryWorkflow;
+  submittedAt: string | null;
+  submittedBy: Actor | null;
+}
+
+/** One row of the desk's story list: what the list shows, without the draft's text. */
+export interface StoryListing {
+  id: string;
+  /** The list status: `submitted` and `embargoed` are told apart from `draft` and `published`. */
+  listStatus: StoryListStatus;
+  status: StoryStatus;
+  workflow: StoryWorkflow;
+  headline: string;
+  language: string;
+  desk: string | null;
+  urgency: Urgency;
+  latestVersion: number;
+  translationGroup: string;
+  embargoUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: Actor;
+  updatedBy: Actor;
+  submittedBy: Actor | null;
 }
 
 export type EventKind = 'published' | 'updated' | 'corrected' | 'killed' | 'embargo-lifted';
@@ -121,6 +159,8 @@ export interface StoryVersion {
   firstPublishedAt: string;
   /** When this version was published (commit time). */
   versionCreatedAt: string;
+  /** Who published it (staff only: subscriber formats leave it out). */
+  by: Actor;
 }
 
 /** One entry of the flow log. Routing columns are copied from the version so filters never join. */
@@ -135,6 +175,16 @@ export interface FlowEvent {
   urgency: Urgency;
   mediaType: MediaType;
   embargoUntil: string | null;
+  /** Who did it: the user or key, or newsflow for scheduled embargo lifts (staff only). */
+  by: Actor;
+}
+
+/** One line of the wire monitor: an event with what the desk shows of its version. */
+export interface WireEntry {
+  event: FlowEvent;
+  headline: string;
+  /** True while the version is under an embargo that has not been lifted. */
+  embargoed: boolean;
 }
 
 /** An event together with the version it carries, as delivery channels hand it out. */

@@ -1,6 +1,7 @@
 // The delivery loop on its own (src/flow/delivery-loop.ts): what one subscriber gets from a run of log
 // items, where its position ends and where it must wait. Every channel plans with it, so these cases
 // hold for the feed, webhooks and streams alike.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planDelivery, type Entitlements } from '../../src/flow/delivery-loop.ts';
@@ -23,6 +24,7 @@ function item(seq: number, storyId: string, over: Partial<Omit<FlowEvent, 'at'>>
     storyId,
     version: 1,
     at: new Date(T + at * MIN).toISOString(),
+    by: SYSTEM_ACTOR,
     language: 'ar',
     categories: ['economy'],
     urgency: 4,

@@ -1,4 +1,5 @@
 // The entitlement function on its own: filters, follow-ups, embargo, delay tiers.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decide, entitled, matchesProduct, needsHistory } from '../../src/flow/entitlement.ts';
@@ -24,6 +25,7 @@ function event(over: Partial<FlowEvent> = {}): FlowEvent {
     urgency: 4,
     mediaType: 'text',
     embargoUntil: null,
+    by: SYSTEM_ACTOR,
     ...over,
   };
 }

@@ -1,4 +1,5 @@
 // The server's periodic duties, on a real store: an embargo that falls due is lifted by an event.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { startMaintenance } from '../../src/flow/maintenance.ts';
@@ -7,8 +8,8 @@ import { sampleContent, tempDbFile } from '../helpers.ts';
 
 it('lifts a due embargo with an embargo-lifted event, once', async () => {
   const rt = await openRuntime(tempDbFile());
-  const d = await rt.newsroom.createDraft(sampleContent({ embargoUntil: new Date(Date.now() + 300).toISOString() }));
-  const pub = await rt.newsroom.publish(d.id);
+  const d = await rt.newsroom.createDraft(sampleContent({ embargoUntil: new Date(Date.now() + 300).toISOString() }), SYSTEM_ACTOR);
+  const pub = await rt.newsroom.publish(d.id, SYSTEM_ACTOR);
   const stop = startMaintenance(rt, { embargoEveryMs: 50 });
   try {
     const deadline = Date.now() + 5000;

@@ -1,4 +1,5 @@
 // The newsroom's acts and the order of the log under concurrent publishes.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
@@ -16,9 +17,9 @@ after(async () => {
 
 describe('versions and the log', () => {
   it('concurrent publishes of many stories: one total order, versions 1..n per story, no gaps', async () => {
-    const stories = await Promise.all(Array.from({ length: 20 }, (_, i) => rt.newsroom.createDraft(sampleContent({ headline: `قصة ${i}` }))));
+    const stories = await Promise.all(Array.from({ length: 20 }, (_, i) => rt.newsroom.createDraft(sampleContent({ headline: `قصة ${i}` }), SYSTEM_ACTOR)));
     const head0 = await rt.store.headSeq();
-    const results = await Promise.allSettled(stories.flatMap((s) => [rt.newsroom.publish(s.id), rt.newsroom.publish(s.id)]));
+    const results = await Promise.allSettled(stories.flatMap((s) => [rt.newsroom.publish(s.id, SYSTEM_ACTOR), rt.newsroom.publish(s.id, SYSTEM_ACTOR)]));
     const ok = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<any>).value);
     const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
     assert.equal(ok.length, 20, 'each story is published exactly once');
@@ -38,9 +39,9 @@ describe('versions and the log', () => {
   });
 
   it('updates of one story race: each succeeds once per version number', async () => {
-    const s = await rt.newsroom.createDraft(sampleContent());
-    await rt.newsroom.publish(s.id);
-    const attempts = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => rt.newsroom.correct(s.id, `تصحيح ${i}`, { urgency: 3 })));
+    const s = await rt.newsroom.createDraft(sampleContent(), SYSTEM_ACTOR);
+    await rt.newsroom.publish(s.id, SYSTEM_ACTOR);
+    const attempts = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => rt.newsroom.correct(s.id, `تصحيح ${i}`, { urgency: 3 }, SYSTEM_ACTOR)));
     const won = attempts.filter((a) => a.status === 'fulfilled');
     assert.ok(won.length >= 1);
     const versions = await rt.store.listVersions(s.id);
@@ -52,8 +53,8 @@ describe('versions and the log', () => {
 
   it('embargoed stories are lifted by an event when due', async () => {
     const until = new Date(Date.now() + 150).toISOString();
-    const s = await rt.newsroom.createDraft(sampleContent({ embargoUntil: until }));
-    const pub = await rt.newsroom.publish(s.id);
+    const s = await rt.newsroom.createDraft(sampleContent({ embargoUntil: until }), SYSTEM_ACTOR);
+    const pub = await rt.newsroom.publish(s.id, SYSTEM_ACTOR);
     assert.equal(pub.event.embargoUntil, until);
     assert.deepEqual(await rt.newsroom.liftDueEmbargoes(new Date()), []);
     const lifted = await rt.newsroom.liftDueEmbargoes(new Date(Date.now() + 1000));
@@ -64,8 +65,11 @@ describe('versions and the log', () => {
   });
 
   it('translations share a group', async () => {
-    const ar = await rt.newsroom.createDraft(sampleContent());
-    const en = await rt.newsroom.createDraft(sampleContent({ language: 'en', headline: 'Water conference closes in Amman', translationOf: ar.id }));
+    const ar = await rt.newsroom.createDraft(sampleContent(), SYSTEM_ACTOR);
+    const en = await rt.newsroom.createDraft(
+      sampleContent({ language: 'en', headline: 'Water conference closes in Amman', translationOf: ar.id }),
+      SYSTEM_ACTOR,
+    );
     assert.equal(en.translationGroup, ar.translationGroup);
   });
 });

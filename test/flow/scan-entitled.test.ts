@@ -1,6 +1,7 @@
 // scanEntitled (src/flow/deliveries.ts) over a real SQLite store: the reading of the log that the pull
 // feed and the webhook worker share. Pages, holds, follow-ups decided from the story's stored history,
 // channel filters, and the query-free poll at the head.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Deliveries, scanEntitled } from '../../src/flow/deliveries.ts';
@@ -23,8 +24,8 @@ function productInput(over: Partial<NewProduct> & { name: string }): NewProduct 
 }
 
 async function publish(over: Partial<StoryContent> = {}): Promise<{ id: string; seq: number }> {
-  const draft = await newsroom.createDraft(sampleContent(over));
-  const item = await newsroom.publish(draft.id);
+  const draft = await newsroom.createDraft(sampleContent(over), SYSTEM_ACTOR);
+  const item = await newsroom.publish(draft.id, SYSTEM_ACTOR);
   return { id: draft.id, seq: item.event.seq };
 }
 
@@ -92,9 +93,9 @@ describe('scanEntitled', () => {
   it('decides a follow-up the products no longer pass from the story history in the store', async () => {
     const story = await publish();
     const draft = await newsroom.story(story.id);
-    await newsroom.editDraft(story.id, draft.revision, { language: 'tr', headline: 'Su konferansı sona erdi' });
-    const updated = (await newsroom.publish(story.id)).event.seq;
-    const killed = (await newsroom.kill(story.id, 'legal')).event.seq;
+    await newsroom.editDraft(story.id, draft.revision, { language: 'tr', headline: 'Su konferansı sona erdi' }, SYSTEM_ACTOR);
+    const updated = (await newsroom.publish(story.id, SYSTEM_ACTOR)).event.seq;
+    const killed = (await newsroom.kill(story.id, 'legal', SYSTEM_ACTOR)).event.seq;
     const other = await publish({ language: 'tr', headline: 'Turkish only' });
     const kept = await publish({ language: 'en', headline: 'Not for these' });
     // Started after the publish: the scan cannot see it and must ask the store.
@@ -115,8 +116,8 @@ describe('scanEntitled', () => {
     const start = await store.headSeq();
     const a = await publish();
     const draft = await newsroom.story(a.id);
-    await newsroom.editDraft(a.id, draft.revision, { headline: 'تحديث' });
-    const upd = (await newsroom.publish(a.id)).event.seq;
+    await newsroom.editDraft(a.id, draft.revision, { headline: 'تحديث' }, SYSTEM_ACTOR);
+    const upd = (await newsroom.publish(a.id, SYSTEM_ACTOR)).event.seq;
     const b = await publish();
     const scan = await scanEntitled(store, deliveries, arabic, start, { limit: 2, accept: (e) => e.kind === 'published' });
     assert.deepEqual(seqs(scan.items), [a.seq, b.seq]);

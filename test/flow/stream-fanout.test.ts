@@ -1,6 +1,7 @@
 // The stream fan-out (src/flow/streams.ts) with in-memory sinks over a real SQLite store and hub: live
 // events, follow-ups that need the story's history, the replay/live seam of a group, a delayed tier's
 // hold released by time, and the disconnect of a client that does not read.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import assert from 'node:assert/strict';
 import { createHook, executionAsyncId } from 'node:async_hooks';
 import { after, before, describe, it } from 'node:test';
@@ -71,8 +72,8 @@ async function subscriberOn(name: string, products: string[]): Promise<{ subscri
 }
 
 async function publish(over: Partial<StoryContent> = {}): Promise<{ id: string; seq: number }> {
-  const draft = await newsroom.createDraft(sampleContent(over));
-  return { id: draft.id, seq: (await newsroom.publish(draft.id)).event.seq };
+  const draft = await newsroom.createDraft(sampleContent(over), SYSTEM_ACTOR);
+  return { id: draft.id, seq: (await newsroom.publish(draft.id, SYSTEM_ACTOR)).event.seq };
 }
 
 const english = { language: 'en', headline: 'Water talks end in Amman' } as const;
@@ -105,9 +106,9 @@ describe('stream fan-out', () => {
     await until('two live items', () => sink.frames.length >= 2);
     // The update is in Turkish: only the story's history says this subscriber gets it (the pump reads it).
     const draft = await newsroom.story(a.id);
-    await newsroom.editDraft(a.id, draft.revision, { language: 'tr', headline: 'Su konferansı sona erdi' });
-    const updated = (await newsroom.publish(a.id)).event.seq;
-    const killed = (await newsroom.kill(a.id, 'legal')).event.seq;
+    await newsroom.editDraft(a.id, draft.revision, { language: 'tr', headline: 'Su konferansı sona erdi' }, SYSTEM_ACTOR);
+    const updated = (await newsroom.publish(a.id, SYSTEM_ACTOR)).event.seq;
+    const killed = (await newsroom.kill(a.id, 'legal', SYSTEM_ACTOR)).event.seq;
     const d = await publish();
     await until('the follow-ups and the next story', () => sink.frames.length >= 5);
     await sleep(100);

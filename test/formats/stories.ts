@@ -1,6 +1,7 @@
 // The test set every format is rendered and validated for: a rich Arabic story shaped like the seed
 // (own text, invented for the tests), its corrected and killed versions, a story with a photo, an
 // embargoed one, the real seed page (read from ../shared, never copied) and 200 corpus stories.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -58,6 +59,7 @@ export function version(content: StoryContent, over: Partial<StoryVersion> = {})
     translationGroup: 'st-0001',
     firstPublishedAt: '2026-01-30T09:00:00Z',
     versionCreatedAt: '2026-01-30T09:00:00Z',
+    by: SYSTEM_ACTOR,
     ...over,
   };
 }

@@ -1,6 +1,7 @@
 // The live stream with a real EventSource client: clients that disconnect at random points and resume
 // end with exactly their entitled events, in order; a server restart loses nothing; revoked keys close
 // streams; heartbeats flow; a client that stops reading is cut off instead of growing memory.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -174,8 +175,8 @@ describe('live stream: slow clients and restarts', () => {
       await until('the stream to open', () => s.fanout.size === 1);
       const body = Array.from({ length: 5 }, () => ({ type: 'paragraph' as const, text: 'ن'.repeat(19_000) }));
       for (let i = 0; i < 200 && s.fanout.size > 0; i++) {
-        const d = await s.rt.newsroom.createDraft({ language: 'ar', headline: `كبير ${i}`, body, keywords: [`${i}`] });
-        await s.rt.newsroom.publish(d.id);
+        const d = await s.rt.newsroom.createDraft({ language: 'ar', headline: `كبير ${i}`, body, keywords: [`${i}`] }, SYSTEM_ACTOR);
+        await s.rt.newsroom.publish(d.id, SYSTEM_ACTOR);
       }
       await until('the slow client to be dropped', () => s.fanout.size === 0, 10_000);
       sock.destroy();

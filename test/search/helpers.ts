@@ -1,4 +1,5 @@
 // Builders for search tests: plain StoryVersion objects and a scratch SQLite file.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,7 @@ export function version(storyId: string, content: Partial<StoryContent> & { text
     translationGroup: storyId,
     firstPublishedAt: at,
     versionCreatedAt: at,
+    by: SYSTEM_ACTOR,
   };
 }
 

@@ -1,4 +1,5 @@
 // The agency's own lexicon (NEWSFLOW_SEARCH_LEXICON): synonym groups used by search without a code change.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +15,9 @@ it('synonym groups from the lexicon file are used by search', async () => {
     const rt = await openRuntime(tempDbFile(), { searchLexicon: file });
     const d = await rt.newsroom.createDraft(
       sampleContent({ language: 'en', headline: 'City widens the pavement on the harbour road', body: [{ type: 'paragraph', text: 'Work starts in May.' }] }),
+      SYSTEM_ACTOR,
     );
-    await rt.newsroom.publish(d.id);
+    await rt.newsroom.publish(d.id, SYSTEM_ACTOR);
     assert.equal(rt.store.search.query('sidewalk', { lang: 'en' }).total, 1);
     await rt.close();
   }

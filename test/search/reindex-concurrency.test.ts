@@ -1,6 +1,7 @@
 // A rebuild of the search index shares the store with writers: it works in short transactions, so a
 // publish from another connection gets in while the rebuild runs, and a story killed during the
 // rebuild is not written back into the index.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { openRuntime } from '../../src/server/runtime.ts';
@@ -23,9 +24,9 @@ it('publishes and kills from another connection interleave with a rebuild, and w
     return r;
   });
   await new Promise((r) => setTimeout(r, 5));
-  const d = await b.newsroom.createDraft(sampleContent({ headline: 'خبر عاجل عن الزنجبيل' }));
-  await b.newsroom.publish(d.id);
-  await b.newsroom.kill(victim.id, 'نُشر بالخطأ');
+  const d = await b.newsroom.createDraft(sampleContent({ headline: 'خبر عاجل عن الزنجبيل' }), SYSTEM_ACTOR);
+  await b.newsroom.publish(d.id, SYSTEM_ACTOR);
+  await b.newsroom.kill(victim.id, 'نُشر بالخطأ', SYSTEM_ACTOR);
   assert.equal(rebuildDone, false, 'the publish and the kill did not wait for the whole rebuild');
   const r = await rebuild;
   assert.ok(r.indexed >= 2999);

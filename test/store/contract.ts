@@ -5,6 +5,9 @@ import { ConflictError, NotFoundError } from '../../src/model/errors.ts';
 import type { Store } from '../../src/model/store.ts';
 import { hashKey } from '../../src/flow/keys.ts';
 import { sampleContent } from '../helpers.ts';
+import type { Actor } from '../../src/model/actor.ts';
+
+const EDITOR: Actor = { type: 'user', id: 'u-editor', name: 'Leyla Editor' };
 
 export function storeContract(name: string, open: () => Promise<Store>): void {
   describe(`store contract: ${name}`, () => {
@@ -17,7 +20,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     it('creates and reads a draft story', async () => {
-      const s = await store.createStory(sampleContent());
+      const s = await store.createStory(sampleContent(), EDITOR);
       assert.equal(s.status, 'draft');
       assert.equal(s.revision, 1);
       assert.equal(s.latestVersion, 0);
@@ -28,26 +31,34 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     it('updates a draft only at the expected revision', async () => {
-      const s = await store.createStory(sampleContent());
-      const edited = await store.updateDraft(s.id, 1, sampleContent({ headline: 'عنوان جديد' }));
+      const s = await store.createStory(sampleContent(), EDITOR);
+      const edited = await store.updateDraft(s.id, 1, sampleContent({ headline: 'عنوان جديد' }), EDITOR);
       assert.equal(edited.revision, 2);
       assert.equal(edited.draft.headline, 'عنوان جديد');
-      await assert.rejects(store.updateDraft(s.id, 1, sampleContent()), ConflictError);
+      await assert.rejects(store.updateDraft(s.id, 1, sampleContent(), EDITOR), ConflictError);
       const after = await store.getStory(s.id);
       assert.equal(after!.draft.headline, 'عنوان جديد', 'a refused edit changes nothing');
-      await assert.rejects(store.updateDraft('0000000000000000000000000z', 1, sampleContent()), NotFoundError);
+      await assert.rejects(store.updateDraft('0000000000000000000000000z', 1, sampleContent(), EDITOR), NotFoundError);
     });
 
     it('appends versions and log events in one order', async () => {
-      const s = await store.createStory(sampleContent());
+      const s = await store.createStory(sampleContent(), EDITOR);
       const head0 = await store.headSeq();
-      const v1 = await store.appendVersion({ storyId: s.id, kind: 'published', content: sampleContent(), expectLatestVersion: 0, allowedStatuses: ['draft'] });
+      const v1 = await store.appendVersion({
+        storyId: s.id,
+        kind: 'published',
+        content: sampleContent(),
+        expectLatestVersion: 0,
+        allowedStatuses: ['draft'],
+        by: EDITOR,
+      });
       const v2 = await store.appendVersion({
         storyId: s.id,
         kind: 'updated',
         content: sampleContent({ urgency: 2 }),
         expectLatestVersion: 1,
         allowedStatuses: ['published'],
+        by: EDITOR,
       });
       assert.equal(v1.version.version, 1);
       assert.equal(v2.version.version, 2);
@@ -76,11 +87,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     it('refuses a version based on a stale latest version or a wrong status', async () => {
-      const s = await store.createStory(sampleContent());
-      await store.appendVersion({ storyId: s.id, kind: 'published', content: sampleContent(), expectLatestVersion: 0, allowedStatuses: ['draft'] });
+      const s = await store.createStory(sampleContent(), EDITOR);
+      await store.appendVersion({ storyId: s.id, kind: 'published', content: sampleContent(), expectLatestVersion: 0, allowedStatuses: ['draft'], by: EDITOR });
       const head = await store.headSeq();
       await assert.rejects(
-        store.appendVersion({ storyId: s.id, kind: 'updated', content: sampleContent(), expectLatestVersion: 0, allowedStatuses: ['published'] }),
+        store.appendVersion({ storyId: s.id, kind: 'updated', content: sampleContent(), expectLatestVersion: 0, allowedStatuses: ['published'], by: EDITOR }),
         ConflictError,
       );
       await store.appendVersion({
@@ -90,9 +101,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         killReason: 'legal',
         expectLatestVersion: 1,
         allowedStatuses: ['published'],
+        by: EDITOR,
       });
       await assert.rejects(
-        store.appendVersion({ storyId: s.id, kind: 'updated', content: sampleContent(), expectLatestVersion: 2, allowedStatuses: ['draft', 'published'] }),
+        store.appendVersion({
+          storyId: s.id,
+          kind: 'updated',
+          content: sampleContent(),
+          expectLatestVersion: 2,
+          allowedStatuses: ['draft', 'published'],
+          by: EDITOR,
+        }),
         ConflictError,
       );
       assert.equal(await store.headSeq(), head + 1, 'refused appends leave the log as it was');
@@ -103,13 +122,14 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
     it('lifts an embargo once, when it is due', async () => {
       const until = new Date(Date.now() + 60_000).toISOString();
-      const s = await store.createStory(sampleContent({ embargoUntil: until }));
+      const s = await store.createStory(sampleContent({ embargoUntil: until }), EDITOR);
       await store.appendVersion({
         storyId: s.id,
         kind: 'published',
         content: sampleContent({ embargoUntil: until }),
         expectLatestVersion: 0,
         allowedStatuses: ['draft'],
+        by: EDITOR,
       });
       assert.ok(!(await store.dueEmbargoes(new Date())).includes(s.id));
       const later = new Date(Date.now() + 120_000);

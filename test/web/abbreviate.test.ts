@@ -1,4 +1,5 @@
 // The abbreviation rule: what part of a story the public sees.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -79,6 +80,7 @@ test('a public story carries dates in the story locale, with Arabic month names 
     translationGroup: 'g',
     firstPublishedAt: '2026-01-30T07:00:00Z',
     versionCreatedAt: '2026-01-31T07:00:00Z',
+    by: SYSTEM_ACTOR,
   };
   const s = abbreviate(v);
   assert.equal(s.dir, 'rtl');

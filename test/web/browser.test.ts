@@ -1,6 +1,7 @@
 // The site in a real browser (Debian's Chromium through playwright-core): the seed story right to left
 // in the Arabic web font with exactly its public part, the page weight, an XSS story that stays inert,
 // a 404 in the right language, keyboard access, and the live "new stories" bar.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -135,8 +136,9 @@ test('the home page announces new stories live without a reload', async () => {
       dateline: { place: 'Amman', agency: 'Newsflow Demo Agency' },
       photos: [{ url: '/static/demo/water-conference.svg', caption: 'The conference hall' }],
     }),
+    SYSTEM_ACTOR,
   );
-  await f.rt.newsroom.publish(story.id);
+  await f.rt.newsroom.publish(story.id, SYSTEM_ACTOR);
   await page.locator('#new-stories').waitFor({ state: 'visible', timeout: 5000 });
   assert.match(await page.locator('#new-stories').innerText(), /1 new story/);
   await page.locator('#new-stories button').click();

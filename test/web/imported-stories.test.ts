@@ -2,6 +2,7 @@
 // shown as labels in the page's language (never `internationalNews` on an Arabic page), a source that
 // gives only a date shown as that date alone (no invented 12:00 AM), and a photo without a usable
 // file shown without a placeholder box (its caption stays).
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,8 +53,9 @@ before(async () => {
   [ids.world, ids.dated, ids.english] = report.storyIds!;
   const draft = await s.rt.newsroom.createDraft(
     sampleContent({ headline: 'صورة بلا ملف', photos: [{ url: '', caption: 'المشاركون في قاعة المؤتمر', credit: 'Newsflow Demo Agency' }] }),
+    SYSTEM_ACTOR,
   );
-  await s.rt.newsroom.publish(draft.id);
+  await s.rt.newsroom.publish(draft.id, SYSTEM_ACTOR);
   ids.noPhoto = draft.id;
 });
 after(async () => {

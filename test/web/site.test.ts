@@ -1,6 +1,7 @@
 // The public site over HTTP: pages, redirects, states of a story (correction, kill, embargo), caching
 // headers, bad input, leads, feeds (read by a feed parser) and a crawl proving that no
 // body text beyond the abbreviated part leaves through any public URL.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFeed } from '@rowanmanning/feed-parser';
@@ -21,8 +22,8 @@ after(async () => {
 const get = (url: string, headers: Record<string, string> = {}) => f.app.inject({ method: 'GET', url, headers });
 
 async function publish(content: StoryContent): Promise<string> {
-  const story = await f.rt.newsroom.createDraft(content);
-  await f.rt.newsroom.publish(story.id);
+  const story = await f.rt.newsroom.createDraft(content, SYSTEM_ACTOR);
+  await f.rt.newsroom.publish(story.id, SYSTEM_ACTOR);
   return story.id;
 }
 
@@ -106,10 +107,10 @@ test('translations link to each other with hreflang and canonical', async () => 
 test('a correction shows its note; a killed story disappears with a 410 withdrawal notice', async () => {
   const id = await publish(sampleContent({ headline: 'خبر سيُصحَّح ثم يُسحب' }));
   const path = await pathOf(id);
-  await f.rt.newsroom.correct(id, 'صُحّح عدد الدول المشاركة', { deck: 'عدد الدول المصحح' });
+  await f.rt.newsroom.correct(id, 'صُحّح عدد الدول المشاركة', { deck: 'عدد الدول المصحح' }, SYSTEM_ACTOR);
   const corrected = await get(path);
   assert.match(corrected.body, /صُحّح عدد الدول المشاركة/);
-  await f.rt.newsroom.kill(id, 'legal reasons (internal)');
+  await f.rt.newsroom.kill(id, 'legal reasons (internal)', SYSTEM_ACTOR);
   const killed = await get(path);
   assert.equal(killed.statusCode, 410);
   assert.match(killed.body, /سُحب هذا الخبر/);
@@ -226,7 +227,7 @@ test('embargoed and killed stories are never found by search', async () => {
   const before = resultIds((await get(`/search?lang=ar&q=${encodeURIComponent(word)}`)).body);
   assert.ok(before.includes(killed) && before.includes(visible));
   assert.ok(!before.includes(embargoed), 'embargoed story found');
-  await f.rt.newsroom.kill(killed, 'test');
+  await f.rt.newsroom.kill(killed, 'test', SYSTEM_ACTOR);
   const after = await get(`/search?lang=ar&q=${encodeURIComponent(word)}`);
   assert.deepEqual(resultIds(after.body), [visible]);
   assert.ok(!after.body.includes(embargoed) && !after.body.includes(killed));

@@ -7,7 +7,7 @@ import { Importer } from '../../flow/importer.ts';
 import type { Hub } from '../../flow/hub.ts';
 import type { KeyRing } from '../../flow/keys.ts';
 import type { Store } from '../../model/store.ts';
-import { requireRole } from '../auth.ts';
+import { actorOf, requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 
 const DOCUMENT_TYPES = [
@@ -53,7 +53,7 @@ export async function importRoutes(app: TypedApp, rt: ImportRouteDeps): Promise<
     async (req, reply) => {
       if (typeof req.body !== 'string' || !req.body.trim()) throw new HttpError(400, 'empty body: send a ninjs or NewsML-G2 document');
       const read = readDocuments(req.body, req.headers['content-type']);
-      const report = read.items.length ? await importer.importItems('request', read.format, read.items, {}) : null;
+      const report = read.items.length ? await importer.importItems('request', read.format, read.items, { by: actorOf(req) }) : null;
       const imported = report?.events.map((e) => ({ id: e.storyId, version: e.version, seq: e.seq })) ?? [];
       const status = imported.length ? 201 : read.failed.length ? 422 : 200;
       return reply.status(status).send({

@@ -2,20 +2,33 @@
 // its transaction to completion before the next starts; the Promise interface is for the PostgreSQL twin.
 import type Database from 'better-sqlite3';
 import { newId } from '../../model/ids.ts';
-import type { FlowEvent, FlowItem, Story, StoryContent, StoryVersion } from '../../model/story.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../model/actor.ts';
+import type { FlowEvent, FlowItem, Story, StoryContent, StoryListing, StoryVersion, StoryWorkflow } from '../../model/story.ts';
 import { ConflictError, NotFoundError } from '../../model/errors.ts';
 import { StoreError } from '../errors.ts';
 import type { ApiKey, Role } from '../../model/keys.ts';
-import type { ImportedStory, LogRead, NewVersion, Store, StoryListFilter } from '../../model/store.ts';
+import type { ImportedStory, LogRead, NewVersion, Store, StoryListFilter, StoryListPage, StoryListQuery, WirePage, WireQuery } from '../../model/store.ts';
 import { openDatabase, type SchemaPart } from './database.ts';
-import { appendEvent, selectHead, selectLog, selectOldest, toEvent } from './events.ts';
+import { appendEvent, selectHead, selectLog, selectOldest, selectWire, toEvent } from './events.ts';
 import { insertKey, revokeKeyRow, selectKey, selectKeys, selectLiveKeyByHash, touchKeyRow } from './keys.ts';
 import { SqliteSiteStore } from './site.ts';
 import { stmt } from './statements.ts';
 import { SqliteSubscriberStore } from './subscribers.ts';
 import { SqliteSearch } from './search.ts';
 import { SqliteSavedSearchStore } from './saved-searches.ts';
-import { countStoryRows, insertStory, markPublished, selectStories, selectStory, updateDraftRow } from './stories.ts';
+import {
+  countStoryRows,
+  insertStory,
+  listingPosition,
+  markPublished,
+  markStoryEmbargoLifted,
+  selectStories,
+  selectStory,
+  selectStoryList,
+  selectTranslations,
+  setWorkflowRow,
+  updateDraftRow,
+} from './stories.ts';
 import { insertVersion, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersions } from './versions.ts';
 import { readWith, writeWith } from './guard.ts';
 
@@ -49,7 +62,7 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
-  async createStory(content: StoryContent, now = new Date()): Promise<Story> {
+  async createStory(content: StoryContent, by: Actor, now = new Date()): Promise<Story> {
     const at = now.toISOString();
     const id = newId(now.getTime());
     return this.run('creating a story', () => {
@@ -69,6 +82,11 @@ export class SqliteStore implements Store {
         createdAt: at,
         updatedAt: at,
         firstPublishedAt: null,
+        createdBy: by,
+        updatedBy: by,
+        workflow: 'writing',
+        submittedAt: null,
+        submittedBy: null,
       };
       insertStory(this.db, story);
       return story;
@@ -79,23 +97,62 @@ export class SqliteStore implements Store {
     return this.read(`reading story ${id}`, () => selectStory(this.db, id));
   }
 
-  async updateDraft(id: string, expectRevision: number, content: StoryContent, now = new Date()): Promise<Story> {
+  async updateDraft(id: string, expectRevision: number, content: StoryContent, by: Actor, now = new Date()): Promise<Story> {
     return this.run(`updating the draft of story ${id}`, () => {
       const current = selectStory(this.db, id);
       if (!current) throw new NotFoundError(`no story ${id}`);
       if (current.status === 'killed') throw new ConflictError(`story ${id} was killed; a killed story cannot be edited`);
-      if (!updateDraftRow(this.db, id, expectRevision, content, now.toISOString())) {
+      if (!updateDraftRow(this.db, id, expectRevision, content, by, now.toISOString())) {
         throw new ConflictError(
-          `story ${id} is at revision ${current.revision}, not ${expectRevision}: someone else edited it first; reload and apply your change again`,
-          { revision: current.revision },
+          `story ${id} is at revision ${current.revision}, not ${expectRevision}: ${current.updatedBy.name} saved it first at ${current.updatedAt}; reload and apply your change again`,
+          { revision: current.revision, updatedBy: current.updatedBy, updatedAt: current.updatedAt },
         );
       }
       return selectStory(this.db, id)!;
     });
   }
 
+  async setWorkflow(id: string, workflow: StoryWorkflow, by: Actor, now = new Date()): Promise<Story> {
+    return this.run(`${workflow === 'submitted' ? 'submitting' : 'withdrawing'} story ${id}`, () => {
+      const current = selectStory(this.db, id);
+      if (!current) throw new NotFoundError(`no story ${id}`);
+      if (current.status === 'killed') throw new ConflictError(`story ${id} was killed; a killed story cannot be reviewed`, { status: current.status });
+      if (workflow === 'submitted' && current.workflow === 'submitted') {
+        throw new ConflictError(`story ${id} was already submitted for review by ${current.submittedBy?.name} at ${current.submittedAt}`, {
+          workflow: current.workflow,
+          submittedBy: current.submittedBy,
+        });
+      }
+      if (workflow === 'writing' && current.workflow !== 'submitted') {
+        throw new ConflictError(`story ${id} is not in the review queue; there is nothing to withdraw`, { workflow: current.workflow });
+      }
+      setWorkflowRow(this.db, id, workflow, by, now.toISOString());
+      return selectStory(this.db, id)!;
+    });
+  }
+
   async listStories(filter: StoryListFilter): Promise<Story[]> {
     return this.read('listing stories', () => selectStories(this.db, filter));
+  }
+
+  async storyList(query: StoryListQuery, now = new Date()): Promise<StoryListPage> {
+    return this.read('listing stories for the desk', () => {
+      const stories = selectStoryList(this.db, query, now.toISOString());
+      const last = stories[stories.length - 1];
+      return { stories, next: last && stories.length === (query.limit ?? 50) ? listingPosition(last) : null };
+    });
+  }
+
+  async translations(groupId: string): Promise<StoryListing[]> {
+    return this.read(`listing the translation group ${groupId}`, () => selectTranslations(this.db, groupId));
+  }
+
+  async wire(query: WireQuery, now = new Date()): Promise<WirePage> {
+    return this.read('reading the wire monitor', () => {
+      const entries = selectWire(this.db, query, now.toISOString());
+      const last = entries[entries.length - 1];
+      return { entries, next: last && entries.length === (query.limit ?? 50) ? last.event.seq : null };
+    });
   }
 
   async countStories(): Promise<number> {
@@ -174,10 +231,11 @@ export class SqliteStore implements Store {
       translationGroup: story.translationGroup,
       firstPublishedAt: story.firstPublishedAt ?? at,
       versionCreatedAt: at,
+      by: nv.by,
     };
     insertVersion(this.db, version);
-    const event = appendEvent(this.db, nv.kind, version, at);
-    markPublished(this.db, story.id, nv.kind === 'killed' ? 'killed' : 'published', version.version, nv.content, at);
+    const event = appendEvent(this.db, nv.kind, version, at, nv.by);
+    markPublished(this.db, story.id, nv.kind === 'killed' ? 'killed' : 'published', version.version, nv.content, nv.by, at);
     // Same transaction: searchable the instant the publish is acknowledged, gone the instant it is killed.
     if (nv.kind === 'killed') this.search.index.removeStory(story.id);
     else this.search.index.indexVersion(version);
@@ -192,7 +250,7 @@ export class SqliteStore implements Store {
     return this.read(`listing versions of story ${storyId}`, () => selectVersions(this.db, storyId));
   }
 
-  async liftEmbargo(storyId: string, now = new Date()): Promise<FlowItem | null> {
+  async liftEmbargo(storyId: string, now = new Date(), by: Actor = SYSTEM_ACTOR): Promise<FlowItem | null> {
     const at = now.toISOString();
     return this.run(`lifting the embargo of story ${storyId}`, () => {
       const story = selectStory(this.db, storyId);
@@ -200,7 +258,8 @@ export class SqliteStore implements Store {
       const version = selectVersion(this.db, storyId, story.latestVersion)!;
       if (version.pubStatus !== 'usable') return null;
       if (!markEmbargoLifted(this.db, storyId, version.version, at)) return null;
-      const event = appendEvent(this.db, 'embargo-lifted', version, at);
+      markStoryEmbargoLifted(this.db, storyId);
+      const event = appendEvent(this.db, 'embargo-lifted', version, at, by);
       return { event, version };
     });
   }
@@ -209,8 +268,9 @@ export class SqliteStore implements Store {
     return this.read('finding embargoes due to lift', () => selectDueEmbargoes(this.db, now.toISOString()));
   }
 
-  async importPublished(items: ImportedStory[], opts: { deferIndex?: boolean } = {}): Promise<FlowEvent[]> {
+  async importPublished(items: ImportedStory[], opts: { deferIndex?: boolean; by?: Actor } = {}): Promise<FlowEvent[]> {
     const at = new Date().toISOString();
+    const by = opts.by ?? SYSTEM_ACTOR;
     return this.run(`importing ${items.length} published stories`, () => {
       const events: FlowEvent[] = [];
       for (const item of items) {
@@ -228,6 +288,11 @@ export class SqliteStore implements Store {
           createdAt: item.publishedAt,
           updatedAt: item.publishedAt,
           firstPublishedAt: item.publishedAt,
+          createdBy: by,
+          updatedBy: by,
+          workflow: 'writing',
+          submittedAt: null,
+          submittedBy: null,
         };
         insertStory(this.db, story);
         for (const k of keys) stmt(this.db, `INSERT INTO original_ids (original_key, story_id) VALUES (?, ?)`).run(k, id);
@@ -243,9 +308,10 @@ export class SqliteStore implements Store {
           translationGroup: id,
           firstPublishedAt: item.publishedAt,
           versionCreatedAt: item.updatedAt ?? item.publishedAt,
+          by,
         };
         insertVersion(this.db, version);
-        events.push(appendEvent(this.db, 'published', version, at));
+        events.push(appendEvent(this.db, 'published', version, at, by));
         if (!opts.deferIndex) this.search.index.indexVersion(version);
       }
       return events;
@@ -269,6 +335,7 @@ export class SqliteStore implements Store {
           translationGroup: v.translation_group!,
           firstPublishedAt: v.first_published_at!,
           versionCreatedAt: v.version_created_at!,
+          by: JSON.parse(v.by!) as Actor,
         };
         return { event: toEvent(r), version };
       });

@@ -1,5 +1,6 @@
 // The search index on the SQLite store: SearchIndex (src/search) over the same database file, plus
 // the queries it needs from versions.
+import { type Actor, SYSTEM_ACTOR } from '../../model/actor.ts';
 import type Database from 'better-sqlite3';
 import { SearchIndex, type SearchFilters, type SearchResult } from '../../search/index.ts';
 import type { StoryContent, StoryVersion } from '../../model/story.ts';
@@ -175,5 +176,6 @@ function toVersion(r: Record<string, string | number | null>): StoryVersion {
     translationGroup: r.translation_group as string,
     firstPublishedAt: r.first_published_at as string,
     versionCreatedAt: r.version_created_at as string,
+    by: r.by_actor ? (JSON.parse(r.by_actor as string) as Actor) : SYSTEM_ACTOR,
   };
 }

@@ -1,7 +1,8 @@
 // Stories: the chain record and its working draft.
 import type Database from 'better-sqlite3';
-import type { Story, StoryContent } from '../../model/story.ts';
-import type { StoryListFilter } from '../../model/store.ts';
+import type { Actor } from '../../model/actor.ts';
+import type { Story, StoryContent, StoryListing, StoryListStatus, StoryWorkflow } from '../../model/story.ts';
+import type { StoryListFilter, StoryListQuery } from '../../model/store.ts';
 import { stmt } from './statements.ts';
 
 interface StoryRow {
@@ -14,12 +15,17 @@ interface StoryRow {
   created_at: string;
   updated_at: string;
   first_published_at: string | null;
+  created_by: string;
+  updated_by: string;
+  workflow: StoryWorkflow;
+  submitted_at: string | null;
+  submitted_by: string | null;
 }
 
 // The draft column is NULL while the draft is just the latest version (after every publish, and for
 // imported stories): the text is then stored once, in versions, not twice.
 const STORY_COLUMNS = `s.id, s.status, s.revision, coalesce(s.draft, v.content) AS draft, s.latest_version, s.translation_group,
-  s.created_at, s.updated_at, s.first_published_at`;
+  s.created_at, s.updated_at, s.first_published_at, s.created_by, s.updated_by, s.workflow, s.submitted_at, s.submitted_by`;
 const STORY_FROM = `stories s LEFT JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version`;
 
 function toStory(r: StoryRow): Story {
@@ -33,16 +39,36 @@ function toStory(r: StoryRow): Story {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     firstPublishedAt: r.first_published_at,
+    createdBy: JSON.parse(r.created_by) as Actor,
+    updatedBy: JSON.parse(r.updated_by) as Actor,
+    workflow: r.workflow,
+    submittedAt: r.submitted_at,
+    submittedBy: r.submitted_by ? (JSON.parse(r.submitted_by) as Actor) : null,
   };
+}
+
+/** The list a story appears in: killed, in review, under a live embargo, published, or a draft. */
+export function listStatusOf(status: Story['status'], workflow: StoryWorkflow, embargoUntil: string | null | undefined): StoryListStatus {
+  if (status === 'killed') return 'killed';
+  if (workflow === 'submitted') return 'submitted';
+  if (status === 'published' && embargoUntil) return 'embargoed';
+  return status;
+}
+
+/** The desk of a content, as the list column holds it. */
+function deskOf(c: StoryContent): string | null {
+  return c.desk ?? null;
 }
 
 /** Inserts a new story. */
 export function insertStory(db: Database.Database, s: Story): void {
+  // Only a published story is under embargo; a draft's embargo is what it will carry once published.
+  const embargo = s.status === 'published' ? (s.draft.embargoUntil ?? null) : null;
   stmt(
     db,
     `INSERT INTO stories (id, status, revision, draft, latest_version, translation_group, language, headline,
-              created_at, updated_at, first_published_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+              created_at, updated_at, first_published_at, created_by, updated_by, workflow, desk, urgency, embargo_until, list_status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     s.id,
     s.status,
@@ -55,6 +81,13 @@ export function insertStory(db: Database.Database, s: Story): void {
     s.createdAt,
     s.updatedAt,
     s.firstPublishedAt ?? null,
+    JSON.stringify(s.createdBy),
+    JSON.stringify(s.updatedBy),
+    s.workflow,
+    deskOf(s.draft),
+    s.draft.urgency,
+    embargo,
+    listStatusOf(s.status, s.workflow, embargo),
   );
 }
 
@@ -65,23 +98,159 @@ export function selectStory(db: Database.Database, id: string): Story | null {
 }
 
 /** Replaces the draft if the revision is still `expectRevision`; returns false when someone was first. */
-export function updateDraftRow(db: Database.Database, id: string, expectRevision: number, draft: StoryContent, now: string): boolean {
+export function updateDraftRow(db: Database.Database, id: string, expectRevision: number, draft: StoryContent, by: Actor, now: string): boolean {
   const r = stmt(
     db,
-    `UPDATE stories SET draft = ?, revision = revision + 1, language = ?, headline = ?, updated_at = ?
+    `UPDATE stories SET draft = ?, revision = revision + 1, language = ?, headline = ?, desk = ?, urgency = ?, updated_at = ?, updated_by = ?
                       WHERE id = ? AND revision = ?`,
-  ).run(JSON.stringify(draft), draft.language, draft.headline, now, id, expectRevision);
+  ).run(JSON.stringify(draft), draft.language, draft.headline, deskOf(draft), draft.urgency, now, JSON.stringify(by), id, expectRevision);
   return r.changes === 1;
 }
 
-/** Records a new published version on the story: status, latest version, and the draft reset to it. */
-export function markPublished(db: Database.Database, id: string, status: Story['status'], version: number, draft: StoryContent, now: string): void {
+/**
+ * Records a new published version on the story: status, latest version, and the draft reset to it.
+ * Publishing takes the draft out of the review queue.
+ */
+export function markPublished(db: Database.Database, id: string, status: Story['status'], version: number, draft: StoryContent, by: Actor, now: string): void {
+  const embargo = status === 'published' ? (draft.embargoUntil ?? null) : null;
   stmt(
     db,
     `UPDATE stories SET status = ?, latest_version = ?, draft = NULL, revision = revision + 1, language = ?, headline = ?,
-              updated_at = ?, first_published_at = COALESCE(first_published_at, ?)
+              desk = ?, urgency = ?, updated_at = ?, updated_by = ?, first_published_at = COALESCE(first_published_at, ?),
+              workflow = 'writing', submitted_at = NULL, submitted_by = NULL, embargo_until = ?, list_status = ?
             WHERE id = ?`,
-  ).run(status, version, draft.language, draft.headline, now, now, id);
+  ).run(
+    status,
+    version,
+    draft.language,
+    draft.headline,
+    deskOf(draft),
+    draft.urgency,
+    now,
+    JSON.stringify(by),
+    now,
+    embargo,
+    listStatusOf(status, 'writing', embargo),
+    id,
+  );
+}
+
+/** The story's embargo was lifted: it leaves the embargoed list. */
+export function markStoryEmbargoLifted(db: Database.Database, id: string): void {
+  stmt(
+    db,
+    `UPDATE stories SET embargo_until = NULL, list_status = CASE WHEN list_status = 'embargoed' THEN 'published' ELSE list_status END
+            WHERE id = ?`,
+  ).run(id);
+}
+
+/** Puts the draft in the review queue or takes it out; the draft and its revision stay as they are. */
+export function setWorkflowRow(db: Database.Database, id: string, workflow: StoryWorkflow, by: Actor, now: string): void {
+  stmt(
+    db,
+    `UPDATE stories SET workflow = ?1, submitted_at = CASE WHEN ?1 = 'submitted' THEN ?2 END,
+              submitted_by = CASE WHEN ?1 = 'submitted' THEN ?3 END,
+              list_status = CASE WHEN status = 'killed' THEN 'killed' WHEN ?1 = 'submitted' THEN 'submitted'
+                                 WHEN status = 'published' AND embargo_until IS NOT NULL THEN 'embargoed' ELSE status END
+            WHERE id = ?4`,
+  ).run(workflow, now, JSON.stringify(by), id);
+}
+
+interface ListingRow {
+  id: string;
+  list_status: StoryListStatus;
+  status: Story['status'];
+  workflow: StoryWorkflow;
+  headline: string;
+  language: string;
+  desk: string | null;
+  urgency: StoryListing['urgency'];
+  latest_version: number;
+  translation_group: string;
+  embargo_until: string | null;
+  created_at: string;
+  updated_at: string;
+  created_by: string;
+  updated_by: string;
+  submitted_by: string | null;
+}
+
+const LISTING_COLUMNS = `id, list_status, status, workflow, headline, language, desk, urgency, latest_version, translation_group,
+  embargo_until, created_at, updated_at, created_by, updated_by, submitted_by`;
+
+function toListing(r: ListingRow): StoryListing {
+  return {
+    id: r.id,
+    listStatus: r.list_status,
+    status: r.status,
+    workflow: r.workflow,
+    headline: r.headline,
+    language: r.language,
+    desk: r.desk,
+    urgency: r.urgency,
+    latestVersion: r.latest_version,
+    translationGroup: r.translation_group,
+    embargoUntil: r.embargo_until,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    createdBy: JSON.parse(r.created_by) as Actor,
+    updatedBy: JSON.parse(r.updated_by) as Actor,
+    submittedBy: r.submitted_by ? (JSON.parse(r.submitted_by) as Actor) : null,
+  };
+}
+
+/** The keyset position of a listing: its last change and id, which together order the list. */
+export function listingPosition(l: Pick<StoryListing, 'updatedAt' | 'id'>): string {
+  return `${l.updatedAt}~${l.id}`;
+}
+
+/** Parses a position from listingPosition; null when it is not one. */
+export function parseListingPosition(p: string): { updatedAt: string; id: string } | null {
+  const m = /^([0-9T:.\-+Z]{10,40})~([0-9a-z]{1,40})$/.exec(p);
+  return m ? { updatedAt: m[1], id: m[2] } : null;
+}
+
+/**
+ * The desk's story list, newest change first, one page after a keyset position. Every combination of
+ * filters is one range of one index (migration 010), so a page costs the same at 50 or 50,000 stories.
+ */
+export function selectStoryList(db: Database.Database, q: StoryListQuery, now: string): StoryListing[] {
+  const { sql, args } = storyListSql(q, now);
+  return (stmt(db, sql).all(...args) as ListingRow[]).map(toListing);
+}
+
+/** The statement selectStoryList runs (exported so tests can EXPLAIN it). */
+export function storyListSql(q: StoryListQuery, now: string): { sql: string; args: unknown[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (q.status) {
+    where.push('list_status = ?');
+    args.push(q.status);
+    // A live embargo only: one whose time has come is lifted by maintenance within a second.
+    if (q.status === 'embargoed') {
+      where.push('embargo_until > ?');
+      args.push(now);
+    }
+  }
+  if (q.language) {
+    where.push('language = ?');
+    args.push(q.language);
+  }
+  if (q.desk) {
+    where.push('desk = ?');
+    args.push(q.desk);
+  }
+  const after = q.after ? parseListingPosition(q.after) : null;
+  // An open upper bound when there is no position, so the first page is the same index range as the others.
+  where.push('(updated_at, id) < (?, ?)');
+  args.push(after?.updatedAt ?? '\uffff', after?.id ?? '\uffff');
+  args.push(q.limit ?? 50);
+  return { sql: `SELECT ${LISTING_COLUMNS} FROM stories WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id DESC LIMIT ?`, args };
+}
+
+/** Every story of a translation group, oldest first (the original, then its translations). */
+export function selectTranslations(db: Database.Database, group: string): StoryListing[] {
+  return (stmt(db, `SELECT ${LISTING_COLUMNS} FROM stories WHERE translation_group = ? ORDER BY created_at, id`).all(group) as ListingRow[]).map(toListing);
 }
 
 /** Lists stories, newest first. */

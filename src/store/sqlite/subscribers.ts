@@ -2,6 +2,7 @@
 // SubscriberStore that also serves webhooks (./webhooks.ts) and usage (./usage.ts).
 import type Database from 'better-sqlite3';
 import { newId } from '../../model/ids.ts';
+import { SYSTEM_ACTOR } from '../../model/actor.ts';
 import type { EventKind, FlowEvent } from '../../model/story.ts';
 import { ConflictError, NotFoundError } from '../../model/errors.ts';
 import type {
@@ -189,6 +190,8 @@ export function selectStoryEventsBefore(db: Database.Database, storyId: string, 
       urgency: c.urgency,
       mediaType: c.mediaType,
       embargoUntil: v.embargo_until,
+      // The derivation asks only order and routing, never who did it.
+      by: SYSTEM_ACTOR,
     };
     // seq 0: these positions are gone; only their order and routing matter to the derivation.
     rebuilt.push({ seq: 0, kind: v.kind, at: v.version_created_at, ...routing });

@@ -1,5 +1,6 @@
 // Versions: immutable once written. Only the embargo-lift time is ever set afterwards.
 import type Database from 'better-sqlite3';
+import type { Actor } from '../../model/actor.ts';
 import type { StoryContent, StoryVersion } from '../../model/story.ts';
 import { stmt } from './statements.ts';
 
@@ -15,6 +16,7 @@ interface VersionRow {
   translation_group: string;
   first_published_at: string;
   version_created_at: string;
+  by_actor: string;
 }
 
 function toVersion(r: VersionRow): StoryVersion {
@@ -30,6 +32,7 @@ function toVersion(r: VersionRow): StoryVersion {
     translationGroup: r.translation_group,
     firstPublishedAt: r.first_published_at,
     versionCreatedAt: r.version_created_at,
+    by: JSON.parse(r.by_actor) as Actor,
   };
 }
 
@@ -38,8 +41,8 @@ export function insertVersion(db: Database.Database, v: StoryVersion): void {
   stmt(
     db,
     `INSERT INTO versions (story_id, version, revision_id, kind, pub_status, content, correction_note, kill_reason,
-              translation_group, first_published_at, version_created_at, embargo_until)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+              translation_group, first_published_at, version_created_at, embargo_until, by_actor)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     v.storyId,
     v.version,
@@ -53,6 +56,7 @@ export function insertVersion(db: Database.Database, v: StoryVersion): void {
     v.firstPublishedAt,
     v.versionCreatedAt,
     v.content.embargoUntil ?? null,
+    JSON.stringify(v.by),
   );
 }
 
