@@ -5,9 +5,17 @@ import { ConflictError, NotFoundError } from '../../src/model/errors.ts';
 import type { Store } from '../../src/model/store.ts';
 import { hashKey } from '../../src/flow/keys.ts';
 import { sampleContent } from '../helpers.ts';
-import type { Actor } from '../../src/model/actor.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../src/model/actor.ts';
+import type { StoryContent } from '../../src/model/story.ts';
 
 const EDITOR: Actor = { type: 'user', id: 'u-editor', name: 'Leyla Editor' };
+const REPORTER: Actor = { type: 'user', id: 'u-reporter', name: 'Kerem Reporter' };
+const KEY: Actor = { type: 'key', id: 'k-1', name: 'wire desk key' };
+
+/** A tag unique to one test, so tests on one shared store do not see each other's stories. */
+function unique(prefix: string): string {
+  return `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+}
 
 export function storeContract(name: string, open: () => Promise<Store>): void {
   describe(`store contract: ${name}`, () => {
@@ -176,6 +184,255 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         all.slice(2, 4).map((i) => i.event.seq),
       );
       assert.ok((await store.oldestSeq()) >= 1);
+    });
+
+    it('records who created, saved and published a story, on the draft, the version and the event', async () => {
+      const s = await store.createStory(sampleContent(), REPORTER);
+      assert.deepEqual(s.createdBy, REPORTER);
+      assert.deepEqual(s.updatedBy, REPORTER);
+      const saved = await store.updateDraft(s.id, 1, sampleContent({ headline: 'عنوان المحرر' }), EDITOR);
+      assert.deepEqual(saved.createdBy, REPORTER, 'the creator stays');
+      assert.deepEqual(saved.updatedBy, EDITOR);
+      const conflict = await store.updateDraft(s.id, 1, sampleContent(), REPORTER).then(
+        () => assert.fail('a stale save must be refused'),
+        (e: unknown) => e as ConflictError,
+      );
+      assert.ok(conflict instanceof ConflictError);
+      assert.match(conflict.message, /Leyla Editor saved it first/, 'the conflict says who saved first');
+      assert.deepEqual((conflict.details as { updatedBy: Actor }).updatedBy, EDITOR);
+      const head = await store.headSeq();
+      const item = await store.appendVersion({
+        storyId: s.id,
+        kind: 'published',
+        content: saved.draft,
+        expectLatestVersion: 0,
+        allowedStatuses: ['draft'],
+        by: KEY,
+      });
+      assert.deepEqual(item.version.by, KEY);
+      assert.deepEqual(item.event.by, KEY);
+      assert.deepEqual((await store.getVersion(s.id, 1))!.by, KEY);
+      assert.deepEqual((await store.listVersions(s.id))[0].by, KEY);
+      const [logged] = await store.readLog({ after: head, limit: 1 });
+      assert.deepEqual(logged.event.by, KEY);
+      assert.deepEqual(logged.version.by, KEY);
+      assert.deepEqual((await store.getStory(s.id))!.updatedBy, KEY, 'publishing is the latest save');
+      const [imported] = await store.importPublished([{ content: sampleContent({ headline: unique('import') }), publishedAt: '2020-01-01T00:00:00.000Z' }], {
+        by: KEY,
+      });
+      assert.deepEqual(imported.by, KEY);
+      assert.deepEqual((await store.getVersion(imported.storyId, 1))!.by, KEY);
+      assert.deepEqual((await store.getStory(imported.storyId))!.createdBy, KEY);
+      const [byNewsflow] = await store.importPublished([{ content: sampleContent({ headline: unique('import') }), publishedAt: '2020-01-01T00:00:00.000Z' }]);
+      assert.deepEqual(byNewsflow.by, SYSTEM_ACTOR, 'imports are newsflow by default');
+    });
+
+    it('records newsflow as who lifted a scheduled embargo, and an editor who lifts one early', async () => {
+      const until = new Date(Date.now() + 60_000).toISOString();
+      const a = await store.createStory(sampleContent({ embargoUntil: until }), EDITOR);
+      await store.appendVersion({
+        storyId: a.id,
+        kind: 'published',
+        content: sampleContent({ embargoUntil: until }),
+        expectLatestVersion: 0,
+        allowedStatuses: ['draft'],
+        by: EDITOR,
+      });
+      const lifted = await store.liftEmbargo(a.id, new Date(Date.now() + 120_000));
+      assert.deepEqual(lifted!.event.by, SYSTEM_ACTOR);
+      assert.deepEqual(lifted!.version.by, EDITOR, 'the version keeps who published it');
+      const b = await store.createStory(sampleContent({ embargoUntil: until }), EDITOR);
+      await store.appendVersion({
+        storyId: b.id,
+        kind: 'published',
+        content: sampleContent({ embargoUntil: until }),
+        expectLatestVersion: 0,
+        allowedStatuses: ['draft'],
+        by: EDITOR,
+      });
+      const early = await store.liftEmbargo(b.id, new Date(), KEY);
+      assert.deepEqual(early!.event.by, KEY);
+    });
+
+    it('keeps a review queue: submit, withdraw, and publishing clears it', async () => {
+      const desk = unique('desk');
+      const s = await store.createStory(sampleContent({ desk }), REPORTER);
+      assert.equal(s.workflow, 'writing');
+      assert.equal(s.submittedBy, null);
+      const at = new Date('2026-05-01T10:00:00.000Z');
+      const submitted = await store.setWorkflow(s.id, 'submitted', REPORTER, at);
+      assert.equal(submitted.workflow, 'submitted');
+      assert.deepEqual(submitted.submittedBy, REPORTER);
+      assert.equal(submitted.submittedAt, at.toISOString());
+      assert.equal(submitted.revision, s.revision, 'submitting changes no text, so no revision');
+      assert.deepEqual(
+        (await store.storyList({ desk, status: 'submitted' })).stories.map((l) => [l.id, l.listStatus, l.submittedBy?.name]),
+        [[s.id, 'submitted', 'Kerem Reporter']],
+      );
+      assert.equal((await store.storyList({ desk, status: 'draft' })).stories.length, 0, 'a submitted draft leaves the drafts list');
+      await assert.rejects(store.setWorkflow(s.id, 'submitted', EDITOR), /already submitted for review by Kerem Reporter/);
+      const withdrawn = await store.setWorkflow(s.id, 'writing', REPORTER);
+      assert.equal(withdrawn.workflow, 'writing');
+      assert.equal(withdrawn.submittedBy, null);
+      assert.equal((await store.storyList({ desk, status: 'draft' })).stories.length, 1);
+      await assert.rejects(store.setWorkflow(s.id, 'writing', REPORTER), ConflictError, 'nothing to withdraw');
+      await store.setWorkflow(s.id, 'submitted', REPORTER);
+      await store.appendVersion({
+        storyId: s.id,
+        kind: 'published',
+        content: sampleContent({ desk }),
+        expectLatestVersion: 0,
+        allowedStatuses: ['draft'],
+        by: EDITOR,
+      });
+      const published = (await store.getStory(s.id))!;
+      assert.equal(published.workflow, 'writing', 'publishing takes the story out of the queue');
+      assert.equal(published.submittedBy, null);
+      assert.equal((await store.storyList({ desk, status: 'submitted' })).stories.length, 0);
+      assert.deepEqual(
+        (await store.storyList({ desk, status: 'published' })).stories.map((l) => l.id),
+        [s.id],
+      );
+      await store.appendVersion({
+        storyId: s.id,
+        kind: 'killed',
+        content: sampleContent({ desk }),
+        killReason: 'legal',
+        expectLatestVersion: 1,
+        allowedStatuses: ['published'],
+        by: EDITOR,
+      });
+      await assert.rejects(store.setWorkflow(s.id, 'submitted', REPORTER), ConflictError);
+      await assert.rejects(store.setWorkflow('0000000000000000000000000z', 'submitted', REPORTER), NotFoundError);
+    });
+
+    it('lists stories by status, language and desk, newest change first, in keyset pages', async () => {
+      const desk = unique('desk');
+      const other = unique('desk');
+      const future = new Date(Date.now() + 3_600_000).toISOString();
+      const make = async (over: Partial<StoryContent>, at: string) => store.createStory(sampleContent({ desk, ...over }), EDITOR, new Date(at));
+      const d1 = await make({}, '2026-05-01T10:00:00.000Z');
+      const d2 = await make({ language: 'tr', headline: 'Taslak' }, '2026-05-01T10:01:00.000Z');
+      const p1 = await make({ language: 'en', headline: 'Published' }, '2026-05-01T10:02:00.000Z');
+      await store.appendVersion(
+        { storyId: p1.id, kind: 'published', content: p1.draft, expectLatestVersion: 0, allowedStatuses: ['draft'], by: EDITOR },
+        new Date('2026-05-01T10:03:00.000Z'),
+      );
+      const e1 = await make({ embargoUntil: future }, '2026-05-01T10:04:00.000Z');
+      await store.appendVersion(
+        { storyId: e1.id, kind: 'published', content: e1.draft, expectLatestVersion: 0, allowedStatuses: ['draft'], by: EDITOR },
+        new Date('2026-05-01T10:05:00.000Z'),
+      );
+      const k1 = await make({}, '2026-05-01T10:06:00.000Z');
+      await store.appendVersion({ storyId: k1.id, kind: 'published', content: k1.draft, expectLatestVersion: 0, allowedStatuses: ['draft'], by: EDITOR });
+      await store.appendVersion({
+        storyId: k1.id,
+        kind: 'killed',
+        content: k1.draft,
+        killReason: 'x',
+        expectLatestVersion: 1,
+        allowedStatuses: ['published'],
+        by: EDITOR,
+      });
+      await store.createStory(sampleContent({ desk: other }), EDITOR);
+      const ids = async (q: Parameters<Store['storyList']>[0]) => (await store.storyList({ desk, ...q })).stories.map((l) => l.id);
+      assert.deepEqual(await ids({}), [k1.id, e1.id, p1.id, d2.id, d1.id], 'newest change first; another desk left out');
+      assert.deepEqual(await ids({ status: 'draft' }), [d2.id, d1.id]);
+      assert.deepEqual(await ids({ status: 'published' }), [p1.id], 'a live embargo is listed apart');
+      assert.deepEqual(await ids({ status: 'embargoed' }), [e1.id]);
+      assert.deepEqual(await ids({ status: 'killed' }), [k1.id]);
+      assert.deepEqual(await ids({ language: 'tr' }), [d2.id]);
+      assert.deepEqual(await ids({ language: 'ar', status: 'draft' }), [d1.id]);
+      const listing = (await store.storyList({ desk, status: 'embargoed' })).stories[0];
+      assert.equal(listing.embargoUntil, future);
+      assert.equal(listing.desk, desk);
+      assert.equal(listing.headline, e1.draft.headline);
+      assert.equal(listing.latestVersion, 1);
+      assert.deepEqual(listing.createdBy, EDITOR);
+      assert.equal(
+        (await store.storyList({ desk, status: 'embargoed' }, new Date(Date.now() + 7_200_000))).stories.length,
+        0,
+        'an embargo whose time has passed is not live',
+      );
+      await store.liftEmbargo(e1.id, new Date(), KEY);
+      assert.deepEqual(await ids({ status: 'embargoed' }), []);
+      assert.deepEqual(await ids({ status: 'published' }), [e1.id, p1.id], 'a lifted embargo is published');
+      // Keyset pages: every story once, in order, whatever the page size.
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (let page = 0; page < 10; page++) {
+        const r = await store.storyList({ desk, limit: 2, after });
+        seen.push(...r.stories.map((l) => l.id));
+        if (!r.next) break;
+        after = r.next;
+      }
+      assert.deepEqual(seen, await ids({}));
+    });
+
+    it('keeps a desk on the draft and joins translations to the group', async () => {
+      const original = await store.createStory(sampleContent({ desk: 'world' }), EDITOR);
+      assert.equal(original.draft.desk, 'world');
+      const en = await store.createStory(sampleContent({ language: 'en', headline: 'Water', translationOf: original.id }), KEY);
+      const tr = await store.createStory(sampleContent({ language: 'tr', headline: 'Su', translationOf: en.id }), KEY);
+      assert.equal(en.translationGroup, original.translationGroup);
+      assert.equal(tr.translationGroup, original.translationGroup, 'a translation of a translation joins the same group');
+      const group = await store.translations(original.translationGroup);
+      assert.deepEqual(
+        group.map((l) => [l.id, l.language]),
+        [
+          [original.id, 'ar'],
+          [en.id, 'en'],
+          [tr.id, 'tr'],
+        ],
+      );
+      assert.deepEqual(await store.translations('0000000000000000000000000z'), []);
+    });
+
+    it('reads the wire monitor newest first, filtered, with headline and actor, in keyset pages', async () => {
+      const category = unique('cat');
+      const future = new Date(Date.now() + 3_600_000).toISOString();
+      const pub = async (over: Partial<StoryContent>, by: Actor) => {
+        const s = await store.createStory(sampleContent({ categories: [category], ...over }), by);
+        return store.appendVersion({ storyId: s.id, kind: 'published', content: s.draft, expectLatestVersion: 0, allowedStatuses: ['draft'], by });
+      };
+      const a = await pub({ headline: 'خبر عاجل', urgency: 1 }, EDITOR);
+      const b = await pub({ language: 'en', headline: 'Routine news' }, KEY);
+      const c = await pub({ headline: 'تحت الحظر', embargoUntil: future }, EDITOR);
+      const k = await store.appendVersion({
+        storyId: b.event.storyId,
+        kind: 'killed',
+        content: b.version.content,
+        killReason: 'legal',
+        expectLatestVersion: 1,
+        allowedStatuses: ['published'],
+        by: EDITOR,
+      });
+      const seqs = async (q: Parameters<Store['wire']>[0]) => (await store.wire({ category, ...q })).entries.map((e) => e.event.seq);
+      assert.deepEqual(await seqs({}), [k.event.seq, c.event.seq, b.event.seq, a.event.seq]);
+      const page = await store.wire({ category });
+      assert.equal(page.entries[3].headline, 'خبر عاجل');
+      assert.deepEqual(page.entries[3].event.by, EDITOR);
+      assert.deepEqual(page.entries[2].event.by, KEY);
+      assert.equal(page.entries[1].embargoed, true);
+      assert.equal(page.entries[0].embargoed, false);
+      assert.deepEqual(await seqs({ language: 'en' }), [k.event.seq, b.event.seq]);
+      assert.deepEqual(await seqs({ urgency: 1 }), [a.event.seq]);
+      assert.deepEqual(await seqs({ kind: 'killed' }), [k.event.seq]);
+      assert.deepEqual(await seqs({ embargoed: true }), [c.event.seq]);
+      assert.deepEqual(await seqs({ embargoed: false }), [k.event.seq, b.event.seq, a.event.seq]);
+      assert.deepEqual(await seqs({ language: 'ar', urgency: 1 }), [a.event.seq]);
+      const first = await store.wire({ category, limit: 2 });
+      assert.equal(first.next, c.event.seq);
+      const second = await store.wire({ category, limit: 2, before: first.next! });
+      assert.deepEqual(
+        second.entries.map((e) => e.event.seq),
+        [b.event.seq, a.event.seq],
+      );
+      const lift = await store.liftEmbargo(c.event.storyId, new Date(), KEY);
+      assert.deepEqual(await seqs({ embargoed: true }), [], 'a lifted embargo no longer holds');
+      assert.deepEqual(await seqs({ kind: 'embargo-lifted' }), [lift!.event.seq]);
+      // Without a category filter the newest events of the whole log come first.
+      assert.equal((await store.wire({ limit: 1 })).entries[0].event.seq, await store.headSeq());
     });
   });
 }

@@ -148,12 +148,12 @@ export function markStoryEmbargoLifted(db: Database.Database, id: string): void 
 export function setWorkflowRow(db: Database.Database, id: string, workflow: StoryWorkflow, by: Actor, now: string): void {
   stmt(
     db,
-    `UPDATE stories SET workflow = ?1, submitted_at = CASE WHEN ?1 = 'submitted' THEN ?2 END,
-              submitted_by = CASE WHEN ?1 = 'submitted' THEN ?3 END,
-              list_status = CASE WHEN status = 'killed' THEN 'killed' WHEN ?1 = 'submitted' THEN 'submitted'
+    `UPDATE stories SET workflow = @workflow, submitted_at = CASE WHEN @workflow = 'submitted' THEN @now END,
+              submitted_by = CASE WHEN @workflow = 'submitted' THEN @by END,
+              list_status = CASE WHEN status = 'killed' THEN 'killed' WHEN @workflow = 'submitted' THEN 'submitted'
                                  WHEN status = 'published' AND embargo_until IS NOT NULL THEN 'embargoed' ELSE status END
-            WHERE id = ?4`,
-  ).run(workflow, now, JSON.stringify(by), id);
+            WHERE id = @id`,
+  ).run({ workflow, now, by: JSON.stringify(by), id });
 }
 
 interface ListingRow {
