@@ -83,6 +83,11 @@ describe('newsflow story acts', () => {
     assert.equal(story.draft.language, 'ar');
     assert.equal(published.event.kind, 'published');
     assert.equal(published.version.content.urgency, 3);
+    // The shell has no user or key: the act is newsflow's, named with the account that ran it.
+    assert.equal(published.version.by.type, 'system');
+    assert.equal(published.version.by.id, 'cli');
+    assert.match(published.event.by.name, /^newsflow CLI \(.+\)$/);
+    assert.equal(story.createdBy.id, 'cli');
     const list = (await cli('story', 'list')).stdout;
     assert.match(list, new RegExp(`${story.id}  published v1`));
     // A correction from a text file replaces the headline and the paragraphs, and keeps the rest.

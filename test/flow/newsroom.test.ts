@@ -62,6 +62,32 @@ describe('versions and the log', () => {
       lifted.map((i) => [i.event.kind, i.event.storyId]),
       [['embargo-lifted', s.id]],
     );
+    assert.deepEqual(lifted[0].event.by, SYSTEM_ACTOR, 'a scheduled lift is newsflow itself');
+  });
+
+  it('an editor lifts an embargo early, once; a story without one has nothing to lift', async () => {
+    const editor = { type: 'user' as const, id: 'u1', name: 'Aylin' };
+    const s = await rt.newsroom.createDraft(sampleContent({ embargoUntil: new Date(Date.now() + 3_600_000).toISOString() }), editor);
+    await rt.newsroom.publish(s.id, editor);
+    const lifted = await rt.newsroom.liftEmbargo(s.id, editor);
+    assert.deepEqual(lifted.event.by, editor);
+    assert.equal(await rt.store.headSeq(), lifted.event.seq);
+    await assert.rejects(rt.newsroom.liftEmbargo(s.id, editor), /no embargo to lift/);
+    const plain = await rt.newsroom.createDraft(sampleContent(), editor);
+    await assert.rejects(rt.newsroom.liftEmbargo(plain.id, editor), /only a published story's embargo can be lifted/);
+  });
+
+  it('translates a draft never published from its draft, and refuses a killed story', async () => {
+    const editor = { type: 'user' as const, id: 'u1', name: 'Aylin' };
+    const s = await rt.newsroom.createDraft(sampleContent({ keywords: ['مياه'], hashtags: ['مياه'] }), editor);
+    const t = await rt.newsroom.translate(s.id, 'en-gb', editor);
+    assert.equal(t.draft.language, 'en-GB', 'the tag is canonical');
+    assert.deepEqual(t.draft.keywords, [], "keywords are the translator's, in the new language");
+    assert.equal(t.status, 'draft');
+    assert.deepEqual(t.createdBy, editor);
+    await rt.newsroom.publish(s.id, editor);
+    await rt.newsroom.kill(s.id, 'legal', editor);
+    await assert.rejects(rt.newsroom.translate(s.id, 'tr', editor), /a killed story cannot be translated/);
   });
 
   it('translations share a group', async () => {
