@@ -16,7 +16,7 @@ after(async () => {
 
 /** Which roles a route admits, by the part of the API it belongs to (admin passes everywhere). */
 function rolesOf(path: string): string[] {
-  if (/^\/v1\/(stories|import)/.test(path)) return ['editor'];
+  if (/^\/v1\/(stories|import|desk)/.test(path)) return ['editor'];
   if (/^\/v1\/search$/.test(path)) return ['editor', 'subscriber'];
   if (/^\/v1\/(feed|stream|ws|webhooks|saved-searches)/.test(path)) return ['subscriber'];
   if (/^\/v1\/subscribers\/\{id\}\/usage$/.test(path)) return ['subscriber'];
