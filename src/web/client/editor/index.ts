@@ -133,10 +133,35 @@ function cleanPastedHtml(html: string): string {
     .replace(/<o:p>[\s\S]*?<\/o:p>/gi, '');
 }
 
+// The editor's own look, adopted once per document (a constructed stylesheet: no <style> element, no
+// extra request); pages style the rest. Colours keep WCAG AA contrast on white.
+const CSS = `
+.story-editor-toolbar{display:flex;flex-wrap:wrap;gap:.25rem;margin-block:.25rem}
+.story-editor-toolbar button{font:inherit;padding:.25rem .6rem;border:1px solid #555;background:#fff;color:#111;border-radius:3px;cursor:pointer}
+.story-editor-toolbar button[aria-pressed=true]{background:#0b2545;border-color:#0b2545;color:#fff}
+.story-editor-toolbar button:focus-visible{outline:3px solid #b3001b;outline-offset:1px}
+.story-editor-text{min-height:12rem;border:1px solid #555;padding:.5rem .75rem;white-space:pre-wrap;overflow-wrap:break-word;background:#fff;color:#111}
+.story-editor-text:focus{outline:3px solid #b3001b;outline-offset:1px}
+.story-editor-text blockquote{border-inline-start:4px solid #0b2545;margin-inline:0;padding-inline-start:1rem}
+.story-editor-text blockquote p{margin-block:.25rem}
+.story-editor-text .attribution{font-style:italic;display:block}
+.story-editor-text .attribution.is-empty::before{content:attr(data-hint);color:#595959;pointer-events:none;float:inline-start;height:0}
+.story-editor-counts{color:#333;font-size:.9em;margin-block:.25rem}
+`;
+let styled = false;
+function adoptStyles(): void {
+  if (styled) return;
+  styled = true;
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(CSS);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}
+
 let counter = 0;
 
 export function mount(element: HTMLElement, options: MountOptions): StoryEditor {
   const labels: EditorLabels = { ...ENGLISH_LABELS, ...options.labels };
+  adoptStyles();
   const id = `story-editor-${++counter}`;
   let language = options.language;
 

@@ -37,7 +37,8 @@ const Paragraph = Node.create({
   group: 'block',
   content: 'inline*',
   marks: '',
-  parseHTML: () => [{ tag: 'p' }],
+  // A pasted table's cells become paragraphs of their own rather than running together.
+  parseHTML: () => [{ tag: 'p' }, { tag: 'td' }, { tag: 'th' }],
   renderHTML: () => ['p', AUTO, 0],
 });
 
@@ -106,7 +107,12 @@ const list = (name: string, tag: 'ul' | 'ol') =>
     group: 'block list',
     content: `${N.listItem}+`,
     // The model's lists have no start number or style: a pasted `<ol start=5 type=a>` is a plain numbered list.
-    parseHTML: () => [{ tag }],
+    // A nested list (the model has none) is flattened: its items join the list around it.
+    parseHTML: () => [
+      { tag: 'ul', context: `${N.listItem}//`, skip: true, priority: 60 },
+      { tag: 'ol', context: `${N.listItem}//`, skip: true, priority: 60 },
+      { tag },
+    ],
     renderHTML: () => [tag, AUTO, 0],
   });
 
