@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { REPO } from '../helpers.ts';
 import { launchBrowser, needChromium } from './site-fixture.ts';
 import { clientAssetsPlugin, clientScriptUrl } from '../../src/web/client-assets.ts';
