@@ -61,7 +61,11 @@ describe('the compiled build', () => {
       assert.ok(existsSync(join(DIST, 'client', `${file}.gz`)), `${file}.gz`);
     }
     // The server from dist/ finds the bundles as the one from src/ does.
-    const r = node(['--input-type=module', '-e', `const { clientScriptUrl } = await import(${JSON.stringify(join(DIST, 'web/client-assets.js'))}); console.log(clientScriptUrl('editor'));`]);
+    const r = node([
+      '--input-type=module',
+      '-e',
+      `const { clientScriptUrl } = await import(${JSON.stringify(join(DIST, 'web/client-assets.js'))}); console.log(clientScriptUrl('editor'));`,
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), `/assets/${manifest.editor}`);
   });

@@ -30,10 +30,10 @@ test('the plugin is registered without a prefix, and serves chunks with the immu
   writeFileSync(join(dir, 'chunks/shared-XYZ.js'), 'export{}');
   const app = Fastify();
   await app.register(clientAssetsPlugin, { assets: new ClientAssets(dir) });
-  await assert.rejects(
-    app.register(async (desk) => desk.register(clientAssetsPlugin, { assets: new ClientAssets(dir) }), { prefix: '/desk' }).ready(),
-    /register it without a prefix/,
-  );
+  await assert.rejects(async () => {
+    await app.register(async (desk) => desk.register(clientAssetsPlugin, { assets: new ClientAssets(dir) }), { prefix: '/desk' });
+    await app.ready();
+  }, /register it without a prefix/);
   const app2 = Fastify();
   await app2.register(clientAssetsPlugin, { assets: new ClientAssets(dir) });
   const res = await app2.inject('/assets/chunks/shared-XYZ.js');
