@@ -57,7 +57,8 @@ describe('the compiled build', () => {
     for (const [entry, file] of Object.entries(manifest)) {
       assert.match(file, new RegExp(`^${entry}-[A-Z0-9]{8}\\.js$`));
       const js = readFileSync(join(DIST, 'client', file), 'utf8');
-      assert.ok(js.split('\n').length < 50, `${file} is minified`);
+      // Minified: long lines (the licences esbuild keeps at the end are the only short ones).
+      assert.ok(js.length / js.split('\n').length > 1000, `${file} is minified`);
       assert.ok(existsSync(join(DIST, 'client', `${file}.gz`)), `${file}.gz`);
     }
     // The server from dist/ finds the bundles as the one from src/ does.
