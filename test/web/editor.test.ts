@@ -174,6 +174,48 @@ test('toggling a block type back gives paragraphs, and the language field turns 
   await page.selectOption('#language', 'ar');
   assert.equal(await area.getAttribute('dir'), 'rtl');
   assert.equal(await area.getAttribute('lang'), 'ar');
+
+  // Backspace walks out of a quote: from the attribution to the text, and an empty quote becomes a paragraph.
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+Shift+9');
+  await page.keyboard.type('Q');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  assert.equal(await page.locator('.story-editor-text blockquote').count(), 0);
+  await page.keyboard.type('after');
+  assert.deepEqual(await blocksOf(page), [
+    { type: 'paragraph', text: 'Heading here' },
+    { type: 'paragraph', text: 'after' },
+  ]);
+
+  // The API a page embeds: mount with blocks and a language, onChange on every edit, setLanguage, destroy.
+  // As a string: tsx would wrap the test's named functions in a helper the page does not have.
+  const src = await page.evaluate(() => (document.querySelector('script[src]') as HTMLScriptElement).src);
+  const api = await page.evaluate(`(async () => {
+    const { mount } = await import(${JSON.stringify(src)});
+    const host = document.createElement('div');
+    document.querySelector('main').append(host);
+    const seen = [];
+    const ed = mount(host, { blocks: [{ type: 'quote', text: 'שלום', attribution: 'דובר' }], language: 'he', fieldName: '', onChange: (b) => seen.push(b) });
+    const area = host.querySelector('.story-editor-text');
+    const dirBefore = area.getAttribute('dir');
+    ed.editor.commands.insertContentAt(2, 'x');
+    ed.setLanguage('tr');
+    const after = { dir: area.getAttribute('dir'), lang: area.getAttribute('lang'), hidden: host.querySelectorAll('input').length };
+    const blocks = ed.getBlocks();
+    ed.destroy();
+    return { dirBefore, after, seen, blocks, left: host.children.length };
+  })()`);
+  assert.deepEqual(api, {
+    dirBefore: 'rtl',
+    after: { dir: 'ltr', lang: 'tr', hidden: 0 },
+    seen: [[{ type: 'quote', text: 'xשלום', attribution: 'דובר' }]],
+    blocks: [{ type: 'quote', text: 'xשלום', attribution: 'דובר' }],
+    left: 0,
+  });
   await page.context().close();
 });
 

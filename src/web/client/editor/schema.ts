@@ -81,6 +81,23 @@ const Quote = Node.create({
         }
         return false;
       },
+      // Backspace at the start of the attribution goes back to the quote's text; at the start of an
+      // empty quote it turns the quote back into a paragraph (the text and attribution nodes never join).
+      Backspace: ({ editor }) => {
+        const { $from, empty } = editor.state.selection;
+        if (!empty || $from.parentOffset > 0) return false;
+        if ($from.parent.type.name === N.quoteAttribution) {
+          editor.view.dispatch(editor.state.tr.setSelection(TextSelection.create(editor.state.doc, $from.before() - 1)));
+          return true;
+        }
+        if ($from.parent.type.name === N.quoteText && $from.node(-1).textContent === '') {
+          const start = $from.before(-1);
+          const tr = editor.state.tr.replaceWith(start, $from.after(-1), editor.schema.nodes[N.paragraph].create());
+          editor.view.dispatch(tr.setSelection(TextSelection.create(tr.doc, start + 1)));
+          return true;
+        }
+        return false;
+      },
     };
   },
 });
