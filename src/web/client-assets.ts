@@ -16,7 +16,7 @@ const FILE_NAME = /^(?:chunks\/)?[\w.-]+\.js$/;
 
 export class ClientAssets {
   private readonly manifest: Record<string, string>;
-  private readonly cache = new Map<string, { body: Buffer; gzip: Buffer | null } | null>();
+  private readonly cache = new Map<string, { body: Buffer; gzip: Buffer | null }>();
 
   /** Reads the manifest; a checkout whose bundles were never built is told how to build them. */
   constructor(readonly dir: string = CLIENT_DIR) {
@@ -35,11 +35,15 @@ export class ClientAssets {
   /** A built file and its gzip copy, read on first request and kept (tens of KB each, only once asked for). */
   file(name: string): { body: Buffer; gzip: Buffer | null } | null {
     if (!FILE_NAME.test(name) || name.includes('..')) return null;
-    if (!this.cache.has(name)) {
+    // Only files that exist are kept: requests for made-up names cost a stat each, never memory.
+    let f = this.cache.get(name);
+    if (!f) {
       const path = join(this.dir, name);
-      this.cache.set(name, existsSync(path) ? { body: readFileSync(path), gzip: existsSync(`${path}.gz`) ? readFileSync(`${path}.gz`) : null } : null);
+      if (!existsSync(path)) return null;
+      f = { body: readFileSync(path), gzip: existsSync(`${path}.gz`) ? readFileSync(`${path}.gz`) : null };
+      this.cache.set(name, f);
     }
-    return this.cache.get(name) ?? null;
+    return f;
   }
 }
 
