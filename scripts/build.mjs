@@ -67,7 +67,6 @@ export async function buildClient() {
   const entryPoints = readdirSync(CLIENT_SRC, { withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
     .map((e) => join(CLIENT_SRC, e.name));
-  rmSync(CLIENT_DIST, { recursive: true, force: true });
   const result = await esbuild
     .build({
       entryPoints,
@@ -93,6 +92,12 @@ export async function buildClient() {
     if (meta.entryPoint) manifest[meta.entryPoint.split('/').pop().replace(/\.ts$/, '')] = file;
   }
   writeFileSync(CLIENT_MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+  // Bundles of earlier builds stay a day: a server started before this build (or a page loaded from it)
+  // still asks for them by their old names. Older ones go.
+  const keep = new Set(Object.keys(result.metafile.outputs).flatMap((out) => [join(ROOT, out), join(ROOT, `${out}.gz`)]));
+  for (const f of files(CLIENT_DIST)) {
+    if (f !== CLIENT_MANIFEST && !keep.has(f) && Date.now() - mtime(f) > 86_400_000) rmSync(f, { force: true });
+  }
   return undefined;
 }
 
