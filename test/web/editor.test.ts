@@ -98,6 +98,8 @@ test('Arabic typed into every block type reads back exactly, right to left, with
   assert.equal(await area.getAttribute('lang'), 'ar');
   assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.story-editor-text p')!).direction), 'rtl');
   assert.equal(await page.locator('textarea[name=bodyText]').isDisabled(), true, 'the fallback textarea no longer posts');
+  assert.equal(await page.locator('style').count(), 0, 'no <style> element (a strict CSP stays possible)');
+  assert.match(await area.evaluate((e) => getComputedStyle(e).whiteSpace), /^(pre-wrap|break-spaces)$/, "ProseMirror's own rules apply");
   assert.deepEqual(await blocksOf(page), START);
 
   // Replace the text, then: a paragraph, a subheading (toolbar), a quote with attribution (keyboard), a list.

@@ -133,9 +133,17 @@ function cleanPastedHtml(html: string): string {
     .replace(/<o:p>[\s\S]*?<\/o:p>/gi, '');
 }
 
-// The editor's own look, adopted once per document (a constructed stylesheet: no <style> element, no
-// extra request); pages style the rest. Colours keep WCAG AA contrast on white.
+// The editor's own look, adopted once per document (a constructed stylesheet: no <style> element, so a
+// page's Content-Security-Policy need not allow inline styles, and no extra request); pages style the
+// rest. Colours keep WCAG AA contrast on white. The first rules are what ProseMirror needs (Tiptap's
+// injected stylesheet is turned off), except that ligatures stay on: ProseMirror turns them off for
+// Latin cursor placement, but Arabic script is drawn with them.
 const CSS = `
+.ProseMirror{position:relative;overflow-wrap:break-word;white-space:pre-wrap;white-space:break-spaces}
+.ProseMirror[dir=ltr]{font-variant-ligatures:none}
+img.ProseMirror-separator{display:inline!important;border:none!important;margin:0!important;width:0!important;height:0!important}
+.ProseMirror-hideselection *::selection{background:transparent}
+.ProseMirror-hideselection{caret-color:transparent}
 .story-editor-toolbar{display:flex;flex-wrap:wrap;gap:.25rem;margin-block:.25rem}
 .story-editor-toolbar button{font:inherit;padding:.25rem .6rem;border:1px solid #555;background:#fff;color:#111;border-radius:3px;cursor:pointer}
 .story-editor-toolbar button[aria-pressed=true]{background:#0b2545;border-color:#0b2545;color:#fff}
@@ -213,6 +221,7 @@ export function mount(element: HTMLElement, options: MountOptions): StoryEditor 
     element: area,
     extensions: bodyExtensions(() => labels.attribution),
     content: blocksToDoc(options.blocks),
+    injectCSS: false,
     enableInputRules: false,
     enablePasteRules: false,
     editorProps: {
