@@ -16,7 +16,7 @@ if (process.argv[2] === 'serve') {
 process.setSourceMapsEnabled(true);
 if (!isFresh()) {
   console.error('newsflow: building dist/ from src/ (sources changed since the last build)…');
-  const error = build();
+  const error = await build();
   if (error) {
     console.error(`newsflow: ${error}`);
     process.exit(1);

@@ -1,21 +1,28 @@
 #!/usr/bin/env node
 // Compiles src/ to dist/ (tsc, with source maps) and copies the files the code reads next to itself
-// (SQL migrations, JSON schemas, demo images, the site's CSS and JS), so dist/ runs on its own.
+// (SQL migrations, JSON schemas, demo images, the site's CSS and JS), so dist/ runs on its own; and
+// bundles the browser's scripts (src/web/client/*.ts, one entry a page script) with esbuild into
+// dist/client: minified, content-hashed names, a gzip copy of each, and manifest.json (entry → file),
+// which src/web/client-assets.ts reads.
 // `npm install` runs it (prepare), `npm test` before the tests (pretest), and bin/newsflow.mjs when
 // dist/ is missing or older than the sources. Concurrent runs (parallel tests spawning the CLI) take
 // turns through a lock folder; whoever comes second finds the build fresh and does nothing.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SRC = join(ROOT, 'src');
 export const DIST = join(ROOT, 'dist');
 const STAMP = join(DIST, '.built');
 const LOCK = join(ROOT, '.build.lock');
-const INPUTS = [join(ROOT, 'tsconfig.json'), join(ROOT, 'tsconfig.build.json')];
+const INPUTS = [join(ROOT, 'tsconfig.json'), join(ROOT, 'tsconfig.build.json'), join(ROOT, 'tsconfig.client.json')];
+export const CLIENT_SRC = join(SRC, 'web', 'client');
+export const CLIENT_DIST = join(DIST, 'client');
+const CLIENT_MANIFEST = join(CLIENT_DIST, 'manifest.json');
 
 function* files(dir) {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -35,16 +42,69 @@ const mtime = (p) => {
 
 /** True when dist/ was built after the last change to any source file or build setting. */
 export function isFresh() {
-  const built = mtime(STAMP);
+  return builtAfterSources(STAMP) && builtAfterSources(CLIENT_MANIFEST);
+}
+
+function builtAfterSources(stamp) {
+  const built = mtime(stamp);
   if (built < 0) return false;
   for (const f of files(SRC)) if (mtime(f) > built) return false;
   return INPUTS.every((f) => mtime(f) <= built);
 }
 
+/**
+ * The browser bundles: each file directly in src/web/client is a page script (entry point), folders
+ * hold what they import. Shared code goes to chunks, so two page scripts do not download it twice.
+ * Returns an error message, or undefined.
+ */
+export async function buildClient() {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    return 'esbuild is not installed here: run `npm install` (it builds dist/ too)';
+  }
+  const entryPoints = readdirSync(CLIENT_SRC, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
+    .map((e) => join(CLIENT_SRC, e.name));
+  const result = await esbuild
+    .build({
+      entryPoints,
+      outdir: CLIENT_DIST,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      minify: true,
+      target: ['es2022', 'chrome110', 'firefox115', 'safari16'],
+      entryNames: '[name]-[hash]',
+      chunkNames: 'chunks/[name]-[hash]',
+      metafile: true,
+      legalComments: 'eof',
+      logLevel: 'error',
+      tsconfig: join(ROOT, 'tsconfig.client.json'),
+    })
+    .catch((e) => e);
+  if (result instanceof Error) return `the browser bundles did not build: ${result.message.split('\n')[0]}`;
+  const manifest = {};
+  for (const [out, meta] of Object.entries(result.metafile.outputs)) {
+    const file = relative(CLIENT_DIST, join(ROOT, out)).split('\\').join('/');
+    writeFileSync(join(ROOT, `${out}.gz`), gzipSync(readFileSync(join(ROOT, out)), { level: 9 }));
+    if (meta.entryPoint) manifest[meta.entryPoint.split('/').pop().replace(/\.ts$/, '')] = file;
+  }
+  writeFileSync(CLIENT_MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+  // Bundles of earlier builds stay a day: a server started before this build (or a page loaded from it)
+  // still asks for them by their old names. Older ones go.
+  const keep = new Set(Object.keys(result.metafile.outputs).flatMap((out) => [join(ROOT, out), join(ROOT, `${out}.gz`)]));
+  for (const f of files(CLIENT_DIST)) {
+    if (f !== CLIENT_MANIFEST && !keep.has(f) && Date.now() - mtime(f) > 86_400_000) rmSync(f, { force: true });
+  }
+  return undefined;
+}
+
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /** Builds unless fresh; returns an error message, or undefined when dist/ is ready. */
-export function build({ force = false } = {}) {
+export async function build({ force = false } = {}) {
   for (;;) {
     try {
       mkdirSync(LOCK);
@@ -58,6 +118,11 @@ export function build({ force = false } = {}) {
   }
   try {
     if (!force && isFresh()) return undefined;
+    if (force || !builtAfterSources(CLIENT_MANIFEST)) {
+      const error = await buildClient();
+      if (error) return error;
+    }
+    if (!force && builtAfterSources(STAMP)) return undefined;
     let tsc;
     try {
       tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -83,7 +148,7 @@ export function build({ force = false } = {}) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const error = build({ force: process.argv.includes('--force') });
+  const error = await build({ force: process.argv.includes('--force') });
   if (error) {
     console.error(`newsflow build: ${error}`);
     // An install without dev dependencies has no TypeScript: the install goes on, and the CLI says

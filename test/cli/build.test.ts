@@ -39,13 +39,36 @@ describe('the compiled build', () => {
   });
 
   it('has a JavaScript file for every source and no import of a .ts file left', () => {
+    const client = join(REPO, 'src/web/client');
     for (const f of files(join(REPO, 'src'))) {
-      if (!f.endsWith('.ts')) continue;
+      if (!f.endsWith('.ts') || f.startsWith(client)) continue;
       const js = join(DIST, relative(join(REPO, 'src'), f)).replace(/\.ts$/, '.js');
       assert.ok(existsSync(js), `${js} for ${f}`);
       assert.ok(existsSync(`${js}.map`), `source map for ${f}`);
       assert.doesNotMatch(readFileSync(js, 'utf8'), /(from|import\()\s*['"]\.{1,2}\/[^'"]*\.ts['"]/, `${js} imports a .ts file`);
     }
+  });
+
+  it('bundles every page script of src/web/client into dist/client, minified, hashed, gzipped, in the manifest', () => {
+    const manifest = JSON.parse(readFileSync(join(DIST, 'client/manifest.json'), 'utf8')) as Record<string, string>;
+    const entries = readdirSync(join(REPO, 'src/web/client')).filter((f) => f.endsWith('.ts'));
+    assert.ok(entries.includes('editor.ts'));
+    assert.deepEqual(Object.keys(manifest).sort(), entries.map((f) => f.replace(/\.ts$/, '')).sort());
+    for (const [entry, file] of Object.entries(manifest)) {
+      assert.match(file, new RegExp(`^${entry}-[A-Z0-9]{8}\\.js$`));
+      const js = readFileSync(join(DIST, 'client', file), 'utf8');
+      // Minified: long lines (the licences esbuild keeps at the end are the only short ones).
+      assert.ok(js.length / js.split('\n').length > 1000, `${file} is minified`);
+      assert.ok(existsSync(join(DIST, 'client', `${file}.gz`)), `${file}.gz`);
+    }
+    // The server from dist/ finds the bundles as the one from src/ does.
+    const r = node([
+      '--input-type=module',
+      '-e',
+      `const { clientScriptUrl } = await import(${JSON.stringify(join(DIST, 'web/client-assets.js'))}); console.log(clientScriptUrl('editor'));`,
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), `/assets/${manifest.editor}`);
   });
 
   it('carries every file the code reads beside itself (migrations, schemas, demo images, site assets)', () => {
@@ -92,7 +115,7 @@ describe('the compiled build', () => {
   it('a checkout without dist/, or with sources newer than it, is built before the CLI runs', () => {
     // A copy of the parts the build reads, so the repository's own dist/ is left alone.
     const root = tempDir('newsflow-build-');
-    for (const part of ['bin', 'scripts', 'src', 'tsconfig.json', 'tsconfig.build.json', 'package.json'])
+    for (const part of ['bin', 'scripts', 'src', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.client.json', 'package.json'])
       cpSync(join(REPO, part), join(root, part), { recursive: true });
     symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
     const cli = () => spawnSync(process.execPath, [join(root, 'bin/newsflow.mjs'), '--help'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
@@ -102,6 +125,7 @@ describe('the compiled build', () => {
     assert.match(first.stderr, /building dist\//);
     assert.match(first.stdout, /Usage: newsflow/);
     assert.ok(existsSync(join(root, 'dist/cli/main.js')));
+    assert.ok(existsSync(join(root, 'dist/client/manifest.json')), 'the browser bundles are built with it');
 
     const again = cli();
     assert.equal(again.status, 0, again.stderr);
