@@ -44,13 +44,16 @@ export class SqliteAuditStore implements AuditStore {
 
   async list(f: AuditFilter = {}): Promise<AuditEntry[]> {
     return readWith(`reading the audit trail`, () => {
-      const where: string[] = [];
-      const args: (string | number)[] = [];
-      if (f.actorId !== undefined) where.push('actor_id = ?'), args.push(f.actorId);
-      if (f.storyId !== undefined) where.push('story_id = ?'), args.push(f.storyId);
-      if (f.targetType !== undefined) where.push('target_type = ?'), args.push(f.targetType);
-      if (f.targetId !== undefined) where.push('target_id = ?'), args.push(f.targetId);
-      if (f.before !== undefined) where.push('id < ?'), args.push(f.before);
+      const conditions: [string, string | number | undefined][] = [
+        ['actor_id = ?', f.actorId],
+        ['story_id = ?', f.storyId],
+        ['target_type = ?', f.targetType],
+        ['target_id = ?', f.targetId],
+        ['id < ?', f.before],
+      ];
+      const given = conditions.filter(([, v]) => v !== undefined);
+      const where = given.map(([c]) => c);
+      const args = given.map(([, v]) => v as string | number);
       const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
       return (this.db.prepare(sql).all(...args, Math.min(Math.max(f.limit ?? 50, 1), 500)) as Row[]).map(toEntry);
     });
