@@ -28,6 +28,18 @@ export function productsAt(entitled: Entitled, at: number): readonly Product[] {
   return [];
 }
 
+/**
+ * The products a follow-up is delivered under when none in force passes it: those in force at `at`, or,
+ * when the subscriber has none left, the last ones it held (their delay and embargo rights still apply,
+ * so losing every product never brings a delayed tier's follow-ups forward).
+ */
+function followUpProducts(entitled: Entitled, at: number, inForce: readonly Product[]): readonly Product[] {
+  if (inForce.length > 0 || entitled.length === 0 || !isPeriod(entitled[0])) return inForce;
+  const timeline = entitled as Timeline;
+  for (let i = timeline.length - 1; i >= 0; i--) if (timeline[i].from <= at && timeline[i].products.length > 0) return timeline[i].products;
+  return inForce;
+}
+
 function isPeriod(x: Product | EntitlementPeriod): x is EntitlementPeriod {
   return (x as EntitlementPeriod).products !== undefined;
 }
@@ -56,8 +68,8 @@ export function matchesProduct(p: Product, e: FlowEvent): boolean {
  * The decision for one event, with the products in force at the event's time. `alreadyReceived`: an
  * earlier event of the same story reached this subscriber (each judged with the entitlements in force at
  * its own time); its follow-ups then always pass (a kill means "remove what you have"), with the shortest
- * delay of the products in force, or at once when it has none left; an embargoed update still waits for
- * the lift unless a product in force has embargo rights.
+ * delay of the products in force (or of the last it held, when it has none left); an embargoed update
+ * still waits for the lift unless one of those products has embargo rights.
  */
 export function decide(entitled: Entitled, event: FlowEvent, alreadyReceived: boolean, now: number): Decision {
   const at = Date.parse(event.at);
@@ -70,8 +82,9 @@ export function decide(entitled: Entitled, event: FlowEvent, alreadyReceived: bo
     earliest = Math.min(earliest, at + p.delaySeconds * 1000);
   }
   if (earliest === Infinity && alreadyReceived && FOLLOW_UPS.has(event.kind)) {
-    if (!embargoed || products.some((p) => p.embargoRights)) {
-      earliest = at + (products.length > 0 ? Math.min(...products.map((p) => p.delaySeconds)) : 0) * 1000;
+    const under = followUpProducts(entitled, at, products);
+    if (under.length > 0 && (!embargoed || under.some((p) => p.embargoRights))) {
+      earliest = at + Math.min(...under.map((p) => p.delaySeconds)) * 1000;
     }
   }
   if (earliest === Infinity) return { action: 'skip' };

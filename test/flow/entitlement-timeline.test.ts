@@ -110,13 +110,15 @@ describe('time-versioned entitlements', () => {
     assert.ok(!needsHistory(timeline, log[1]), 'a first publish never does');
   });
 
-  it('a subscriber left with no product at all still gets the kill of a story it had, at once', () => {
+  it('a subscriber left with no product at all still gets the kill of a story it had, with the delay of its last tier', () => {
     const timeline: Timeline = [
       { from: -Infinity, products: [{ ...arabic, delaySeconds: 600 }] },
       { from: CHANGE, products: [] },
     ];
     const kill = event(2, CHANGE + 1000, { storyId: 's1', kind: 'killed', version: 2 });
-    assert.deepEqual(decide(timeline, kill, true, CHANGE + 1000), { action: 'deliver' });
+    assert.deepEqual(decide(timeline, kill, true, CHANGE + 1000), { action: 'hold', notBefore: CHANGE + 1000 + 600_000 }, 'never earlier than its tier');
+    assert.deepEqual(decide(timeline, kill, true, CHANGE + 1000 + 600_000), { action: 'deliver' });
+    assert.ok(needsHistory(timeline, kill));
     assert.deepEqual(decide(timeline, kill, false, Infinity), { action: 'skip' });
     assert.deepEqual(decide(timeline, event(3, CHANGE + 2000), false, Infinity), { action: 'skip' }, 'nothing new');
   });
