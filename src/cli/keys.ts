@@ -1,5 +1,6 @@
 // `newsflow key …`
-import { issueKey, ROLES } from '../flow/keys.ts';
+import { ROLES } from '../flow/keys.ts';
+import { cliActor } from './subscribers.ts';
 import { openRuntime } from '../server/runtime.ts';
 import type { Role } from '../model/keys.ts';
 import { fail } from './output.ts';
@@ -12,7 +13,7 @@ export async function keyCreateCommand(opts: { role: string; subscriber?: string
     if (opts.subscriber && !(await rt.store.subscribers.getSubscriber(opts.subscriber))) {
       fail(`no subscriber ${opts.subscriber}; create one with: newsflow subscriber add <name> --product <name>`);
     }
-    const { secret } = await issueKey(rt.store, opts.role as Role, { subscriberId: opts.subscriber, label: opts.label });
+    const { secret } = await rt.admin.createKey(cliActor(), opts.role as Role, { subscriberId: opts.subscriber, label: opts.label });
     process.stdout.write(secret + '\n');
   } finally {
     await rt.close();
@@ -37,7 +38,7 @@ export async function keyListCommand(opts: { json?: boolean }): Promise<void> {
 export async function keyRevokeCommand(id: string): Promise<void> {
   const rt = await openRuntime();
   try {
-    await rt.store.revokeKey(id);
+    await rt.admin.revokeKey(cliActor(), id);
     process.stderr.write(`revoked ${id}\n`);
   } catch (e) {
     fail((e as Error).message);

@@ -1,17 +1,17 @@
 // What reached whom: the per-subscriber reading of the log that every channel shares. It answers
 // "did this subscriber already receive this story?" (so follow-ups always pass) by deriving it from the
-// story's history and the subscriber's products (both immutable, so no per-delivery record is kept:
-// at 10,000 subscribers that record was a million rows per hundred stories), keeps the usage counters,
-// and scans the log for a subscriber's entitled events.
+// story's history and the subscriber's entitlements over time (both kept for good, so no per-delivery
+// record is kept: at 10,000 subscribers that record was a million rows per hundred stories), keeps the
+// usage counters, and scans the log for a subscriber's entitled events.
 import type { FlowEvent, FlowItem } from '../model/story.ts';
 import type { Store } from '../model/store.ts';
 import type { Channel, Product, Subscriber, UsageRow } from '../model/subscribers.ts';
-import { decide, needsHistory, type Decision } from './entitlement.ts';
+import { decide, needsHistory, productsAt, receivedBefore, type Decision, type Entitled } from './entitlement.ts';
 import { planDelivery, type DeliveryPlan, type PlanOptions } from './delivery-loop.ts';
 
 const FLUSH_MS = 1000;
-// Subscribers never change (keys do, and are checked on their own); the cache only bounds how long a
-// removed one could linger.
+// Admin acts in this process (flow/admin.ts) drop the cached subscriber at once; the time-to-live bounds
+// how long a change made by another process (the CLI) or a removed subscriber could linger.
 const SUBSCRIBER_TTL_MS = 30_000;
 
 export class Deliveries {
@@ -39,6 +39,15 @@ export class Deliveries {
     return subscriber;
   }
 
+  /**
+   * Forgets the cached subscriber (or every one: a product change touches all who have it), so the next
+   * read sees a change of its entitlements. Called by the admin acts right after they are stored.
+   */
+  invalidate(subscriberId?: string): void {
+    if (subscriberId === undefined) this.subscribers.clear();
+    else this.subscribers.delete(subscriberId);
+  }
+
   /** The cached subscriber (null: known not to exist), or undefined when it must be read. */
   cachedSubscriber(id: string): Subscriber | null | undefined {
     const hit = this.subscribers.get(id);
@@ -50,7 +59,7 @@ export class Deliveries {
    * for it, so the plan stops only at a hold, the limit or the end of the items. Decisions that need no
    * history are shared by subscribers with the same products.
    */
-  async plan(items: readonly FlowItem[], position: number, products: readonly Product[], now: number, options: PlanOptions = {}): Promise<DeliveryPlan> {
+  async plan(items: readonly FlowItem[], position: number, products: Entitled, now: number, options: PlanOptions = {}): Promise<DeliveryPlan> {
     const history = new Map<number, boolean>();
     const entitlements = { products, history, decideFirst: this.decideFirst };
     const deliver: FlowItem[] = [];
@@ -65,15 +74,15 @@ export class Deliveries {
   }
 
   /** `decideWithoutHistory` in the form the delivery loop takes. */
-  readonly decideFirst = (products: readonly Product[], event: FlowEvent, now: number): Decision | null => this.decideWithoutHistory(products, event, now);
+  readonly decideFirst = (products: Entitled, event: FlowEvent, now: number): Decision | null => this.decideWithoutHistory(products, event, now);
 
   /**
    * The decision when no history is needed (every first publish, and follow-ups the products pass),
    * synchronously; null when it needs the story's history (`plan` looks it up). Fan-out to thousands of streams stays one loop, and
    * subscribers with the same products share one decision per event.
    */
-  decideWithoutHistory(products: readonly Product[], event: FlowEvent, now = Date.now()): Decision | null {
-    const signature = signatureOf(products);
+  decideWithoutHistory(products: Entitled, event: FlowEvent, now = Date.now()): Decision | null {
+    const signature = signatureOf(products, event);
     const last = this.lastDecisions.get(signature);
     if (last && last.event === event) return last.decision;
     const decision = needsHistory(products, event) ? null : decide(products, event, false, now);
@@ -83,17 +92,12 @@ export class Deliveries {
   }
 
   /**
-   * True when an earlier event of the story reached the subscriber: one its products passed. Derived
-   * from the story's history, so the answer is the same for every channel, whichever ran first.
-   * (Subscribers' products never change; a product change would need a snapshot of this at that time.)
+   * True when an earlier event of the story reached the subscriber: one the entitlements in force at its
+   * time passed. Derived from the story's history and the subscriber's timeline, so the answer is the
+   * same for every channel, whichever ran first, and the same on a replay after the products changed.
    */
-  async alreadyReceived(products: readonly Product[], event: FlowEvent): Promise<boolean> {
-    let received = false;
-    for (const earlier of await this.store.subscribers.storyEventsBefore(event.storyId, event.seq)) {
-      if (decide(products, earlier, received, Infinity).action === 'deliver') received = true;
-      if (received) return true;
-    }
-    return false;
+  async alreadyReceived(products: Entitled, event: FlowEvent): Promise<boolean> {
+    return receivedBefore(products, await this.store.subscribers.storyEventsBefore(event.storyId, event.seq));
   }
 
   /** Counts `n` deliveries to a subscriber by a channel (usage, the basis of billing). */
@@ -131,14 +135,19 @@ export class Deliveries {
 
 const signatures = new WeakMap<readonly Product[], string>();
 
-/** What a set of products decides by: their ids (products never change once created). */
-function signatureOf(products: readonly Product[]): string {
+/**
+ * What the products in force at `at` decide by: their ids and the time their filters took effect (an
+ * edited product is another version). Subscribers with the same products in force then share decisions.
+ */
+function signatureOf(entitled: Entitled, event: FlowEvent): string {
+  // Most subscribers never changed: one period, no date to parse on the fan-out's hot path.
+  const products = entitled.length === 1 && 'products' in entitled[0] ? entitled[0].products : productsAt(entitled, Date.parse(event.at));
   let s = signatures.get(products);
   if (s === undefined)
     signatures.set(
       products,
       (s = products
-        .map((p) => p.id)
+        .map((p) => `${p.id}@${p.updatedAt}`)
         .sort()
         .join(',')),
     );
@@ -193,7 +202,7 @@ export async function scanEntitled(
     batchSize = Math.min(500, batchSize * 2);
     if (batch.length === 0) break;
     firstSeq ??= batch[0].event.seq;
-    const plan = await deliveries.plan(batch, position, subscriber.products, now, {
+    const plan = await deliveries.plan(batch, position, subscriber.entitlements, now, {
       limit: opts.limit - items.length,
       accept: accept && ((item) => accept(item.event, item)),
     });

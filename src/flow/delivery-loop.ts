@@ -4,12 +4,12 @@
 // history when the plan asks for it, writing what the plan delivers, storing the position it reached.
 // It is pure (no store, no clock of its own), so what it decides can be tested item by item.
 import type { FlowEvent, FlowItem } from '../model/story.ts';
-import type { Product } from '../model/subscribers.ts';
-import { decide, needsHistory, type Decision } from './entitlement.ts';
+import { decide, needsHistory, type Decision, type Entitled } from './entitlement.ts';
 
-/** What the loop knows about one subscriber: its products and what it learned of its history. */
+/** What the loop knows about one subscriber: its entitlements over time and what it learned of its history. */
 export interface Entitlements {
-  products: readonly Product[];
+  /** The subscriber's timeline (products in force over time), which each event is judged by at its own time. */
+  products: Entitled;
   /**
    * For follow-ups the products no longer pass: whether the subscriber had the story before that event,
    * keyed by the event's log position. Filled by the caller from the story's history when a plan asks
@@ -18,9 +18,9 @@ export interface Entitlements {
   history?: ReadonlyMap<number, boolean>;
   /**
    * The decision for an event that needs no history, null when it does: `decide(products, e, false, now)`
-   * unless the caller shares decisions between subscribers with the same products (the fan-out does).
+   * unless the caller shares decisions between subscribers with the same entitlements (the fan-out does).
    */
-  decideFirst?: (products: readonly Product[], event: FlowEvent, now: number) => Decision | null;
+  decideFirst?: (products: Entitled, event: FlowEvent, now: number) => Decision | null;
 }
 
 export interface PlanOptions {
@@ -48,7 +48,7 @@ export interface DeliveryPlan {
 const NO_OPTIONS: PlanOptions = {};
 
 /** The decision for events that need no history, when the caller shares none. */
-function decideAlone(products: readonly Product[], event: FlowEvent, now: number): Decision | null {
+function decideAlone(products: Entitled, event: FlowEvent, now: number): Decision | null {
   return needsHistory(products, event) ? null : decide(products, event, false, now);
 }
 

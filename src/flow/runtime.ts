@@ -1,6 +1,7 @@
 // The services on one store that the server, the CLI and the routes share. They are built in one place,
 // the composition root (src/server), which also owns starting and stopping them.
 import type { Store } from '../model/store.ts';
+import type { Admin } from './admin.ts';
 import type { Deliveries } from './deliveries.ts';
 import type { Hub } from './hub.ts';
 import type { KeyRing } from './keys.ts';
@@ -15,5 +16,7 @@ export interface Runtime {
   newsroom: Newsroom;
   /** What reached whom: the one per-subscriber reading of the log every channel shares. */
   deliveries: Deliveries;
+  /** The admin acts (products, subscribers, keys, webhooks), each recorded in the audit trail. */
+  admin: Admin;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // Who may find what: newsroom staff search everything; a subscriber finds only the stories its
 // products entitle it to. The answer comes from the entitlement rule itself (src/flow/entitlement.ts),
-// asked about the story as it stands, so search cannot drift from what the flow would deliver.
+// asked about the story as it stands, judged with the entitlements in force when it was published (as
+// the flow judged it), so search cannot drift from what the flow would deliver.
 import type { SearchDocMeta, SearchFilters } from '../model/search.ts';
 import { SYSTEM_ACTOR } from '../model/actor.ts';
 import type { FlowEvent, MediaType, Urgency } from '../model/story.ts';
@@ -9,7 +10,7 @@ import { decide } from './entitlement.ts';
 
 /** The filters that limit a subscriber's search to what it is entitled to. */
 export function subscriberSearchFilter(subscriber: Subscriber, embargoed: Set<string>, now = Date.now()): Pick<SearchFilters, 'allowed'> {
-  const products = subscriber.products;
+  const products = subscriber.entitlements;
   const clock = { now, iso: new Date(now).toISOString(), pastNow: new Date(now + 1).toISOString() };
   return { allowed: (doc) => decide(products, standingOf(doc, embargoed.has(doc.storyId), clock), false, now).action === 'deliver' };
 }

@@ -157,8 +157,8 @@ class Group {
 
   /** The loop's view of the subscriber, built once per subscriber object rather than once per event. */
   private entitlementsOf(subscriber: Subscriber): Entitlements {
-    if (this.entitlements?.products !== subscriber.products) {
-      this.entitlements = { products: subscriber.products, decideFirst: this.fanout.deliveries.decideFirst };
+    if (this.entitlements?.products !== subscriber.entitlements) {
+      this.entitlements = { products: subscriber.entitlements, decideFirst: this.fanout.deliveries.decideFirst };
     }
     return this.entitlements;
   }
@@ -175,7 +175,7 @@ class Group {
       }
       const batch = this.fanout.cachedAfter(this.position, BATCH) ?? (await this.fanout.readAfter(this.position, BATCH));
       if (batch.length === 0) return;
-      const plan = await deliveries.plan(batch, this.position, subscriber.products, Date.now());
+      const plan = await deliveries.plan(batch, this.position, subscriber.entitlements, Date.now());
       this.position = plan.position;
       for (const item of plan.deliver) this.send(item, subscriber);
       this.count(subscriber, plan.deliver.length);

@@ -135,7 +135,7 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
   await app.register(storyRoutes, { baseUrl, store, newsroom, keys });
   await app.register(importRoutes, { store, hub, keys });
   // the subscriber flow
-  await app.register(subscriberRoutes, { store, keys, deliveries });
+  await app.register(subscriberRoutes, { store, keys, deliveries, admin: deps.admin });
   await app.register(feedRoutes, {
     baseUrl,
     store,
@@ -155,7 +155,7 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
     streamsPerSubscriber: deps.streamsPerSubscriber,
     heartbeatMs: deps.heartbeatMs,
   });
-  await app.register(webhookRoutes, { store, keys, allowPrivateWebhooks: deps.allowPrivateWebhooks, retentionDays: deps.retentionDays });
+  await app.register(webhookRoutes, { store, keys, admin: deps.admin, allowPrivateWebhooks: deps.allowPrivateWebhooks, retentionDays: deps.retentionDays });
   await app.register(searchRoutes, { store, keys, deliveries });
   await app.register(savedSearchRoutes, { store, keys, deliveries });
   await app.register(leadRoutes, { store, keys });

@@ -21,6 +21,7 @@ import type { SubscriberStore } from './subscribers.ts';
 import type { StoreSearch } from './search.ts';
 import type { SavedSearchStore } from './saved-searches.ts';
 import type { ApiKey, Role } from './keys.ts';
+import type { AuditStore } from './audit.ts';
 
 /** A new version to append: the store assigns the version number, revision id and log sequence. */
 export interface NewVersion {
@@ -111,6 +112,8 @@ export interface Store {
   readonly search: StoreSearch;
   /** Subscribers' saved searches (alerts). */
   readonly savedSearches: SavedSearchStore;
+  /** Who changed what (admin acts, newsroom acts). */
+  readonly audit: AuditStore;
   close(): Promise<void>;
 
   // Stories and drafts

@@ -20,9 +20,77 @@ export interface Product {
   /** Events reach this product this many seconds after they happened (a cheaper tier). */
   delaySeconds: number;
   createdAt: string;
+  /** When these filters took effect (the creation time, or the last edit's). */
+  updatedAt: string;
 }
 
-export type NewProduct = Omit<Product, 'id' | 'createdAt'>;
+export type NewProduct = Omit<Product, 'id' | 'createdAt' | 'updatedAt'>;
+
+/** The filters of a product an admin may change (its name stays: subscribers and the CLI name it). */
+export type ProductFilters = Omit<NewProduct, 'name'>;
+
+/**
+ * The products a subscriber had in force from `from` (ms since the epoch) until the next period began,
+ * each with the filters in force then. The first period reaches back to the beginning (`-Infinity`), so a
+ * new subscriber may still read the flow it was created with from the start of the log.
+ */
+export interface EntitlementPeriod {
+  from: number;
+  products: readonly Product[];
+}
+
+/** A subscriber's entitlements over time, oldest period first. */
+export type Timeline = readonly EntitlementPeriod[];
+
+/** A product's filters from the time they took effect. */
+export interface ProductVersion {
+  productId: string;
+  effectiveAt: string;
+  product: Product;
+}
+
+/** A subscriber's set of products from the time it took effect. */
+export interface SubscriptionChange {
+  effectiveAt: string;
+  productIds: string[];
+}
+
+/**
+ * Merges a subscriber's changes of products and the versions of those products into one timeline: a period
+ * starts wherever either changed. The first change of each reaches back to the beginning.
+ */
+export function entitlementTimeline(changes: readonly SubscriptionChange[], versions: readonly ProductVersion[]): Timeline {
+  if (changes.length === 0) return [];
+  const byProduct = new Map<string, { from: number; product: Product }[]>();
+  for (const v of [...versions].sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt))) {
+    const list = byProduct.get(v.productId) ?? [];
+    list.push({ from: list.length === 0 ? -Infinity : Date.parse(v.effectiveAt), product: v.product });
+    byProduct.set(v.productId, list);
+  }
+  const sorted = [...changes].sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt));
+  const starts = new Set<number>([-Infinity]);
+  sorted.forEach((c, i) => i > 0 && starts.add(Date.parse(c.effectiveAt)));
+  for (const list of byProduct.values()) for (const v of list) starts.add(v.from);
+  const timeline: EntitlementPeriod[] = [];
+  for (const from of [...starts].sort((a, b) => a - b)) {
+    let change = sorted[0];
+    for (let i = 1; i < sorted.length && Date.parse(sorted[i].effectiveAt) <= from; i++) change = sorted[i];
+    const products: Product[] = [];
+    for (const id of change.productIds) {
+      let inForce: Product | null = null;
+      for (const v of byProduct.get(id) ?? []) if (v.from <= from) inForce = v.product;
+      if (inForce) products.push(inForce);
+    }
+    const last = timeline[timeline.length - 1];
+    if (last && sameProducts(last.products, products)) continue;
+    timeline.push({ from, products });
+  }
+  return timeline;
+}
+
+function sameProducts(a: readonly Product[], b: readonly Product[]): boolean {
+  return a.length === b.length && a.every((p, i) => p.id === b[i].id && p.updatedAt === b[i].updatedAt);
+}
 
 /** A product from the fields an admin gave (API or CLI), with the defaults of an unrestricted product. */
 export function productFrom(b: Partial<NewProduct> & { name: string }): NewProduct {
@@ -45,7 +113,11 @@ export interface Subscriber {
   rateLimit: number | null;
   /** The format deliveries are rendered in when the request does not choose one. */
   defaultFormat: string;
+  /** How many people of the subscriber may sign in to the portal; null means no limit set. */
+  seatLimit: number | null;
   createdAt: string;
+  /** The products in force over time, which the entitlement rule judges each event by. */
+  entitlements: Timeline;
 }
 
 export interface NewSubscriber {
@@ -54,6 +126,21 @@ export interface NewSubscriber {
   products: string[];
   rateLimit?: number | null;
   defaultFormat?: string;
+  seatLimit?: number | null;
+}
+
+/** What an admin may change of a subscriber besides its products. */
+export interface SubscriberChanges {
+  name?: string;
+  rateLimit?: number | null;
+  defaultFormat?: string;
+  seatLimit?: number | null;
+}
+
+/** A subscriber as the API shows it: its current products, not the timeline the rule reads. */
+export function subscriberView(s: Subscriber): Omit<Subscriber, 'entitlements'> {
+  const { entitlements: _, ...view } = s;
+  return view;
 }
 
 export type WebhookStatus = 'active' | 'failed' | 'deleted';
@@ -117,11 +204,21 @@ export interface SubscriberStore {
   listProducts(): Promise<Product[]>;
   /** By id or by name. */
   getProduct(idOrName: string): Promise<Product | null>;
+  /** Changes a product's filters from `now` on (the earlier versions stay in its history). NotFoundError if missing. */
+  updateProduct(id: string, filters: ProductFilters, now?: Date): Promise<Product>;
+  /** A product's filter versions, oldest first. */
+  productHistory(id: string): Promise<ProductVersion[]>;
 
   /** Creates a subscriber; every product must exist (NotFoundError naming the missing one). */
   createSubscriber(s: NewSubscriber, now?: Date): Promise<Subscriber>;
   getSubscriber(id: string): Promise<Subscriber | null>;
   listSubscribers(): Promise<Subscriber[]>;
+  /** Changes a subscriber's name, rate limit, default format or seat limit. NotFoundError if missing. */
+  updateSubscriber(id: string, changes: SubscriberChanges): Promise<Subscriber>;
+  /** Sets the subscriber's products (ids or names, each must exist) from `now` on; the earlier sets stay in its history. */
+  setSubscriberProducts(id: string, products: string[], now?: Date): Promise<Subscriber>;
+  /** The subscriber's sets of products, oldest first. */
+  subscriptionHistory(id: string): Promise<SubscriptionChange[]>;
 
   /**
    * The story's events before `seq`, oldest first, from which what a subscriber received is derived.

@@ -40,6 +40,7 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
       keys: rt.keys,
       newsroom: rt.newsroom,
       deliveries: rt.deliveries,
+      admin: rt.admin,
       fanout,
       metrics,
       retentionDays: config.retentionDays,

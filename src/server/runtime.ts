@@ -1,6 +1,7 @@
 // Opens the store and the services on it. The server and every CLI command start here, so they always
 // see the same store the same way; only this folder knows that the store is SQLite.
 import { SqliteStore } from '../store/sqlite/index.ts';
+import { Admin } from '../flow/admin.ts';
 import { Deliveries } from '../flow/deliveries.ts';
 import { Hub } from '../flow/hub.ts';
 import { KeyRing } from '../flow/keys.ts';
@@ -29,6 +30,7 @@ export async function openRuntime(file?: string, opts: RuntimeOptions = {}): Pro
   const keys = new KeyRing(store);
   const newsroom = new Newsroom(store, hub);
   const deliveries = new Deliveries(store);
+  const admin = new Admin(store, keys, deliveries);
   const baseUrl = opts.baseUrl ?? 'http://localhost:8080';
   useDeliveryBaseUrl(baseUrl);
   return {
@@ -38,6 +40,7 @@ export async function openRuntime(file?: string, opts: RuntimeOptions = {}): Pro
     keys,
     newsroom,
     deliveries,
+    admin,
     async close() {
       hub.stop();
       await deliveries.close();

@@ -12,7 +12,19 @@ const T = Date.parse('2026-03-01T10:00:00Z');
 const MIN = 60_000;
 
 function product(over: Partial<Product> = {}): Product {
-  return { id: 'p', name: 'p', languages: [], categories: [], maxUrgency: null, mediaTypes: [], embargoRights: false, delaySeconds: 0, createdAt: '', ...over };
+  return {
+    id: 'p',
+    name: 'p',
+    languages: [],
+    categories: [],
+    maxUrgency: null,
+    mediaTypes: [],
+    embargoRights: false,
+    delaySeconds: 0,
+    createdAt: '',
+    updatedAt: '',
+    ...over,
+  };
 }
 
 /** A log item; `at` in minutes after T. The version is not read by the loop, only handed on. */

@@ -10,7 +10,19 @@ import type { Product } from '../../src/model/subscribers.ts';
 const T = Date.parse('2026-03-01T10:00:00Z');
 
 function product(over: Partial<Product> = {}): Product {
-  return { id: 'p', name: 'p', languages: [], categories: [], maxUrgency: null, mediaTypes: [], embargoRights: false, delaySeconds: 0, createdAt: '', ...over };
+  return {
+    id: 'p',
+    name: 'p',
+    languages: [],
+    categories: [],
+    maxUrgency: null,
+    mediaTypes: [],
+    embargoRights: false,
+    delaySeconds: 0,
+    createdAt: '',
+    updatedAt: '',
+    ...over,
+  };
 }
 
 function event(over: Partial<FlowEvent> = {}): FlowEvent {

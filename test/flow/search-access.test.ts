@@ -9,11 +9,32 @@ import type { Product, Subscriber } from '../../src/model/subscribers.ts';
 const NOW = Date.parse('2026-03-01T10:00:00Z');
 
 function product(over: Partial<Product> = {}): Product {
-  return { id: 'p', name: 'p', languages: [], categories: [], maxUrgency: null, mediaTypes: [], embargoRights: false, delaySeconds: 0, createdAt: '', ...over };
+  return {
+    id: 'p',
+    name: 'p',
+    languages: [],
+    categories: [],
+    maxUrgency: null,
+    mediaTypes: [],
+    embargoRights: false,
+    delaySeconds: 0,
+    createdAt: '',
+    updatedAt: '',
+    ...over,
+  };
 }
 
 function subscriber(...products: Product[]): Subscriber {
-  return { id: 'sub', name: 'sub', products, rateLimit: null, defaultFormat: 'ninjs', createdAt: '' };
+  return {
+    id: 'sub',
+    name: 'sub',
+    products,
+    rateLimit: null,
+    defaultFormat: 'ninjs',
+    seatLimit: null,
+    createdAt: '',
+    entitlements: [{ from: -Infinity, products }],
+  };
 }
 
 function doc(over: Partial<SearchDocMeta> = {}): SearchDocMeta {

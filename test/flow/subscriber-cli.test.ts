@@ -53,4 +53,32 @@ describe('subscriber CLI', () => {
     await assert.rejects(cli('subscriber', 'add', 'Nobody', '--product', 'No such product'), /no product "No such product"/);
     await assert.rejects(cli('product', 'add', 'Arabic text'), /already exists/);
   });
+
+  it('edits a product and a subscriber, each change in the audit trail as the CLI', async () => {
+    await cli('product', 'add', 'Turkish', '--lang', 'tr');
+    await cli('product', 'add', 'Editable', '--lang', 'ar');
+    const id = (await cli('subscriber', 'add', 'Ankara Post', '--product', 'Editable', '--seats', '3')).stdout.trim();
+    const edited = await cli('product', 'edit', 'Editable', '--category', 'sport', '--delay', '30');
+    assert.match(edited.stdout, /Editable: languages ar; categories sport; delay 30s/);
+    assert.match((await cli('subscriber', 'products', id, '--product', 'Turkish,Editable')).stdout, /Ankara Post {2}\[Editable, Turkish\]/);
+    assert.match((await cli('subscriber', 'edit', id, '--name', 'Ankara Daily', '--seats', '5')).stdout, /Ankara Daily; .*seats 5/);
+    const shown = JSON.parse((await cli('subscriber', 'show', id, '--json')).stdout);
+    assert.equal(shown.seatLimit, 5);
+    assert.equal(shown.entitlements, undefined);
+    await assert.rejects(cli('product', 'edit', 'Editable'), /name at least one filter/);
+    await assert.rejects(cli('product', 'edit', 'Nope', '--lang', 'ar'), /no product Nope/);
+    await assert.rejects(cli('subscriber', 'products', id, '--product', 'Nope'), /no product "Nope"/);
+    const { SqliteStore } = await import('../../src/store/sqlite/index.ts');
+    const store = new SqliteStore(env.NEWSFLOW_DATA);
+    try {
+      const trail = await store.audit.list({ targetId: id });
+      assert.deepEqual(
+        trail.map((e) => e.action),
+        ['subscriber.update', 'subscriber.products', 'subscriber.create'],
+      );
+      for (const e of trail) assert.equal(e.actor.id, 'cli');
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -434,5 +434,96 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       // Without a category filter the newest events of the whole log come first.
       assert.equal((await store.wire({ limit: 1 })).entries[0].event.seq, await store.headSeq());
     });
+
+    it("keeps every version of a product and every set of a subscriber's products, with when each took effect", async () => {
+      const t = Date.parse('2026-04-01T08:00:00Z');
+      const ar = await store.subscribers.createProduct(
+        { name: 'contract ar', languages: ['ar'], categories: [], maxUrgency: null, mediaTypes: [], embargoRights: false, delaySeconds: 0 },
+        new Date(t),
+      );
+      const tr = await store.subscribers.createProduct(
+        { name: 'contract tr', languages: ['tr'], categories: [], maxUrgency: null, mediaTypes: [], embargoRights: false, delaySeconds: 0 },
+        new Date(t),
+      );
+      assert.equal(ar.updatedAt, ar.createdAt);
+      const sub = await store.subscribers.createSubscriber({ name: 'contract sub', products: ['contract ar'], seatLimit: 3 }, new Date(t));
+      assert.equal(sub.seatLimit, 3);
+      assert.deepEqual(
+        sub.entitlements.map((p) => [p.from, p.products.map((x) => x.id)]),
+        [[-Infinity, [ar.id]]],
+      );
+      const narrowed = await store.subscribers.updateProduct(ar.id, { ...ar, categories: ['sport'] }, new Date(t + 1000));
+      assert.equal(narrowed.updatedAt, new Date(t + 1000).toISOString());
+      assert.equal(narrowed.name, 'contract ar');
+      assert.deepEqual(
+        (await store.subscribers.productHistory(ar.id)).map((v) => [v.effectiveAt, v.product.categories]),
+        [
+          [ar.createdAt, []],
+          [narrowed.updatedAt, ['sport']],
+        ],
+      );
+      const moved = await store.subscribers.setSubscriberProducts(sub.id, [tr.id], new Date(t + 2000));
+      assert.deepEqual(
+        moved.products.map((p) => p.id),
+        [tr.id],
+      );
+      assert.deepEqual(
+        (await store.subscribers.subscriptionHistory(sub.id)).map((c) => [c.effectiveAt, c.productIds]),
+        [
+          [sub.createdAt, [ar.id]],
+          [new Date(t + 2000).toISOString(), [tr.id]],
+        ],
+      );
+      assert.deepEqual(
+        moved.entitlements.map((p) => [p.from, p.products.map((x) => `${x.id}${x.categories.join()}`)]),
+        [
+          [-Infinity, [ar.id]],
+          [t + 1000, [`${ar.id}sport`]],
+          [t + 2000, [tr.id]],
+        ],
+      );
+      const renamed = await store.subscribers.updateSubscriber(sub.id, { name: 'renamed', seatLimit: null, rateLimit: 60 });
+      assert.deepEqual([renamed.name, renamed.seatLimit, renamed.rateLimit, renamed.defaultFormat], ['renamed', null, 60, sub.defaultFormat]);
+      await assert.rejects(store.subscribers.setSubscriberProducts(sub.id, ['no such product']), NotFoundError);
+      assert.deepEqual(
+        (await store.subscribers.getSubscriber(sub.id))!.products.map((p) => p.id),
+        [tr.id],
+        'a refused change changes nothing',
+      );
+      await assert.rejects(store.subscribers.updateProduct('0000000000000000000000000z', { ...ar }), NotFoundError);
+      await assert.rejects(store.subscribers.updateSubscriber('0000000000000000000000000z', { name: 'x' }), NotFoundError);
+      await assert.rejects(store.subscribers.setSubscriberProducts('0000000000000000000000000z', [ar.id]), NotFoundError);
+    });
+
+    it('records audit entries and lists them newest first, filtered, in keyset pages', async () => {
+      const key = { type: 'key' as const, id: 'k1', name: 'desk key' };
+      const user = { type: 'user' as const, id: 'u1', name: 'Layla' };
+      const a = await store.audit.record({ actor: key, action: 'product.update', targetType: 'product', targetId: 'p1', details: { before: 1, after: 2 } });
+      const b = await store.audit.record({ actor: user, action: 'story.publish', targetType: 'story', targetId: 's1', storyId: 's1', details: {} });
+      const c = await store.audit.record({ actor: key, action: 'key.revoke', targetType: 'key', targetId: 'k9', details: { prefix: 'nf_sub_x' } });
+      assert.ok(a.id < b.id && b.id < c.id);
+      assert.deepEqual(a.actor, key);
+      assert.deepEqual(a.details, { before: 1, after: 2 });
+      assert.equal(a.storyId, null);
+      assert.deepEqual(
+        (await store.audit.list({ actorId: 'k1' })).map((e) => e.id),
+        [c.id, a.id],
+      );
+      assert.deepEqual(
+        (await store.audit.list({ storyId: 's1' })).map((e) => e.id),
+        [b.id],
+      );
+      assert.deepEqual(
+        (await store.audit.list({ targetType: 'product', targetId: 'p1' })).map((e) => e.id),
+        [a.id],
+      );
+      const page1 = await store.audit.list({ limit: 2 });
+      const page2 = await store.audit.list({ limit: 2, before: page1[1].id });
+      assert.deepEqual(
+        page1.map((e) => e.id),
+        [c.id, b.id],
+      );
+      assert.equal(page2[0].id, a.id);
+    });
   });
 }

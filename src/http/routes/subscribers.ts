@@ -1,13 +1,15 @@
-// The admin side of the subscriber flow: products, subscribers, their keys and their usage.
+// The admin side of the subscriber flow: products, subscribers, their keys and their usage, and the audit
+// trail. Every change goes through the admin acts (src/flow/admin.ts) with the request's key as the actor.
 import { literalUnion, type TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
 import { DELIVERY_FORMATS } from '../../flow/render.ts';
 import type { Deliveries } from '../../flow/deliveries.ts';
-import { issueKey } from '../../flow/keys.ts';
 import type { KeyRing } from '../../flow/keys.ts';
+import { keyActor, type Admin } from '../../flow/admin.ts';
+import type { FastifyRequest } from 'fastify';
 import type { Store } from '../../model/store.ts';
 import { NotFoundError } from '../../model/errors.ts';
-import { productFrom } from '../../model/subscribers.ts';
+import { subscriberView } from '../../model/subscribers.ts';
 import { requireRole } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 
@@ -18,29 +20,64 @@ const MediaType = Type.Union([Type.Literal('text'), Type.Literal('photo'), Type.
 const security = [{ bearer: [] }];
 const tags = ['subscribers'];
 
-const ProductBody = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 100 }),
-    languages: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 35 }), { maxItems: 50 })),
-    categories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 200 })),
-    maxUrgency: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 9 }), Type.Null()])),
-    mediaTypes: Type.Optional(Type.Array(MediaType, { maxItems: 5 })),
-    embargoRights: Type.Optional(Type.Boolean()),
-    delaySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 86_400 })),
-  },
+const productFilters = {
+  languages: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 35 }), { maxItems: 50 })),
+  categories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 200 })),
+  maxUrgency: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 9 }), Type.Null()])),
+  mediaTypes: Type.Optional(Type.Array(MediaType, { maxItems: 5 })),
+  embargoRights: Type.Optional(Type.Boolean()),
+  delaySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * 86_400 })),
+};
+
+const ProductBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), ...productFilters }, { additionalProperties: false });
+
+const ProductPatch = Type.Object(productFilters, {
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'the filters to change (the name stays); they take effect now, earlier events keep the filters of their time',
+});
+
+const ProductRefs = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, description: 'product ids or names' });
+
+const subscriberFields = {
+  rateLimit: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  defaultFormat: Type.Optional(
+    literalUnion(DELIVERY_FORMATS, {
+      description: "the story format of this subscriber's feed, stream and webhooks (default ninjs, IPTC ninjs 3.2)",
+    }),
+  ),
+  seatLimit: Type.Optional(
+    Type.Union([Type.Integer({ minimum: 1, maximum: 100_000 }), Type.Null()], { description: 'how many people may sign in to the portal' }),
+  ),
+};
+
+const SubscriberBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 200 }), products: ProductRefs, ...subscriberFields },
   { additionalProperties: false },
 );
 
-const SubscriberBody = Type.Object(
+const SubscriberPatch = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), products: Type.Optional(ProductRefs), ...subscriberFields },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const TargetType = Type.Union([
+  Type.Literal('product'),
+  Type.Literal('subscriber'),
+  Type.Literal('key'),
+  Type.Literal('webhook'),
+  Type.Literal('story'),
+  Type.Literal('user'),
+]);
+
+const AuditQuery = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    products: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 100, description: 'product ids or names' }),
-    rateLimit: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
-    defaultFormat: Type.Optional(
-      literalUnion(DELIVERY_FORMATS, {
-        description: "the story format of this subscriber's feed, stream and webhooks (default ninjs, IPTC ninjs 3.2)",
-      }),
-    ),
+    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "the actor's id (a key or user id, or `system`)" })),
+    story: Type.Optional(Id),
+    targetType: Type.Optional(TargetType),
+    target: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    before: Type.Optional(Type.Integer({ minimum: 1, description: 'the `next` of the previous page' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   },
   { additionalProperties: false },
 );
@@ -50,7 +87,11 @@ export interface SubscriberRouteDeps {
   store: Store;
   keys: KeyRing;
   deliveries: Deliveries;
+  admin: Admin;
 }
+
+/** The request's key as the actor of an admin act. */
+const actorOf = (req: FastifyRequest) => keyActor(req.apiKey!);
 
 export async function subscriberRoutes(app: TypedApp, rt: SubscriberRouteDeps): Promise<void> {
   const admin = requireRole(rt.keys, 'admin');
@@ -60,23 +101,79 @@ export async function subscriberRoutes(app: TypedApp, rt: SubscriberRouteDeps): 
   app.post(
     '/v1/products',
     { onRequest: admin, schema: { tags, security, summary: 'Define a product (a filter on the flow)', body: ProductBody } },
-    async (req, reply) => reply.status(201).send(await store.createProduct(productFrom(req.body))),
+    async (req, reply) => reply.status(201).send(await rt.admin.createProduct(actorOf(req), req.body)),
   );
 
   app.get('/v1/products', { onRequest: admin, schema: { tags, security, summary: 'List products' } }, async () => ({ products: await store.listProducts() }));
+
+  app.patch(
+    '/v1/products/:id',
+    {
+      onRequest: admin,
+      schema: { tags, security, params: IdParams, summary: "Change a product's filters from now on (recorded in its history)", body: ProductPatch },
+    },
+    async (req) => rt.admin.updateProduct(actorOf(req), req.params.id, req.body),
+  );
+
+  app.get(
+    '/v1/products/:id/history',
+    { onRequest: admin, schema: { tags, security, params: IdParams, summary: "A product's filters over time, each with when it took effect" } },
+    async (req) => ({ versions: await store.productHistory(req.params.id) }),
+  );
 
   app.post(
     '/v1/subscribers',
     { onRequest: admin, schema: { tags, security, summary: 'Create a subscriber entitled to products', body: SubscriberBody } },
     async (req, reply) => {
-      const s = await store.createSubscriber(req.body);
-      return reply.status(201).header('location', `/v1/subscribers/${s.id}`).send(s);
+      const s = await rt.admin.createSubscriber(actorOf(req), req.body);
+      return reply.status(201).header('location', `/v1/subscribers/${s.id}`).send(subscriberView(s));
     },
   );
 
+  app.patch(
+    '/v1/subscribers/:id',
+    {
+      onRequest: admin,
+      schema: { tags, security, params: IdParams, summary: "Change a subscriber's name, rate limit, format, seat limit or products", body: SubscriberPatch },
+    },
+    async (req) => {
+      const { products, ...changes } = req.body;
+      const actor = actorOf(req);
+      let s = Object.keys(changes).length > 0 ? await rt.admin.updateSubscriber(actor, req.params.id, changes) : null;
+      if (products) s = await rt.admin.setSubscriberProducts(actor, req.params.id, products);
+      return subscriberView(s!);
+    },
+  );
+
+  app.put(
+    '/v1/subscribers/:id/products',
+    {
+      onRequest: admin,
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        summary: "Set the subscriber's products from now on (stories it had keep reaching it with their follow-ups)",
+        body: Type.Object({ products: ProductRefs }, { additionalProperties: false }),
+      },
+    },
+    async (req) => subscriberView(await rt.admin.setSubscriberProducts(actorOf(req), req.params.id, req.body.products)),
+  );
+
   app.get('/v1/subscribers', { onRequest: admin, schema: { tags, security, summary: 'List subscribers' } }, async () => ({
-    subscribers: await store.listSubscribers(),
+    subscribers: (await store.listSubscribers()).map(subscriberView),
   }));
+
+  app.get(
+    '/v1/audit',
+    { onRequest: admin, schema: { tags: ['audit'], security, summary: 'Who changed what, newest first; `next` pages on', querystring: AuditQuery } },
+    async (req) => {
+      const q = req.query;
+      const limit = q.limit ?? 50;
+      const entries = await rt.admin.auditTrail({ actorId: q.actor, storyId: q.story, targetType: q.targetType, targetId: q.target, before: q.before, limit });
+      return { entries, next: entries.length === limit ? entries[entries.length - 1].id : null };
+    },
+  );
 
   app.get(
     '/v1/subscribers/:id',
@@ -85,7 +182,12 @@ export async function subscriberRoutes(app: TypedApp, rt: SubscriberRouteDeps): 
       const { id } = req.params;
       const s = await store.getSubscriber(id);
       if (!s) throw new NotFoundError(`no subscriber ${id}`);
-      return { ...s, keys: await rt.store.listKeys({ subscriberId: id }), webhooks: await store.listWebhooks(id) };
+      return {
+        ...subscriberView(s),
+        productHistory: await store.subscriptionHistory(id),
+        keys: await rt.store.listKeys({ subscriberId: id }),
+        webhooks: await store.listWebhooks(id),
+      };
     },
   );
 
@@ -103,8 +205,7 @@ export async function subscriberRoutes(app: TypedApp, rt: SubscriberRouteDeps): 
     },
     async (req, reply) => {
       const { id } = req.params;
-      if (!(await store.getSubscriber(id))) throw new NotFoundError(`no subscriber ${id}`);
-      const { secret, key } = await issueKey(rt.store, 'subscriber', { subscriberId: id, label: req.body?.label });
+      const { secret, key } = await rt.admin.createKey(actorOf(req), 'subscriber', { subscriberId: id, label: req.body?.label });
       return reply.status(201).send({ secret, key });
     },
   );
@@ -122,7 +223,7 @@ export async function subscriberRoutes(app: TypedApp, rt: SubscriberRouteDeps): 
   app.delete(
     '/v1/keys/:id',
     { onRequest: admin, schema: { tags, security, params: IdParams, summary: 'Revoke a key; its open streams close within a second' } },
-    async (req) => rt.keys.revoke(req.params.id),
+    async (req) => rt.admin.revokeKey(actorOf(req), req.params.id),
   );
 
   app.get(

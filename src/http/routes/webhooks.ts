@@ -5,6 +5,7 @@ import type { TypedApp } from '../type-provider.ts';
 import { Type } from 'typebox';
 import { checkWebhookUrl } from '../../flow/ssrf.ts';
 import type { KeyRing } from '../../flow/keys.ts';
+import { keyActor, type Admin } from '../../flow/admin.ts';
 import type { Store } from '../../model/store.ts';
 import { newWebhookSecret } from '../../flow/webhooks.ts';
 import { NotFoundError } from '../../model/errors.ts';
@@ -30,6 +31,8 @@ const tags = ['webhooks'];
 export interface WebhookRouteDeps {
   store: Store;
   keys: KeyRing;
+  /** Creating and deleting a subscription are admin acts, recorded in the audit trail. */
+  admin: Admin;
   /** Webhook URLs may point at private networks (NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS; tests). */
   allowPrivateWebhooks: boolean;
   retentionDays: number;
@@ -82,7 +85,14 @@ export async function webhookRoutes(app: TypedApp, rt: WebhookRouteDeps): Promis
         const saved = await rt.store.savedSearches.get(b.alert);
         if (!saved || saved.subscriberId !== subscriberId) throw new HttpError(404, `no saved search ${b.alert}`);
       }
-      const webhook = await store.createWebhook({ subscriberId, url: b.url, secret, events: b.events ?? null, cursor, alertId: b.alert ?? null });
+      const webhook = await rt.admin.createWebhook(keyActor(req.apiKey!), {
+        subscriberId,
+        url: b.url,
+        secret,
+        events: b.events ?? null,
+        cursor,
+        alertId: b.alert ?? null,
+      });
       return reply
         .status(201)
         .header('location', `/v1/webhooks/${webhook.id}`)
@@ -104,7 +114,7 @@ export async function webhookRoutes(app: TypedApp, rt: WebhookRouteDeps): Promis
     '/v1/webhooks/:id',
     { onRequest: subscriberKey, schema: { tags, security, params: IdParams, summary: 'Stop a subscription' } },
     async (req, reply) => {
-      await store.deleteWebhook((await ownWebhook(req)).id);
+      await rt.admin.deleteWebhook(keyActor(req.apiKey!), await ownWebhook(req));
       return reply.status(204).send();
     },
   );

@@ -29,6 +29,7 @@ import {
   setWorkflowRow,
   updateDraftRow,
 } from './stories.ts';
+import { SqliteAuditStore } from './audit.ts';
 import { insertVersion, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersions } from './versions.ts';
 import { readWith, writeWith } from './guard.ts';
 
@@ -46,6 +47,7 @@ export class SqliteStore implements Store {
   readonly subscribers: SqliteSubscriberStore;
   readonly search: SqliteSearch;
   readonly savedSearches: SqliteSavedSearchStore;
+  readonly audit: SqliteAuditStore;
 
   constructor(
     readonly file: string,
@@ -56,6 +58,7 @@ export class SqliteStore implements Store {
     this.subscribers = new SqliteSubscriberStore(this.db);
     this.search = new SqliteSearch(this.db, opts.lexiconFile);
     this.savedSearches = new SqliteSavedSearchStore(this.db);
+    this.audit = new SqliteAuditStore(this.db);
   }
 
   async close(): Promise<void> {

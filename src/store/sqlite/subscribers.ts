@@ -10,13 +10,18 @@ import type {
   NewProduct,
   NewSubscriber,
   Product,
+  ProductFilters,
+  ProductVersion,
   Subscriber,
+  SubscriberChanges,
+  SubscriptionChange,
   SubscriberStore,
   UsageRow,
   Webhook,
   WebhookAttempt,
   WebhookWithSecret,
 } from '../../model/subscribers.ts';
+import { entitlementTimeline } from '../../model/subscribers.ts';
 import { toEvent } from './events.ts';
 import { stmt } from './statements.ts';
 import { addUsageRow, selectUsage } from './usage.ts';
@@ -48,6 +53,7 @@ interface ProductRow {
   embargo_rights: number;
   delay_seconds: number;
   created_at: string;
+  updated_at: string | null;
 }
 
 function toProduct(r: ProductRow): Product {
@@ -61,15 +67,51 @@ function toProduct(r: ProductRow): Product {
     embargoRights: r.embargo_rights === 1,
     delaySeconds: r.delay_seconds,
     createdAt: r.created_at,
+    updatedAt: r.updated_at ?? r.created_at,
   };
+}
+
+/** Records a version of a product's filters, in force from its `updatedAt` (a second change in the same millisecond replaces the first). */
+function insertProductVersion(db: Database.Database, p: Product): void {
+  stmt(db, `INSERT OR REPLACE INTO product_versions (product_id, effective_at, product) VALUES (?, ?, ?)`).run(p.id, p.updatedAt, JSON.stringify(p));
+}
+
+/** Records a subscriber's set of products, in force from `at`. */
+function insertSubscriptionChange(db: Database.Database, subscriberId: string, at: string, productIds: string[]): void {
+  stmt(db, `INSERT OR REPLACE INTO subscription_changes (subscriber_id, effective_at, product_ids) VALUES (?, ?, ?)`).run(
+    subscriberId,
+    at,
+    JSON.stringify(productIds),
+  );
+}
+
+function selectSubscriptionChanges(db: Database.Database, subscriberId: string): SubscriptionChange[] {
+  return (
+    stmt(db, `SELECT effective_at, product_ids FROM subscription_changes WHERE subscriber_id = ? ORDER BY effective_at`).all(subscriberId) as {
+      effective_at: string;
+      product_ids: string;
+    }[]
+  ).map((r) => ({ effectiveAt: r.effective_at, productIds: JSON.parse(r.product_ids) as string[] }));
+}
+
+function selectProductVersions(db: Database.Database, productIds: readonly string[]): ProductVersion[] {
+  const out: ProductVersion[] = [];
+  for (const id of productIds) {
+    const rows = stmt(db, `SELECT effective_at, product FROM product_versions WHERE product_id = ? ORDER BY effective_at`).all(id) as {
+      effective_at: string;
+      product: string;
+    }[];
+    for (const r of rows) out.push({ productId: id, effectiveAt: r.effective_at, product: JSON.parse(r.product) as Product });
+  }
+  return out;
 }
 
 /** Inserts a product. */
 export function insertProduct(db: Database.Database, p: Product): void {
   stmt(
     db,
-    `INSERT INTO products (id, name, languages, categories, max_urgency, media_types, embargo_rights, delay_seconds, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO products (id, name, languages, categories, max_urgency, media_types, embargo_rights, delay_seconds, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     p.id,
     p.name,
@@ -80,7 +122,9 @@ export function insertProduct(db: Database.Database, p: Product): void {
     p.embargoRights ? 1 : 0,
     p.delaySeconds,
     p.createdAt,
+    p.updatedAt,
   );
+  insertProductVersion(db, p);
 }
 
 /** Reads a product by id or by name. */
@@ -99,6 +143,7 @@ interface SubscriberRow {
   name: string;
   rate_limit: number | null;
   default_format: string;
+  seat_limit: number | null;
   created_at: string;
 }
 
@@ -114,32 +159,45 @@ export function selectSubscriberProducts(db: Database.Database, subscriberId: st
 }
 
 function toSubscriber(db: Database.Database, r: SubscriberRow): Subscriber {
+  const changes = selectSubscriptionChanges(db, r.id);
+  const ids = new Set(changes.flatMap((c) => c.productIds));
   return {
     id: r.id,
     name: r.name,
     products: selectSubscriberProducts(db, r.id),
     rateLimit: r.rate_limit,
     defaultFormat: r.default_format,
+    seatLimit: r.seat_limit,
     createdAt: r.created_at,
+    entitlements: entitlementTimeline(changes, selectProductVersions(db, [...ids])),
   };
 }
 
 /** Inserts a subscriber and links its products. */
 export function insertSubscriber(
   db: Database.Database,
-  s: { id: string; name: string; rateLimit: number | null; defaultFormat: string; createdAt: string },
+  s: { id: string; name: string; rateLimit: number | null; defaultFormat: string; seatLimit?: number | null; createdAt: string },
   productIds: string[],
 ): void {
-  stmt(db, `INSERT INTO subscribers (id, name, rate_limit, default_format, created_at) VALUES (?, ?, ?, ?, ?)`).run(
+  stmt(db, `INSERT INTO subscribers (id, name, rate_limit, default_format, seat_limit, created_at) VALUES (?, ?, ?, ?, ?, ?)`).run(
     s.id,
     s.name,
     s.rateLimit,
     s.defaultFormat,
+    s.seatLimit ?? null,
     s.createdAt,
   );
-  for (const pid of productIds) {
-    stmt(db, `INSERT OR IGNORE INTO subscriber_products (subscriber_id, product_id) VALUES (?, ?)`).run(s.id, pid);
+  linkProducts(db, s.id, productIds, s.createdAt);
+}
+
+/** Makes `productIds` the subscriber's current products and records the set in its history from `at`. */
+function linkProducts(db: Database.Database, subscriberId: string, productIds: string[], at: string): void {
+  const unique = [...new Set(productIds)];
+  stmt(db, `DELETE FROM subscriber_products WHERE subscriber_id = ?`).run(subscriberId);
+  for (const pid of unique) {
+    stmt(db, `INSERT OR IGNORE INTO subscriber_products (subscriber_id, product_id) VALUES (?, ?)`).run(subscriberId, pid);
   }
+  insertSubscriptionChange(db, subscriberId, at, unique);
 }
 
 /** Reads one subscriber with its products. */
@@ -233,7 +291,7 @@ export class SqliteSubscriberStore implements SubscriberStore {
   async createProduct(p: NewProduct, now = new Date()): Promise<Product> {
     return this.run(`creating product ${p.name}`, () => {
       if (selectProduct(this.db, p.name)) throw new ConflictError(`a product named "${p.name}" already exists`);
-      const product: Product = { ...p, id: newId(now.getTime()), createdAt: now.toISOString() };
+      const product: Product = { ...p, id: newId(now.getTime()), createdAt: now.toISOString(), updatedAt: now.toISOString() };
       insertProduct(this.db, product);
       return product;
     });
@@ -247,13 +305,85 @@ export class SqliteSubscriberStore implements SubscriberStore {
     return this.read(`reading product ${idOrName}`, () => selectProduct(this.db, idOrName));
   }
 
+  async updateProduct(id: string, filters: ProductFilters, now = new Date()): Promise<Product> {
+    return this.run(`changing product ${id}`, () => {
+      const current = selectProduct(this.db, id);
+      if (!current) throw new NotFoundError(`no product ${id}`);
+      // Never earlier than the version in force, so the history stays in order even if clocks step back.
+      const at = new Date(Math.max(now.getTime(), Date.parse(current.updatedAt) + 1)).toISOString();
+      const product: Product = { ...current, ...filters, id: current.id, name: current.name, createdAt: current.createdAt, updatedAt: at };
+      stmt(
+        this.db,
+        `UPDATE products SET languages = ?, categories = ?, max_urgency = ?, media_types = ?, embargo_rights = ?, delay_seconds = ?, updated_at = ?
+                        WHERE id = ?`,
+      ).run(
+        JSON.stringify(product.languages),
+        JSON.stringify(product.categories),
+        product.maxUrgency,
+        JSON.stringify(product.mediaTypes),
+        product.embargoRights ? 1 : 0,
+        product.delaySeconds,
+        product.updatedAt,
+        product.id,
+      );
+      insertProductVersion(this.db, product);
+      return product;
+    });
+  }
+
+  async productHistory(id: string): Promise<ProductVersion[]> {
+    return this.read(`reading the history of product ${id}`, () => {
+      const p = selectProduct(this.db, id);
+      if (!p) throw new NotFoundError(`no product ${id}`);
+      return selectProductVersions(this.db, [p.id]);
+    });
+  }
+
+  async updateSubscriber(id: string, changes: SubscriberChanges): Promise<Subscriber> {
+    return this.run(`changing subscriber ${id}`, () => {
+      const current = selectSubscriber(this.db, id);
+      if (!current) throw new NotFoundError(`no subscriber ${id}`);
+      stmt(this.db, `UPDATE subscribers SET name = ?, rate_limit = ?, default_format = ?, seat_limit = ? WHERE id = ?`).run(
+        changes.name ?? current.name,
+        changes.rateLimit !== undefined ? changes.rateLimit : current.rateLimit,
+        changes.defaultFormat ?? current.defaultFormat,
+        changes.seatLimit !== undefined ? changes.seatLimit : current.seatLimit,
+        id,
+      );
+      return selectSubscriber(this.db, id)!;
+    });
+  }
+
+  async setSubscriberProducts(id: string, products: string[], now = new Date()): Promise<Subscriber> {
+    return this.run(`setting the products of subscriber ${id}`, () => {
+      if (!selectSubscriber(this.db, id)) throw new NotFoundError(`no subscriber ${id}`);
+      const productIds = this.productIds(products);
+      const last = selectSubscriptionChanges(this.db, id).at(-1);
+      const at = new Date(Math.max(now.getTime(), last ? Date.parse(last.effectiveAt) + 1 : 0)).toISOString();
+      linkProducts(this.db, id, productIds, at);
+      return selectSubscriber(this.db, id)!;
+    });
+  }
+
+  async subscriptionHistory(id: string): Promise<SubscriptionChange[]> {
+    return this.read(`reading the product history of subscriber ${id}`, () => {
+      if (!selectSubscriber(this.db, id)) throw new NotFoundError(`no subscriber ${id}`);
+      return selectSubscriptionChanges(this.db, id);
+    });
+  }
+
+  /** The ids of products named by id or name; NotFoundError naming the first missing one. */
+  private productIds(refs: string[]): string[] {
+    return refs.map((ref) => {
+      const p = selectProduct(this.db, ref);
+      if (!p) throw new NotFoundError(`no product "${ref}"; create it first (newsflow product add ${ref} …)`);
+      return p.id;
+    });
+  }
+
   async createSubscriber(s: NewSubscriber, now = new Date()): Promise<Subscriber> {
     return this.run(`creating subscriber ${s.name}`, () => {
-      const productIds = s.products.map((ref) => {
-        const p = selectProduct(this.db, ref);
-        if (!p) throw new NotFoundError(`no product "${ref}"; create it first (newsflow product add ${ref} …)`);
-        return p.id;
-      });
+      const productIds = this.productIds(s.products);
       const id = newId(now.getTime());
       insertSubscriber(
         this.db,
@@ -262,6 +392,7 @@ export class SqliteSubscriberStore implements SubscriberStore {
           name: s.name,
           rateLimit: s.rateLimit ?? null,
           defaultFormat: s.defaultFormat ?? 'ninjs',
+          seatLimit: s.seatLimit ?? null,
           createdAt: now.toISOString(),
         },
         productIds,
