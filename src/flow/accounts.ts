@@ -32,16 +32,21 @@ export const PASSWORD_MAX = 200;
 export const NAME_MAX = 120;
 const EMAIL = /^[^\s@<>"'`]+@[^\s@<>"'`]+\.[^\s@<>"'`]+$/;
 
-// OWASP's argon2id settings (19 MiB, 2 passes): strong, yet a sign-in does not swell the process by 64 MiB.
-const ARGON = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+// A password a person chose gets OWASP's argon2id settings (19 MiB, 2 passes). A password newsflow
+// generated (one-time passwords, the demo's) has ~99 bits of entropy, which no stretching improves, so it
+// gets 1 MiB: creating users (the demo at first start among them) must not leave the idle process tens of
+// MiB larger (argon2 works in libuv's threads, whose malloc arenas keep what they once held).
+const ARGON_CHOSEN = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const ARGON_GENERATED = { memoryCost: 1024, timeCost: 2, parallelism: 1 } as const;
 
 type Argon2 = typeof import('argon2');
 let argon: Promise<Argon2> | undefined;
 const loadArgon = (): Promise<Argon2> => (argon ??= import('argon2').then((m) => ((m as { default?: Argon2 }).default ?? m) as Argon2));
 
-export async function hashPassword(password: string): Promise<string> {
+/** The argon2id hash of a password; `generated` for passwords newsflow made up itself (see above). */
+export async function hashPassword(password: string, generated = false): Promise<string> {
   const a = await loadArgon();
-  return a.hash(password, { type: a.argon2id, ...ARGON });
+  return a.hash(password, { type: a.argon2id, ...(generated ? ARGON_GENERATED : ARGON_CHOSEN) });
 }
 
 async function verifyPassword(hash: string, password: string): Promise<boolean> {
@@ -88,6 +93,8 @@ export interface AddUser {
   subscriberId?: string | null;
   /** A password chosen by whoever adds the user; a one-time password is generated when absent. */
   password?: string;
+  /** A generated password must be changed at first sign-in unless this is false (the demo's users). */
+  oneTime?: boolean;
 }
 
 export class Accounts {
@@ -112,9 +119,10 @@ export class Accounts {
     const language = a.language ?? 'en';
     if (!isInterfaceLanguage(language)) throw new AccountError('language', `"${language}" is not an interface language; use ar, tr or en`);
     const name = checkName(a.name ?? email.split('@')[0]);
-    const oneTime = a.password === undefined;
+    const generated = a.password === undefined;
+    const oneTime = generated && a.oneTime !== false;
     const password = a.password ?? oneTimePassword();
-    if (!oneTime) checkPassword(password);
+    if (!generated) checkPassword(password);
     if (await this.store.users.getByEmail(email)) throw new AccountError('email', `a user with the e-mail ${email} already exists`);
     const user = await this.store.users.create({
       email,
@@ -122,7 +130,7 @@ export class Accounts {
       role: a.role,
       language,
       subscriberId: a.subscriberId ?? null,
-      passwordHash: await hashPassword(password),
+      passwordHash: await hashPassword(password, generated),
       mustChangePassword: oneTime,
     });
     return { user, password, oneTime };
@@ -146,7 +154,8 @@ export class Accounts {
     }
     const user = email ? await this.store.users.getByEmail(email) : null;
     const hash = user ? await this.store.users.passwordHash(user.id) : null;
-    // Without a user, a hash is still checked, so a wrong address takes as long as a wrong password.
+    // Without a user, a hash (with a chosen password's settings) is still checked, so a wrong address
+    // takes as long as a wrong password.
     const ok = await verifyPassword(hash ?? (await (this.dummyHash ??= hashPassword(oneTimePassword()))), password);
     if (!user || !ok || !user.active) {
       await this.store.users.recordFailedSignIn([accountKey, addressKey], now);
@@ -191,7 +200,7 @@ export class Accounts {
   async resetPassword(id: string): Promise<{ user: User; password: string }> {
     await this.need(id);
     const password = oneTimePassword();
-    const user = await this.store.users.setPassword(id, await hashPassword(password), true);
+    const user = await this.store.users.setPassword(id, await hashPassword(password, true), true);
     await this.store.users.deleteSessionsOf(id);
     return { user, password };
   }

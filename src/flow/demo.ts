@@ -1,7 +1,7 @@
 // The demo newsroom a new store starts with: the project's own stories (src/demo), published through
 // the same newsroom acts an editor uses, and one key per role.
 import { demoStories } from '../demo/stories.ts';
-import { Accounts, oneTimePassword } from './accounts.ts';
+import { Accounts } from './accounts.ts';
 import { issueKey } from './keys.ts';
 import { demoSubscriber } from './subscriber-demo.ts';
 import type { Runtime } from './runtime.ts';
@@ -44,8 +44,7 @@ export async function loadDemoNewsroom(rt: Runtime): Promise<DemoResult> {
   if ((await rt.store.users.list({ staff: true })).length === 0) {
     const accounts = new Accounts(rt.store);
     for (const u of DEMO_USERS) {
-      const password = oneTimePassword();
-      await accounts.add({ ...u, password });
+      const { password } = await accounts.add({ ...u, oneTime: false });
       users.push({ role: u.role, email: u.email, password });
     }
   }
