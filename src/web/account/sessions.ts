@@ -124,8 +124,10 @@ export async function useSessions(app: FastifyInstance, deps: AccountDeps, setti
     app.addHook('onSend', async (_req, reply, payload) => {
       const set = reply.getHeader('set-cookie');
       const mark = (c: string) => (c.startsWith(`${SESSION_COOKIE}=`) && !/;\s*secure/i.test(c) ? `${c}; Secure` : c);
-      if (typeof set === 'string') reply.header('set-cookie', mark(set));
-      else if (Array.isArray(set)) reply.header('set-cookie', set.map(mark));
+      if (set === undefined) return payload;
+      // Fastify appends to set-cookie; the marked list replaces the old one.
+      reply.removeHeader('set-cookie');
+      reply.header('set-cookie', Array.isArray(set) ? set.map(mark) : mark(String(set)));
       return payload;
     });
   }
