@@ -129,7 +129,7 @@ ${
     <td>${
       u.id === me.id
         ? html`<span>${t.cannotChangeSelf}</span>`
-        : html`<form method="post" action="${PATH}/${u.id}/role">${csrfField(csrf)}<label class="skip" for="role-${u.id}">${t.role}</label><select id="role-${u.id}" name="role">${roleOptions.map(
+        : html`<form method="post" action="${PATH}/${u.id}/role">${csrfField(csrf)}<label class="skip" for="role-${u.id}">${t.role}: ${u.name}</label><select id="role-${u.id}" name="role">${roleOptions.map(
             ([v, label]) => html`<option value="${v}"${v === u.role ? html` selected` : ''}>${label}</option>`,
           )}</select><button type="submit" class="secondary">${t.changeRole}</button></form>
       <form method="post" action="${PATH}/${u.id}/${u.active ? 'deactivate' : 'reactivate'}">${csrfField(csrf)}<button type="submit" class="secondary">${u.active ? t.deactivate : t.reactivate}</button></form>
