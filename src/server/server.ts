@@ -133,8 +133,8 @@ async function welcome(rt: Runtime, config: Config, out: NodeJS.WritableStream):
     if (demo.users.length > 0) {
       out.write(
         keyBlock(
-          `newsflow: demo desk users, shown only this once. Sign in at ${config.publicUrl}/desk`,
-          demo.users.map((u) => [u.role, u.email, `password: ${u.password}`]),
+          `newsflow: demo desk users (e-mail, password), shown only this once. Sign in at ${config.publicUrl}/desk`,
+          demo.users.map((u) => [u.role, `${u.email}  ${u.password}`]),
         ),
       );
     }
