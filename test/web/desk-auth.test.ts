@@ -65,6 +65,9 @@ describe('desk sign-in over HTTP', () => {
       /aria-describedby="f-password-error" aria-invalid="true">\s*<p class="error" id="f-password-error" role="alert">The e-mail or the password is not right\.<\/p>/,
     );
     assert.match(body, /value="reporter-\d+@agency\.test"/, 'the e-mail stays filled in');
+    const empty = await c.post('/desk/sign-in', { email: ' ', password: 'x' });
+    assert.equal(empty.status, 400);
+    assert.match(await empty.text(), /id="f-email-error" role="alert">Enter the e-mail address you sign in with\.</);
     await d.rt.store.users.clearFailedSignIns(`account:${d.users.reporter.email}`);
   });
 
@@ -250,6 +253,24 @@ describe('desk sign-in over HTTP', () => {
     const again = client(d.url);
     await again.get('/desk/sign-in');
     assert.equal((await again.post('/desk/sign-in', { email: 'new.person@agency.test', password: otp2 })).headers.get('location'), '/desk/password');
+  });
+
+  it('the account page changes the own name and interface language; the desk follows (Arabic: right to left)', async () => {
+    const u = await d.addUser('editor');
+    const c = await signInHttp(d.url, u.email, DESK_PASSWORD);
+    await c.get('/desk/account');
+    let r = await c.post('/desk/account', { name: ' ', language: 'ar' });
+    assert.equal(r.status, 400);
+    assert.match(await r.text(), /id="f-name-error" role="alert">a name is required/);
+    await c.get('/desk/account');
+    r = await c.post('/desk/account', { name: 'نور', language: 'xx' });
+    assert.equal(r.status, 400);
+    await c.get('/desk/account');
+    r = await c.post('/desk/account', { name: 'نور', language: 'ar' });
+    assert.equal(r.headers.get('location'), '/desk/account?saved=1');
+    const page = await (await c.get('/desk')).text();
+    assert.match(page, /<html lang="ar" dir="rtl">/);
+    assert.match(page, /<bdi>نور<\/bdi>/);
   });
 
   it('hostile names and e-mails render inert on every page that shows them', async () => {

@@ -101,7 +101,7 @@ export function accountRoutes(app: FastifyInstance, area: AccountArea): void {
     const email = text(req.body, 'email', 300);
     const password = text(req.body, 'password', 1000);
     const next = safeNext(text(req.body, 'next'), base, base);
-    if (!email.trim()) return signInForm(req, reply, 400, { email, next, emailError: t.email });
+    if (!email.trim()) return signInForm(req, reply, 400, { email, next, emailError: t.emailRequired });
     try {
       const user = await deps.accounts.authenticate(email, password, req.ip);
       if (isSeatRole(user.role) !== (area.kind === 'seat')) return signInForm(req, reply, 403, { email, next, passwordError: t.wrongArea });

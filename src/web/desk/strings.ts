@@ -17,6 +17,7 @@ export interface DeskStrings {
   email: string;
   password: string;
   wrongPassword: string;
+  emailRequired: string;
   deactivated: string;
   wrongArea: string;
   tooManyForAccount: (minutes: number) => string;
@@ -76,6 +77,7 @@ const en: DeskStrings = {
   email: 'E-mail',
   password: 'Password',
   wrongPassword: 'The e-mail or the password is not right.',
+  emailRequired: 'Enter the e-mail address you sign in with.',
   deactivated: 'This account is deactivated; ask an administrator.',
   wrongArea: 'This account does not sign in here.',
   tooManyForAccount: (m) => `Too many failed sign-ins for this account. Try again in ${m} minute(s).`,
@@ -135,6 +137,7 @@ const ar: DeskStrings = {
   email: 'البريد الإلكتروني',
   password: 'كلمة المرور',
   wrongPassword: 'البريد الإلكتروني أو كلمة المرور غير صحيحة.',
+  emailRequired: 'أدخل البريد الإلكتروني الذي تسجّل الدخول به.',
   deactivated: 'هذا الحساب معطّل؛ راجع المسؤول.',
   wrongArea: 'لا يسجّل هذا الحساب الدخول هنا.',
   tooManyForAccount: (m) => `محاولات دخول فاشلة كثيرة لهذا الحساب. حاول مجددًا بعد ${m} دقيقة.`,
@@ -194,6 +197,7 @@ const tr: DeskStrings = {
   email: 'E-posta',
   password: 'Parola',
   wrongPassword: 'E-posta ya da parola doğru değil.',
+  emailRequired: 'Giriş yaptığınız e-posta adresini yazın.',
   deactivated: 'Bu hesap devre dışı; bir yöneticiye başvurun.',
   wrongArea: 'Bu hesap burada oturum açamaz.',
   tooManyForAccount: (m) => `Bu hesap için çok fazla başarısız giriş. ${m} dakika sonra yeniden deneyin.`,
