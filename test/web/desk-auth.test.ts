@@ -273,6 +273,16 @@ describe('desk sign-in over HTTP', () => {
     assert.match(page, /<bdi>نور<\/bdi>/);
   });
 
+  it("a subscriber's seat does not sign in at the desk", async () => {
+    await d.accounts.add({ email: 'seat@paper.test', role: 'seat', subscriberId: 'sub-1', password: DESK_PASSWORD });
+    const c = client(d.url);
+    await c.get('/desk/sign-in');
+    const r = await c.post('/desk/sign-in', { email: 'seat@paper.test', password: DESK_PASSWORD });
+    assert.equal(r.status, 403);
+    assert.match(await r.text(), /This account does not sign in here\./);
+    assert.equal((await c.get('/desk')).status, 303);
+  });
+
   it('hostile names and e-mails render inert on every page that shows them', async () => {
     const hostile = '<script>alert(1)</script>\u202Egnp.exe<img src=x onerror=alert(2)>';
     const u = await d.addUser('admin', { name: hostile });
