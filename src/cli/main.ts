@@ -8,6 +8,7 @@ import { storyListCommand, storyShowCommand } from './stories.ts';
 import { registerStoryActs } from './story.ts';
 import { packageVersion } from './version.ts';
 import { registerExtraCommands } from './extra.ts';
+import { userAddCommand, userListCommand } from './users.ts';
 import { ConfigError } from '../server/config.ts';
 
 const program = new Command()
@@ -36,6 +37,18 @@ key
   .action(keyCreateCommand);
 key.command('list').description('list keys (never their secrets)').option('--json').action(keyListCommand);
 key.command('revoke').description('revoke a key by id').argument('<id>').action(keyRevokeCommand);
+
+const user = program.command('user').description('people who sign in to the desk');
+user
+  .command('add')
+  .description('add a desk user and print a one-time password (or take the password from stdin)')
+  .argument('<email>', 'the e-mail address they sign in with')
+  .requiredOption('--role <role>', 'reporter, editor or admin')
+  .option('--name <name>', 'the name the desk shows (default: the part before @)')
+  .option('--language <lang>', 'interface language: ar, tr or en', 'en')
+  .option('--password-stdin', 'read the password from stdin instead of generating a one-time password')
+  .action(userAddCommand);
+user.command('list').description('list users (never their passwords)').option('--json').action(userListCommand);
 
 const story = program.command('story').description('stories');
 story

@@ -2,15 +2,26 @@
 // the same newsroom acts an editor uses, and one key per role.
 import { SYSTEM_ACTOR } from '../model/actor.ts';
 import { demoStories } from '../demo/stories.ts';
+import { Accounts } from './accounts.ts';
 import { issueKey } from './keys.ts';
 import { demoSubscriber } from './subscriber-demo.ts';
 import type { Runtime } from './runtime.ts';
 import type { Role } from '../model/keys.ts';
+import type { InterfaceLanguage, StaffRole } from '../model/users.ts';
 
 export interface DemoResult {
   stories: number;
   keys: { role: Role; secret: string; note?: string }[];
+  /** One desk user per staff role, with the password to sign in with (printed once, like the keys). */
+  users: { role: StaffRole; email: string; password: string }[];
 }
+
+/** The demo desk's people: one per role, each with their own interface language. */
+export const DEMO_USERS: { role: StaffRole; email: string; name: string; language: InterfaceLanguage }[] = [
+  { role: 'reporter', email: 'reporter@demo.newsflow.test', name: 'ريم حسن', language: 'ar' },
+  { role: 'editor', email: 'editor@demo.newsflow.test', name: 'Kerem Aydın', language: 'tr' },
+  { role: 'admin', email: 'admin@demo.newsflow.test', name: 'Alex Morgan', language: 'en' },
+];
 
 export async function loadDemoNewsroom(rt: Runtime): Promise<DemoResult> {
   const ids = new Map<string, string>();
@@ -28,5 +39,15 @@ export async function loadDemoNewsroom(rt: Runtime): Promise<DemoResult> {
     keys.push({ role, secret: (await issueKey(rt.store, role, { label: 'demo' })).secret });
   }
   keys.push(...(await demoSubscriber(rt)));
-  return { stories: count, keys };
+  // Random passwords, not one-time ones: the demo is for trying the desk at once. A store that has
+  // users already (a CLI `user add` before the first start) keeps them and gets no demo users.
+  const users: DemoResult['users'] = [];
+  if ((await rt.store.users.list({ staff: true })).length === 0) {
+    const accounts = new Accounts(rt.store);
+    for (const u of DEMO_USERS) {
+      const { password } = await accounts.add({ ...u, oneTime: false });
+      users.push({ role: u.role, email: u.email, password });
+    }
+  }
+  return { stories: count, keys, users };
 }

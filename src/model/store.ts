@@ -22,6 +22,7 @@ import type { StoreSearch } from './search.ts';
 import type { SavedSearchStore } from './saved-searches.ts';
 import type { ApiKey, Role } from './keys.ts';
 import type { AuditStore } from './audit.ts';
+import type { UserStore } from './users.ts';
 
 /** A new version to append: the store assigns the version number, revision id and log sequence. */
 export interface NewVersion {
@@ -114,6 +115,8 @@ export interface Store {
   readonly savedSearches: SavedSearchStore;
   /** Who changed what (admin acts, newsroom acts). */
   readonly audit: AuditStore;
+  /** People who sign in (desk staff, subscribers' seats), their sessions and failed sign-ins. */
+  readonly users: UserStore;
   close(): Promise<void>;
 
   // Stories and drafts

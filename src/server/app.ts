@@ -8,6 +8,8 @@ import { StreamFanout } from '../flow/streams.ts';
 import { buildApp, type ApiDeps, type AppOptions } from '../http/app.ts';
 import type { HtmlNotFound } from '../http/errors.ts';
 import { quota } from '../http/rate-limit.ts';
+import { Accounts } from '../flow/accounts.ts';
+import { deskPlugin } from '../web/desk/desk.ts';
 import { sitePlugin } from '../web/site.ts';
 import { configWith, type Config } from './config.ts';
 import { createMetrics } from './metrics.ts';
@@ -67,6 +69,14 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
       },
     }),
     { store: rt.store, hub: rt.hub },
+  );
+  // The newsroom desk: signed-in staff only, sessions and CSRF in its own scope.
+  const accounts = new Accounts(rt.store, config.signInLimits);
+  await app.register(
+    deskPlugin({
+      sessions: { idleMs: config.sessions.idleMs, maxMs: config.sessions.maxMs, secureCookies: config.publicUrl.startsWith('https:') },
+    }),
+    { prefix: '/desk', store: rt.store, accounts },
   );
   return { app, fanout, metrics };
 }

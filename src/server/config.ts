@@ -56,6 +56,15 @@ export interface Config {
     /** Open streams one subscriber may hold (NEWSFLOW_STREAMS_PER_SUBSCRIBER, 100). */
     perSubscriber: number;
   };
+  /** Desk and portal sign-in sessions. */
+  sessions: {
+    /** A session unused this long ends (NEWSFLOW_SESSION_IDLE_MINUTES, 240: half a shift away from the desk). */
+    idleMs: number;
+    /** A session ends this long after sign-in, used or not (NEWSFLOW_SESSION_MAX_HOURS, 12: one long shift). */
+    maxMs: number;
+  };
+  /** Failed sign-ins allowed per account and per address (NEWSFLOW_SIGN_IN_LIMIT_ACCOUNT `5/900`, NEWSFLOW_SIGN_IN_LIMIT_ADDRESS `20/900`: failures/seconds). */
+  signInLimits: { perAccount: { max: number; windowMs: number }; perAddress: { max: number; windowMs: number } };
   /** The agency's lexicon file (NEWSFLOW_SEARCH_LEXICON), if any. */
   searchLexicon: string | null;
   /** `speed` keeps V8's default heap growth; `small` grows in small steps while large (NEWSFLOW_HEAP). */
@@ -114,6 +123,14 @@ export function readConfig(env: Env): Config {
       heartbeatMs: integer(env, 'NEWSFLOW_SSE_HEARTBEAT_MS', 15_000, 10, 3_600_000, 'milliseconds from 10 to 3600000'),
       maxBufferedBytes: integer(env, 'NEWSFLOW_SSE_MAX_BUFFER_BYTES', 8 * 1024 * 1024, 1024, 2 ** 31, 'bytes from 1024 to 2147483648'),
       perSubscriber: integer(env, 'NEWSFLOW_STREAMS_PER_SUBSCRIBER', 100, 1, 1_000_000, 'a whole number from 1 to 1000000'),
+    },
+    sessions: {
+      idleMs: number(env, 'NEWSFLOW_SESSION_IDLE_MINUTES', 240, 'a positive number of minutes') * 60_000,
+      maxMs: number(env, 'NEWSFLOW_SESSION_MAX_HOURS', 12, 'a positive number of hours') * 3_600_000,
+    },
+    signInLimits: {
+      perAccount: attemptsOf(env, 'NEWSFLOW_SIGN_IN_LIMIT_ACCOUNT', { max: 5, windowMs: 900_000 }),
+      perAddress: attemptsOf(env, 'NEWSFLOW_SIGN_IN_LIMIT_ADDRESS', { max: 20, windowMs: 900_000 }),
     },
     searchLexicon: env.NEWSFLOW_SEARCH_LEXICON?.trim() || null,
     heap: heapOf(env.NEWSFLOW_HEAP),
@@ -220,6 +237,17 @@ function formQuotaOf(env: Env): { max: number; windowMs: number } {
   const m = /^(\d{1,6})\/(\d{1,7})$/.exec(raw);
   if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
     throw new ConfigError('NEWSFLOW_FORM_QUOTA', `"${clip(raw)}" is not accepted; use <posts>/<seconds> with whole numbers of at least 1, like 10/600`);
+  }
+  return { max: Number(m[1]), windowMs: Number(m[2]) * 1000 };
+}
+
+/** `<failures>/<seconds>`: failed sign-ins allowed in a window. */
+function attemptsOf(env: Env, name: string, fallback: { max: number; windowMs: number }): { max: number; windowMs: number } {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const m = /^(\d{1,6})\/(\d{1,7})$/.exec(raw);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+    throw new ConfigError(name, `"${clip(raw)}" is not accepted; use <failures>/<seconds> with whole numbers of at least 1, like 5/900`);
   }
   return { max: Number(m[1]), windowMs: Number(m[2]) * 1000 };
 }

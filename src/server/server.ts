@@ -130,6 +130,14 @@ async function welcome(rt: Runtime, config: Config, out: NodeJS.WritableStream):
         demo.keys.map((k) => [k.role, k.secret, k.note]),
       ),
     );
+    if (demo.users.length > 0) {
+      out.write(
+        keyBlock(
+          `newsflow: demo desk users (e-mail, password), shown only this once. Sign in at ${config.publicUrl}/desk`,
+          demo.users.map((u) => [u.role, `${u.email}  ${u.password}`]),
+        ),
+      );
+    }
     return;
   }
   const keys = await rt.store.listKeys();

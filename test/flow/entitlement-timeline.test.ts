@@ -1,6 +1,7 @@
 // The time-versioned entitlement rule on its own: each event is judged with the products in force at its
 // time; follow-ups of a story the subscriber received then still pass after it lost the product; a
 // replay with the later timeline answers every earlier event as the live delivery did.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decide, entitled, needsHistory, productsAt, receivedBefore } from '../../src/flow/entitlement.ts';
@@ -43,6 +44,7 @@ function event(seq: number, at: number, over: Partial<FlowEvent> = {}): FlowEven
     urgency: 4,
     mediaType: 'text',
     embargoUntil: null,
+    by: SYSTEM_ACTOR,
     ...over,
   };
 }

@@ -86,4 +86,30 @@ describe('configuration', () => {
     assert.equal(c.warnings.length, 1);
     assert.match(c.warnings[0], /NEWSFLOW_SITE_BUDGET/);
   });
+
+  it('sign-in sessions and limits: agency defaults, set values, and bad values refused by name', () => {
+    const d = readConfig({});
+    assert.deepEqual(d.sessions, { idleMs: 240 * 60_000, maxMs: 12 * 3_600_000 });
+    assert.deepEqual(d.signInLimits, { perAccount: { max: 5, windowMs: 900_000 }, perAddress: { max: 20, windowMs: 900_000 } });
+    const c = readConfig({
+      NEWSFLOW_SESSION_IDLE_MINUTES: '30',
+      NEWSFLOW_SESSION_MAX_HOURS: '8',
+      NEWSFLOW_SIGN_IN_LIMIT_ACCOUNT: '3/60',
+      NEWSFLOW_SIGN_IN_LIMIT_ADDRESS: '50/3600',
+    });
+    assert.deepEqual(c.sessions, { idleMs: 30 * 60_000, maxMs: 8 * 3_600_000 });
+    assert.deepEqual(c.signInLimits, { perAccount: { max: 3, windowMs: 60_000 }, perAddress: { max: 50, windowMs: 3_600_000 } });
+    for (const [name, value] of [
+      ['NEWSFLOW_SESSION_IDLE_MINUTES', 'forever'],
+      ['NEWSFLOW_SESSION_MAX_HOURS', '-1'],
+      ['NEWSFLOW_SIGN_IN_LIMIT_ACCOUNT', '5'],
+      ['NEWSFLOW_SIGN_IN_LIMIT_ADDRESS', '0/900'],
+    ]) {
+      assert.throws(
+        () => readConfig({ [name]: value }),
+        (e: unknown) => e instanceof ConfigError && e.variable === name,
+        name,
+      );
+    }
+  });
 });

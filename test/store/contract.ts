@@ -525,5 +525,89 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       );
       assert.equal(page2[0].id, a.id);
     });
+
+    it('stores users with a lowercased unique e-mail, changes them, lists staff and seats apart', async () => {
+      const u = await store.users.create({
+        email: ' Rana@Agency.TEST ',
+        name: 'رنا',
+        role: 'reporter',
+        language: 'ar',
+        passwordHash: 'h1',
+        mustChangePassword: true,
+      });
+      assert.equal(u.email, 'rana@agency.test');
+      assert.equal(u.subscriberId, null);
+      assert.equal(u.active, true);
+      assert.equal(u.mustChangePassword, true);
+      assert.deepEqual(await store.users.getByEmail('RANA@agency.test'), u);
+      await assert.rejects(
+        store.users.create({ email: 'rana@agency.test', name: 'x', role: 'editor', passwordHash: 'h', mustChangePassword: false }),
+        ConflictError,
+      );
+      const seat = await store.users.create({
+        email: 'seat@paper.test',
+        name: 'Seat',
+        role: 'seat',
+        subscriberId: 'sub-1',
+        passwordHash: 'h2',
+        mustChangePassword: false,
+      });
+      assert.equal(seat.language, 'en');
+      assert.ok((await store.users.list({ staff: true })).some((x) => x.id === u.id));
+      assert.ok(!(await store.users.list({ staff: true })).some((x) => x.id === seat.id));
+      assert.deepEqual(
+        (await store.users.list({ subscriberId: 'sub-1' })).map((x) => x.id),
+        [seat.id],
+      );
+      const changed = await store.users.update(u.id, { role: 'editor', active: false, name: 'Rana' });
+      assert.equal(changed.role, 'editor');
+      assert.equal(changed.active, false);
+      assert.equal(changed.language, 'ar', 'fields not named stay');
+      assert.equal(await store.users.passwordHash(u.id), 'h1');
+      const reset = await store.users.setPassword(u.id, 'h3', false);
+      assert.equal(reset.mustChangePassword, false);
+      assert.equal(await store.users.passwordHash(u.id), 'h3');
+      await assert.rejects(store.users.update('nobody', { name: 'x' }), NotFoundError);
+      await assert.rejects(store.users.setPassword('nobody', 'h', false), NotFoundError);
+    });
+
+    it('keeps sessions, ends all of a user at once, prunes stale ones', async () => {
+      const u = await store.users.create({ email: `s${Math.random()}@agency.test`, name: 'S', role: 'editor', passwordHash: 'h', mustChangePassword: false });
+      const t0 = new Date('2026-01-01T08:00:00Z');
+      await store.users.saveSession({ id: 'sa', userId: u.id, data: '{"a":1}' }, t0);
+      await store.users.saveSession({ id: 'sb', userId: u.id, data: '{}' }, t0);
+      await store.users.saveSession({ id: 'anon', userId: null, data: '{}' }, t0);
+      await store.users.saveSession({ id: 'sa', userId: u.id, data: '{"a":2}' }, new Date('2026-01-01T09:00:00Z'));
+      const sa = (await store.users.getSession('sa'))!;
+      assert.equal(sa.data, '{"a":2}');
+      assert.equal(sa.createdAt, t0.toISOString(), 'saving again keeps the creation time');
+      assert.equal(sa.lastSeenAt, '2026-01-01T09:00:00.000Z');
+      await store.users.touchSession('sb', new Date('2026-01-01T10:00:00Z'));
+      assert.equal((await store.users.getSession('sb'))!.lastSeenAt, '2026-01-01T10:00:00.000Z');
+      assert.equal(await store.users.deleteSessionsOf(u.id), 2);
+      assert.equal(await store.users.getSession('sa'), null);
+      assert.ok(await store.users.getSession('anon'));
+      assert.ok((await store.users.pruneSessions(new Date('2026-01-01T08:30:00Z'), new Date('2000-01-01T00:00:00Z'))) >= 1);
+      assert.equal(await store.users.getSession('anon'), null);
+      await store.users.deleteSession('nothing');
+    });
+
+    it('counts failed sign-ins per key in a window and forgets them on request', async () => {
+      const now = new Date();
+      const key = `account:${Math.random()}`;
+      await store.users.recordFailedSignIn([key, 'address:192.0.2.1'], new Date(now.getTime() - 120_000));
+      await store.users.recordFailedSignIn([key], now);
+      assert.equal(await store.users.countFailedSignIns(key, new Date(now.getTime() - 60_000)), 1);
+      assert.equal(await store.users.countFailedSignIns(key, new Date(now.getTime() - 600_000)), 2);
+      await store.users.clearFailedSignIns(key);
+      assert.equal(await store.users.countFailedSignIns(key, new Date(0)), 0);
+      assert.ok((await store.users.countFailedSignIns('address:192.0.2.1', new Date(0))) >= 1);
+    });
+
+    it('makes one session secret and keeps it', async () => {
+      const a = await store.users.sessionSecret();
+      assert.ok(a.length >= 32);
+      assert.equal(await store.users.sessionSecret(), a);
+    });
   });
 }

@@ -30,6 +30,7 @@ import {
   updateDraftRow,
 } from './stories.ts';
 import { SqliteAuditStore } from './audit.ts';
+import { SqliteUserStore } from './users.ts';
 import { insertVersion, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersions } from './versions.ts';
 import { readWith, writeWith } from './guard.ts';
 
@@ -48,6 +49,7 @@ export class SqliteStore implements Store {
   readonly search: SqliteSearch;
   readonly savedSearches: SqliteSavedSearchStore;
   readonly audit: SqliteAuditStore;
+  readonly users: SqliteUserStore;
 
   constructor(
     readonly file: string,
@@ -59,6 +61,7 @@ export class SqliteStore implements Store {
     this.search = new SqliteSearch(this.db, opts.lexiconFile);
     this.savedSearches = new SqliteSavedSearchStore(this.db);
     this.audit = new SqliteAuditStore(this.db);
+    this.users = new SqliteUserStore(this.db);
   }
 
   async close(): Promise<void> {

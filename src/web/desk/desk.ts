@@ -1,0 +1,106 @@
+// The newsroom desk at /desk, a Fastify plugin of its own registered beside the API and the public site
+// by the composition root. It holds sessions and CSRF for its scope (src/web/account), its stylesheet,
+// the sign-in and account pages, and the desk's pages; every page but sign-in needs a signed-in staff user.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { StaffRole } from '../../model/users.ts';
+import { html } from '../html.ts';
+import { accountRoutes, languageOf, sendPage } from '../account/pages.ts';
+import { loadUser, requireStaff, type AccountDeps, type GuardOptions, type SessionSettings } from '../account/sessions.ts';
+import { useSessions } from '../account/sessions.ts';
+import type { DeskContext } from './context.ts';
+import { DESK, deskLayout } from './layout.ts';
+import { DESK_STRINGS, type DeskStrings } from './strings.ts';
+import { userAdminRoutes } from './users.ts';
+import { landingRoutes } from './wire.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+export interface DeskOptions {
+  sessions: SessionSettings;
+}
+
+export function deskPlugin(opts: DeskOptions) {
+  return async function desk(app: FastifyInstance, deps: AccountDeps): Promise<void> {
+    await useSessions(app, deps, opts.sessions);
+    const css = readFileSync(join(HERE, 'desk.css'));
+    const cssVersion = createHash('sha1').update(css).digest('base64url').slice(0, 10);
+    const layout = deskLayout(`${DESK}/assets/desk.css?v=${cssVersion}`);
+
+    const page: DeskContext['page'] = (req, reply, status, title, body) => {
+      const user = req.user;
+      const lang = languageOf(req, user);
+      const t = DESK_STRINGS[lang];
+      const csrf = reply.generateCsrf();
+      return sendPage(reply, status, layout(req, { lang, title: title(t), user, csrf, body: body(csrf, t) }));
+    };
+    const simple = (req: FastifyRequest, reply: FastifyReply, status: number, title: (t: DeskStrings) => string, text: (t: DeskStrings) => string) =>
+      page(req, reply, status, title, (_csrf, t) => html`<h1>${title(t)}</h1><p>${text(t)}</p>`);
+
+    const guardOptions: GuardOptions = {
+      signInPath: `${DESK}/sign-in`,
+      changePasswordPath: `${DESK}/password`,
+      forbidden: (req, reply) =>
+        simple(
+          req,
+          reply,
+          403,
+          (t) => t.forbiddenTitle,
+          (t) => t.forbidden,
+        ),
+    };
+    const guard = (...roles: StaffRole[]) => requireStaff(deps.store, guardOptions, ...roles);
+    const ctx: DeskContext = { deps, guard, page };
+
+    app.get('/assets/desk.css', async (_req, reply) =>
+      reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(css),
+    );
+    accountRoutes(app, { base: DESK, kind: 'staff', deps, guard: guard(), layout });
+    landingRoutes(app, ctx);
+    userAdminRoutes(app, ctx);
+
+    // An unknown desk address tells a signed-out visitor nothing: sign in first, then 404.
+    app.setNotFoundHandler(async (req, reply) => {
+      const user = await loadUser(req, deps.store);
+      if (!user) return reply.code(303).header('location', `${DESK}/sign-in`).send();
+      req.user = user;
+      return simple(
+        req,
+        reply,
+        404,
+        (t) => t.notFoundTitle,
+        (t) => t.notFound,
+      );
+    });
+
+    app.setErrorHandler(async (err: FastifyError, req, reply) => {
+      if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {
+        req.user ??= await loadUser(req, deps.store).catch(() => null);
+        return simple(
+          req,
+          reply,
+          403,
+          (t) => t.formExpiredTitle,
+          (t) => t.formExpired,
+        );
+      }
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      if (status === 500) req.log.error({ err }, 'desk page failed');
+      const t = DESK_STRINGS[languageOf(req, req.user ?? null)];
+      return sendPage(
+        reply,
+        status,
+        layout(req, {
+          lang: languageOf(req, req.user ?? null),
+          title: t.errorTitle,
+          user: null,
+          csrf: '',
+          body: html`<h1>${t.errorTitle}</h1><p>${status === 500 ? '' : err.message}</p>`,
+        }),
+      );
+    });
+  };
+}
