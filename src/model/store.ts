@@ -7,6 +7,7 @@ import type { EventKind, FlowEvent, FlowItem, Story, StoryContent, StoryVersion 
 import type { SubscriberStore } from './subscribers.ts';
 import type { StoreSearch } from './search.ts';
 import type { SavedSearchStore } from './saved-searches.ts';
+import type { TopicStore } from './topics.ts';
 import type { ApiKey, Role } from './keys.ts';
 
 /** A new version to append: the store assigns the version number, revision id and log sequence. */
@@ -60,6 +61,8 @@ export interface Store {
   readonly search: StoreSearch;
   /** Subscribers' saved searches (alerts). */
   readonly savedSearches: SavedSearchStore;
+  /** Seats' follows of saved searches, queued alert e-mails and in-portal notifications. */
+  readonly topics: TopicStore;
   close(): Promise<void>;
 
   // Stories and drafts
