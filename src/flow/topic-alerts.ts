@@ -208,7 +208,7 @@ export class TopicAlerts {
       const recipient = await this.options.recipients.recipient(follow.userId);
       const saved = await this.store.savedSearches.get(follow.savedSearchId);
       // A removed or disabled seat, or one now at another subscriber, gets nothing: its queue is dropped.
-      if (!recipient || !recipient.active || recipient.subscriberId !== follow.subscriberId || !saved) {
+      if (!recipient?.active || recipient.subscriberId !== follow.subscriberId || !saved) {
         await this.store.topics.markSent(followId, pending, now);
         continue;
       }
