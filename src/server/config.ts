@@ -267,7 +267,7 @@ function mailFromOf(raw: string | undefined, publicUrl: string): string {
   if (!address || (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address) && !/^[^@\s]+@localhost$/.test(address))) {
     throw new ConfigError(
       'NEWSFLOW_MAIL_FROM',
-      `"${clip(value)}" is not accepted; use an address like alerts@news.example.org or "Newsflow Alerts <alerts@news.example.org>"`,
+      `"${clip(value.replace(/[\r\n]+/g, ' '))}" is not accepted; use an address like alerts@news.example.org or "Newsflow Alerts <alerts@news.example.org>"`,
     );
   }
   return value;
