@@ -14,7 +14,7 @@ import type { Hub } from './hub.ts';
 import { composeAlertMail } from './alert-mail.ts';
 import type { FlowItem } from '../model/story.ts';
 import type { Store } from '../model/store.ts';
-import type { AlertEntry, Follow, FollowMode, Mailer, PendingAlert, Recipients } from '../model/topics.ts';
+import type { AlertEntry, Follow, FollowMode, FollowProgress, Mailer, PendingAlert, Recipients } from '../model/topics.ts';
 
 /** The time and timers the engine runs by; tests give a clock they move by hand. */
 export interface AlertClock {
@@ -55,6 +55,8 @@ export interface TopicAlertOptions {
 /** Events an alert can be about: new stories and new versions, and the lift that shows an embargoed one. */
 const ALERTED = new Set(['published', 'updated', 'corrected', 'embargo-lifted']);
 const SCAN_LIMIT = 200;
+/** Log events a pass keeps in memory for all follows to read. */
+const SHARED_READ = 2000;
 const HOUR = 3_600_000;
 
 /** When a digest of this mode, collecting at `now`, goes out: the next full hour, or the next daily hour. */
@@ -147,15 +149,26 @@ export class TopicAlerts {
   private async pass(): Promise<void> {
     const head = Math.max(this.hub.lastHead, await this.store.headSeq());
     let nextHold = Infinity;
-    for (const follow of await this.store.topics.followsBehind(head)) {
-      if (this.stopped) return;
+    const follows = await this.store.topics.followsBehind(head);
+    // Every follow reads the same stretch of log: read it once per pass, not once per follow.
+    const read = follows.length > 0 ? await this.sharedRead(follows[0].cursor, head) : undefined;
+    let progress: { followId: string; progress: FollowProgress }[] = [];
+    for (const follow of follows) {
+      if (this.stopped) break;
       try {
-        nextHold = Math.min(nextHold, await this.scan(follow, head));
+        nextHold = Math.min(nextHold, await this.scan(follow, head, read, progress));
       } catch (e) {
         // One broken topic (a query that no longer parses) must not stop the others.
         this.options.onError?.(e);
       }
+      // All follows' progress in one transaction (one fsync), in bounded batches.
+      if (progress.length >= 500) {
+        await this.store.topics.advanceAll(progress);
+        progress = [];
+      }
     }
+    await this.store.topics.advanceAll(progress);
+    if (this.stopped) return;
     if (this.options.mailer) await this.sendDue();
     const due = await this.store.topics.nextAlertDue();
     this.plan(Math.min(nextHold, due ? Date.parse(due) : Infinity));
@@ -166,8 +179,28 @@ export class TopicAlerts {
     }
   }
 
+  /** A reader of the log after `from` (up to `head`) kept in memory for one pass; the store beyond it. */
+  private async sharedRead(from: number, head: number): Promise<(after: number, limit: number) => Promise<FlowItem[]>> {
+    const cached = await this.store.readLog({ after: from, limit: Math.min(SHARED_READ, head - from) });
+    const complete = cached.length === 0 || cached[cached.length - 1].event.seq >= head;
+    return async (after, limit) => {
+      if (after >= from) {
+        let i = 0;
+        while (i < cached.length && cached[i].event.seq <= after) i++;
+        const out = cached.slice(i, i + limit);
+        if (out.length === limit || complete) return out;
+      }
+      return this.store.readLog({ after, limit });
+    };
+  }
+
   /** Examines the log after the follow's cursor; returns when a held event becomes visible (Infinity: none). */
-  private async scan(follow: Follow, head: number): Promise<number> {
+  private async scan(
+    follow: Follow,
+    head: number,
+    read: ((after: number, limit: number) => Promise<FlowItem[]>) | undefined,
+    out: { followId: string; progress: FollowProgress }[],
+  ): Promise<number> {
     const saved = await this.store.savedSearches.get(follow.savedSearchId);
     const subscriber = await this.deliveries.subscriber(follow.subscriberId);
     // A topic of another subscriber can never be followed into this one's alerts.
@@ -180,15 +213,21 @@ export class TopicAlerts {
         limit: SCAN_LIMIT,
         now,
         head,
+        read,
         accept: (e, item) => ALERTED.has(e.kind) && alert.passes(item),
       });
       const entries = scan.items.map(entryOf(follow.id));
       const dueAt = new Date(digestDue(follow.mode, now, this.opts.dailyHourUtc)).toISOString();
-      await this.store.topics.advance(follow.id, {
-        cursor: scan.position,
-        notifications: follow.notify ? entries : [],
-        pending: this.options.mailer ? entries.map((e) => ({ ...e, dueAt })) : [],
-      });
+      if (scan.position > cursor || entries.length > 0) {
+        out.push({
+          followId: follow.id,
+          progress: {
+            cursor: scan.position,
+            notifications: follow.notify ? entries : [],
+            pending: this.options.mailer ? entries.map((e) => ({ ...e, dueAt })) : [],
+          },
+        });
+      }
       if (scan.holdUntil !== null) return scan.holdUntil;
       if (scan.position <= cursor) break;
       cursor = scan.position;

@@ -75,6 +75,8 @@ export interface TopicStore {
   unfollow(id: string): Promise<boolean>;
   /** Records a scan's notifications and queued e-mails and moves the cursor, in one durable transaction. */
   advance(followId: string, progress: FollowProgress): Promise<void>;
+  /** `advance` for many follows in one transaction (one fsync for a whole pass of the engine). */
+  advanceAll(progress: { followId: string; progress: FollowProgress }[]): Promise<void>;
   /** Follows with queued e-mails due at `now`. */
   followsWithDueAlerts(now: Date): Promise<string[]>;
   /** The earliest due time of any queued e-mail, null when none is queued. */

@@ -116,31 +116,40 @@ export class SqliteTopicStore implements TopicStore {
   }
 
   async advance(followId: string, p: FollowProgress): Promise<void> {
+    await this.advanceAll([{ followId, progress: p }]);
+  }
+
+  async advanceAll(all: { followId: string; progress: FollowProgress }[]): Promise<void> {
+    if (all.length === 0) return;
     this.db
       .transaction(() => {
-        const follow = stmt(this.db, `SELECT user_id, saved_search_id FROM topic_follows WHERE id = ?`).get(followId) as
-          | { user_id: string; saved_search_id: string }
-          | undefined;
-        // Unfollowed while the scan ran: nothing to record.
-        if (!follow) return;
-        for (const n of p.notifications) {
-          stmt(
-            this.db,
-            `INSERT OR IGNORE INTO topic_notifications (user_id, follow_id, saved_search_id, story_id, version, headline, language, seen, at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)`,
-          ).run(follow.user_id, followId, follow.saved_search_id, n.storyId, n.version, n.headline, n.language, n.at);
-        }
-        for (const a of p.pending) {
-          stmt(
-            this.db,
-            `INSERT OR IGNORE INTO topic_pending (follow_id, story_id, version, seq, kind, headline, language, urgency, embargo_until, at, due_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(followId, a.storyId, a.version, a.seq, a.kind, a.headline, a.language, a.urgency, a.embargoUntil, a.at, a.dueAt);
-        }
-        // Never backwards: two scans racing cannot make a follow examine events twice.
-        stmt(this.db, `UPDATE topic_follows SET cursor = max(cursor, ?) WHERE id = ?`).run(p.cursor, followId);
+        for (const { followId, progress } of all) this.advanceRow(followId, progress);
       })
       .immediate();
+  }
+
+  private advanceRow(followId: string, p: FollowProgress): void {
+    const follow = stmt(this.db, `SELECT user_id, saved_search_id FROM topic_follows WHERE id = ?`).get(followId) as
+      | { user_id: string; saved_search_id: string }
+      | undefined;
+    // Unfollowed while the scan ran: nothing to record.
+    if (!follow) return;
+    for (const n of p.notifications) {
+      stmt(
+        this.db,
+        `INSERT OR IGNORE INTO topic_notifications (user_id, follow_id, saved_search_id, story_id, version, headline, language, seen, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+      ).run(follow.user_id, followId, follow.saved_search_id, n.storyId, n.version, n.headline, n.language, n.at);
+    }
+    for (const a of p.pending) {
+      stmt(
+        this.db,
+        `INSERT OR IGNORE INTO topic_pending (follow_id, story_id, version, seq, kind, headline, language, urgency, embargo_until, at, due_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(followId, a.storyId, a.version, a.seq, a.kind, a.headline, a.language, a.urgency, a.embargoUntil, a.at, a.dueAt);
+    }
+    // Never backwards: two scans racing cannot make a follow examine events twice.
+    stmt(this.db, `UPDATE topic_follows SET cursor = max(cursor, ?) WHERE id = ?`).run(p.cursor, followId);
   }
 
   async followsWithDueAlerts(now: Date): Promise<string[]> {
