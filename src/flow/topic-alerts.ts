@@ -251,7 +251,12 @@ export class TopicAlerts {
         await this.store.topics.markSent(followId, pending, now);
         continue;
       }
-      const latest = latestPerStory(pending);
+      // A story withdrawn while its alert waited (a digest waits up to a day) is not announced any more.
+      const withdrawn: PendingAlert[] = [];
+      for (const p of pending) if ((await this.store.getStory(p.storyId))?.status === 'killed') withdrawn.push(p);
+      if (withdrawn.length > 0) await this.store.topics.markSent(followId, withdrawn, now);
+      const latest = latestPerStory(pending.filter((p) => !withdrawn.includes(p)));
+      if (latest.length === 0) continue;
       try {
         for (let i = 0; i < latest.length; i += this.opts.maxPerMail) {
           const batch = latest.slice(i, i + this.opts.maxPerMail);

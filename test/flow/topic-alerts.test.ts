@@ -229,9 +229,12 @@ describe('topic alerts by e-mail', () => {
       const seen = inbox.mails.length;
       const a = await f.publish();
       const b = await f.publish();
+      const killed = await f.publish();
       await f.engine.wake();
       assert.equal(inbox.mails.length, seen, 'nothing before the hour');
-      assert.equal((await f.store.topics.notifications('seat-all')).length, 2, 'the portal is told at once');
+      assert.equal((await f.store.topics.notifications('seat-all')).length, 3, 'the portal is told at once');
+      await f.newsroom.kill(killed, 'wrong town');
+      await f.engine.wake();
       const now = f.clock.now();
       const toHour = Math.floor(now / 3_600_000 + 1) * 3_600_000 - now;
       f.clock.advance(toHour + 1);
@@ -240,6 +243,8 @@ describe('topic alerts by e-mail', () => {
       const hourly = mails.filter((m) => m.subject?.includes('ملخص الساعة'));
       assert.equal(hourly.length, 1);
       for (const id of [a, b]) assert.ok(links(String(hourly[0].html)).includes(`${PUBLIC}/portal/stories/${id}`));
+      assert.ok(!String(hourly[0].html).includes(killed), 'a story withdrawn before the digest is left out');
+      assert.match(hourly[0].subject ?? '', /: 2 /);
       // The daily digest waits for 06:00 UTC.
       const day = 86_400_000;
       const t = f.clock.now();
