@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       const query = i === 0 ? 'الزيتون' : `موضوع${i}`;
       const topic = await store.savedSearches.create({ subscriberId: sub.id, name: `topic ${i}`, query });
       seats.set(`seat-${i}`, { email: `seat${i}@paper${i}.example`, name: `Seat ${i}`, language: 'en', active: true, subscriberId: sub.id });
-      await server.alerts.follow({ userId: `seat-${i}`, savedSearchId: topic.id, mode: 'immediate', notify: true });
+      await server.alerts.follow({ userId: `seat-${i}`, subscriberId: sub.id, savedSearchId: topic.id, mode: 'immediate', notify: true });
     }
     // One warm-up publish (nodemailer loads on the first mail), not counted.
     const warm = await newsroom.createDraft(content(0, 'مهرجان الزيتون: تجربة'));

@@ -14,7 +14,18 @@ import type { Hub } from './hub.ts';
 import { composeAlertMail } from './alert-mail.ts';
 import type { FlowItem } from '../model/story.ts';
 import type { Store } from '../model/store.ts';
-import type { AlertEntry, Follow, FollowMode, FollowProgress, Mailer, PendingAlert, Recipients } from '../model/topics.ts';
+import {
+  FOLLOW_MODES,
+  type AlertEntry,
+  type Follow,
+  type FollowMode,
+  type FollowProgress,
+  type Mailer,
+  type PendingAlert,
+  type Recipients,
+} from '../model/topics.ts';
+import { NotFoundError } from '../model/errors.ts';
+import { ValidationError } from '../model/validate.ts';
 
 /** The time and timers the engine runs by; tests give a clock they move by hand. */
 export interface AlertClock {
@@ -115,12 +126,16 @@ export class TopicAlerts {
     await this.running?.catch(() => {});
   }
 
-  /** Follows a topic from now on: the cursor starts at the log head, so old stories are not alerted. */
-  async follow(f: { userId: string; savedSearchId: string; mode: FollowMode; notify: boolean }): Promise<Follow> {
+  /**
+   * A seat of `subscriberId` follows a topic from now on: the cursor starts at the log head, so old stories
+   * are not alerted. A saved search of another subscriber is a NotFoundError, as if it did not exist.
+   */
+  async follow(f: { userId: string; subscriberId: string; savedSearchId: string; mode: FollowMode; notify: boolean }): Promise<Follow> {
     const saved = await this.store.savedSearches.get(f.savedSearchId);
-    if (!saved) throw new Error(`no saved search ${f.savedSearchId}`);
+    if (!saved || saved.subscriberId !== f.subscriberId) throw new NotFoundError(`no saved search ${f.savedSearchId}`);
+    if (!FOLLOW_MODES.includes(f.mode)) throw new ValidationError([{ field: '/mode', message: `use one of ${FOLLOW_MODES.join(', ')}` }]);
     const head = Math.max(this.hub.lastHead, await this.store.headSeq());
-    return this.store.topics.follow({ ...f, subscriberId: saved.subscriberId, cursor: head }, new Date(this.clock.now()));
+    return this.store.topics.follow({ ...f, cursor: head }, new Date(this.clock.now()));
   }
 
   /** Runs a pass now (or once more after the one under way); resolves when the work is done. */

@@ -133,7 +133,7 @@ async function fixture(mailer: Mailer | null, file = tempDbFile()): Promise<Fixt
     },
     async follow(seat, mode, notify = true) {
       const key = seat.replace(/^seat-/, '');
-      return (await f.engine.follow({ userId: seat, savedSearchId: topics.get(key)!, mode, notify })).id;
+      return (await f.engine.follow({ userId: seat, subscriberId: subscribers[key].id, savedSearchId: topics.get(key)!, mode, notify })).id;
     },
     async restart(m) {
       await f.engine.stop();
@@ -402,6 +402,22 @@ describe('topic alerts by e-mail', () => {
   it('a removed seat gets nothing, and a seat of another subscriber gets nothing of this one', async () => {
     const f = await fixture(mailer);
     try {
+      const theirs = (await f.store.savedSearches.list(f.subscribers.sport.id))[0];
+      await assert.rejects(
+        f.engine.follow({ userId: 'seat-all', subscriberId: f.subscribers.all.id, savedSearchId: theirs.id, mode: 'immediate', notify: true }),
+        (e: Error) => e.name === 'NotFoundError',
+        "another subscriber's topic cannot be followed, and is not said to exist",
+      );
+      await assert.rejects(
+        f.engine.follow({
+          userId: 'seat-all',
+          subscriberId: f.subscribers.all.id,
+          savedSearchId: (await f.store.savedSearches.list(f.subscribers.all.id))[0].id,
+          mode: 'weekly' as never,
+          notify: true,
+        }),
+        /mode: use one of immediate, hourly, daily/,
+      );
       await f.follow('seat-all', 'immediate');
       f.seats.set('seat-all', { ...f.seats.get('seat-all')!, active: false });
       const seen = inbox.mails.length;

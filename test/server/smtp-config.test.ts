@@ -114,7 +114,7 @@ describe('the server and alert e-mails', () => {
       });
       subscriberId = (await store.subscribers.createSubscriber({ name: 'Paper', products: ['all'] })).id;
       const topic = await store.savedSearches.create({ subscriberId, name: 'Water', query: 'المياه' });
-      await s.alerts.follow({ userId: 'seat-1', savedSearchId: topic.id, mode: 'immediate', notify: true });
+      await s.alerts.follow({ userId: 'seat-1', subscriberId, savedSearchId: topic.id, mode: 'immediate', notify: true });
       const draft = await newsroom.createDraft(sampleContent());
       await newsroom.publish(draft.id);
       const [mail] = await inbox.waitFor(1, 5000);
