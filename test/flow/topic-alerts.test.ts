@@ -208,6 +208,7 @@ describe('topic alerts by e-mail', () => {
       await f.follow('seat-all', 'immediate');
       await f.engine.stop(); // the burst lands while the engine is not looking
       const ids = [await f.publish(), await f.publish(), await f.publish()];
+      const off = await f.publish({}, false); // judged in the same pass, and not on the topic
       const seen = inbox.mails.length;
       await f.restart(mailer);
       const mails = await inbox.waitFor(seen + 1);
@@ -215,6 +216,7 @@ describe('topic alerts by e-mail', () => {
       assert.equal(inbox.mails.length, seen + 1);
       const html = String(mails[seen].html);
       for (const id of ids) assert.ok(links(html).includes(`${PUBLIC}/portal/stories/${id}`));
+      assert.ok(!html.includes(off));
       assert.match(mails[seen].subject ?? '', /3 أخبار جديدة/);
     } finally {
       await f.close();
