@@ -3,6 +3,7 @@
 // on first use, so an idle server that nobody signs in to does not carry it.
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../model/store.ts';
+import type { Recipients } from '../model/topics.ts';
 import {
   AccountError,
   isInterfaceLanguage,
@@ -232,4 +233,15 @@ export class Accounts {
     if (!u) throw new AccountError('user', `no user ${id}`);
     return u;
   }
+}
+
+/** The seats topic alerts go to, read from the users table: a staff user or an unknown id gets nothing. */
+export function seatRecipients(store: Store): Recipients {
+  return {
+    async recipient(userId) {
+      const u = await store.users.get(userId);
+      if (!u || !u.subscriberId || !isSeatRole(u.role)) return null;
+      return { email: u.email, name: u.name, language: u.language, active: u.active, subscriberId: u.subscriberId };
+    },
+  };
 }

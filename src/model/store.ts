@@ -20,6 +20,7 @@ import type {
 import type { SubscriberStore } from './subscribers.ts';
 import type { StoreSearch } from './search.ts';
 import type { SavedSearchStore } from './saved-searches.ts';
+import type { TopicStore } from './topics.ts';
 import type { ApiKey, Role } from './keys.ts';
 import type { AuditStore } from './audit.ts';
 import type { UserStore } from './users.ts';
@@ -117,6 +118,8 @@ export interface Store {
   readonly audit: AuditStore;
   /** People who sign in (desk staff, subscribers' seats), their sessions and failed sign-ins. */
   readonly users: UserStore;
+  /** Seats' follows of saved searches, queued alert e-mails and in-portal notifications. */
+  readonly topics: TopicStore;
   close(): Promise<void>;
 
   // Stories and drafts

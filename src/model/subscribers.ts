@@ -189,7 +189,8 @@ export interface AttemptOutcome {
   state: Pick<Webhook, 'cursor' | 'status' | 'attempt' | 'nextAttemptAt' | 'failingSince' | 'lastError'>;
 }
 
-export type Channel = 'feed' | 'stream' | 'webhook' | 'ws';
+/** Where stories reached a subscriber: the API channels, stories read in the portal, and downloads. */
+export type Channel = 'feed' | 'stream' | 'webhook' | 'ws' | 'portal' | 'download';
 
 export interface UsageRow {
   subscriberId: string;

@@ -69,6 +69,10 @@ export interface Config {
   searchLexicon: string | null;
   /** `speed` keeps V8's default heap growth; `small` grows in small steps while large (NEWSFLOW_HEAP). */
   heap: 'small' | 'speed';
+  /** The mail server alert e-mails go through (NEWSFLOW_SMTP_URL, smtp:// or smtps:// with user and password in it); null: e-mail alerts off. */
+  smtpUrl: string | null;
+  /** The sender of alert e-mails (NEWSFLOW_MAIL_FROM; `newsflow@<host of NEWSFLOW_PUBLIC_URL>` by default). */
+  mailFrom: string;
   /** A separate listen address for /metrics (NEWSFLOW_METRICS_ADDR), or null. */
   metricsAddr: ListenAddress | null;
   /**
@@ -103,6 +107,7 @@ export function readConfig(env: Env): Config {
   }
   const warnings: string[] = [];
   const local = `http://localhost:${port}`;
+  const publicUrl = url(env, 'NEWSFLOW_PUBLIC_URL', local);
   return {
     port,
     host,
@@ -111,7 +116,7 @@ export function readConfig(env: Env): Config {
     dataFile: dataFileOf(env.NEWSFLOW_DATA),
     demo: flag(env, 'NEWSFLOW_DEMO', true),
     baseUrl: url(env, 'NEWSFLOW_BASE_URL', local),
-    publicUrl: url(env, 'NEWSFLOW_PUBLIC_URL', local),
+    publicUrl,
     siteBudget: env.NEWSFLOW_SITE_BUDGET === undefined ? DEFAULT_BUDGET : budgetFromEnv(env.NEWSFLOW_SITE_BUDGET, (m) => warnings.push(m)),
     siteCache: flag(env, 'NEWSFLOW_SITE_CACHE', true),
     retentionDays: number(env, 'NEWSFLOW_LOG_RETENTION_DAYS', DEFAULT_RETENTION_DAYS, 'a positive number of days'),
@@ -135,6 +140,8 @@ export function readConfig(env: Env): Config {
     searchLexicon: env.NEWSFLOW_SEARCH_LEXICON?.trim() || null,
     heap: heapOf(env.NEWSFLOW_HEAP),
     metricsAddr: listenAddress(env, 'NEWSFLOW_METRICS_ADDR'),
+    smtpUrl: smtpUrlOf(env.NEWSFLOW_SMTP_URL),
+    mailFrom: mailFromOf(env.NEWSFLOW_MAIL_FROM, publicUrl),
     stopWithParent: env.npm_lifecycle_event !== undefined,
     warnings,
   };
@@ -250,4 +257,46 @@ function attemptsOf(env: Env, name: string, fallback: { max: number; windowMs: n
     throw new ConfigError(name, `"${clip(raw)}" is not accepted; use <failures>/<seconds> with whole numbers of at least 1, like 5/900`);
   }
   return { max: Number(m[1]), windowMs: Number(m[2]) * 1000 };
+}
+
+/** NEWSFLOW_SMTP_URL: `smtp://` (STARTTLS when offered) or `smtps://` (TLS from the start), optional user:password, a host, an optional port. */
+function smtpUrlOf(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  const accepted = 'use smtp://user:password@mail.example.org:587 or smtps://user:password@mail.example.org:465 (user and password percent-encoded)';
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    // Never echo the value: it may hold the password.
+    throw new ConfigError('NEWSFLOW_SMTP_URL', `not a URL; ${accepted}`);
+  }
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:')
+    throw new ConfigError('NEWSFLOW_SMTP_URL', `the scheme must be smtp: or smtps:, not ${clip(u.protocol)}; ${accepted}`);
+  if (!u.hostname) throw new ConfigError('NEWSFLOW_SMTP_URL', `no mail server host; ${accepted}`);
+  if (u.port && (Number(u.port) < 1 || Number(u.port) > 65535)) throw new ConfigError('NEWSFLOW_SMTP_URL', `port ${u.port} is not a port from 1 to 65535`);
+  if (u.password && !u.username) throw new ConfigError('NEWSFLOW_SMTP_URL', `a password without a user name; ${accepted}`);
+  try {
+    decodeURIComponent(u.username);
+    decodeURIComponent(u.password);
+  } catch {
+    throw new ConfigError('NEWSFLOW_SMTP_URL', `the user or password is not valid percent-encoding; ${accepted}`);
+  }
+  if ((u.pathname && u.pathname !== '/') || u.hash) throw new ConfigError('NEWSFLOW_SMTP_URL', `a mail server URL has no path; ${accepted}`);
+  return value;
+}
+
+/** NEWSFLOW_MAIL_FROM: an address, or `Name <address>`. */
+function mailFromOf(raw: string | undefined, publicUrl: string): string {
+  const value = raw?.trim();
+  if (!value) return `newsflow@${new URL(publicUrl).hostname}`;
+  const m = /^(?:([^<>\r\n"]*?)\s*<([^<>\s]+)>|([^<>\s]+))$/.exec(value);
+  const address = m?.[2] ?? m?.[3];
+  if (!address || (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address) && !/^[^@\s]+@localhost$/.test(address))) {
+    throw new ConfigError(
+      'NEWSFLOW_MAIL_FROM',
+      `"${clip(value.replace(/[\r\n]+/g, ' '))}" is not accepted; use an address like alerts@news.example.org or "Newsflow Alerts <alerts@news.example.org>"`,
+    );
+  }
+  return value;
 }

@@ -2,15 +2,19 @@
 // newsroom, deliveries, stream fan-out, HTTP app (API and public site), webhook worker, maintenance and
 // metrics listener, in one place that also owns stopping them, in the reverse order.
 import type { Server } from 'node:http';
+import { seatRecipients } from '../flow/accounts.ts';
 import { loadDemoNewsroom } from '../flow/demo.ts';
 import { startMaintenance } from '../flow/maintenance.ts';
 import type { Runtime } from '../flow/runtime.ts';
 import { startWebhookWorker } from '../flow/webhooks.ts';
+import { startTopicAlerts, type AlertClock, type TopicAlerts } from '../flow/topic-alerts.ts';
+import type { Recipients } from '../model/topics.ts';
 import { buildWebApp, type WebApp } from './app.ts';
 import { ConfigError, type Config } from './config.ts';
 import { endStartupHeap, preferSmallHeap } from './heap.ts';
 import { keyBlock, requestLogger } from './log.ts';
 import { listenForMetrics } from './metrics.ts';
+import { smtpMailer } from './mailer.ts';
 import { openConfiguredRuntime } from './runtime.ts';
 
 /** How long webhook posts in flight may take to finish when the server stops (then they are aborted and retried later). */
@@ -24,6 +28,8 @@ export interface RunningServer {
   metricsPort: number | null;
   rt: Runtime;
   web: WebApp;
+  /** The topic alert engine (notifications always; e-mails when NEWSFLOW_SMTP_URL is set). */
+  alerts: TopicAlerts;
   /** Stops gracefully: no new requests, streams told and closed, webhook posts finished (bounded), store closed. */
   stop(): Promise<void>;
 }
@@ -33,8 +39,16 @@ export interface ServerOutput {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
+/** Parts the composition root is handed rather than builds (tests and benchmarks give their own). */
+export interface ServerParts {
+  /** The seats alerts go to. */
+  recipients?: Recipients;
+  /** The alert engine's clock (tests move it to reach a digest hour). */
+  alertClock?: AlertClock;
+}
+
 /** Starts a server as configured. Throws a ConfigError (one line for the operator) when it cannot start. */
-export async function startServer(config: Config, out: ServerOutput = { stdout: process.stdout }): Promise<RunningServer> {
+export async function startServer(config: Config, out: ServerOutput = { stdout: process.stdout }, parts: ServerParts = {}): Promise<RunningServer> {
   const rt = await openConfiguredRuntime(config);
   const stopHeapWatch = preferSmallHeap(config.heap);
   const cleanups: (() => Promise<void> | void)[] = [stopHeapWatch, () => rt.close()];
@@ -51,6 +65,19 @@ export async function startServer(config: Config, out: ServerOutput = { stdout: 
     cleanups.push(stopMaintenance);
     const stopWebhooks = startWebhookWorker(rt, { allowPrivate: config.allowPrivateWebhooks, baseDelayMs: config.webhookBaseDelayMs });
     cleanups.push(() => stopWebhooks(0));
+    const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
+    if (!mailer) out.stdout.write('newsflow: e-mail alerts are off (set NEWSFLOW_SMTP_URL to send them)\n');
+    const alerts = startTopicAlerts(rt, {
+      publicUrl: config.publicUrl,
+      mailer,
+      recipients: parts.recipients ?? seatRecipients(rt.store),
+      clock: parts.alertClock,
+      onError: (e) => web.app.log.error(e),
+    });
+    cleanups.push(async () => {
+      await alerts.stop();
+      await mailer?.close();
+    });
     await listen(web, config);
     // After the port is ours: a start that fails on a busy port leaves a new store as it was, demo to come.
     await welcome(rt, config, out.stdout);
@@ -78,6 +105,7 @@ export async function startServer(config: Config, out: ServerOutput = { stdout: 
       metricsPort,
       rt,
       web,
+      alerts,
       stop() {
         return (stopping ??= (async () => {
           stopMaintenance();
@@ -89,7 +117,8 @@ export async function startServer(config: Config, out: ServerOutput = { stdout: 
           // Together: the app takes no new requests, tells open streams and closes them, answers its
           // long-polls; the webhook worker takes no new work and lets the posts in flight finish (bounded).
           // Then the store, when nothing uses it any more.
-          await Promise.all([web.app.close(), stopWebhooks(WEBHOOK_GRACE_MS)]);
+          // The alert engine finishes the mail it is sending (and records it), so none is sent twice.
+          await Promise.all([web.app.close(), stopWebhooks(WEBHOOK_GRACE_MS), alerts.stop().then(() => mailer?.close())]);
           await rt.close();
         })());
       },

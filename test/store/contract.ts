@@ -609,5 +609,104 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.ok(a.length >= 32);
       assert.equal(await store.users.sessionSecret(), a);
     });
+
+    it('keeps usage counters for the portal and download channels beside the API ones', async () => {
+      const sub = await store.subscribers.createSubscriber({ name: `usage ${Math.random()}`, products: [] });
+      await store.subscribers.addUsage([
+        { subscriberId: sub.id, channel: 'portal', day: '2026-11-30', count: 3 },
+        { subscriberId: sub.id, channel: 'download', day: '2026-11-30', count: 1 },
+        { subscriberId: sub.id, channel: 'portal', day: '2026-11-30', count: 2 },
+        { subscriberId: sub.id, channel: 'feed', day: '2026-11-30', count: 7 },
+      ]);
+      assert.deepEqual(
+        (await store.subscribers.usage(sub.id, '2026-11-30', '2026-11-30')).map((u) => [u.channel, u.count]),
+        [
+          ['download', 1],
+          ['feed', 7],
+          ['portal', 5],
+        ],
+      );
+    });
+
+    it('topics: a follow keeps its cursor when followed again, records each story version once, never moves back', async () => {
+      const sub = await store.subscribers.createSubscriber({ name: `topics ${Math.random()}`, products: [] });
+      const saved = await store.savedSearches.create({ subscriberId: sub.id, name: 'olives', query: 'olives' });
+      const f = await store.topics.follow({ userId: 'u1', subscriberId: sub.id, savedSearchId: saved.id, mode: 'immediate', notify: true, cursor: 10 });
+      assert.equal(f.cursor, 10);
+      const again = await store.topics.follow({ userId: 'u1', subscriberId: sub.id, savedSearchId: saved.id, mode: 'daily', notify: false, cursor: 99 });
+      assert.equal(again.id, f.id);
+      assert.equal(again.mode, 'daily');
+      assert.equal(again.notify, false);
+      assert.equal(again.cursor, 10, 'following again changes how, not from where');
+      assert.deepEqual(
+        (await store.topics.listFollows('u1')).map((x) => x.id),
+        [f.id],
+      );
+      assert.ok((await store.topics.followsBehind(11)).some((x) => x.id === f.id));
+      assert.ok(!(await store.topics.followsBehind(10)).some((x) => x.id === f.id));
+
+      const entry = (storyId: string, version: number, seq: number) => ({
+        followId: f.id,
+        storyId,
+        version,
+        seq,
+        kind: 'published',
+        headline: `<b>${storyId}</b>`,
+        language: 'ar',
+        urgency: 4,
+        embargoUntil: null,
+        at: '2026-11-30T10:00:00.000Z',
+      });
+      const due = '2026-11-30T11:00:00.000Z';
+      await store.topics.advance(f.id, {
+        cursor: 12,
+        notifications: [entry('s1', 1, 11), entry('s2', 1, 12)],
+        pending: [{ ...entry('s1', 1, 11), dueAt: due }],
+      });
+      // A re-scan of the same events (a crash before the cursor moved elsewhere) records nothing twice.
+      await store.topics.advance(f.id, { cursor: 11, notifications: [entry('s1', 1, 11)], pending: [{ ...entry('s1', 1, 11), dueAt: due }] });
+      assert.equal((await store.topics.getFollow(f.id))!.cursor, 12, 'the cursor never moves back');
+      const notes = await store.topics.notifications('u1');
+      assert.deepEqual(
+        notes.map((n) => [n.storyId, n.headline, n.seen, n.savedSearchId]),
+        [
+          ['s2', '<b>s2</b>', false, saved.id],
+          ['s1', '<b>s1</b>', false, saved.id],
+        ],
+      );
+      assert.equal(await store.topics.markSeen('u2', [notes[0].id]), 0, "another user's notification is not touched");
+      assert.equal(await store.topics.markSeen('u1', [notes[0].id]), 1);
+      assert.deepEqual(
+        (await store.topics.notifications('u1', { unseenOnly: true })).map((n) => n.storyId),
+        ['s1'],
+      );
+
+      assert.deepEqual(await store.topics.pendingAlerts(f.id, new Date('2026-11-30T10:59:59Z')), [], 'not due yet');
+      assert.ok(!(await store.topics.followsWithDueAlerts(new Date('2026-11-30T10:59:59Z'))).includes(f.id));
+      assert.ok((await store.topics.followsWithDueAlerts(new Date(due))).includes(f.id));
+      assert.equal(await store.topics.nextAlertDue(), due);
+      await store.topics.postpone(f.id, new Date('2026-11-30T12:00:00Z'));
+      assert.deepEqual(await store.topics.pendingAlerts(f.id, new Date(due)), []);
+      const queued = await store.topics.pendingAlerts(f.id, new Date('2026-11-30T12:00:00Z'));
+      assert.deepEqual(
+        queued.map((q) => [q.storyId, q.version, q.headline]),
+        [['s1', 1, '<b>s1</b>']],
+      );
+      await store.topics.markSent(f.id, queued, new Date('2026-11-30T12:00:01Z'));
+      assert.equal(await store.topics.nextAlertDue(), null);
+      // A sent version queued again (its embargo lift) stays sent.
+      await store.topics.advance(f.id, { cursor: 13, notifications: [], pending: [{ ...entry('s1', 1, 13), dueAt: due }] });
+      assert.equal(await store.topics.nextAlertDue(), null);
+      assert.equal(await store.topics.pruneSent(new Date('2026-11-30T12:00:00Z')), 0);
+      assert.equal(await store.topics.pruneSent(new Date('2026-12-31T00:00:00Z')), 1);
+
+      assert.equal(await store.topics.unfollow(f.id), true);
+      assert.equal(await store.topics.unfollow(f.id), false);
+      assert.deepEqual(await store.topics.notifications('u1'), [], "a follow's notifications go with it");
+      // Deleting the saved search ends its follows too.
+      const g = await store.topics.follow({ userId: 'u3', subscriberId: sub.id, savedSearchId: saved.id, mode: 'hourly', notify: true, cursor: 0 });
+      await store.savedSearches.delete(saved.id);
+      assert.equal(await store.topics.getFollow(g.id), null);
+    });
   });
 }

@@ -31,6 +31,7 @@ import {
 } from './stories.ts';
 import { SqliteAuditStore } from './audit.ts';
 import { SqliteUserStore } from './users.ts';
+import { SqliteTopicStore } from './topics.ts';
 import { insertVersion, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersions } from './versions.ts';
 import { readWith, writeWith } from './guard.ts';
 
@@ -50,6 +51,7 @@ export class SqliteStore implements Store {
   readonly savedSearches: SqliteSavedSearchStore;
   readonly audit: SqliteAuditStore;
   readonly users: SqliteUserStore;
+  readonly topics: SqliteTopicStore;
 
   constructor(
     readonly file: string,
@@ -62,6 +64,7 @@ export class SqliteStore implements Store {
     this.savedSearches = new SqliteSavedSearchStore(this.db);
     this.audit = new SqliteAuditStore(this.db);
     this.users = new SqliteUserStore(this.db);
+    this.topics = new SqliteTopicStore(this.db);
   }
 
   async close(): Promise<void> {
