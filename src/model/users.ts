@@ -1,6 +1,7 @@
 // People who sign in: the agency's staff (reporter, editor, admin) at the desk, and subscribers' seats
 // at the portal. Both sign in the same way; what they may reach is decided by the role.
 
+import type { Actor } from './actor.ts';
 export const STAFF_ROLES = ['reporter', 'editor', 'admin'] as const;
 export const SEAT_ROLES = ['seat', 'seat-admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -107,4 +108,9 @@ export class SignInLimitError extends Error {
     );
     this.name = 'SignInLimitError';
   }
+}
+
+/** The user as the author of an act (a version, an event, an audit entry). */
+export function userActor(u: Pick<User, 'id' | 'name'>): Actor {
+  return { type: 'user', id: u.id, name: u.name };
 }
