@@ -10,6 +10,7 @@ import type { HtmlNotFound } from '../http/errors.ts';
 import { quota } from '../http/rate-limit.ts';
 import { Accounts } from '../flow/accounts.ts';
 import { deskPlugin } from '../web/desk/desk.ts';
+import { clientAssetsPlugin } from '../web/client-assets.ts';
 import { sitePlugin } from '../web/site.ts';
 import { configWith, type Config } from './config.ts';
 import { createMetrics } from './metrics.ts';
@@ -70,11 +71,15 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
     }),
     { store: rt.store, hub: rt.hub },
   );
+  // Page scripts (esbuild bundles) for the desk and the portal, at /assets/.
+  await app.register(clientAssetsPlugin);
   // The newsroom desk: signed-in staff only, sessions and CSRF in its own scope.
   const accounts = new Accounts(rt.store, config.signInLimits);
   await app.register(
     deskPlugin({
       sessions: { idleMs: config.sessions.idleMs, maxMs: config.sessions.maxMs, secureCookies: config.publicUrl.startsWith('https:') },
+      rt,
+      publicUrl: config.publicUrl,
     }),
     { prefix: '/desk', store: rt.store, accounts },
   );

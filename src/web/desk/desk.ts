@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Runtime } from '../../flow/runtime.ts';
 import type { StaffRole } from '../../model/users.ts';
 import { html } from '../html.ts';
 import { accountRoutes, languageOf, sendPage } from '../account/pages.ts';
@@ -21,6 +22,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 
 export interface DeskOptions {
   sessions: SessionSettings;
+  rt: Runtime;
+  publicUrl: string;
 }
 
 export function deskPlugin(opts: DeskOptions) {
@@ -53,7 +56,7 @@ export function deskPlugin(opts: DeskOptions) {
         ),
     };
     const guard = (...roles: StaffRole[]) => requireStaff(deps.store, guardOptions, ...roles);
-    const ctx: DeskContext = { deps, guard, page };
+    const ctx: DeskContext = { deps, guard, page, rt: opts.rt, publicUrl: opts.publicUrl };
 
     app.get('/assets/desk.css', async (_req, reply) =>
       reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(css),
