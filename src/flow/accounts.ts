@@ -240,7 +240,7 @@ export function seatRecipients(store: Store): Recipients {
   return {
     async recipient(userId) {
       const u = await store.users.get(userId);
-      if (!u || !u.subscriberId || !isSeatRole(u.role)) return null;
+      if (!u?.subscriberId || !isSeatRole(u.role)) return null;
       return { email: u.email, name: u.name, language: u.language, active: u.active, subscriberId: u.subscriberId };
     },
   };
