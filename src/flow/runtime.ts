@@ -4,6 +4,7 @@ import type { Store } from '../model/store.ts';
 import type { Deliveries } from './deliveries.ts';
 import type { Hub } from './hub.ts';
 import type { KeyRing } from './keys.ts';
+import type { MediaDesk } from './media.ts';
 import type { Newsroom } from './newsroom.ts';
 
 export interface Runtime {
@@ -15,5 +16,7 @@ export interface Runtime {
   newsroom: Newsroom;
   /** What reached whom: the one per-subscriber reading of the log every channel shares. */
   deliveries: Deliveries;
+  /** Photos and media files: ingest, renditions (workers started by the server), downloads. */
+  media: MediaDesk;
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import type { SubscriberStore } from './subscribers.ts';
 import type { StoreSearch } from './search.ts';
 import type { SavedSearchStore } from './saved-searches.ts';
 import type { ApiKey, Role } from './keys.ts';
+import type { MediaStore } from './media.ts';
 
 /** A new version to append: the store assigns the version number, revision id and log sequence. */
 export interface NewVersion {
@@ -60,6 +61,8 @@ export interface Store {
   readonly search: StoreSearch;
   /** Subscribers' saved searches (alerts). */
   readonly savedSearches: SavedSearchStore;
+  /** Media assets and their rendering jobs (the bytes are in MediaFiles). */
+  readonly media: MediaStore;
   close(): Promise<void>;
 
   // Stories and drafts

@@ -102,7 +102,7 @@ export interface AttemptOutcome {
   state: Pick<Webhook, 'cursor' | 'status' | 'attempt' | 'nextAttemptAt' | 'failingSince' | 'lastError'>;
 }
 
-export type Channel = 'feed' | 'stream' | 'webhook' | 'ws';
+export type Channel = 'feed' | 'stream' | 'webhook' | 'ws' | 'download';
 
 export interface UsageRow {
   subscriberId: string;

@@ -40,6 +40,7 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
       keys: rt.keys,
       newsroom: rt.newsroom,
       deliveries: rt.deliveries,
+      media: rt.media,
       fanout,
       metrics,
       retentionDays: config.retentionDays,

@@ -51,6 +51,8 @@ export async function startServer(config: Config, out: ServerOutput = { stdout: 
     cleanups.push(stopMaintenance);
     const stopWebhooks = startWebhookWorker(rt, { allowPrivate: config.allowPrivateWebhooks, baseDelayMs: config.webhookBaseDelayMs });
     cleanups.push(() => stopWebhooks(0));
+    // Rendering jobs a stopped server left are taken up again (rt.close stops the workers).
+    await rt.media.start();
     await listen(web, config);
     // After the port is ours: a start that fails on a busy port leaves a new store as it was, demo to come.
     await welcome(rt, config, out.stdout);

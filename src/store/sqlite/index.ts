@@ -15,6 +15,7 @@ import { stmt } from './statements.ts';
 import { SqliteSubscriberStore } from './subscribers.ts';
 import { SqliteSearch } from './search.ts';
 import { SqliteSavedSearchStore } from './saved-searches.ts';
+import { SqliteMediaStore } from './media.ts';
 import { countStoryRows, insertStory, markPublished, selectStories, selectStory, updateDraftRow } from './stories.ts';
 import { insertVersion, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersions } from './versions.ts';
 import { readWith, writeWith } from './guard.ts';
@@ -33,6 +34,7 @@ export class SqliteStore implements Store {
   readonly subscribers: SqliteSubscriberStore;
   readonly search: SqliteSearch;
   readonly savedSearches: SqliteSavedSearchStore;
+  readonly media: SqliteMediaStore;
 
   constructor(
     readonly file: string,
@@ -43,6 +45,7 @@ export class SqliteStore implements Store {
     this.subscribers = new SqliteSubscriberStore(this.db);
     this.search = new SqliteSearch(this.db, opts.lexiconFile);
     this.savedSearches = new SqliteSavedSearchStore(this.db);
+    this.media = new SqliteMediaStore(this.db);
   }
 
   async close(): Promise<void> {
