@@ -384,9 +384,27 @@ export class MediaDesk {
     await this.store.subscribers.addUsage([{ subscriberId, channel: 'download', day: now.toISOString().slice(0, 10), count: 1 }]);
   }
 
-  /** The renditions the public site may show: small ones only (never the original or large ones). */
-  publicRenditions(renditions: readonly Rendition[]): Rendition[] {
-    return renditions.filter((r) => r.name !== 'original' && r.width !== null && r.width <= this.opts.publicMaxWidth);
+  /**
+   * A rendition the public site may serve: a small one (never the original, nothing wider than the
+   * public limit) of a photo in a live published story whose embargo has passed; null otherwise.
+   */
+  async publicRendition(
+    assetId: string,
+    name: string,
+    maxWidth = this.opts.publicMaxWidth,
+    now = Date.now(),
+  ): Promise<{ asset: MediaAsset; rendition: Rendition; key: string } | null> {
+    const asset = await this.asset(assetId);
+    const rendition = asset?.renditions.find((r) => r.name === name);
+    if (asset?.kind !== 'photo' || !rendition || rendition.name === 'original' || rendition.width === null || rendition.width > maxWidth) return null;
+    for (const use of await this.store.media.usesOf(asset.id)) {
+      if (use.status !== 'published') continue;
+      const v = await this.store.getVersion(use.storyId, use.latestVersion);
+      if (v && !(v.content.embargoUntil && Date.parse(v.content.embargoUntil) > now)) {
+        return { asset, rendition, key: mediaKey(asset.sha256, `${rendition.name}.${FILE_EXT[rendition.contentType]}`) };
+      }
+    }
+    return null;
   }
 }
 

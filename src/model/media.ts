@@ -133,3 +133,46 @@ export class MediaRefusedError extends Error {
     this.name = 'MediaRefusedError';
   }
 }
+
+/** Widest rendition the public site shows unless configured (NEWSFLOW_MEDIA_PUBLIC_MAX_WIDTH). */
+export const PUBLIC_MAX_WIDTH = 800;
+
+/** The public site's address of a small rendition (the site serves nothing wider, and no original). */
+export const publicMediaPath = (assetId: string, rendition: string) => `/media/${assetId}/${rendition}`;
+
+/** A photo as the public may see it: a small rendition, its srcset, and its size (so nothing shifts). */
+export interface PublicImage {
+  url: string;
+  srcset: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+/**
+ * The public image of a story photo. An uploaded photo shows only its WebP renditions up to `maxWidth`
+ * (the original and large ones have no public address at all); one still without such a rendition
+ * shows nothing. A photo given by URL (imported, demo) shows as it is.
+ */
+export function publicImage(
+  photo: {
+    url: string;
+    mediaId?: string;
+    renditions?: { name: string; width: number | null; height: number | null; contentType: string }[];
+    width?: number;
+    height?: number;
+  },
+  maxWidth: number = PUBLIC_MAX_WIDTH,
+): PublicImage | null {
+  if (!photo.mediaId) return { url: photo.url, srcset: null, width: photo.width ?? null, height: photo.height ?? null };
+  const small = (photo.renditions ?? [])
+    .filter((r) => r.name !== 'original' && r.contentType === 'image/webp' && r.width !== null && r.width <= maxWidth)
+    .sort((a, b) => (a.width ?? 0) - (b.width ?? 0));
+  if (!small.length) return null;
+  const largest = small[small.length - 1];
+  return {
+    url: publicMediaPath(photo.mediaId, largest.name),
+    srcset: small.map((r) => `${publicMediaPath(photo.mediaId!, r.name)} ${r.width}w`).join(', '),
+    width: largest.width,
+    height: largest.height,
+  };
+}

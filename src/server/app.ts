@@ -62,11 +62,12 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
       budget: config.siteBudget,
       cache: config.siteCache,
       formQuota,
+      mediaMaxWidth: config.media.publicMaxWidth,
       onNotFoundPage: (page) => {
         notFoundPage = page;
       },
     }),
-    { store: rt.store, hub: rt.hub },
+    { store: rt.store, hub: rt.hub, media: rt.media },
   );
   return { app, fanout, metrics };
 }
