@@ -96,3 +96,17 @@ export async function makeRenditions(file: string, metadata: PhotoMetadata, maxP
   }
   return out.reverse();
 }
+
+/**
+ * A demo photo made by the project: one of the demo newsroom's own drawings (SVG) rendered to a JPEG,
+ * with its caption, credit and copyright in XMP, so a fresh start shows real photos and real metadata.
+ */
+export async function drawDemoPhoto(svgFile: string, metadata: PhotoMetadata): Promise<Buffer> {
+  const sharp = await loadSharp();
+  return sharp(svgFile, { density: 144 })
+    .resize({ width: 1600, height: 900, fit: 'cover' })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 88 })
+    .withXmp(xmpPacket(metadata))
+    .toBuffer();
+}

@@ -3,6 +3,7 @@
 // metrics listener, in one place that also owns stopping them, in the reverse order.
 import type { Server } from 'node:http';
 import { loadDemoNewsroom } from '../flow/demo.ts';
+import { demoPhotosInChild } from './demo-photos.ts';
 import { startMaintenance } from '../flow/maintenance.ts';
 import type { Runtime } from '../flow/runtime.ts';
 import { startWebhookWorker } from '../flow/webhooks.ts';
@@ -125,7 +126,7 @@ async function listen(web: WebApp, config: Config): Promise<void> {
  */
 async function welcome(rt: Runtime, config: Config, out: NodeJS.WritableStream): Promise<void> {
   if (config.demo && (await rt.store.countStories()) === 0) {
-    const demo = await loadDemoNewsroom(rt);
+    const demo = await loadDemoNewsroom(rt, await demoPhotosInChild(config));
     out.write(
       keyBlock(
         `newsflow: loaded the demo newsroom (${demo.stories} stories). Demo API keys, shown only this once:`,
