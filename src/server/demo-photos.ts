@@ -9,8 +9,14 @@ import type { Config } from './config.ts';
 
 const CHILD_FLAG = '--newsflow-demo-photos';
 
+/**
+ * How long a first start waits for the photos before it loads the demo with the drawings instead: the
+ * demo keys are printed, and the port announced, only after the demo is in (a few seconds normally).
+ */
+export const DEMO_PHOTOS_WAIT_MS = 8000;
+
 /** The demo photos (drawing URL → asset id), made by a child process on `config`'s store; empty on failure. */
-export async function demoPhotosInChild(config: Config, timeoutMs = 120_000): Promise<Map<string, string>> {
+export async function demoPhotosInChild(config: Config, timeoutMs = DEMO_PHOTOS_WAIT_MS): Promise<Map<string, string>> {
   // The loader that runs this process (tsx in development and tests) runs the child too.
   const loader: string[] = [];
   for (let i = 0; i < process.execArgv.length; i++) {
