@@ -12,7 +12,8 @@ import { tempDir } from '../helpers.ts';
 test('a fresh start’s demo stories show photos the project made, with metadata and renditions', async () => {
   const dir = tempDir('newsflow-media-demo-');
   const config = configWith({ NEWSFLOW_DATA: dir });
-  const photos = await demoPhotosInChild(config);
+  // Generous here: a first start waits DEMO_PHOTOS_WAIT_MS, but this test checks the photos themselves.
+  const photos = await demoPhotosInChild(config, 120_000);
   assert.ok(photos.size >= 5, `made ${photos.size} demo photos`);
   const rt = await openRuntime(join(dir, 'newsflow.db'));
   try {
