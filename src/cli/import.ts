@@ -5,12 +5,27 @@ import { describeReport, Importer, type ImportReport } from '../flow/importer.ts
 import { openRuntime } from '../server/runtime.ts';
 import { cliActor } from './actor.ts';
 import { fail } from './output.ts';
+import { addMedia, MEDIA_FILE } from './media.ts';
 
 export async function importCommand(files: string[], opts: { batch: number; quiet?: boolean }): Promise<void> {
   for (const f of files) if (!existsSync(f)) fail(`no such file: ${f}`);
   files = files.flatMap(expand);
-  if (!files.length) fail('no importable files (.txt, .json, .jsonl, .xml) found');
+  // Photos and other media files in the folder go to the media store (their renditions made here).
+  const mediaFiles = files.filter((f) => MEDIA_FILE.test(f));
+  files = files.filter((f) => !MEDIA_FILE.test(f));
+  if (!files.length && !mediaFiles.length) fail('no importable files (.txt, .json, .jsonl, .xml, or photos and media files) found');
   const rt = await openRuntime();
+  if (mediaFiles.length) {
+    try {
+      const refused = await addMedia(rt, mediaFiles);
+      process.stderr.write(`media: ${mediaFiles.length - refused} of ${mediaFiles.length} files stored\n`);
+      if (refused && !files.length) process.exitCode = 1;
+    } catch (e) {
+      await rt.close();
+      throw e;
+    }
+    if (!files.length) return void (await rt.close());
+  }
   const importer = new Importer(rt.store);
   const showBar = !opts.quiet && process.stderr.isTTY;
   // Loaded by the commands that draw a bar, not by every start of the CLI (the server included).
@@ -103,6 +118,6 @@ function expand(path: string): string[] {
     .flatMap((name) => {
       const full = join(path, name);
       if (statSync(full).isDirectory()) return expand(full);
-      return /\.(txt|json|jsonl|ndjson|xml)$/i.test(name) ? [full] : [];
+      return /\.(txt|json|jsonl|ndjson|xml)$/i.test(name) || MEDIA_FILE.test(name) ? [full] : [];
     });
 }

@@ -1,8 +1,9 @@
 // The demo newsroom a new store starts with: the project's own stories (src/demo), published through
 // the same newsroom acts an editor uses, and one key per role.
 import { SYSTEM_ACTOR } from '../model/actor.ts';
-import { demoStories } from '../demo/stories.ts';
 import { Accounts } from './accounts.ts';
+import { join } from 'node:path';
+import { DEMO_IMAGES_DIR, demoStories } from '../demo/stories.ts';
 import { issueKey } from './keys.ts';
 import { demoSubscriber } from './subscriber-demo.ts';
 import type { Runtime } from './runtime.ts';
@@ -23,11 +24,17 @@ export const DEMO_USERS: { role: StaffRole; email: string; name: string; languag
   { role: 'admin', email: 'admin@demo.newsflow.test', name: 'Alex Morgan', language: 'en' },
 ];
 
-export async function loadDemoNewsroom(rt: Runtime): Promise<DemoResult> {
+export async function loadDemoNewsroom(rt: Runtime, photos?: ReadonlyMap<string, string>): Promise<DemoResult> {
   const ids = new Map<string, string>();
   let count = 0;
   for (const demo of demoStories()) {
     const content = { ...demo.content };
+    // With photos made by makeDemoPhotos, each story shows its uploaded photo instead of the drawing.
+    const mediaId = photos?.get(content.photos[0]?.url ?? '');
+    if (mediaId) {
+      const { width: _w, height: _h, mimeType: _m, ...rest } = content.photos[0];
+      content.photos = [{ ...rest, mediaId }];
+    }
     if (demo.translationOfKey && ids.has(demo.translationOfKey)) content.translationOf = ids.get(demo.translationOfKey);
     const story = await rt.newsroom.createDraft(content, SYSTEM_ACTOR);
     ids.set(demo.key, story.id);
@@ -50,4 +57,34 @@ export async function loadDemoNewsroom(rt: Runtime): Promise<DemoResult> {
     }
   }
   return { stories: count, keys, users };
+}
+
+/**
+ * The demo newsroom's photos, made by the project: each drawing rendered to a JPEG with its caption and
+ * credit in XMP, uploaded to the media store and rendered. Returns the drawing's URL → asset id. Run in a
+ * child process by the server (src/server/demo-photos.ts), so the server itself never loads sharp.
+ */
+export async function makeDemoPhotos(rt: Runtime): Promise<Map<string, string>> {
+  const { drawDemoPhoto } = await import('../media/renditions.ts');
+  const { Readable } = await import('node:stream');
+  const made = new Map<string, string>();
+  for (const demo of demoStories()) {
+    const p = demo.content.photos[0];
+    if (!p || made.has(p.url)) continue;
+    const name = p.url
+      .split('/')
+      .pop()!
+      .replace(/\.svg$/, '');
+    const jpeg = await drawDemoPhoto(join(DEMO_IMAGES_DIR, `${name}.svg`), {
+      caption: p.caption,
+      credit: p.credit,
+      creator: 'newsflow demo',
+      copyright: `© ${new Date().getUTCFullYear()} ${p.credit ?? 'newsflow'} (demo photo made by newsflow)`,
+    });
+    const { asset } = await rt.media.ingest(Readable.from([jpeg]), `${name}.jpg`);
+    made.set(p.url, asset.id);
+  }
+  await rt.media.start();
+  for (const id of made.values()) await rt.media.settled(id);
+  return made;
 }

@@ -11,6 +11,9 @@ import { diffVersions, type VersionDiff } from './diff.ts';
 import type { Hub } from './hub.ts';
 
 export class Newsroom {
+  /** Fills in photos that name uploaded media (src/flow/media.ts); set by the runtime that has a media desk. */
+  photos?: { attachPhotos(c: StoryContent): Promise<StoryContent> };
+
   constructor(
     private readonly store: Store,
     private readonly hub?: Hub,
@@ -107,7 +110,7 @@ export class Newsroom {
   async publish(id: string, by: Actor): Promise<FlowItem> {
     const story = await this.story(id);
     if (story.status === 'killed') throw new ConflictError(`story ${id} was killed; a killed story cannot be published again`);
-    const content = this.frozen(story.draft);
+    const content = await this.withPhotos(this.frozen(story.draft));
     if (story.latestVersion > 0 && !(await this.hasChanges(story, content))) {
       throw new ConflictError(`story ${id}: the draft has no changes since version ${story.latestVersion}; nothing to publish`);
     }
@@ -127,7 +130,7 @@ export class Newsroom {
     if (!note.trim()) throw new ValidationError([{ field: '/note', message: 'a correction needs a public note saying what was corrected' }]);
     const story = await this.story(id);
     const latest = await this.latestPublished(story, 'corrected');
-    const content = this.frozen(applyChanges(latest.content, changes ?? {}));
+    const content = await this.withPhotos(this.frozen(applyChanges(latest.content, changes ?? {})));
     return this.append({
       storyId: id,
       kind: 'corrected',
@@ -225,6 +228,11 @@ export class Newsroom {
     const c = validateContent(content);
     if (c.embargoUntil && Date.parse(c.embargoUntil) <= Date.now()) c.embargoUntil = null;
     return c;
+  }
+
+  /** Photos that name uploaded media get their renditions; a photo still rendering stops the publish, named. */
+  private async withPhotos(content: StoryContent): Promise<StoryContent> {
+    return this.photos ? this.photos.attachPhotos(content) : content;
   }
 
   private async append(nv: Parameters<Store['appendVersion']>[0]): Promise<FlowItem> {

@@ -5,6 +5,7 @@ import type { Admin } from './admin.ts';
 import type { Deliveries } from './deliveries.ts';
 import type { Hub } from './hub.ts';
 import type { KeyRing } from './keys.ts';
+import type { MediaDesk } from './media.ts';
 import type { Newsroom } from './newsroom.ts';
 
 export interface Runtime {
@@ -18,5 +19,7 @@ export interface Runtime {
   deliveries: Deliveries;
   /** The admin acts (products, subscribers, keys, webhooks), each recorded in the audit trail. */
   admin: Admin;
+  /** Photos and media files: ingest, renditions (workers started by the server), downloads. */
+  media: MediaDesk;
   close(): Promise<void>;
 }

@@ -125,8 +125,28 @@ export function toNewsML(v: StoryVersion, opts: NewsMLOptions): string {
   x += `<contentSet><inlineXML contenttype="application/xhtml+xml">`;
   x += `<html xmlns="${XHTML_NS}" lang="${e(c.language)}" xml:lang="${e(c.language)}" dir="${dir}"><head><title>${e(c.headline)}</title></head>`;
   x += `<body>${photosToHtml(c.photos, (u) => absoluteUrl(u, base))}${blocksToHtml(c.body)}</body></html>`;
-  x += '</inlineXML></contentSet></newsItem>\n';
+  x += '</inlineXML>';
+  // A photo story: each rendition of its picture is one remoteContent (the API's download address).
+  if (c.mediaType !== 'text') for (const r of c.photos[0]?.renditions ?? []) x += remoteContentOut(r, base);
+  x += '</contentSet></newsItem>\n';
   return x;
+}
+
+/** IPTC rendition codes (cv.iptc.org/newscodes/rendition) for our rendition sizes. */
+const RENDITION_QCODE: Record<string, string> = {
+  thumbnail: 'rnd:thumbnail',
+  small: 'rnd:preview',
+  preview: 'rnd:preview',
+  web: 'rnd:web',
+  original: 'rnd:highRes',
+};
+
+function remoteContentOut(r: NonNullable<Photo['renditions']>[number], base: string): string {
+  const qcode = RENDITION_QCODE[r.name.split('-')[0]];
+  let x = `<remoteContent href="${e(absoluteUrl(r.href, base))}"${qcode ? ` rendition="${qcode}"` : ''} contenttype="${e(r.contentType)}" size="${r.sizeInBytes}"`;
+  if (r.width) x += ` width="${r.width}"`;
+  if (r.height) x += ` height="${r.height}"`;
+  return `${x}/>`;
 }
 
 function creatorOut(p: Person): string {
@@ -210,8 +230,12 @@ export function fromNewsML(xml: string): Imported {
       figures.push(...parsed.photos);
     }
   }
-  if (figures.length) content.photos = figures;
-  else if (mediaType === 'photo' && contentSet) {
+  const remote = mediaType === 'photo' && contentSet ? pictureFromRemoteContent(contentSet, cm) : null;
+  if (figures.length) {
+    content.photos = figures;
+    // Our own photo stories carry the picture both as a figure and as remoteContent renditions.
+    if (remote?.renditions && figures.length === 1) content.photos[0].renditions = remote.renditions;
+  } else if (mediaType === 'photo' && contentSet) {
     const photo = pictureFromRemoteContent(contentSet, cm);
     if (photo) content.photos = [photo];
   } else {
@@ -334,6 +358,21 @@ function pictureFromRemoteContent(contentSet: XmlElement, cm: XmlElement | undef
   const h = Number(best.attrs.height);
   if (Number.isInteger(w) && w > 0) photo.width = w;
   if (Number.isInteger(h) && h > 0) photo.height = h;
+  if (rcs.length > 1) {
+    photo.renditions = rcs.slice(0, 20).map((r, i) => {
+      const rw = Number(r.attrs.width);
+      const rh = Number(r.attrs.height);
+      const size = Number(r.attrs.size);
+      return {
+        name: `${(r.attrs.rendition ?? 'rendition').replace(/^.*:/, '').replace(/[^A-Za-z0-9-]/g, '') || 'rendition'}-${i + 1}`,
+        href: r.attrs.href.trim().slice(0, 2000),
+        width: Number.isInteger(rw) && rw > 0 ? rw : null,
+        height: Number.isInteger(rh) && rh > 0 ? rh : null,
+        contentType: (r.attrs.contenttype ?? 'application/octet-stream').slice(0, 100),
+        sizeInBytes: Number.isInteger(size) && size >= 0 ? size : 0,
+      };
+    });
+  }
   if (cm) {
     const caption = elements(cm, 'description').find((d) => (d.attrs.role ?? '').endsWith('caption'));
     if (caption) photo.caption = collapse(textOf(caption));

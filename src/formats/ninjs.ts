@@ -123,6 +123,8 @@ export function buildNinjs(v: StoryVersion, opts: NinjsOptions, standardVersion:
     ];
   }
   if (c.photos.length) doc.associations = c.photos.map((p, i) => photoOut(p, i, opts.baseUrl));
+  // A photo story (the photo service): the item itself is the picture, its renditions at the top.
+  if (c.mediaType !== 'text' && c.photos[0]?.renditions?.length) doc.renditions = renditionsOut(c.photos[0], opts.baseUrl);
   const altIds: Obj[] = [
     { role: 'storyId', value: v.storyId },
     { role: 'revisionId', value: v.revisionId },
@@ -161,12 +163,29 @@ function photoOut(p: Photo, i: number, baseUrl: string): Obj {
   if (p.caption) descriptions.push({ role: 'caption', value: p.caption });
   if (p.altText) descriptions.push({ role: 'alt', value: p.altText });
   if (descriptions.length) a.descriptions = descriptions;
+  if (p.renditions?.length) {
+    a.renditions = renditionsOut(p, baseUrl);
+    return a;
+  }
   const rendition: Obj = { name: 'original', href };
   if (p.mimeType) rendition.contentType = p.mimeType;
   if (p.width) rendition.width = p.width;
   if (p.height) rendition.height = p.height;
   a.renditions = [rendition];
   return a;
+}
+
+/**
+ * A photo's renditions as ninjs `renditions` (the 2.3 spelling is made by ninjs-names.ts). Hrefs are the
+ * API's download addresses: a subscriber's key opens them, or the signed link GET /v1/media/:id gives.
+ */
+function renditionsOut(p: Photo, baseUrl: string): Obj[] {
+  return (p.renditions ?? []).map((r) => {
+    const o: Obj = { name: r.name, href: absoluteUrl(r.href, baseUrl), contentType: r.contentType, sizeInBytes: r.sizeInBytes };
+    if (r.width) o.width = r.width;
+    if (r.height) o.height = r.height;
+    return o;
+  });
 }
 
 /** A story version as ninjs 3.2 (`application/ninjs+json`). */
@@ -496,6 +515,19 @@ function photoIn(a: Obj): Photo | null {
   if (typeof r!.width === 'number') photo.width = r!.width as number;
   if (typeof r!.height === 'number') photo.height = r!.height as number;
   if (str(r!.contentType)) photo.mimeType = str(r!.contentType);
+  // Every rendition with an address is kept as a reference (the files stay where they are).
+  const kept = renditions
+    .filter((x) => str(x.href) && str(x.name))
+    .slice(0, 20)
+    .map((x) => ({
+      name: str(x.name)!.slice(0, 100),
+      href: str(x.href)!.slice(0, 2000),
+      width: typeof x.width === 'number' && Number.isInteger(x.width) && x.width > 0 ? x.width : null,
+      height: typeof x.height === 'number' && Number.isInteger(x.height) && x.height > 0 ? x.height : null,
+      contentType: (str(x.contentType) ?? 'application/octet-stream').slice(0, 100),
+      sizeInBytes: typeof x.sizeInBytes === 'number' && Number.isInteger(x.sizeInBytes) && x.sizeInBytes >= 0 ? x.sizeInBytes : 0,
+    }));
+  if (kept.length > 1) photo.renditions = kept;
   return photo;
 }
 

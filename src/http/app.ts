@@ -22,6 +22,7 @@ import { streamRoutes } from './routes/stream.ts';
 import { subscriberRoutes } from './routes/subscribers.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { leadRoutes } from './routes/leads.ts';
+import { mediaRoutes } from './routes/media.ts';
 
 /** Largest request body accepted (stories with long bodies fit well inside it). */
 export const BODY_LIMIT = 1024 * 1024;
@@ -159,6 +160,7 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
   await app.register(searchRoutes, { store, keys, deliveries });
   await app.register(savedSearchRoutes, { store, keys, deliveries });
   await app.register(leadRoutes, { store, keys });
+  await app.register(mediaRoutes, { keys, media: deps.media });
   for (const plugin of opts.extraRoutes ?? []) await app.register(plugin, deps);
   return app;
 }

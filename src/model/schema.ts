@@ -37,6 +37,23 @@ export const PhotoSchema = Type.Object(
     width: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
     height: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
     mimeType: Type.Optional(Text(100)),
+    mediaId: Type.Optional(Type.String({ pattern: '^m[0-9a-f]{32}$' })),
+    renditions: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Text(100),
+            href: Text(2_000),
+            width: Type.Union([Type.Integer({ minimum: 1, maximum: 100_000 }), Type.Null()]),
+            height: Type.Union([Type.Integer({ minimum: 1, maximum: 100_000 }), Type.Null()]),
+            contentType: Text(100),
+            sizeInBytes: Type.Integer({ minimum: 0 }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 20 },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

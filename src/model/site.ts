@@ -23,7 +23,8 @@ export interface SiteSummary {
   updatedAt: string;
   translationGroup: string;
   categories: SiteCategory[];
-  photo: { url: string; alt: string } | null;
+  /** A small public rendition (srcset and size when the photo was uploaded), never an original. */
+  photo: { url: string; alt: string; srcset?: string | null; width?: number | null; height?: number | null } | null;
   /** Set while the embargo holds; the site shows nothing of the story until it passes. */
   embargoUntil: string | null;
   killed: boolean;

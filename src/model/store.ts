@@ -24,6 +24,7 @@ import type { TopicStore } from './topics.ts';
 import type { ApiKey, Role } from './keys.ts';
 import type { AuditStore } from './audit.ts';
 import type { UserStore } from './users.ts';
+import type { MediaStore } from './media.ts';
 
 /** A new version to append: the store assigns the version number, revision id and log sequence. */
 export interface NewVersion {
@@ -120,6 +121,8 @@ export interface Store {
   readonly users: UserStore;
   /** Seats' follows of saved searches, queued alert e-mails and in-portal notifications. */
   readonly topics: TopicStore;
+  /** Media assets and their rendering jobs (the bytes are in MediaFiles). */
+  readonly media: MediaStore;
   close(): Promise<void>;
 
   // Stories and drafts

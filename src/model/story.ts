@@ -38,6 +38,20 @@ export interface Photo {
   width?: number;
   height?: number;
   mimeType?: string;
+  /** The uploaded media asset this photo is (`POST /v1/media`); the newsroom fills in the rest at publish. */
+  mediaId?: string;
+  /** The asset's renditions, frozen into the version at publish (API paths; formats make them absolute). */
+  renditions?: PhotoRendition[];
+}
+
+/** One rendition of a photo as a story carries it. */
+export interface PhotoRendition {
+  name: string;
+  href: string;
+  width: number | null;
+  height: number | null;
+  contentType: string;
+  sizeInBytes: number;
 }
 
 /** Where a story came from: the original page, IDs in other systems, the feed it was imported from. */

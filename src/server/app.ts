@@ -44,6 +44,7 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
       newsroom: rt.newsroom,
       deliveries: rt.deliveries,
       admin: rt.admin,
+      media: rt.media,
       fanout,
       metrics,
       retentionDays: config.retentionDays,
@@ -65,11 +66,12 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
       budget: config.siteBudget,
       cache: config.siteCache,
       formQuota,
+      mediaMaxWidth: config.media.publicMaxWidth,
       onNotFoundPage: (page) => {
         notFoundPage = page;
       },
     }),
-    { store: rt.store, hub: rt.hub },
+    { store: rt.store, hub: rt.hub, media: rt.media },
   );
   // Page scripts (esbuild bundles) for the desk and the portal, at /assets/.
   await app.register(clientAssetsPlugin);

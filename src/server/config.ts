@@ -80,6 +80,21 @@ export interface Config {
    * npm passes a SIGTERM only to the shell that runs the script, which dies without telling the server.
    */
   stopWithParent: boolean;
+  /** Photos and media files. */
+  media: {
+    /** Where the files live (NEWSFLOW_MEDIA_DIR; `media` beside the store file by default). */
+    dir?: string;
+    /** Largest upload (NEWSFLOW_MEDIA_MAX_BYTES, 100 MB). */
+    maxBytes: number;
+    /** Largest photo in pixels (NEWSFLOW_MEDIA_MAX_PIXELS, 100 million). */
+    maxPixels: number;
+    /** Photos rendered at once (NEWSFLOW_MEDIA_WORKERS, 2). */
+    workers: number;
+    /** Lifetime of a signed rendition link in seconds (NEWSFLOW_MEDIA_LINK_TTL, 86400). */
+    linkTtlSeconds: number;
+    /** Widest rendition the public site shows (NEWSFLOW_MEDIA_PUBLIC_MAX_WIDTH, 800). */
+    publicMaxWidth: number;
+  };
   /** Values that were not as expected but have a safe default (logged at start). */
   warnings: string[];
 }
@@ -143,6 +158,14 @@ export function readConfig(env: Env): Config {
     smtpUrl: smtpUrlOf(env.NEWSFLOW_SMTP_URL),
     mailFrom: mailFromOf(env.NEWSFLOW_MAIL_FROM, publicUrl),
     stopWithParent: env.npm_lifecycle_event !== undefined,
+    media: {
+      ...(env.NEWSFLOW_MEDIA_DIR?.trim() ? { dir: resolve(env.NEWSFLOW_MEDIA_DIR.trim()) } : {}),
+      maxBytes: integer(env, 'NEWSFLOW_MEDIA_MAX_BYTES', 100_000_000, 1, 2 ** 40, 'a number of bytes from 1 upwards'),
+      maxPixels: integer(env, 'NEWSFLOW_MEDIA_MAX_PIXELS', 100_000_000, 1, 2 ** 40, 'a number of pixels from 1 upwards'),
+      workers: integer(env, 'NEWSFLOW_MEDIA_WORKERS', 2, 1, 64, 'a whole number from 1 to 64'),
+      linkTtlSeconds: integer(env, 'NEWSFLOW_MEDIA_LINK_TTL', 86_400, 1, 365 * 86_400, 'seconds from 1 to 31536000'),
+      publicMaxWidth: integer(env, 'NEWSFLOW_MEDIA_PUBLIC_MAX_WIDTH', 800, 16, 4096, 'pixels from 16 to 4096'),
+    },
     warnings,
   };
 }

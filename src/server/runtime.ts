@@ -8,6 +8,11 @@ import { KeyRing } from '../flow/keys.ts';
 import { Newsroom } from '../flow/newsroom.ts';
 import type { Runtime } from '../flow/runtime.ts';
 import { useDeliveryBaseUrl } from '../flow/render.ts';
+import { MEDIA_DEFAULTS, MediaDesk, type MediaOptions } from '../flow/media.ts';
+import { FileMediaFiles, linkSecretIn } from '../store/media-files.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { ConfigError, processConfig, type Config } from './config.ts';
 
 export type { Runtime } from '../flow/runtime.ts';
@@ -17,6 +22,8 @@ export interface RuntimeOptions {
   baseUrl?: string;
   /** The agency's search lexicon file (NEWSFLOW_SEARCH_LEXICON). */
   searchLexicon?: string | null;
+  /** The media folder (NEWSFLOW_MEDIA_DIR; `media` beside the store file by default) and the media limits. */
+  media?: Partial<Omit<MediaOptions, 'linkSecret'>> & { dir?: string };
 }
 
 /**
@@ -31,6 +38,10 @@ export async function openRuntime(file?: string, opts: RuntimeOptions = {}): Pro
   const newsroom = new Newsroom(store, hub);
   const deliveries = new Deliveries(store);
   const admin = new Admin(store, keys, deliveries);
+  const mediaDir = opts.media?.dir ?? (file === ':memory:' ? mkdtempSync(join(tmpdir(), 'newsflow-media-')) : join(dirname(file), 'media'));
+  const files = new FileMediaFiles(mediaDir);
+  const media = new MediaDesk(store, files, { ...MEDIA_DEFAULTS, ...withoutDir(opts.media), linkSecret: linkSecretIn(mediaDir) });
+  newsroom.photos = media;
   const baseUrl = opts.baseUrl ?? 'http://localhost:8080';
   useDeliveryBaseUrl(baseUrl);
   return {
@@ -41,8 +52,10 @@ export async function openRuntime(file?: string, opts: RuntimeOptions = {}): Pro
     newsroom,
     deliveries,
     admin,
+    media,
     async close() {
       hub.stop();
+      await media.stop();
       await deliveries.close();
       await store.close();
     },
@@ -52,11 +65,16 @@ export async function openRuntime(file?: string, opts: RuntimeOptions = {}): Pro
 /** The runtime of a configuration; a store that cannot be created or opened is a ConfigError on NEWSFLOW_DATA. */
 export async function openConfiguredRuntime(config: Config): Promise<Runtime> {
   try {
-    return await openRuntime(config.dataFile, { baseUrl: config.baseUrl, searchLexicon: config.searchLexicon });
+    return await openRuntime(config.dataFile, { baseUrl: config.baseUrl, searchLexicon: config.searchLexicon, media: config.media });
   } catch (e) {
     const err = e as Error & { cause?: Error; code?: string };
     if (/NEWSFLOW_SEARCH_LEXICON/.test(err.message)) throw new ConfigError('NEWSFLOW_SEARCH_LEXICON', err.message.replace(/^NEWSFLOW_SEARCH_LEXICON:\s*/, ''));
     const reason = (err.cause?.message ?? err.message).split('\n')[0];
     throw new ConfigError('NEWSFLOW_DATA', `cannot create or open the store ${config.dataFile}: ${reason}; name a file or folder this user can write`);
   }
+}
+
+function withoutDir(m: RuntimeOptions['media']): Partial<Omit<MediaOptions, 'linkSecret'>> {
+  const { dir: _dir, ...rest } = m ?? {};
+  return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
 }

@@ -4,6 +4,7 @@
 import type { Server } from 'node:http';
 import { seatRecipients } from '../flow/accounts.ts';
 import { loadDemoNewsroom } from '../flow/demo.ts';
+import { demoPhotosInChild } from './demo-photos.ts';
 import { startMaintenance } from '../flow/maintenance.ts';
 import type { Runtime } from '../flow/runtime.ts';
 import { startWebhookWorker } from '../flow/webhooks.ts';
@@ -78,6 +79,8 @@ export async function startServer(config: Config, out: ServerOutput = { stdout: 
       await alerts.stop();
       await mailer?.close();
     });
+    // Rendering jobs a stopped server left are taken up again (rt.close stops the workers).
+    await rt.media.start();
     await listen(web, config);
     // After the port is ours: a start that fails on a busy port leaves a new store as it was, demo to come.
     await welcome(rt, config, out.stdout);
@@ -152,7 +155,7 @@ async function listen(web: WebApp, config: Config): Promise<void> {
  */
 async function welcome(rt: Runtime, config: Config, out: NodeJS.WritableStream): Promise<void> {
   if (config.demo && (await rt.store.countStories()) === 0) {
-    const demo = await loadDemoNewsroom(rt);
+    const demo = await loadDemoNewsroom(rt, await demoPhotosInChild(config));
     out.write(
       keyBlock(
         `newsflow: loaded the demo newsroom (${demo.stories} stories). Demo API keys, shown only this once:`,

@@ -4,6 +4,7 @@
 import type { Block, StoryVersion } from '../model/story.ts';
 import { directionOf } from '../model/story.ts';
 import { sourceDateOnly } from '../model/source-date.ts';
+import { publicImage } from '../model/media.ts';
 import { readerCategories } from '../formats/archive-jsonl.ts';
 
 /** How much body the public sees: whichever limit is reached first. */
@@ -39,7 +40,7 @@ export interface PublicStory {
   published: ShownDate;
   /** Only when the story changed after it was first published. */
   updated: ShownDate | null;
-  photo: { url: string; alt: string; caption: string | null; credit: string | null } | null;
+  photo: { url: string; alt: string; caption: string | null; credit: string | null; srcset: string | null; width: number | null; height: number | null } | null;
   /** The abbreviated body: paragraphs and subheadings only, the last paragraph possibly cut at a sentence end. */
   blocks: Block[];
   /** True when some body was left out (nearly always: the rest is for subscribers). */
@@ -157,6 +158,8 @@ function nameIn(p: { name: string; names?: Record<string, string> }, language: s
 export interface AbbreviateOptions {
   budget?: Budget;
   timeZone?: string;
+  /** Widest photo rendition shown (NEWSFLOW_MEDIA_PUBLIC_MAX_WIDTH). */
+  mediaMaxWidth?: number;
 }
 
 /** The public view of a live version. Killed or embargoed versions must not reach here (the caller checks). */
@@ -166,6 +169,7 @@ export function abbreviate(v: StoryVersion, opts: AbbreviateOptions = {}): Publi
   const tz = opts.timeZone ?? SITE_TIME_ZONE;
   const { blocks, truncated } = abbreviateBody(c.body, language, opts.budget ?? DEFAULT_BUDGET);
   const photo = c.photos[0];
+  const image = photo ? publicImage(photo, opts.mediaMaxWidth) : null;
   const updated = Date.parse(v.versionCreatedAt) > Date.parse(v.firstPublishedAt) ? showDate(v.versionCreatedAt, language, tz) : null;
   const d = c.dateline;
   return {
@@ -179,7 +183,7 @@ export function abbreviate(v: StoryVersion, opts: AbbreviateOptions = {}): Publi
     dateline: d ? { place: d.place ?? null, reporter: d.reporter ?? null, agency: d.agency ?? null } : null,
     published: showDate(v.firstPublishedAt, language, tz),
     updated,
-    photo: photo ? { url: photo.url, alt: photo.altText ?? photo.caption ?? '', caption: photo.caption ?? null, credit: photo.credit ?? null } : null,
+    photo: image ? { ...image, alt: photo.altText ?? photo.caption ?? '', caption: photo.caption ?? null, credit: photo.credit ?? null } : null,
     blocks,
     truncated,
     categories: readerCategories(c.categories, language),

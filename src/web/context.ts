@@ -9,6 +9,8 @@ export interface SiteContext {
   budget: Budget;
   /** Versioned asset URLs (the content hash is in the query so they can be cached forever). */
   assets: { css: string; live: string; logo: string };
+  /** Widest photo rendition the site shows (NEWSFLOW_MEDIA_PUBLIC_MAX_WIDTH; 800 when not given). */
+  mediaMaxWidth?: number;
 }
 
 export interface PageChrome {

@@ -5,6 +5,7 @@ import { toAtom } from '../formats/atom.ts';
 import { readerCategories } from '../formats/archive-jsonl.ts';
 import type { Block, StoryVersion } from '../model/story.ts';
 import type { SiteSummary } from '../model/site.ts';
+import { publicImage } from '../model/media.ts';
 import { abbreviateBody, type Budget } from './abbreviate.ts';
 import type { SiteContext } from './context.ts';
 import { cleanText, html, safeUrl } from './html.ts';
@@ -35,8 +36,18 @@ export function publicVersion(ctx: SiteContext, v: StoryVersion, budget: Budget)
       byline: c.byline.map((p) => ({ ...p, name: cleanText(p.names?.[c.language] ?? p.name) })),
       categories: readerCategories(c.categories, c.language).map(cleanText),
       photos: c.photos.flatMap((p) => {
-        const url = safeUrl(p.url);
-        return url ? [{ ...p, url: absolute(ctx.base, url), caption: p.caption ? cleanText(p.caption) : p.caption }] : [];
+        // Uploaded photos: a small public rendition only; the original and the rendition list stay private.
+        const image = publicImage(p, ctx.mediaMaxWidth);
+        const url = safeUrl(image?.url);
+        if (!image || !url) return [];
+        const { mediaId: _id, renditions: _r, ...rest } = p;
+        const shown = { ...rest, url: absolute(ctx.base, url), caption: p.caption ? cleanText(p.caption) : p.caption };
+        if (p.mediaId) {
+          shown.width = image.width ?? undefined;
+          shown.height = image.height ?? undefined;
+          shown.mimeType = 'image/webp';
+        }
+        return [shown];
       }),
     },
   };

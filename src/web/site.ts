@@ -1,6 +1,8 @@
 // The public website as a Fastify plugin (registered beside the API by the composition root, src/server). Routes are thin:
 // they pick the edition and the view, and every page goes through one path that caches it until the
 // flow log moves and answers conditional requests (ETag / Last-Modified → 304).
+import { createReadStream } from 'node:fs';
+import { byteRange, etagOf, type MediaDesk } from '../flow/media.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Hub } from '../flow/hub.ts';
 import type { Store } from '../model/store.ts';
@@ -28,6 +30,8 @@ export interface SiteOptions {
    * root, which owns the limiter); none: forms are not throttled.
    */
   formQuota?: FormQuota;
+  /** Widest photo rendition served and shown (NEWSFLOW_MEDIA_PUBLIC_MAX_WIDTH, 800). */
+  mediaMaxWidth?: number;
 }
 
 /** What a quota says about one form post: go ahead, or retry after some seconds. */
@@ -37,6 +41,8 @@ export type FormQuota = (req: FastifyRequest) => Promise<{ ok: true } | { ok: fa
 export interface SiteDeps {
   store: Store;
   hub: Hub;
+  /** Small renditions of photos in published stories (none served without it). */
+  media?: MediaDesk;
 }
 
 /** Longest request target the site answers; longer ones get 414 (Node itself refuses headers over 16 KB). */
@@ -103,7 +109,7 @@ function segments(url: string, lang: Lang): string[] | null {
 export function sitePlugin(opts: SiteOptions) {
   return async function site(app: FastifyInstance, rt: SiteDeps): Promise<void> {
     const { files, assets } = loadStatic();
-    const ctx: SiteContext = { base: opts.base.replace(/\/+$/, ''), budget: opts.budget ?? DEFAULT_BUDGET, assets };
+    const ctx: SiteContext = { base: opts.base.replace(/\/+$/, ''), budget: opts.budget ?? DEFAULT_BUDGET, assets, mediaMaxWidth: opts.mediaMaxWidth };
     const views = new SiteViews(rt.store.site, ctx, rt.store.search);
     const cache = new PageCache();
     const useCache = opts.cache ?? true;
@@ -288,6 +294,34 @@ export function sitePlugin(opts: SiteOptions) {
       if (f.type.startsWith('image/svg')) void reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
       if (req.headers['if-none-match'] === f.etag) return reply.code(304).send();
       return reply.send(f.body);
+    });
+
+    // Photos: only small renditions of photos in live published stories; the original and the large
+    // renditions have no route here at all (they are the subscribers', behind the API).
+    app.get('/media/:id/:rendition', hide, async (req, reply) => {
+      const { id, rendition } = req.params as { id: string; rendition: string };
+      const found = rt.media ? await rt.media.publicRendition(id, rendition, opts.mediaMaxWidth) : null;
+      const size = found ? await rt.media!.files.size(found.key) : null;
+      if (!found || size === null) return reply.code(404).type('text/plain; charset=utf-8').send('not found\n');
+      const etag = etagOf(found.asset.sha256, rendition, found.asset.updatedAt);
+      void reply
+        .header('etag', etag)
+        .header('cache-control', 'public, max-age=3600')
+        .header('x-content-type-options', 'nosniff')
+        .header('accept-ranges', 'bytes')
+        .type(found.rendition.contentType);
+      if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+      const range = byteRange(req.headers.range, size);
+      if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${size}`).send();
+      const path = rt.media!.files.path(found.key);
+      if (range) {
+        return reply
+          .code(206)
+          .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
+          .header('content-length', range.end - range.start + 1)
+          .send(createReadStream(path, { start: range.start, end: range.end }));
+      }
+      return reply.header('content-length', size).send(createReadStream(path));
     });
 
     app.get('/public/stream', hide, async (req, reply) => {

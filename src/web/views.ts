@@ -104,7 +104,7 @@ export class SiteViews {
       return { status: 301, type: HTML, body: '', cacheControl: PAGE_CACHE, headers: { location: canonical } };
     }
     const translations = summary.translationGroup ? await this.site.translations(summary.translationGroup) : [];
-    const story = abbreviate(version, { budget: this.ctx.budget });
+    const story = abbreviate(version, { budget: this.ctx.budget, mediaMaxWidth: this.ctx.mediaMaxWidth });
     return {
       status: 200,
       type: HTML,

@@ -8,6 +8,7 @@
 //   demo             the demo newsroom's stories and images: data, built from model only. The flow
 //                    loads it into an empty store, the site serves its images, the CLI prints its keys.
 //   formats, search  IPTC formats and the search index: model and text only.
+//   media            image work on photos (sharp, exifr: detection, metadata, renditions): model only.
 //   store            the storage engines (src/store/sqlite): may use formats and search.
 //   flow             the newsroom and the subscriber flow: everything above.
 //   http, web        the API and the public site: everything above, never each other.
@@ -30,12 +31,13 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   demo: ['model', 'text'],
   formats: ['model', 'text'],
   search: ['model', 'text'],
+  media: ['model'],
   store: ['model', 'text', 'formats', 'search'],
-  flow: ['store', 'model', 'text', 'formats', 'search', 'demo'],
-  http: ['flow', 'store', 'model', 'text', 'formats', 'search', 'demo'],
-  web: ['flow', 'store', 'model', 'text', 'formats', 'search', 'demo'],
-  cli: ['server', 'http', 'web', 'flow', 'store', 'model', 'text', 'formats', 'search', 'demo'],
-  server: ['cli', 'http', 'web', 'flow', 'store', 'model', 'text', 'formats', 'search', 'demo'],
+  flow: ['store', 'model', 'text', 'formats', 'search', 'demo', 'media'],
+  http: ['flow', 'store', 'model', 'text', 'formats', 'search', 'demo', 'media'],
+  web: ['flow', 'store', 'model', 'text', 'formats', 'search', 'demo', 'media'],
+  cli: ['server', 'http', 'web', 'flow', 'store', 'model', 'text', 'formats', 'search', 'demo', 'media'],
+  server: ['cli', 'http', 'web', 'flow', 'store', 'model', 'text', 'formats', 'search', 'demo', 'media'],
 };
 
 /** Folders that may name a concrete store engine: the engine is chosen where the system is assembled. */

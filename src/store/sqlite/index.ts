@@ -32,6 +32,7 @@ import {
 import { SqliteAuditStore } from './audit.ts';
 import { SqliteUserStore } from './users.ts';
 import { SqliteTopicStore } from './topics.ts';
+import { SqliteMediaStore } from './media.ts';
 import { insertVersion, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersions } from './versions.ts';
 import { readWith, writeWith } from './guard.ts';
 
@@ -52,6 +53,7 @@ export class SqliteStore implements Store {
   readonly audit: SqliteAuditStore;
   readonly users: SqliteUserStore;
   readonly topics: SqliteTopicStore;
+  readonly media: SqliteMediaStore;
 
   constructor(
     readonly file: string,
@@ -65,6 +67,7 @@ export class SqliteStore implements Store {
     this.audit = new SqliteAuditStore(this.db);
     this.users = new SqliteUserStore(this.db);
     this.topics = new SqliteTopicStore(this.db);
+    this.media = new SqliteMediaStore(this.db);
   }
 
   async close(): Promise<void> {

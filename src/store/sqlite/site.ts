@@ -2,6 +2,7 @@
 // log (one indexed max() when nothing changed), so a publish by any process shows on the next read
 // without publishing code knowing the site exists.
 import type Database from 'better-sqlite3';
+import { publicImage } from '../../model/media.ts';
 import { newId } from '../../model/ids.ts';
 import { slugify } from '../../model/slug.ts';
 import { sourceDateOnly } from '../../model/source-date.ts';
@@ -29,7 +30,7 @@ interface SiteRow {
 interface SummaryJson {
   deck: string | null;
   categories: SiteCategory[];
-  photo: { url: string; alt: string } | null;
+  photo: { url: string; alt: string; srcset?: string | null; width?: number | null; height?: number | null } | null;
   publishedDate?: string | null;
 }
 
@@ -268,7 +269,8 @@ export class SqliteSiteStore implements SiteStore {
         categories.push({ name, slug });
       }
     }
-    const photo = c.photos[0] ? { url: c.photos[0].url, alt: c.photos[0].altText ?? c.photos[0].caption ?? '' } : null;
+    const image = c.photos[0] ? publicImage(c.photos[0]) : null;
+    const photo = image ? { ...image, alt: c.photos[0].altText ?? c.photos[0].caption ?? '' } : null;
     const summary: SummaryJson = { deck: c.deck ?? null, categories, photo, publishedDate: sourceDateOnly(v.first_published_at) };
     stmt(
       this.db,

@@ -35,11 +35,11 @@ export function card(s: SiteSummary, lang: Lang, opts: { lead?: boolean; level?:
   if (opts.lead) {
     return html`<article class="lead" data-story="${s.id}">
 <div>${kicker}<h2>${title}</h2>${s.deck ? html`<p dir="auto">${s.deck}</p>` : ''}<p class="meta">${time(s.publishedDate ?? s.publishedAt, lang)}</p></div>
-${img ? html`<img class="thumb" src="${img}" alt="${s.photo?.alt ?? ''}" width="640" height="360">` : ''}
+${img ? html`<img class="thumb" src="${img}"${s.photo?.srcset ? html` srcset="${s.photo.srcset}" sizes="(max-width: 700px) 100vw, 640px"` : ''} alt="${s.photo?.alt ?? ''}" width="${s.photo?.width ?? 640}" height="${s.photo?.height ?? 360}">` : ''}
 </article>`;
   }
   return html`<li class="card" data-story="${s.id}"><article>
-${img ? html`<img class="thumb" src="${img}" alt="${s.photo?.alt ?? ''}" width="320" height="180" loading="lazy">` : ''}
+${img ? html`<img class="thumb" src="${img}"${s.photo?.srcset ? html` srcset="${s.photo.srcset}" sizes="320px"` : ''} alt="${s.photo?.alt ?? ''}" width="${s.photo?.width ?? 320}" height="${s.photo?.height ?? 180}" loading="lazy">` : ''}
 ${kicker}<h3>${title}</h3>${s.deck ? html`<p dir="auto">${s.deck}</p>` : ''}<p class="meta">${time(s.publishedDate ?? s.publishedAt, lang)}</p>
 </article></li>`;
 }

@@ -72,7 +72,7 @@ ${st.correctionNote ? html`<aside class="notice" role="note"><strong>${s.correct
 ${
   photo && (src || photo.caption || photo.credit)
     ? html`<figure>
-${src ? html`<img src="${src}" alt="${photo.alt}" width="1200" height="675">` : ''}
+${src ? html`<img src="${src}"${photo.srcset ? html` srcset="${photo.srcset}" sizes="(max-width: 800px) 100vw, 800px"` : ''} alt="${photo.alt}" width="${photo.width ?? 1200}" height="${photo.height ?? 675}">` : ''}
 ${photo.caption || photo.credit ? html`<figcaption>${photo.caption ? html`<bdi>${photo.caption}</bdi>` : ''}${photo.credit ? html` — <bdi>${photo.credit}</bdi>` : ''}</figcaption>` : ''}
 </figure>`
     : ''
