@@ -1,6 +1,6 @@
 // Reading the index: a query and filters in, ranked hits with snippets and facet counts out.
 import type Database from 'better-sqlite3';
-import { analyze, detectLanguage, hasArabicScript, normalizeArabic, type FullAnalyzeOptions, type Token } from '../text/index.ts';
+import { acceptedWordSpans, analyze, detectLanguage, hasArabicScript, normalizeArabic, type FullAnalyzeOptions, type Token } from '../text/index.ts';
 import { compileQuery } from './compile.ts';
 import { parseQuery, QuerySyntaxError, type ParsedQuery } from './query.ts';
 import { fieldAwareScore, headlineEvidence, RANK_WEIGHTS, type RankWeights } from './rank.ts';
@@ -176,7 +176,16 @@ export class Searcher {
         facets = facetCounts(groups);
       }
     }
-    const hits = page.map((r) => this.hit(r, meta(r), compiled.highlight));
+    // One verdict per written word and language for the whole page (see acceptedWordSpans).
+    const memos = new Map<string, Map<string, boolean>>();
+    const hl = compiled.highlight;
+    const accepts = (term: string, stem: string) => hl.terms.has(term) || hl.stems.has(stem);
+    const spansOf = (text: string, lang: string, opts: FullAnalyzeOptions) => {
+      let memo = memos.get(lang);
+      if (!memo) memos.set(lang, (memo = new Map()));
+      return acceptedWordSpans(text, lang, opts, accepts, memo);
+    };
+    const hits = page.map((r) => this.hit(r, meta(r), hl, spansOf));
     return { total, hits, facets, query: parsed };
   }
 
@@ -208,12 +217,12 @@ export class Searcher {
       .map((x) => x.r);
   }
 
-  private hit(r: Row, m: SearchDocMeta, highlight: MatchSet): SearchHit {
+  private hit(r: Row, m: SearchDocMeta, highlight: MatchSet, spansOf: SpansOf): SearchHit {
     const texts = this.texts.get(r.doc_id)!;
     const opts = this.vocabulary.analyzeOptions();
     const ranked = this.headlineTokensOf === opts.stemCache ? this.headlineTokens.get(r.language + '\u0000' + texts.headline) : undefined;
-    const headSpans = matchSpans(ranked ?? analyze(texts.headline, r.language, opts), highlight);
-    const bodySpans = this.bodySpans(texts.body, r.language, highlight, opts);
+    const headSpans = ranked ? matchSpans(ranked, highlight) : spansOf(texts.headline, r.language, opts);
+    const bodySpans = this.bodySpans(texts.body, r.language, highlight, opts, spansOf);
     return {
       ...m,
       score: r.score,
@@ -227,7 +236,7 @@ export class Searcher {
    * Match spans of the body, read a slice at a time: the snippet shows the first slice with a match,
    * and a long feature should not cost its full analysis on every results page.
    */
-  private bodySpans(body: string, lang: string, highlight: MatchSet, opts: FullAnalyzeOptions): [number, number][] {
+  private bodySpans(body: string, lang: string, highlight: MatchSet, opts: FullAnalyzeOptions, spansOf: SpansOf): [number, number][] {
     // Most stories match in their opening lines: a first slice of a few snippet lengths saves
     // analyzing ten long bodies on every page (half the time of a search before issue 16).
     // Arabic stems and terms are substrings of the folded word they came from, so a slice whose
@@ -248,13 +257,16 @@ export class Searcher {
           continue;
         }
       }
-      const spans = matchSpans(analyze(body.slice(from, to), lang, opts), highlight);
+      const spans = spansOf(body.slice(from, to), lang, opts);
       if (spans.length) return spans.map(([a, b]) => [a + from, b + from]);
       from = to;
     }
     return [];
   }
 }
+
+/** Match spans of a text in a language, for the highlight of one results page. */
+type SpansOf = (text: string, lang: string, opts: FullAnalyzeOptions) => [number, number][];
 
 function queryLanguage(text: string): string {
   const l = detectLanguage(text);
