@@ -152,7 +152,10 @@ export class Searcher {
       const order = sort === 'recency' ? 'published_at DESC, doc_id DESC' : 'score DESC, published_at DESC, doc_id DESC';
       let everyMatch: Row[] | null = null;
       if (fieldAware) {
-        const top = run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ?`, [...params, depth]);
+        const top =
+          where.length === 0 && sort === 'relevance'
+            ? this.topByScore(run, cols, compiled.match!, depth)
+            : run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ?`, [...params, depth]);
         // Fewer than `depth` rows is the whole match set (the phrase boosts never widen it): its
         // facets are counted here, and the second full-text pass below is saved (most queries).
         if (top.length < depth) everyMatch = top;
@@ -187,6 +190,19 @@ export class Searcher {
     };
     const hits = page.map((r) => this.hit(r, meta(r), hl, spansOf));
     return { total, hits, facets, query: parsed };
+  }
+
+  /**
+   * BM25's best `depth` matches, as `ORDER BY score DESC, published_at DESC, doc_id DESC LIMIT depth`
+   * over the join would give them, but joining only the matches that score at least the depth-th best:
+   * a broad query (thousands of matches) otherwise looks up every match's story row just to sort.
+   */
+  private topByScore(run: <T>(sqlText: string, args: unknown[]) => T[], cols: string, match: string, depth: number): Row[] {
+    const sql = `WITH m AS MATERIALIZED (SELECT rowid AS doc_id, -bm25(search_fts, ${this.weights.join(', ')}) AS score FROM search_fts WHERE search_fts MATCH ?)
+      SELECT ${cols}, m.score AS score FROM m JOIN search_doc d ON d.doc_id = m.doc_id
+      WHERE m.score >= coalesce((SELECT score FROM m ORDER BY score DESC LIMIT 1 OFFSET ?), -1e300)
+      ORDER BY score DESC, d.published_at DESC, d.doc_id DESC LIMIT ?`;
+    return run<Row>(sql, [match, depth - 1, depth]);
   }
 
   /** BM25's best rows re-scored by their headlines (see rank.ts); ties keep BM25's order. */
