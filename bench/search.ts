@@ -8,6 +8,8 @@
 //   npm run bench:search            (= node --import tsx bench/search.ts)
 //   BENCH_QUERIES=200 BENCH_NO_PG=1 BENCH_NO_LOAD=1 node --import tsx bench/search.ts   (quicker)
 //   BENCH_STREAMS=n changes the number of open streams of the load part.
+//   BENCH_ONLY_LOAD=1 runs the load part alone; BENCH_LOAD_STORE=/tmp/x.db keeps its store there and
+//   starts later runs from a copy of it (the store takes a minute to build).
 //
 // The judgments are built WITHOUT the analyzers under test: query words are taken from an article and
 // rewritten by spelling/morphology rules, and a rewrite is kept only if that exact form occurs somewhere
