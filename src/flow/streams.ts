@@ -75,6 +75,13 @@ class Connection implements StreamConnection {
 }
 
 const BATCH = 200;
+/** The longest the live fan-out holds the event loop before letting other work (requests) in. */
+const SLICE_MS = 4;
+/**
+ * The clock is read every this many groups: a few subscribers are always fed in one run (a machine
+ * busy enough to stall the process mid-loop does not split them), and 1,000 do not read it 1,000 times.
+ */
+const SLICE_GROUPS = 16;
 const FRAME_CACHE = 4096;
 
 class Group {
@@ -136,7 +143,7 @@ class Group {
   /**
    * The live path, synchronously: a group at the head with nothing joining, its subscriber cached, the new
    * events in the shared cache and decidable without history (a first publish, a follow-up its products
-   * pass). One head move then feeds thousands of groups in one loop, with no promise per group. Returns
+   * pass). One head move then feeds thousands of groups in a few slices (feedAll), with no promise per group. Returns
    * false, having done what it could, when the rest needs the async pump.
    */
   feedLive(): boolean {
@@ -245,6 +252,9 @@ export class StreamFanout {
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: () => void;
   private checkingKeys = false;
+  private feeding = false;
+  private feedAgain = false;
+  private closed = false;
 
   constructor(
     private readonly store: Store,
@@ -259,23 +269,51 @@ export class StreamFanout {
       () =>
         void this.extend()
           .catch(() => {})
-          .then(() => {
-            for (const g of this.groups.values()) {
-              let fed = false;
-              try {
-                fed = g.feedLive();
-              } catch {
-                // Whatever failed (a sink, an alert) is met again, and handled, by the pump.
-              }
-              if (!fed) void g.pump();
-            }
-          }),
+          .then(() => this.feedAll()),
     );
     const heartbeat = setInterval(() => this.heartbeat(), opts.heartbeatMs ?? 15_000);
     const revocation = setInterval(() => void this.closeRevoked(), opts.revocationCheckMs ?? 500);
     heartbeat.unref();
     revocation.unref();
     this.timers.push(heartbeat, revocation);
+  }
+
+  /**
+   * Feeds every group after a head move, in slices of at most SLICE_MS with a turn of the event loop
+   * between them: 1,000 streams take tens of milliseconds to write, and a request (a search) arriving
+   * meanwhile should wait for one slice, not for all of it. One pass at a time; a head move during a
+   * pass runs one more pass after it. Each group's own position and each connection's "seq greater
+   * than the last one sent" keep order and exactly-once whatever the slicing.
+   */
+  private feedAll(): void {
+    if (this.feeding) {
+      this.feedAgain = true;
+      return;
+    }
+    this.feeding = true;
+    this.feedAgain = false;
+    const groups = [...this.groups.values()];
+    let next = 0;
+    const slice = () => {
+      const end = performance.now() + SLICE_MS;
+      while (next < groups.length) {
+        const g = groups[next++];
+        let fed = false;
+        try {
+          fed = g.feedLive();
+        } catch {
+          // Whatever failed (a sink, an alert) is met again, and handled, by the pump.
+        }
+        if (!fed) void g.pump();
+        if (next % SLICE_GROUPS === 0 && next < groups.length && performance.now() >= end) {
+          setImmediate(slice);
+          return;
+        }
+      }
+      this.feeding = false;
+      if (this.feedAgain && !this.closed) setImmediate(() => this.feedAll());
+    };
+    slice();
   }
 
   /** Open connections of one subscriber (the stream routes cap them). */
@@ -419,6 +457,7 @@ export class StreamFanout {
 
   /** Closes every connection and stops the timers. */
   close(): void {
+    this.closed = true;
     for (const t of this.timers) clearInterval(t);
     this.unsubscribe();
     for (const g of [...this.groups.values()]) {

@@ -1,6 +1,6 @@
 // Reading the index: a query and filters in, ranked hits with snippets and facet counts out.
 import type Database from 'better-sqlite3';
-import { analyze, detectLanguage, hasArabicScript, normalizeArabic, type FullAnalyzeOptions, type Token } from '../text/index.ts';
+import { acceptedWordSpans, analyze, detectLanguage, hasArabicScript, normalizeArabic, type FullAnalyzeOptions, type Token } from '../text/index.ts';
 import { compileQuery } from './compile.ts';
 import { parseQuery, QuerySyntaxError, type ParsedQuery } from './query.ts';
 import { fieldAwareScore, headlineEvidence, RANK_WEIGHTS, type RankWeights } from './rank.ts';
@@ -152,7 +152,10 @@ export class Searcher {
       const order = sort === 'recency' ? 'published_at DESC, doc_id DESC' : 'score DESC, published_at DESC, doc_id DESC';
       let everyMatch: Row[] | null = null;
       if (fieldAware) {
-        const top = run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ?`, [...params, depth]);
+        const top =
+          where.length === 0 && sort === 'relevance'
+            ? this.topByScore(run, cols, compiled.match!, depth)
+            : run<Row>(`SELECT * FROM (${sql}) ORDER BY ${order} LIMIT ?`, [...params, depth]);
         // Fewer than `depth` rows is the whole match set (the phrase boosts never widen it): its
         // facets are counted here, and the second full-text pass below is saved (most queries).
         if (top.length < depth) everyMatch = top;
@@ -176,8 +179,30 @@ export class Searcher {
         facets = facetCounts(groups);
       }
     }
-    const hits = page.map((r) => this.hit(r, meta(r), compiled.highlight));
+    // One verdict per written word and language for the whole page (see acceptedWordSpans).
+    const memos = new Map<string, Map<string, boolean>>();
+    const hl = compiled.highlight;
+    const accepts = (term: string, stem: string) => hl.terms.has(term) || hl.stems.has(stem);
+    const spansOf = (text: string, lang: string, opts: FullAnalyzeOptions) => {
+      let memo = memos.get(lang);
+      if (!memo) memos.set(lang, (memo = new Map()));
+      return acceptedWordSpans(text, lang, opts, accepts, memo);
+    };
+    const hits = page.map((r) => this.hit(r, meta(r), hl, spansOf));
     return { total, hits, facets, query: parsed };
+  }
+
+  /**
+   * BM25's best `depth` matches, as `ORDER BY score DESC, published_at DESC, doc_id DESC LIMIT depth`
+   * over the join would give them, but joining only the matches that score at least the depth-th best:
+   * a broad query (thousands of matches) otherwise looks up every match's story row just to sort.
+   */
+  private topByScore(run: <T>(sqlText: string, args: unknown[]) => T[], cols: string, match: string, depth: number): Row[] {
+    const sql = `WITH m AS MATERIALIZED (SELECT rowid AS doc_id, -bm25(search_fts, ${this.weights.join(', ')}) AS score FROM search_fts WHERE search_fts MATCH ?)
+      SELECT ${cols}, m.score AS score FROM m JOIN search_doc d ON d.doc_id = m.doc_id
+      WHERE m.score >= coalesce((SELECT score FROM m ORDER BY score DESC LIMIT 1 OFFSET ?), -1e300)
+      ORDER BY score DESC, d.published_at DESC, d.doc_id DESC LIMIT ?`;
+    return run<Row>(sql, [match, depth - 1, depth]);
   }
 
   /** BM25's best rows re-scored by their headlines (see rank.ts); ties keep BM25's order. */
@@ -208,12 +233,12 @@ export class Searcher {
       .map((x) => x.r);
   }
 
-  private hit(r: Row, m: SearchDocMeta, highlight: MatchSet): SearchHit {
+  private hit(r: Row, m: SearchDocMeta, highlight: MatchSet, spansOf: SpansOf): SearchHit {
     const texts = this.texts.get(r.doc_id)!;
     const opts = this.vocabulary.analyzeOptions();
     const ranked = this.headlineTokensOf === opts.stemCache ? this.headlineTokens.get(r.language + '\u0000' + texts.headline) : undefined;
-    const headSpans = matchSpans(ranked ?? analyze(texts.headline, r.language, opts), highlight);
-    const bodySpans = this.bodySpans(texts.body, r.language, highlight, opts);
+    const headSpans = ranked ? matchSpans(ranked, highlight) : spansOf(texts.headline, r.language, opts);
+    const bodySpans = this.bodySpans(texts.body, r.language, highlight, opts, spansOf);
     return {
       ...m,
       score: r.score,
@@ -227,7 +252,7 @@ export class Searcher {
    * Match spans of the body, read a slice at a time: the snippet shows the first slice with a match,
    * and a long feature should not cost its full analysis on every results page.
    */
-  private bodySpans(body: string, lang: string, highlight: MatchSet, opts: FullAnalyzeOptions): [number, number][] {
+  private bodySpans(body: string, lang: string, highlight: MatchSet, opts: FullAnalyzeOptions, spansOf: SpansOf): [number, number][] {
     // Most stories match in their opening lines: a first slice of a few snippet lengths saves
     // analyzing ten long bodies on every page (half the time of a search before issue 16).
     // Arabic stems and terms are substrings of the folded word they came from, so a slice whose
@@ -248,13 +273,16 @@ export class Searcher {
           continue;
         }
       }
-      const spans = matchSpans(analyze(body.slice(from, to), lang, opts), highlight);
+      const spans = spansOf(body.slice(from, to), lang, opts);
       if (spans.length) return spans.map(([a, b]) => [a + from, b + from]);
       from = to;
     }
     return [];
   }
 }
+
+/** Match spans of a text in a language, for the highlight of one results page. */
+type SpansOf = (text: string, lang: string, opts: FullAnalyzeOptions) => [number, number][];
 
 function queryLanguage(text: string): string {
   const l = detectLanguage(text);

@@ -108,6 +108,34 @@ export function analyze(text: string, lang: string, opts: FullAnalyzeOptions = {
   return tokens;
 }
 
+/**
+ * Spans [start, end) of the written words of `text` that `accepts` (one of the word's folded pieces, with
+ * its stem), in order: the spans `analyze` then a filter over its tokens would give, without building
+ * the tokens. `memo` (written word → verdict) belongs to the caller, for one language and one `accepts`:
+ * a page of snippets repeats most of its words, and looking a word up once is what makes it cheap.
+ */
+export function acceptedWordSpans(
+  text: string,
+  lang: string,
+  opts: FullAnalyzeOptions,
+  accepts: (term: string, stem: string) => boolean,
+  memo: Map<string, boolean>,
+): [number, number][] {
+  const family = languageFamily(lang);
+  const spans: [number, number][] = [];
+  for (const m of text.matchAll(WORD)) {
+    let raw = m[0];
+    if (isControl(raw.charCodeAt(raw.length - 1))) raw = raw.replace(TRAILING_CONTROL, '');
+    let accepted = memo.get(raw);
+    if (accepted === undefined) {
+      accepted = fold(raw, family).some((piece) => accepts(piece, cachedStem(piece, lang, opts)));
+      memo.set(raw, accepted);
+    }
+    if (accepted) spans.push([m.index!, m.index! + raw.length]);
+  }
+  return spans;
+}
+
 /** Folded surface forms only (no stemming, no offsets): what the vocabulary table counts. */
 export function surfaceTerms(text: string, lang: string): string[] {
   return analyze(text, lang, { stems: false }).map((t) => t.term);
