@@ -5,6 +5,7 @@
 // loop for 600+ ms; done in slices, a timer set when the publish lands fires after one slice. The
 // checks count writes between turns of the event loop, which a busy machine cannot skew; the one
 // wall-clock check (monitorEventLoopDelay) has a bound far above a slice and far below one go.
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -92,8 +93,8 @@ describe('stream fan-out under load', () => {
           setTimeout(() => resolve(written), 0);
         };
       });
-      const draft = await newsroom.createDraft(sampleContent({ headline: `Round ${round}` }));
-      stories.push((await newsroom.publish(draft.id)).event.seq);
+      const draft = await newsroom.createDraft(sampleContent({ headline: `Round ${round}` }), SYSTEM_ACTOR);
+      stories.push((await newsroom.publish(draft.id, SYSTEM_ACTOR)).event.seq);
       const waited = (await firedAfter) - 1;
       // The most writes between two turns of the event loop, from the turn the timer fired on.
       let turns = 0;
