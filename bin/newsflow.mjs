@@ -13,7 +13,9 @@ if (process.argv[2] === 'serve') {
   setFlagsFromString('--optimize-for-size');
   setFlagsFromString('--semi-space-growth-factor=1');
 }
-process.setSourceMapsEnabled(true);
+// Stack traces name the .ts files. The server maps them when it logs an error instead (src/server/stack.ts):
+// Node's support keeps every module's parsed map, a few MB of the idle server's memory budget.
+if (process.argv[2] !== 'serve') process.setSourceMapsEnabled(true);
 if (!isFresh()) {
   console.error('newsflow: building dist/ from src/ (sources changed since the last build)…');
   const error = await build();

@@ -50,9 +50,13 @@ export interface ApiDeps extends Omit<Runtime, 'close'> {
   heartbeatMs: number;
 }
 
+/** How a logged error is written. */
+export type ErrorSerializer = (e: Error) => { type: string; message: string; stack: string; [key: string]: unknown };
+
 export interface AppOptions {
   /** The request log: off, or its level and where it goes (pretty lines in a terminal, JSON otherwise). */
-  logger?: false | { level: string; stream?: NodeJS.WritableStream };
+  /** `err`: how a logged error is written (the composition root maps its stack to the sources). */
+  logger?: false | { level: string; stream?: NodeJS.WritableStream; err?: ErrorSerializer };
   /** The public site's 404 page for browsers that follow a dead link (when the site is mounted). */
   htmlNotFound?: () => HtmlNotFound | undefined;
   /** Extra route plugins (benchmarks and tests add their own), registered after the API's routes. */
@@ -100,7 +104,10 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
           level: opts.logger.level,
           ...(opts.logger.stream ? { stream: opts.logger.stream } : {}),
           // EventSource clients put their key in the URL (?access_token=): never write it to the log.
-          serializers: { req: (req) => ({ method: req.method, url: maskToken(req.url), remoteAddress: req.ip }) },
+          serializers: {
+            req: (req) => ({ method: req.method, url: maskToken(req.url), remoteAddress: req.ip }),
+            err: opts.logger.err ?? ((e: Error) => ({ type: e.name, message: e.message, stack: e.stack ?? '' })),
+          },
         }
       : false,
   });

@@ -2,6 +2,7 @@
 // collectors otherwise) and the framed block that makes the demo keys stand out from it.
 import type { AppOptions } from '../http/app.ts';
 import type { Config } from './config.ts';
+import { serializeError } from './stack.ts';
 
 /** The fields of a request-log line that the terminal view reads. */
 interface PinoLine {
@@ -16,11 +17,13 @@ interface PinoLine {
 /** The request log for `config`: off when NEWSFLOW_QUIET=1; pretty when `out` is a terminal; JSON otherwise. */
 export async function requestLogger(config: Config, out: NodeJS.WritableStream & { isTTY?: boolean }): Promise<AppOptions['logger']> {
   if (config.quiet) return false;
-  if (!out.isTTY) return { level: config.logLevel, stream: out };
+  const err = serializeError;
+  if (!out.isTTY) return { level: config.logLevel, stream: out, err };
   // Loaded only for a terminal: a server whose output is collected never pays for it.
   const { default: pretty } = await import('pino-pretty');
   return {
     level: config.logLevel,
+    err,
     // In-process and synchronous (no worker thread): a terminal is read by a person, not a pipeline.
     stream: pretty({
       destination: out,
