@@ -24,4 +24,11 @@ if (!isFresh()) {
     process.exit(1);
   }
 }
-await import('../dist/cli/main.js');
+if (process.argv.length === 3 && process.argv[2] === 'serve') {
+  // `newsflow serve` (npm start) loads the server alone: the other commands' modules (importers, the
+  // CLI's option parser) would stay in the idle server's memory for nothing.
+  const { runServer } = await import('../dist/server/index.js');
+  await runServer();
+} else {
+  await import('../dist/cli/main.js');
+}
