@@ -121,7 +121,7 @@ ${o.original ? html`<aside class="original" aria-labelledby="original-title"><h2
   });
 
   /** Saves the posted form as the draft; a conflict or a refusal re-renders the editor with the form as sent. */
-  const save = async (req: FastifyRequest, reply: FastifyReply, id: string, form: Form) => {
+  const save = async (req: FastifyRequest, _reply: FastifyReply, id: string, form: Form) => {
     const story = await rt.store.getStory(id);
     if (!story) throw notFound(id);
     let parsed: { content: StoryContent; extras: FormExtras };

@@ -4,7 +4,7 @@
 import { topicFor } from '../../formats/mediatopics.ts';
 import { subjectTable } from '../../formats/mediatopics.ts';
 import type { FieldError } from '../../model/validate.ts';
-import { ValidationError } from '../../model/validate.ts';
+import { ValidationError, validateDraftInput } from '../../model/validate.ts';
 import { type Block, directionOf, type Person, type Photo, type StoryContent } from '../../model/story.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { bodyFromForm, type EditorInterfaceLanguage, storyEditorField } from '../story-editor.ts';
@@ -77,7 +77,8 @@ export function zonedInstant(local: string, tz: string): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
   if (!m) return null;
   const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0));
-  if (Number.isNaN(asUtc)) return null;
+  // Date.UTC rolls a month 13 or an hour 99 over; a date that does not read back the same is no date.
+  if (Number.isNaN(asUtc) || new Date(asUtc).toISOString().slice(0, 16) !== local.slice(0, 16)) return null;
   // Two passes settle the zone's offset, also across a daylight-saving change.
   let t = asUtc - (wallClock(asUtc, tz) - asUtc);
   t = asUtc - (wallClock(t, tz) - t);
@@ -177,7 +178,15 @@ export function contentFromForm(form: Record<string, unknown>, base: StoryConten
   if (!content.deck) delete content.deck;
   if (!content.slugline) delete content.slugline;
   if (content.dateline && !Object.keys(content.dateline).length) delete content.dateline;
-  if (errors.length) throw new ValidationError(errors);
+  if (errors.length) {
+    // The model's own refusals of the rest of the form come back with the form's, all at once.
+    try {
+      validateDraftInput(content);
+    } catch (e) {
+      if (e instanceof ValidationError) errors.push(...e.errors.filter((x) => !x.field.startsWith('/body') && !x.field.startsWith('/embargoUntil')));
+    }
+    throw new ValidationError(errors);
+  }
   const revision = Number(text(form, 'revision', 20));
   return { content, extras: { revision: Number.isInteger(revision) ? revision : -1, timeZone, embargoLocal, note: text(form, 'note', 2000) } };
 }
