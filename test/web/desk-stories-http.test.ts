@@ -63,7 +63,13 @@ describe('the story editor and the story page over HTTP', () => {
     const page = await (await editor.get('/desk/stories/new')).text();
     assert.match(page, /medtop:\d{8}/, 'categories show their IPTC Media Topic');
     const r = await editor.post('/desk/stories/new', {
-      ...form({ embargo: '2099-05-01T09:30', timeZone: 'Asia/Riyadh', 'photo-0-url': 'https://images.example/port.jpg', 'photo-0-caption': 'The port', 'photo-0-credit': 'AA' }),
+      ...form({
+        embargo: '2099-05-01T09:30',
+        timeZone: 'Asia/Riyadh',
+        'photo-0-url': 'https://images.example/port.jpg',
+        'photo-0-caption': 'The port',
+        'photo-0-credit': 'AA',
+      }),
     });
     assert.equal(r.status, 303);
     const id = storyIdOf(r.headers.get('location'));
@@ -87,7 +93,7 @@ describe('the story editor and the story page over HTTP', () => {
   });
 
   it('refusals come back next to their field, the form as sent, nothing stored', async () => {
-    const before = (await d.rt.store.storyList({ status: "draft", limit: 1000 })).stories.length;
+    const before = (await d.rt.store.storyList({ status: 'draft', limit: 1000 })).stories.length;
     await editor.get('/desk/stories/new');
     const r = await editor.post('/desk/stories/new', form({ headline: '', desk: 'Not A Desk!', embargo: '2026-13-45T99:99', body: '{not json' }));
     assert.equal(r.status, 400);
@@ -102,7 +108,7 @@ describe('the story editor and the story page over HTTP', () => {
     assert.match(page2, /id="f-headline-error"/);
     assert.match(page2, /id="f-desk-error"/);
     assert.match(page2, /value="Not A Desk!"/, 'the form keeps what was typed');
-    assert.equal((await d.rt.store.storyList({ status: "draft", limit: 1000 })).stories.length, before);
+    assert.equal((await d.rt.store.storyList({ status: 'draft', limit: 1000 })).stories.length, before);
     // Blocks posted by hand are checked by the model's schema.
     const r3 = await editor.post('/desk/stories/new', form({ body: JSON.stringify([{ type: 'script', text: 'x' }]) }));
     assert.equal(r3.status, 400);
@@ -130,7 +136,7 @@ describe('the story editor and the story page over HTTP', () => {
     assert.equal(sub.status, 303);
     assert.equal(sub.headers.get('location'), `/desk/stories/${id}?done=submitted`);
     assert.equal((await d.rt.store.getStory(id))!.workflow, 'submitted');
-    assert.ok((await d.rt.store.storyList({ status: "submitted", limit: 100 })).stories.some((l) => l.id === id));
+    assert.ok((await d.rt.store.storyList({ status: 'submitted', limit: 100 })).stories.some((l) => l.id === id));
     const w = await reporter.post(`/desk/stories/${id}/withdraw`);
     assert.equal(w.status, 303);
     assert.equal((await d.rt.store.getStory(id))!.workflow, 'writing');
@@ -138,7 +144,13 @@ describe('the story editor and the story page over HTTP', () => {
 
   it('every act refuses a post without the CSRF token', async () => {
     const id = await create(editor);
-    for (const path of [`/desk/stories/${id}/publish`, `/desk/stories/${id}/edit`, `/desk/stories/${id}/autosave`, '/desk/stories/new', `/desk/stories/${id}/kill`]) {
+    for (const path of [
+      `/desk/stories/${id}/publish`,
+      `/desk/stories/${id}/edit`,
+      `/desk/stories/${id}/autosave`,
+      '/desk/stories/new',
+      `/desk/stories/${id}/kill`,
+    ]) {
       const r = await fetch(d.url + path, {
         method: 'POST',
         redirect: 'manual',
@@ -168,7 +180,12 @@ describe('the story editor and the story page over HTTP', () => {
     page = await r.text();
     assert.match(page, /id="f-note-error"/);
     let s = (await d.rt.store.getStory(id))!;
-    r = await editor.post(`/desk/stories/${id}/edit`, { ...form({ headline: 'Port reopens after the storm' }), revision: String(s.revision), then: 'correct', note: '' });
+    r = await editor.post(`/desk/stories/${id}/edit`, {
+      ...form({ headline: 'Port reopens after the storm' }),
+      revision: String(s.revision),
+      then: 'correct',
+      note: '',
+    });
     assert.equal(r.status, 400, 'the editor asks for the note too');
     assert.match(await r.text(), /id="f-note-error"/);
     s = (await d.rt.store.getStory(id))!;
@@ -185,7 +202,11 @@ describe('the story editor and the story page over HTTP', () => {
     // Update from the editor.
     s = (await d.rt.store.getStory(id))!;
     await editor.get(`/desk/stories/${id}/edit`);
-    r = await editor.post(`/desk/stories/${id}/edit`, { ...form({ headline: 'Port reopens after the storm', deck: 'All ships are back.' }), revision: String(s.revision), then: 'publish' });
+    r = await editor.post(`/desk/stories/${id}/edit`, {
+      ...form({ headline: 'Port reopens after the storm', deck: 'All ships are back.' }),
+      revision: String(s.revision),
+      then: 'publish',
+    });
     assert.equal(r.headers.get('location'), `/desk/stories/${id}?done=updated`);
 
     // Versions with who published each; the diff between two chosen versions.

@@ -92,8 +92,18 @@ if (form && storyId) {
   form.addEventListener('change', schedule);
   const ed = editors.get('story-body');
   ed?.editor.on('update', schedule);
-  // A real submit replaces autosave.
-  form.addEventListener('submit', () => clearTimeout(timer));
+  // A real submit replaces autosave; one in flight is waited for, so the post carries the revision it made.
+  form.addEventListener('submit', (e) => {
+    clearTimeout(timer);
+    if (!saving) return;
+    e.preventDefault();
+    const submitter = e.submitter as HTMLButtonElement | null;
+    const retry = setInterval(() => {
+      if (saving) return;
+      clearInterval(retry);
+      form.requestSubmit(submitter ?? undefined);
+    }, 50);
+  });
 }
 
 // Uploads: drop a file on the zone (or choose one); the asset's state shows until it is ready to use.

@@ -2,6 +2,7 @@
 // the revision it read — a conflict names who saved first and shows both versions), submitting for
 // review, saving and publishing in one go (editors and admins only), the two previews, and the
 // drag-and-drop photo upload that hands the file to the media desk.
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userActor } from '../../model/users.ts';
@@ -277,6 +278,17 @@ ${o.original ? html`<aside class="original" aria-labelledby="original-title"><h2
         }
       },
     );
+    // The photo as the desk shows it (staff may see an asset before any story is published).
+    upload.get<{ Params: { asset: string } }>('/stories/media/:asset/image', { preHandler: desk.guard() }, async (req, reply) => {
+      const a = await rt.media.asset(req.params.asset);
+      const r = a && ['small', 'thumbnail', 'preview', 'original'].map((n) => a.renditions.find((x) => x.name === n)).find(Boolean);
+      if (!a || !r || !r.contentType.startsWith('image/')) return reply.code(404).send({ error: `no image for media asset ${req.params.asset}` });
+      const { key } = await rt.media.authorise(a.id, r.name, { role: 'staff' });
+      return reply
+        .header('content-type', r.contentType)
+        .header('cache-control', 'private, max-age=300')
+        .send(createReadStream(rt.media.files.path(key)));
+    });
     upload.get<{ Params: { asset: string } }>('/stories/media/:asset', { preHandler: desk.guard() }, async (req, reply) => {
       const a = await rt.media.asset(req.params.asset);
       if (!a) return reply.code(404).send({ error: `no media asset ${req.params.asset}` });

@@ -353,7 +353,7 @@ ${c.byline.length ? html`<p class="byline">${c.byline.map((p) => p.name).join('Ø
 ${dateline ? html`<p class="dateline">${dateline}</p>` : ''}
 ${c.photos.map(
   (p) =>
-    html`<figure><img src="${p.url}" alt="${p.altText ?? p.caption ?? ''}" loading="lazy">${p.caption || p.credit ? html`<figcaption>${p.caption ?? ''} ${p.credit ? html`<small>${p.credit}</small>` : ''}</figcaption>` : ''}</figure>`,
+    html`<figure><img src="${p.mediaId ? `/desk/stories/media/${encodeURIComponent(p.mediaId)}/image` : p.url}" alt="${p.altText ?? p.caption ?? ''}" loading="lazy">${p.caption || p.credit ? html`<figcaption>${p.caption ?? ''} ${p.credit ? html`<small>${p.credit}</small>` : ''}</figcaption>` : ''}</figure>`,
 )}
 <div class="view-body">${blocks.map(blockView)}</div>
 ${o.truncatedNote ? html`<p class="truncated">${o.truncatedNote}</p>` : ''}
