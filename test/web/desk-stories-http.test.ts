@@ -127,12 +127,12 @@ describe('the story editor and the story page over HTTP', () => {
       assert.equal(r.status, 403, act);
     }
     const s = (await d.rt.store.getStory(id))!;
-    const viaForm = await reporter.post(`/desk/stories/${id}/edit`, { ...form(), revision: String(s.revision), then: 'publish' });
+    const viaForm = await reporter.post(`/desk/stories/${id}/edit`, { ...form(), revision: String(s.revision), act: 'publish' });
     assert.equal(viaForm.status, 403);
     assert.equal((await d.rt.store.getStory(id))!.latestVersion, 0);
     // Submitting puts the draft in the editors' queue.
     await reporter.get(`/desk/stories/${id}/edit`);
-    const sub = await reporter.post(`/desk/stories/${id}/edit`, { ...form(), revision: String(s.revision), then: 'submit' });
+    const sub = await reporter.post(`/desk/stories/${id}/edit`, { ...form(), revision: String(s.revision), act: 'submit' });
     assert.equal(sub.status, 303);
     assert.equal(sub.headers.get('location'), `/desk/stories/${id}?done=submitted`);
     assert.equal((await d.rt.store.getStory(id))!.workflow, 'submitted');
@@ -183,7 +183,7 @@ describe('the story editor and the story page over HTTP', () => {
     r = await editor.post(`/desk/stories/${id}/edit`, {
       ...form({ headline: 'Port reopens after the storm' }),
       revision: String(s.revision),
-      then: 'correct',
+      act: 'correct',
       note: '',
     });
     assert.equal(r.status, 400, 'the editor asks for the note too');
@@ -193,7 +193,7 @@ describe('the story editor and the story page over HTTP', () => {
     r = await editor.post(`/desk/stories/${id}/edit`, {
       ...form({ headline: 'Port reopens after the storm' }),
       revision: String(s.revision),
-      then: 'correct',
+      act: 'correct',
       note: 'The headline said the wrong storm.',
     });
     assert.equal(r.status, 303);
@@ -205,7 +205,7 @@ describe('the story editor and the story page over HTTP', () => {
     r = await editor.post(`/desk/stories/${id}/edit`, {
       ...form({ headline: 'Port reopens after the storm', deck: 'All ships are back.' }),
       revision: String(s.revision),
-      then: 'publish',
+      act: 'publish',
     });
     assert.equal(r.headers.get('location'), `/desk/stories/${id}?done=updated`);
 

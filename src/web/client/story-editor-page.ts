@@ -32,7 +32,7 @@ function say(key: 'idle' | 'saving' | 'saved' | 'failed', time?: string): void {
 
 function formBody(): URLSearchParams {
   const data = new FormData(form!);
-  data.delete('then');
+  data.delete('act');
   const params = new URLSearchParams();
   for (const [k, v] of data) if (typeof v === 'string') params.append(k, v);
   return params;

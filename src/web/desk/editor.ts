@@ -156,7 +156,7 @@ ${o.original ? html`<aside class="original" aria-labelledby="original-title"><h2
 <section aria-labelledby="mine-title" class="mine"><h3 id="mine-title">${s.mine}</h3>${contentView(mine, { headingLevel: 3 })}</section>
 </div>
 <p class="buttons"><a class="button" href="${STORIES}/${story.id}/edit" data-act="take-theirs">${s.takeTheirs}</a>
-<button type="submit" form="story-form" name="then" value="save" data-act="keep-mine" class="secondary">${s.keepMine}</button></p>
+<button type="submit" form="story-form" name="act" value="save" data-act="keep-mine" class="secondary">${s.keepMine}</button></p>
 </section>`;
   };
 
@@ -282,7 +282,7 @@ ${o.original ? html`<aside class="original" aria-labelledby="original-title"><h2
     upload.get<{ Params: { asset: string } }>('/stories/media/:asset/image', { preHandler: desk.guard() }, async (req, reply) => {
       const a = await rt.media.asset(req.params.asset);
       const r = a && ['small', 'thumbnail', 'preview', 'original'].map((n) => a.renditions.find((x) => x.name === n)).find(Boolean);
-      if (!a || !r || !r.contentType.startsWith('image/')) return reply.code(404).send({ error: `no image for media asset ${req.params.asset}` });
+      if (!a || !r?.contentType.startsWith('image/')) return reply.code(404).send({ error: `no image for media asset ${req.params.asset}` });
       const { key } = await rt.media.authorise(a.id, r.name, { role: 'staff' });
       return reply
         .header('content-type', r.contentType)
@@ -312,7 +312,7 @@ function uploadArea(s: StoryStrings): SafeHtml {
 }
 
 function thenOf(form: Form): Then {
-  const v = typeof form.then === 'string' ? form.then : 'save';
+  const v = typeof form.act === 'string' ? form.act : 'save';
   return (THENS as string[]).includes(v) ? (v as Then) : 'save';
 }
 

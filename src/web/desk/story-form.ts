@@ -319,20 +319,20 @@ ${
     : ''
 }
 <div class="buttons">
-<button type="submit" name="then" value="save">${s.save}</button>
+<button type="submit" name="act" value="save">${s.save}</button>
 ${
   st && st.status !== 'killed'
     ? st.workflow === 'submitted'
-      ? html`<button type="submit" name="then" value="withdraw" class="secondary">${s.withdraw}</button>`
-      : html`<button type="submit" name="then" value="submit" class="secondary">${s.submit}</button>`
+      ? html`<button type="submit" name="act" value="withdraw" class="secondary">${s.withdraw}</button>`
+      : html`<button type="submit" name="act" value="submit" class="secondary">${s.submit}</button>`
     : ''
 }
 ${
   o.canPublish && st?.status !== 'killed'
     ? published
-      ? html`<button type="submit" name="then" value="publish" data-act="update">${s.saveAndUpdate}</button>
-<button type="submit" name="then" value="correct" data-act="correct">${s.saveAndCorrect}</button>`
-      : html`<button type="submit" name="then" value="publish" data-act="publish">${s.saveAndPublish}</button>`
+      ? html`<button type="submit" name="act" value="publish" data-act="update">${s.saveAndUpdate}</button>
+<button type="submit" name="act" value="correct" data-act="correct">${s.saveAndCorrect}</button>`
+      : html`<button type="submit" name="act" value="publish" data-act="publish">${s.saveAndPublish}</button>`
     : ''
 }
 </div>
