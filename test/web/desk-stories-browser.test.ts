@@ -33,11 +33,13 @@ describe('the story editor and the story page in Chromium', () => {
   });
 
   const open = async (email: string, locale = 'en-GB'): Promise<Page> => {
-    const page = await (await browser.newContext({ baseURL: d.url, locale, viewport: { width: 1280, height: 1000 } })).newPage();
-    page.on('dialog', (dlg) => {
-      throw new Error(`a dialog opened: ${dlg.message()}`);
-    });
+    const page = await (await browser.newContext({ baseURL: d.url, locale, timezoneId: 'Asia/Riyadh', viewport: { width: 1280, height: 1000 } })).newPage();
     const errors: string[] = [];
+    // Hostile text must stay text: any dialog a script would open is recorded as an error.
+    page.on('dialog', (dlg) => {
+      errors.push(`a dialog opened: ${dlg.message()}`);
+      void dlg.dismiss();
+    });
     page.on('pageerror', (e) => errors.push(String(e)));
     await signIn(page, email, DESK_PASSWORD);
     (page as unknown as { errors: string[] }).errors = errors;
@@ -69,6 +71,7 @@ describe('the story editor and the story page in Chromium', () => {
       const page = await open(d.users.editor.email);
       await page.goto('/desk/stories/new');
       await page.waitForSelector('.story-editor-text');
+      assert.equal(await page.locator('#f-timeZone').inputValue(), 'Asia/Riyadh', 'the embargo zone defaults to the editor’s own');
       await page.selectOption('#f-language', 'ar');
       const area = page.locator('.story-editor-text');
       assert.equal(await area.getAttribute('dir'), 'rtl', 'the body is edited right to left in Arabic');
@@ -231,6 +234,7 @@ describe('the story editor and the story page in Chromium', () => {
         assert.equal(await page.locator('html').getAttribute('dir'), language === 'ar' ? 'rtl' : 'ltr', path);
         await expectAccessible(page);
       }
+      assert.deepEqual((page as unknown as { errors: string[] }).errors, [], 'no script ran from the hostile headline');
       await page.context().close();
     });
   }

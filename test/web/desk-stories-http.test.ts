@@ -234,6 +234,11 @@ describe('the story editor and the story page over HTTP', () => {
     r = await editor.post(`/desk/stories/${id}/publish`);
     assert.equal(r.status, 409);
     assert.match(await r.text(), /was killed/);
+    // Nor is a killed story's draft edited: refused with the reason, the process fine.
+    const killed = (await d.rt.store.getStory(id))!;
+    r = await editor.post(`/desk/stories/${id}/edit`, { ...form(), revision: String(killed.revision) });
+    assert.equal(r.status, 409);
+    assert.match(await r.text(), /a killed story cannot be edited/);
   });
 
   it('autosave keeps the revision; a stale save is refused with who saved first and both versions, never overwriting', async () => {

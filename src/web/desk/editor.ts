@@ -141,6 +141,8 @@ ${o.original ? html`<aside class="original" aria-labelledby="original-title"><h2
         const current = (await rt.store.getStory(id))!;
         return { conflict: { story: current, mine: parsed.content, extras: parsed.extras } };
       }
+      // A killed story is not edited any more: said above the form, nothing stored.
+      if (e instanceof ConflictError) return { refused: { status: 409, story, ...parsed, errors: { form: e.message } as FormErrors } };
       throw e;
     }
   };
@@ -184,7 +186,7 @@ ${o.original ? html`<aside class="original" aria-labelledby="original-title"><h2
   app.post<{ Params: { id: string } }>('/stories/:id/autosave', staff, async (req, reply) => {
     const form = (req.body ?? {}) as Form;
     const out = await save(req, reply, req.params.id, form);
-    if (out.refused) return reply.code(400).send({ errors: out.refused.errors });
+    if (out.refused) return reply.code(out.refused.status).send({ errors: out.refused.errors });
     if (out.conflict) {
       const { story, mine } = out.conflict;
       return reply.code(409).send({

@@ -331,7 +331,8 @@ ${
   o.canPublish && st?.status !== 'killed'
     ? published
       ? html`<button type="submit" name="act" value="publish" data-act="update">${s.saveAndUpdate}</button>
-<button type="submit" name="act" value="correct" data-act="correct">${s.saveAndCorrect}</button>`
+<button type="submit" name="act" value="correct" data-act="correct">${s.saveAndCorrect}</button>
+<a class="button danger" href="/desk/stories/${st!.id}/kill" data-act="kill">${s.kill}</a>`
       : html`<button type="submit" name="act" value="publish" data-act="publish">${s.saveAndPublish}</button>`
     : ''
 }
