@@ -1,9 +1,14 @@
-// Page script of the desk's story editor (src/web/desk/editor.ts). It mounts the rich body editor
-// (importing the 'editor' script does), defaults the embargo's time zone to the editor's own, saves
+// Page script of the desk's story editor (src/web/desk/editor.ts). It works with the rich body editor
+// that the 'editor' script mounts, defaults the embargo's time zone to the editor's own, saves
 // the draft after a pause (the desk's autosave endpoint, with the revision it read; a conflict shows
 // who saved first and both versions, and autosave stops until the editor chooses), and uploads photos
 // dropped on the page to the media desk, showing each asset's state until it can be used.
-import { editors } from './editor.ts';
+import type { StoryEditor } from './editor.ts';
+
+// The rich editor is its own page script ('editor'), loaded by the page beside this one; importing it
+// by its address (not bundling it in) keeps one copy and keeps the two bundles apart.
+const editorSrc = document.querySelector<HTMLScriptElement>('script[data-editor]')?.src;
+const editors: Map<string, StoryEditor> = editorSrc ? ((await import(editorSrc)) as { editors: Map<string, StoryEditor> }).editors : new Map();
 
 const form = document.querySelector<HTMLFormElement>('#story-form');
 const csrf = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';

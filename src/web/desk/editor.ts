@@ -75,6 +75,7 @@ ${uploadArea(s)}
 </div>
 ${o.original ? html`<aside class="original" aria-labelledby="original-title"><h2 id="original-title">${s.original}</h2>${contentView(o.original)}</aside>` : ''}
 </div>
+<script type="module" src="${clientScriptUrl('editor')}" data-editor></script>
 <script type="module" src="${clientScriptUrl('story-editor-page')}"></script>`,
     );
   };
