@@ -150,6 +150,13 @@ describe('the story editor and the story page in Chromium', () => {
     await page.keyboard.type('Some text.');
     await Promise.all([page.waitForURL(/\/edit\?done=created$/), page.getByRole('button', { name: 'Save draft' }).click()]);
     assert.equal(await page.getByRole('button', { name: /publish/i }).count(), 0);
+    // Autosave's refusals show next to their field, and go when fixed.
+    await page.fill('#f-headline', '');
+    await page.locator('#f-headline-error[data-autosave-error]').waitFor();
+    assert.equal(await page.locator('#f-headline').getAttribute('aria-invalid'), 'true');
+    await page.fill('#f-headline', 'Reporter draft, again');
+    await page.waitForSelector('#autosave-status[data-state=saved]');
+    assert.equal(await page.locator('#f-headline-error').count(), 0);
     await Promise.all([page.waitForURL(/\?done=submitted$/), page.getByRole('button', { name: 'Submit for review' }).click()]);
     assert.equal(await page.locator('[data-act]').count(), 0, 'no publishing acts on the story page');
     await page.context().close();

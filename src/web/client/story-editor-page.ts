@@ -74,7 +74,10 @@ async function autosave(): Promise<void> {
       conflictBox!.querySelector<HTMLElement>('h2')?.focus();
     } else {
       say('failed');
+      if (answer && typeof (answer as { errors?: unknown }).errors === 'object') showErrors((answer as { errors: Record<string, string> }).errors);
+      return;
     }
+    showErrors({});
   } catch {
     say('failed');
   } finally {
@@ -83,6 +86,30 @@ async function autosave(): Promise<void> {
       again = false;
       schedule();
     }
+  }
+}
+
+/** The server's refusals of an autosave, each next to its field (as the server renders them after a post). */
+function showErrors(errors: Record<string, string>): void {
+  for (const old of form!.querySelectorAll('[data-autosave-error]')) old.remove();
+  for (const el of form!.querySelectorAll('[data-autosave-invalid]')) {
+    el.removeAttribute('aria-invalid');
+    el.removeAttribute('data-autosave-invalid');
+  }
+  for (const [name, message] of Object.entries(errors)) {
+    const input = form!.querySelector<HTMLElement>(name === 'body' ? '#story-body' : `#f-${CSS.escape(name)}`);
+    const p = document.createElement('p');
+    p.className = 'error';
+    p.dataset.autosaveError = '';
+    p.setAttribute('role', 'alert');
+    p.textContent = message;
+    if (input) {
+      document.getElementById(`f-${name}-error`)?.remove();
+      p.id = `f-${name}-error`;
+      input.setAttribute('aria-invalid', 'true');
+      input.dataset.autosaveInvalid = '';
+      (input.closest('.field, fieldset') ?? input).append(p);
+    } else form!.prepend(p);
   }
 }
 
