@@ -213,6 +213,15 @@ describe('the story editor and the story page in Chromium', () => {
     const photo = (await d.rt.store.getStory(id))!.draft.photos[0];
     assert.ok(photo?.mediaId, 'the draft names the uploaded asset');
     assert.equal(photo.caption, 'The harbour at dawn');
+    // The same area takes a file dropped on it (a real drop event carrying the file).
+    const bytes = (await import('node:fs')).readFileSync(file).toString('base64');
+    await page.evaluate(async (b64) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], 'dropped.jpg', { type: 'image/jpeg' }));
+      document.querySelector('#drop-zone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, bytes);
+    await page.locator('#uploads li', { hasText: 'dropped.jpg' }).and(page.locator('[data-state=done]')).waitFor({ timeout: 30_000 });
     await page.goto(`/desk/stories/${id}/preview`);
     const img = page.locator('.preview-subscribers img');
     await img.waitFor();
