@@ -15,6 +15,8 @@ import { useSessions } from '../account/sessions.ts';
 import type { DeskContext } from './context.ts';
 import { DESK, deskLayout } from './layout.ts';
 import { DESK_STRINGS, type DeskStrings } from './strings.ts';
+import { editorRoutes } from './editor.ts';
+import { storyRoutes } from './story.ts';
 import { userAdminRoutes } from './users.ts';
 import { landingRoutes } from './wire.ts';
 
@@ -64,6 +66,8 @@ export function deskPlugin(opts: DeskOptions) {
     accountRoutes(app, { base: DESK, kind: 'staff', deps, guard: guard(), layout });
     landingRoutes(app, ctx);
     userAdminRoutes(app, ctx);
+    editorRoutes(app, ctx);
+    storyRoutes(app, ctx);
 
     // An unknown desk address tells a signed-out visitor nothing: sign in first, then 404.
     app.setNotFoundHandler(async (req, reply) => {
