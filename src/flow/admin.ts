@@ -133,6 +133,13 @@ export class Admin {
     await this.audit(actor, 'webhook.delete', 'webhook', hook.id, { subscriberId: hook.subscriberId, url: hook.url });
   }
 
+  /** Retries a webhook now (a failed one becomes active again), optionally from an earlier cursor. */
+  async redeliverWebhook(actor: Actor, hook: Webhook, cursor?: number): Promise<Webhook> {
+    const after = await this.store.subscribers.resetWebhook(hook.id, cursor);
+    await this.audit(actor, 'webhook.redeliver', 'webhook', hook.id, { subscriberId: hook.subscriberId, url: hook.url, cursor: after.cursor });
+    return after;
+  }
+
   /** The audit trail, newest first. */
   async auditTrail(filter: AuditFilter): Promise<AuditEntry[]> {
     return this.store.audit.list(filter);
