@@ -80,6 +80,8 @@ export function subscriberAdminRoutes(app: FastifyInstance, desk: DeskContext, o
     const a = adminStrings(req);
     const today = new Date();
     const from = new Date(today.getTime() - (USAGE_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+    // Counters are written in batches; write the pending ones so the page shows every delivery so far.
+    await desk.rt.deliveries.flush();
     const [products, history, trail, keys, webhooks, usage] = await Promise.all([
       subs.listProducts(),
       subs.subscriptionHistory(s.id),
