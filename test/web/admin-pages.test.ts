@@ -172,6 +172,15 @@ describe('the admin pages and the audit page over HTTP', () => {
     }
   });
 
+  it('leads from the subscribe form are listed newest first, hostile text inert', async () => {
+    await d.rt.store.site.insertLead({ name: 'First reader', email: 'first@example.com', organisation: null, message: null, language: 'en' });
+    await d.rt.store.site.insertLead({ name: HOSTILE, email: 'second@example.com', organisation: 'Daily <b>News</b>', message: HOSTILE, language: 'ar' });
+    const body = await (await admin.get('/desk/admin/leads')).text();
+    assert.ok(body.indexOf('second@example.com') < body.indexOf('first@example.com'), 'newest first');
+    assert.ok(!body.includes('<script>alert(1)') && !body.includes('<b>News'));
+    assert.match(body, /Daily &lt;b&gt;News/);
+  });
+
   it('usage per day and channel is a table the chart is drawn from', async () => {
     const s = await d.rt.admin.createSubscriber(SYSTEM_ACTOR, { name: 'Counted', products: [] });
     const today = new Date().toISOString().slice(0, 10);
