@@ -87,9 +87,12 @@ export class Admin {
     const before = await this.subscriber(id);
     const after = await this.store.subscribers.setSubscriberProducts(id, products);
     this.deliveries.invalidate(id);
+    // When the new set took effect, so a history of the subscriber's products can name who set each.
+    const history = await this.store.subscribers.subscriptionHistory(id);
     await this.audit(actor, 'subscriber.products', 'subscriber', id, {
       before: before.products.map((p) => p.name),
       after: after.products.map((p) => p.name),
+      effectiveAt: history[history.length - 1]?.effectiveAt ?? null,
     });
     return after;
   }

@@ -114,6 +114,13 @@ describe('the admin pages and the audit page over HTTP', () => {
       ['English now'],
     );
     assert.deepEqual([s.rateLimit, s.seatLimit], [120, 3]);
+    const withHistory = await (await admin.get(path)).text();
+    const historyStart = withHistory.indexOf('class="history"');
+    const history = withHistory.slice(historyStart, withHistory.indexOf('</table>', historyStart));
+    const rows = history.split('<tr>').slice(2);
+    assert.equal(rows.length, 2, 'created without products, then given one');
+    assert.match(rows[0], new RegExp(`${d.users.admin.user.name}[\\s\\S]*English now`));
+    assert.match(rows[1], new RegExp(d.users.admin.user.name));
 
     await admin.get(path);
     const keyAnswer = await admin.post(`${path}/keys`, { label: 'newsroom feed' });

@@ -283,13 +283,10 @@ function subscriberPage(d: Detail, csrf: string, a: AdminStrings, shown: Shown):
   };
   const productName = (id: string) => d.products.find((p) => p.id === id)?.name ?? id;
   const changedBy = (c: SubscriptionChange, i: number) => {
-    const names = c.productIds.map(productName);
     const e =
       i === 0
         ? d.trail.find((t) => t.action === 'subscriber.create')
-        : d.trail.find(
-            (t) => t.action === 'subscriber.products' && JSON.stringify(t.details.after) === JSON.stringify(names) && t.at >= c.effectiveAt.slice(0, 19),
-          );
+        : d.trail.find((t) => t.action === 'subscriber.products' && t.details.effectiveAt === c.effectiveAt);
     return e ? html`<bdi>${e.actor.name}</bdi>` : a.none;
   };
   const usage = usageTable(d.usage, USAGE_DAYS);
