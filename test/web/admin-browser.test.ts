@@ -138,6 +138,9 @@ describe('the admin pages in Chromium', () => {
     assert.equal(await webhookCell.innerText(), '1');
     await expectAccessible(page);
 
+    await page.goto('/desk/admin/leads');
+    await expectAccessible(page);
+
     // The audit: the admin's acts with the admin's name; by person; by story.
     await page.goto('/desk/audit');
     await expectAccessible(page);
