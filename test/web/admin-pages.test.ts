@@ -166,6 +166,29 @@ describe('the admin pages and the audit page over HTTP', () => {
     assert.deepEqual(await d.rt.store.subscribers.listWebhooks(s.id), []);
   });
 
+  it("deletes a subscriber's webhook from its page; another subscriber's webhook is not reachable through it", async () => {
+    const s = await d.rt.admin.createSubscriber(SYSTEM_ACTOR, { name: 'Unhooked', products: [] });
+    const other = await d.rt.admin.createSubscriber(SYSTEM_ACTOR, { name: 'Other', products: [] });
+    const hook = await d.rt.admin.createWebhook(SYSTEM_ACTOR, {
+      subscriberId: s.id,
+      url: 'https://example.com/hook',
+      secret: 'whsec_x',
+      events: null,
+      cursor: 0,
+    });
+    const path = `/desk/admin/subscribers/${s.id}`;
+    const page = await (await admin.get(path)).text();
+    assert.match(page, /https:\/\/example.com\/hook/);
+    assert.match(page, /No attempts yet/);
+    assert.equal((await admin.post(`/desk/admin/subscribers/${other.id}/webhooks/${hook.id}/delete`)).status, 404);
+    assert.equal((await admin.post(`/desk/admin/subscribers/${other.id}/webhooks/${hook.id}/redeliver`)).status, 404);
+    assert.equal((await admin.post(`${path}/webhooks/${hook.id}/delete`)).status, 303);
+    assert.deepEqual(await d.rt.store.subscribers.listWebhooks(s.id), []);
+    const trail = await d.rt.store.audit.list({ targetType: 'webhook', targetId: hook.id });
+    assert.equal(trail[0].action, 'webhook.delete');
+    assert.equal(trail[0].actor.name, d.users.admin.user.name);
+  });
+
   it('hostile subscriber and product names render inert', async () => {
     await admin.get('/desk/admin/subscribers');
     const made = await admin.post('/desk/admin/subscribers', { name: HOSTILE });
