@@ -87,9 +87,12 @@ export class Admin {
     const before = await this.subscriber(id);
     const after = await this.store.subscribers.setSubscriberProducts(id, products);
     this.deliveries.invalidate(id);
+    // When the new set took effect, so a history of the subscriber's products can name who set each.
+    const history = await this.store.subscribers.subscriptionHistory(id);
     await this.audit(actor, 'subscriber.products', 'subscriber', id, {
       before: before.products.map((p) => p.name),
       after: after.products.map((p) => p.name),
+      effectiveAt: history[history.length - 1]?.effectiveAt ?? null,
     });
     return after;
   }
@@ -131,6 +134,13 @@ export class Admin {
   async deleteWebhook(actor: Actor, hook: Webhook): Promise<void> {
     await this.store.subscribers.deleteWebhook(hook.id);
     await this.audit(actor, 'webhook.delete', 'webhook', hook.id, { subscriberId: hook.subscriberId, url: hook.url });
+  }
+
+  /** Retries a webhook now (a failed one becomes active again), optionally from an earlier cursor. */
+  async redeliverWebhook(actor: Actor, hook: Webhook, cursor?: number): Promise<Webhook> {
+    const after = await this.store.subscribers.resetWebhook(hook.id, cursor);
+    await this.audit(actor, 'webhook.redeliver', 'webhook', hook.id, { subscriberId: hook.subscriberId, url: hook.url, cursor: after.cursor });
+    return after;
   }
 
   /** The audit trail, newest first. */

@@ -104,6 +104,32 @@ export interface LogRead {
   languages?: string[];
 }
 
+/** A version as the audit page lists it: which story, what kind, who published it and when. */
+export interface VersionAct {
+  storyId: string;
+  version: number;
+  kind: string;
+  headline: string;
+  language: string;
+  at: string;
+  by: Actor;
+}
+
+/** Where a page of version acts ends: the next page starts strictly older than this one. */
+export interface VersionActKey {
+  at: string;
+  storyId: string;
+  version: number;
+}
+
+export interface VersionActQuery {
+  /** Only versions this actor (user or key id) published. */
+  actorId?: string;
+  storyId?: string;
+  before?: VersionActKey;
+  limit: number;
+}
+
 export interface Store {
   /** Which engine this is (`sqlite`, `postgres`). */
   readonly kind: string;
@@ -146,6 +172,8 @@ export interface Store {
   appendVersion(v: NewVersion, now?: Date): Promise<FlowItem>;
   getVersion(storyId: string, version: number): Promise<StoryVersion | null>;
   listVersions(storyId: string): Promise<StoryVersion[]>;
+  /** Versions newest first with who published them (the audit page), one index range per filter. */
+  versionActs(q: VersionActQuery): Promise<VersionAct[]>;
   /** Appends an `embargo-lifted` event for the story's latest version, once (by newsflow unless `by` says). Null if already lifted. */
   liftEmbargo(storyId: string, now?: Date, by?: Actor): Promise<FlowItem | null>;
   /** Stories whose latest version's embargo has passed and has not been lifted yet. */

@@ -82,6 +82,7 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
       sessions: { idleMs: config.sessions.idleMs, maxMs: config.sessions.maxMs, secureCookies: config.publicUrl.startsWith('https:') },
       rt,
       publicUrl: config.publicUrl,
+      allowPrivateWebhooks: config.allowPrivateWebhooks,
     }),
     { prefix: '/desk', store: rt.store, accounts },
   );

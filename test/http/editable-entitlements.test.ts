@@ -173,7 +173,8 @@ describe('editable entitlements: feed, stream and webhooks after products change
     assert.ok(!hooks.body.entries.some((e: any) => e.actor.id === admin.id));
     const loser = await call(s, s.adminKey, 'GET', `/v1/audit?targetType=subscriber&target=${subs.loser.id}`);
     const change = loser.body.entries.find((e: any) => e.action === 'subscriber.products');
-    assert.deepEqual(change.details, { before: ['Arabic'], after: ['Turkish'] });
+    assert.deepEqual(change.details, { before: ['Arabic'], after: ['Turkish'], effectiveAt: change.details.effectiveAt });
+    assert.match(change.details.effectiveAt, /^\d{4}-\d\d-\d\dT/);
     const product = await call(s, s.adminKey, 'GET', `/v1/audit?target=${products.Everything}&targetType=product`);
     assert.deepEqual(product.body.entries[0].details.before.languages, []);
     assert.deepEqual(product.body.entries[0].details.after.languages, ['tr']);

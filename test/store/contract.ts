@@ -49,6 +49,49 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await assert.rejects(store.updateDraft('0000000000000000000000000z', 1, sampleContent(), EDITOR), NotFoundError);
     });
 
+    it('lists versions newest first with who published them, by actor and by story, in keyset pages', async () => {
+      const who: Actor = { type: 'user', id: unique('u-audit'), name: 'Audit Person' };
+      const a = await store.createStory(sampleContent(), who);
+      const b = await store.createStory(sampleContent(), who);
+      const t0 = Date.now();
+      const pub = (storyId: string, kind: 'published' | 'updated', latest: number, by: Actor, ms: number) =>
+        store.appendVersion(
+          { storyId, kind, content: sampleContent(), expectLatestVersion: latest, allowedStatuses: kind === 'published' ? ['draft'] : ['published'], by },
+          new Date(t0 + ms),
+        );
+      await pub(a.id, 'published', 0, who, 1);
+      await pub(b.id, 'published', 0, EDITOR, 2);
+      await pub(a.id, 'updated', 1, who, 3);
+      await pub(b.id, 'updated', 1, who, 4);
+      const mine = await store.versionActs({ actorId: who.id, limit: 10 });
+      assert.deepEqual(
+        mine.map((v) => [v.storyId, v.version]),
+        [
+          [b.id, 2],
+          [a.id, 2],
+          [a.id, 1],
+        ],
+      );
+      assert.deepEqual(mine[0].by, who);
+      assert.equal(mine[0].kind, 'updated');
+      assert.equal(mine[0].headline, sampleContent().headline);
+      const page1 = await store.versionActs({ actorId: who.id, limit: 2 });
+      const last = page1[page1.length - 1];
+      const page2 = await store.versionActs({ actorId: who.id, limit: 2, before: { at: last.at, storyId: last.storyId, version: last.version } });
+      assert.deepEqual(
+        [...page1, ...page2].map((v) => [v.storyId, v.version]),
+        mine.map((v) => [v.storyId, v.version]),
+      );
+      assert.deepEqual(
+        (await store.versionActs({ storyId: b.id, limit: 10 })).map((v) => [v.version, v.by.id]),
+        [
+          [2, who.id],
+          [1, EDITOR.id],
+        ],
+      );
+      assert.deepEqual(await store.versionActs({ actorId: unique('nobody'), limit: 10 }), []);
+    });
+
     it('appends versions and log events in one order', async () => {
       const s = await store.createStory(sampleContent(), EDITOR);
       const head0 = await store.headSeq();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { SqliteStore } from '../../src/store/sqlite/index.ts';
+import { versionActsSql } from '../../src/store/sqlite/versions.ts';
 import { storeContract } from './contract.ts';
 import { sampleContent, tempDbFile } from '../helpers.ts';
 import Database from 'better-sqlite3';
@@ -136,4 +137,23 @@ it('sqlite: migration 011 gives the products and subscribers of an older store t
     updatedAt: at,
   });
   await store.close();
+});
+
+it('sqlite: the audit page lists versions by one index range, never a scan sorted in a temporary b-tree', async () => {
+  const store = new SqliteStore(tempDbFile());
+  try {
+    for (const [q, index] of [
+      [{ limit: 50 }, /versions_created/],
+      [{ actorId: 'u1', limit: 50 }, /versions_by_actor/],
+      [{ actorId: 'u1', limit: 50, before: { at: '2026-01-01T00:00:00Z', storyId: 's', version: 1 } }, /versions_by_actor/],
+      [{ storyId: 's', limit: 50 }, /PRIMARY KEY|sqlite_autoindex/],
+    ] as const) {
+      const { sql, args } = versionActsSql(q);
+      const plan = (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail);
+      assert.match(plan[0], index, plan.join('; '));
+      if (!('storyId' in q)) assert.ok(!plan.some((l) => /TEMP B-TREE/.test(l)), plan.join('; '));
+    }
+  } finally {
+    await store.close();
+  }
 });

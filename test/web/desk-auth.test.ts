@@ -23,6 +23,10 @@ const DESK_PATHS = [
   '/desk/stories/some-id/edit',
   '/desk/stories/some-id/preview',
   '/desk/stories/some-id/kill',
+  '/desk/admin/products',
+  '/desk/admin/subscribers',
+  '/desk/admin/leads',
+  '/desk/audit',
 ];
 
 describe('desk sign-in over HTTP', () => {

@@ -153,7 +153,7 @@ export async function webhookRoutes(app: TypedApp, rt: WebhookRouteDeps): Promis
       const hook = await ownWebhook(req);
       const c = req.body?.cursor;
       const cursor = c ? await startPosition(rt.store, { cursor: c }, { retentionDays: rt.retentionDays }) : undefined;
-      return reply.status(202).send(await store.resetWebhook(hook.id, cursor));
+      return reply.status(202).send(await rt.admin.redeliverWebhook(keyActor(req.apiKey!), hook, cursor));
     },
   );
 }

@@ -7,7 +7,19 @@ import type { FlowEvent, FlowItem, Story, StoryContent, StoryListing, StoryVersi
 import { ConflictError, NotFoundError } from '../../model/errors.ts';
 import { StoreError } from '../errors.ts';
 import type { ApiKey, Role } from '../../model/keys.ts';
-import type { ImportedStory, LogRead, NewVersion, Store, StoryListFilter, StoryListPage, StoryListQuery, WirePage, WireQuery } from '../../model/store.ts';
+import type {
+  ImportedStory,
+  LogRead,
+  NewVersion,
+  Store,
+  StoryListFilter,
+  StoryListPage,
+  StoryListQuery,
+  VersionAct,
+  VersionActQuery,
+  WirePage,
+  WireQuery,
+} from '../../model/store.ts';
 import { openDatabase, type SchemaPart } from './database.ts';
 import { appendEvent, selectHead, selectLog, selectOldest, selectWire, toEvent } from './events.ts';
 import { insertKey, revokeKeyRow, selectKey, selectKeys, selectLiveKeyByHash, touchKeyRow } from './keys.ts';
@@ -33,7 +45,7 @@ import { SqliteAuditStore } from './audit.ts';
 import { SqliteUserStore } from './users.ts';
 import { SqliteTopicStore } from './topics.ts';
 import { SqliteMediaStore } from './media.ts';
-import { insertVersion, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersions } from './versions.ts';
+import { insertVersion, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersionActs, selectVersions } from './versions.ts';
 import { readWith, writeWith } from './guard.ts';
 
 export interface SqliteStoreOptions {
@@ -260,6 +272,10 @@ export class SqliteStore implements Store {
 
   async listVersions(storyId: string): Promise<StoryVersion[]> {
     return this.read(`listing versions of story ${storyId}`, () => selectVersions(this.db, storyId));
+  }
+
+  async versionActs(q: VersionActQuery): Promise<VersionAct[]> {
+    return this.read('listing versions with who published them', () => selectVersionActs(this.db, q));
   }
 
   async liftEmbargo(storyId: string, now = new Date(), by: Actor = SYSTEM_ACTOR): Promise<FlowItem | null> {

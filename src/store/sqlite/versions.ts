@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Actor } from '../../model/actor.ts';
 import type { StoryContent, StoryVersion } from '../../model/story.ts';
+import type { VersionAct, VersionActQuery } from '../../model/store.ts';
 import { stmt } from './statements.ts';
 
 interface VersionRow {
@@ -89,4 +90,55 @@ export function selectDueEmbargoes(db: Database.Database, now: string): string[]
                       AND v.pub_status = 'usable'`,
     ).all(now) as { story_id: string }[]
   ).map((r) => r.story_id);
+}
+
+/**
+ * Versions newest first with who published them. Filtered by actor it reads the versions_by_actor index,
+ * by story the primary key, otherwise versions_created (migration 016); each a keyset range.
+ */
+export function selectVersionActs(db: Database.Database, q: VersionActQuery): VersionAct[] {
+  const { sql, args } = versionActsSql(q);
+  const rows = stmt(db, sql).all(...args) as {
+    story_id: string;
+    version: number;
+    kind: string;
+    version_created_at: string;
+    by_actor: string;
+    headline: string | null;
+    language: string | null;
+  }[];
+  return rows.map((r) => ({
+    storyId: r.story_id,
+    version: r.version,
+    kind: r.kind,
+    headline: r.headline ?? '',
+    language: r.language ?? '',
+    at: r.version_created_at,
+    by: JSON.parse(r.by_actor) as Actor,
+  }));
+}
+
+/** The statement of a page of version acts and its arguments (exported for the query-plan test). */
+export function versionActsSql(q: VersionActQuery): { sql: string; args: (string | number)[] } {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  if (q.actorId !== undefined) {
+    where.push(`json_extract(by_actor, '$.id') = ?`);
+    args.push(q.actorId);
+  }
+  if (q.storyId !== undefined) {
+    where.push('story_id = ?');
+    args.push(q.storyId);
+  }
+  if (q.before) {
+    where.push('(version_created_at, story_id, version) < (?, ?, ?)');
+    args.push(q.before.at, q.before.storyId, q.before.version);
+  }
+  return {
+    sql: `SELECT story_id, version, kind, version_created_at, by_actor,
+            json_extract(content, '$.headline') AS headline, json_extract(content, '$.language') AS language
+       FROM versions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY version_created_at DESC, story_id DESC, version DESC LIMIT ?`,
+    args: [...args, Math.min(Math.max(q.limit, 1), 500)],
+  };
 }

@@ -3,6 +3,7 @@
 // the sign-in and account pages, and the desk's pages; every page but sign-in needs a signed-in staff user.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -18,6 +19,10 @@ import { DESK_STRINGS, type DeskStrings } from './strings.ts';
 import { editorRoutes } from './editor.ts';
 import { storyRoutes } from './story.ts';
 import { userAdminRoutes } from './users.ts';
+import { productAdminRoutes } from './admin-products.ts';
+import { subscriberAdminRoutes } from './admin-subscribers.ts';
+import { leadAdminRoutes } from './admin-leads.ts';
+import { auditRoutes } from './audit.ts';
 import { landingRoutes } from './wire.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -26,6 +31,8 @@ export interface DeskOptions {
   sessions: SessionSettings;
   rt: Runtime;
   publicUrl: string;
+  /** Webhook URLs may point at private networks (NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS; tests). */
+  allowPrivateWebhooks?: boolean;
 }
 
 export function deskPlugin(opts: DeskOptions) {
@@ -60,6 +67,12 @@ export function deskPlugin(opts: DeskOptions) {
     const guard = (...roles: StaffRole[]) => requireStaff(deps.store, guardOptions, ...roles);
     const ctx: DeskContext = { deps, guard, page, rt: opts.rt, publicUrl: opts.publicUrl };
 
+    // uPlot's stylesheet for the usage chart, from the installed package (never a CDN), read when first asked.
+    let uplotCss: Buffer | undefined;
+    app.get('/assets/uplot.css', async (_req, reply) => {
+      uplotCss ??= readFileSync(createRequire(import.meta.url).resolve('uplot/dist/uPlot.min.css'));
+      return reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(uplotCss);
+    });
     app.get('/assets/desk.css', async (_req, reply) =>
       reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(css),
     );
@@ -68,6 +81,10 @@ export function deskPlugin(opts: DeskOptions) {
     userAdminRoutes(app, ctx);
     editorRoutes(app, ctx);
     storyRoutes(app, ctx);
+    productAdminRoutes(app, ctx);
+    subscriberAdminRoutes(app, ctx, { allowPrivateWebhooks: opts.allowPrivateWebhooks ?? false });
+    leadAdminRoutes(app, ctx);
+    auditRoutes(app, ctx);
 
     // An unknown desk address tells a signed-out visitor nothing: sign in first, then 404.
     app.setNotFoundHandler(async (req, reply) => {

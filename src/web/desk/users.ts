@@ -2,7 +2,7 @@
 // changing a role, deactivating (which ends that user's sessions at once), reactivating, and resetting
 // a password. Every form is checked on the server; a refusal is shown next to its field.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AccountError, INTERFACE_LANGUAGES, STAFF_ROLES, type User } from '../../model/users.ts';
+import { AccountError, INTERFACE_LANGUAGES, STAFF_ROLES, userActor, type User } from '../../model/users.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { csrfField, field, select, text } from '../account/forms.ts';
 import type { DeskContext } from './context.ts';
@@ -22,6 +22,9 @@ interface Shown {
 export function userAdminRoutes(app: FastifyInstance, desk: DeskContext): void {
   const admin = { preHandler: desk.guard('admin') };
   const accounts = desk.deps.accounts;
+  // Users acts are admin acts too: each is recorded in the audit trail with the admin who made it.
+  const audit = (req: FastifyRequest, action: string, user: Pick<User, 'id' | 'email'>, details: Record<string, unknown> = {}) =>
+    desk.deps.store.audit.record({ actor: userActor(req.user!), action, targetType: 'user', targetId: user.id, details: { email: user.email, ...details } });
 
   const list = async (req: FastifyRequest, reply: FastifyReply, status: number, shown: Shown = {}) => {
     const users = await accounts.list({ staff: true });
@@ -49,6 +52,7 @@ export function userAdminRoutes(app: FastifyInstance, desk: DeskContext): void {
     if (Object.keys(form.errors).length) return list(req, reply, 400, { form });
     try {
       const { user, password } = await accounts.add({ email: form.email, name: form.name, role: form.role, language: form.language });
+      await audit(req, 'user.create', user, { role: user.role });
       return list(req, reply, 201, { secret: { email: user.email, password } });
     } catch (e) {
       if (e instanceof AccountError) {
@@ -82,20 +86,22 @@ export function userAdminRoutes(app: FastifyInstance, desk: DeskContext): void {
     notSelf(req, id);
     const role = text(req.body, 'role', 40);
     if (!(STAFF_ROLES as readonly string[]).includes(role)) throw new AccountError('role', 'choose reporter, editor or administrator');
-    await accounts.changeRole(id, role);
+    const user = await accounts.changeRole(id, role);
+    await audit(req, 'user.role', user, { role });
     return undefined;
   });
   act('deactivate', async (id, req) => {
     notSelf(req, id);
-    await accounts.deactivate(id);
+    await audit(req, 'user.deactivate', await accounts.deactivate(id));
     return undefined;
   });
-  act('reactivate', async (id) => {
-    await accounts.reactivate(id);
+  act('reactivate', async (id, req) => {
+    await audit(req, 'user.reactivate', await accounts.reactivate(id));
     return undefined;
   });
-  act('reset-password', async (id) => {
+  act('reset-password', async (id, req) => {
     const { user, password } = await accounts.resetPassword(id);
+    await audit(req, 'user.reset-password', user);
     return { secret: { email: user.email, password } };
   });
 }
