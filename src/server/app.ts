@@ -9,11 +9,11 @@ import { buildApp, type ApiDeps, type AppOptions } from '../http/app.ts';
 import type { HtmlNotFound } from '../http/errors.ts';
 import { quota } from '../http/rate-limit.ts';
 import { Accounts } from '../flow/accounts.ts';
-import { deskPlugin } from '../web/desk/desk.ts';
 import { clientAssetsPlugin } from '../web/client-assets.ts';
 import { sitePlugin } from '../web/site.ts';
 import { configWith, type Config } from './config.ts';
 import { createMetrics } from './metrics.ts';
+import { serveOnDemand } from './on-demand.ts';
 
 export interface WebApp {
   app: FastifyInstance;
@@ -75,16 +75,19 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
   );
   // Page scripts (esbuild bundles) for the desk and the portal, at /assets/.
   await app.register(clientAssetsPlugin);
-  // The newsroom desk: signed-in staff only, sessions and CSRF in its own scope.
+  // The newsroom desk: signed-in staff only, sessions and CSRF in its own scope, built on first use.
   const accounts = new Accounts(rt.store, config.signInLimits);
-  await app.register(
-    deskPlugin({
-      sessions: { idleMs: config.sessions.idleMs, maxMs: config.sessions.maxMs, secureCookies: config.publicUrl.startsWith('https:') },
-      rt,
-      publicUrl: config.publicUrl,
-      allowPrivateWebhooks: config.allowPrivateWebhooks,
-    }),
-    { prefix: '/desk', store: rt.store, accounts },
-  );
+  await serveOnDemand(app, '/desk', async (area) => {
+    const { deskPlugin } = await import('../web/desk/desk.ts');
+    await area.register(
+      deskPlugin({
+        sessions: { idleMs: config.sessions.idleMs, maxMs: config.sessions.maxMs, secureCookies: config.publicUrl.startsWith('https:') },
+        rt,
+        publicUrl: config.publicUrl,
+        allowPrivateWebhooks: config.allowPrivateWebhooks,
+      }),
+      { prefix: '/desk', store: rt.store, accounts },
+    );
+  });
   return { app, fanout, metrics };
 }
