@@ -16,12 +16,15 @@ import { loadUser, requireSeat, useSessions, type AccountDeps, type GuardOptions
 import type { PortalContext, PortalPages } from './context.ts';
 import { PORTAL, portalLayout } from './layout.ts';
 import { PORTAL_STRINGS } from './strings.ts';
+import { searchRoutes } from './search.ts';
+import { seatRoutes } from './seats.ts';
+import { storyRoutes } from './story.ts';
 import { wireRoutes } from './wire.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** The portal's page modules, in order; a new page adds its function here. */
-export const registerPortalPages: PortalPages[] = [wireRoutes];
+export const registerPortalPages: PortalPages[] = [wireRoutes, storyRoutes, searchRoutes, seatRoutes];
 
 export interface PortalOptions {
   sessions: SessionSettings;
