@@ -27,10 +27,23 @@ export function matchesWireFilter(e: FlowEvent, f: WireFilter): boolean {
  * True when the subscriber has the event now: the rule's decision, with "already received" derived from
  * the story's history (as Deliveries.plan does for the feed). A held event (delay tier) is not had yet.
  */
-export async function hasEvent(deliveries: Deliveries, subscriber: Subscriber, e: FlowEvent, now: number): Promise<boolean> {
+export async function hasEvent(store: Store, deliveries: Deliveries, subscriber: Subscriber, e: FlowEvent, now: number): Promise<boolean> {
   const first = deliveries.decideWithoutHistory(subscriber.entitlements, e, now);
   if (first) return first.action === 'deliver';
-  return decide(subscriber.entitlements, e, await deliveries.alreadyReceived(subscriber.entitlements, e), now).action === 'deliver';
+  return decide(subscriber.entitlements, e, await receivedByNow(store, subscriber, e, now), now).action === 'deliver';
+}
+
+/**
+ * True when an earlier event of the story has reached the subscriber by `now`. Stricter than the flow's
+ * "received" (which counts a held event too): the feed never passes a held event, so a follow-up of a
+ * story still held for a delayed tier is not shown before the story itself.
+ */
+async function receivedByNow(store: Store, subscriber: Subscriber, e: FlowEvent, now: number): Promise<boolean> {
+  const received = false;
+  for (const earlier of await store.subscribers.storyEventsBefore(e.storyId, e.seq)) {
+    if (decide(subscriber.entitlements, earlier, received, now).action === 'deliver') return true;
+  }
+  return received;
 }
 
 export interface WirePageResult {
@@ -66,7 +79,7 @@ export async function wirePage(
       const item = batch[i];
       before = item.event.seq;
       if (opts.filter && !matchesWireFilter(item.event, opts.filter)) continue;
-      if (await hasEvent(deliveries, subscriber, item.event, now)) items.push(item);
+      if (await hasEvent(store, deliveries, subscriber, item.event, now)) items.push(item);
     }
     if (items.length < opts.limit) before = after + 1;
     chunk = Math.min(1000, chunk * 2);
@@ -90,9 +103,12 @@ export async function storyAccess(store: Store, subscriber: Subscriber, storyId:
   let received = false;
   for (const e of all) {
     // Each event judged as the flow judged it: with what the subscriber had received before it.
-    if (decide(subscriber.entitlements, e, received, now).action === 'deliver') events.push(e);
-    // "Received" as the flow counts it (receivedBefore): a held event still counts for its follow-ups.
-    if (!received && decide(subscriber.entitlements, e, false, Number.POSITIVE_INFINITY).action === 'deliver') received = true;
+    // Each event judged as the flow judges it, with what reached the subscriber before it; a held
+    // event has not reached it yet (see receivedByNow).
+    if (decide(subscriber.entitlements, e, received, now).action === 'deliver') {
+      events.push(e);
+      received = true;
+    }
   }
   if (events.length === 0) return null;
   const versions = [...new Set(events.map((e) => e.version))].sort((a, b) => a - b);
