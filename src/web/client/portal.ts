@@ -4,7 +4,7 @@
 
 function localTimes(root: ParentNode): void {
   const lang = document.documentElement.lang || undefined;
-  const fmt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZoneName: 'short' });
+  const fmt = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
   for (const el of root.querySelectorAll<HTMLTimeElement>('time[data-local]')) {
     const d = new Date(el.dateTime);
     if (!Number.isNaN(d.getTime())) el.textContent = fmt.format(d);
@@ -90,7 +90,9 @@ function copyText(): void {
   if (!button || !source) return;
   button.hidden = false;
   button.addEventListener('click', async () => {
-    const parts = [...source.querySelectorAll<HTMLElement>('h1, h2, p, li')].map((el) => (el.textContent ?? '').trim()).filter(Boolean);
+    const parts = [...source.querySelectorAll<HTMLElement>('h1, .deck, .body h2, .body p, .body li')]
+      .map((el) => (el.textContent ?? '').trim())
+      .filter(Boolean);
     await navigator.clipboard.writeText(parts.join('\n\n'));
     const done = document.getElementById('copy-status');
     if (done) done.textContent = button.dataset.copied ?? '';
