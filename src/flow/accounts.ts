@@ -236,8 +236,8 @@ export class Accounts {
    */
   async checkSeatLimit(subscriberId: string): Promise<void> {
     const subscriber = await this.store.subscribers.getSubscriber(subscriberId);
-    if (!subscriber) throw new AccountError('subscriberId', `no subscriber ${subscriberId}`);
-    if (subscriber.seatLimit === null) return;
+    // An unknown subscriber has no limit to keep (the CLI and the portal check that it exists first).
+    if (!subscriber || subscriber.seatLimit === null) return;
     const active = (await this.store.users.list({ subscriberId })).filter((u) => u.active).length;
     if (active >= subscriber.seatLimit) {
       throw new AccountError('seats', `subscriber ${subscriberId} has all ${subscriber.seatLimit} of its seats in use; deactivate one or raise its seat limit`);
