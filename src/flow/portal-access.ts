@@ -5,7 +5,7 @@ import type { FlowEvent, FlowItem } from '../model/story.ts';
 import type { Store } from '../model/store.ts';
 import type { Subscriber } from '../model/subscribers.ts';
 import type { Deliveries } from './deliveries.ts';
-import { decide } from './entitlement.ts';
+import { decide, type Decision } from './entitlement.ts';
 
 /** What a seat may filter the wire by (the routing columns of each event). */
 export interface WireFilter {
@@ -28,9 +28,14 @@ export function matchesWireFilter(e: FlowEvent, f: WireFilter): boolean {
  * the story's history (as Deliveries.plan does for the feed). A held event (delay tier) is not had yet.
  */
 export async function hasEvent(store: Store, deliveries: Deliveries, subscriber: Subscriber, e: FlowEvent, now: number): Promise<boolean> {
+  return (await decideNow(store, deliveries, subscriber, e, now)).action === 'deliver';
+}
+
+/** The rule's decision on the event for the subscriber at `now` (deliver, skip, or hold until a time). */
+export async function decideNow(store: Store, deliveries: Deliveries, subscriber: Subscriber, e: FlowEvent, now: number): Promise<Decision> {
   const first = deliveries.decideWithoutHistory(subscriber.entitlements, e, now);
-  if (first) return first.action === 'deliver';
-  return decide(subscriber.entitlements, e, await receivedByNow(store, subscriber, e, now), now).action === 'deliver';
+  if (first) return first;
+  return decide(subscriber.entitlements, e, await receivedByNow(store, subscriber, e, now), now);
 }
 
 /**

@@ -205,7 +205,10 @@ describe('portal entitlement matrix', () => {
     await publish('liveEn', { language: 'en', urgency: 1 });
     await publish('liveAr', { language: 'ar', categories: ['economy'] });
     await publish('liveArSports', { language: 'ar', categories: ['sports'] });
+    await publish('liveTr', { language: 'tr' });
     const a = await streams[0].s.until((t) => t.includes(ids.liveEn));
+    // C's held sports story (an hour's delay) does not hold up its Turkish story behind it.
+    await streams[2].s.until((t) => t.includes(ids.liveTr));
     assert.ok(Date.now() - started < 1500, 'arrived within about a second');
     await streams[1].s.until((t) => t.includes(ids.liveAr));
     await new Promise((r) => setTimeout(r, 300));
@@ -214,9 +217,28 @@ describe('portal entitlement matrix', () => {
       assert.equal(text.includes(ids.liveEn), k === 'A', `${k} live liveEn`);
       assert.equal(text.includes(ids.liveAr), k === 'B', `${k} live liveAr`);
       assert.ok(!text.includes(ids.liveArSports), `${k}: the delayed sports story is held`);
+      assert.equal(text.includes(ids.liveTr), k === 'C', `${k} live liveTr`);
       s.close();
     }
     assert.match(a, /event: story/);
+  });
+});
+
+describe('portal delay tier', () => {
+  it('a delayed tier gets a story on the live wire when its delay has passed, not before', async () => {
+    const late = await f.addSubscriber('One second late', { languages: ['en'], delaySeconds: 1 });
+    const seat = await f.addSeat(late.id);
+    const c = await signInPortalHttp(f.url, seat.email, seat.password);
+    const live = await openLive(c);
+    const started = Date.now();
+    await publish('delayed', { language: 'en' });
+    await new Promise((r) => setTimeout(r, 400));
+    assert.ok(!live.text().includes(ids.delayed), 'held during the delay');
+    assert.equal((await c.get(`/portal/stories/${ids.delayed}`)).status, 404, 'its page too');
+    await live.until((t) => t.includes(ids.delayed), 4000);
+    assert.ok(Date.now() - started >= 1000);
+    assert.equal((await c.get(`/portal/stories/${ids.delayed}`)).status, 200);
+    live.close();
   });
 });
 

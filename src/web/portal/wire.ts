@@ -3,8 +3,8 @@
 // (/portal/live) woken by the hub, so a publish shows within a second. A removed seat's stream ends at
 // the next event or heartbeat.
 import type { FastifyInstance } from 'fastify';
-import { scanEntitled } from '../../flow/deliveries.ts';
-import { matchesWireFilter, wirePage, type WireFilter } from '../../flow/portal-access.ts';
+import { decideNow, hasEvent, matchesWireFilter, wirePage, type WireFilter } from '../../flow/portal-access.ts';
+import type { FlowItem } from '../../model/story.ts';
 import type { Subscriber } from '../../model/subscribers.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { languageOf } from '../account/pages.ts';
@@ -19,6 +19,8 @@ const MEDIA = ['text', 'photo', 'video', 'audio', 'graphic'];
 const HEARTBEAT_MS = 15_000;
 /** Open live wires per subscriber: enough for a newsroom, not enough to exhaust the server. */
 const LIVE_PER_SUBSCRIBER = 200;
+/** Held events one live wire keeps waiting (a delayed tier); more are seen on the next page load. */
+const MAX_HELD = 1000;
 
 export interface ParsedFilter {
   filter: WireFilter;
@@ -155,6 +157,11 @@ ${page.next ? html`<p><a rel="next" href="${PORTAL}?before=${String(page.next)}$
     let reading = false;
     let again = false;
     let holdTimer: NodeJS.Timeout | null = null;
+    const held = new Set<{ item: FlowItem; notBefore: number }>();
+    const send = (item: FlowItem, now: number) =>
+      res.write(
+        `event: story\nid: ${item.event.seq}\ndata: ${JSON.stringify({ seq: item.event.seq, urgency: item.event.urgency, kind: item.event.kind, html: wireRow(item, t, now).value })}\n\n`,
+      );
     const sessionId = req.session.sessionId;
     const close = () => {
       if (closed) return;
@@ -187,28 +194,34 @@ ${page.next ? html`<p><a rel="next" href="${PORTAL}?before=${String(page.next)}$
             return;
           }
           const current = (await rt.deliveries.subscriber(subscriber.id)) ?? subscriber;
-          const scan = await scanEntitled(rt.store, rt.deliveries, current, position, {
-            limit: 100,
-            accept: (e) => matchesWireFilter(e, parsed.filter),
-          });
-          const now = Date.now();
-          for (const item of scan.items) {
-            if (closed) return;
-            res.write(
-              `event: story\nid: ${item.event.seq}\ndata: ${JSON.stringify({ seq: item.event.seq, urgency: item.event.urgency, kind: item.event.kind, html: wireRow(item, t, now).value })}\n\n`,
-            );
+          let now = Date.now();
+          // Held events (a delayed tier) wait on their own; the events after them are not held up.
+          for (const h of [...held]) {
+            if (h.notBefore > now) continue;
+            held.delete(h);
+            if (await hasEvent(rt.store, rt.deliveries, current, h.item.event, now)) send(h.item, now);
           }
-          position = scan.position;
-          if (scan.holdUntil !== null && !holdTimer) {
+          const batch = await rt.store.readLog({ after: position, limit: 200 });
+          now = Date.now();
+          for (const item of batch) {
+            if (closed) return;
+            position = item.event.seq;
+            if (!matchesWireFilter(item.event, parsed.filter)) continue;
+            const d = await decideNow(rt.store, rt.deliveries, current, item.event, now);
+            if (d.action === 'deliver') send(item, now);
+            else if (d.action === 'hold' && held.size < MAX_HELD) held.add({ item, notBefore: d.notBefore });
+          }
+          if (held.size && !holdTimer) {
+            const next = Math.min(...[...held].map((h) => h.notBefore));
             holdTimer = setTimeout(
               () => {
                 holdTimer = null;
                 void pump();
               },
-              Math.max(50, scan.holdUntil - Date.now()),
+              Math.min(2 ** 31 - 1, Math.max(50, next - Date.now())),
             );
           }
-          if (scan.items.length === 100) again = true;
+          if (batch.length === 200) again = true;
         } while (again && !closed);
       } catch (err) {
         req.log.warn({ err }, 'portal live wire read failed');
