@@ -1,5 +1,5 @@
 // `newsflow seat add` as an operator runs it (real processes on a real store file), within the
-// subscriber's seat limit, and the demo seat a first start prints, signed in with at /portal.
+// subscriber's seat limit (the demo's seat is checked with the demo desk users in users.test.ts).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -7,8 +7,7 @@ import { describe, it } from 'node:test';
 import { Accounts } from '../../src/flow/accounts.ts';
 import { openRuntime } from '../../src/server/runtime.ts';
 import { REPO, tempDir } from '../helpers.ts';
-import { MAIN, runCli, serverEnv, startServerProcess } from '../server/process.ts';
-import { signInPortalHttp } from '../web/portal-fixture.ts';
+import { MAIN, runCli, serverEnv } from '../server/process.ts';
 
 describe('newsflow seat add', () => {
   const file = join(tempDir(), 'newsflow.db');
@@ -48,24 +47,5 @@ describe('newsflow seat add', () => {
     const none = runCli(env, ['seat', 'add', 'x@gazette.test', '--subscriber', 'nope']);
     assert.equal(none.status, 1);
     assert.match(none.stderr, /--subscriber: no subscriber nope/);
-  });
-});
-
-describe('demo portal seat', () => {
-  it('a first start prints a seat of the demo subscriber that signs in at /portal', async () => {
-    const p = await startServerProcess({ NEWSFLOW_QUIET: '1' });
-    try {
-      const out = p.stdout();
-      assert.match(out, /demo subscriber portal seat \(e-mail, password\), shown only this once/);
-      const m = /│\s+seat-admin\s+(seat@demo\.newsflow\.test)\s+(\S+)/.exec(out);
-      assert.ok(m, out);
-      const c = await signInPortalHttp(p.url, m[1], m[2]);
-      const wire = await c.get('/portal');
-      assert.equal(wire.status, 200);
-      assert.match(await wire.text(), /data-story="/, "the demo stories are on the demo seat's wire");
-    } finally {
-      p.child.kill('SIGTERM');
-      assert.equal((await p.exited).code, 0);
-    }
   });
 });
