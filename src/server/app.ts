@@ -77,17 +77,19 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
   await app.register(clientAssetsPlugin);
   // The newsroom desk: signed-in staff only, sessions and CSRF in its own scope, built on first use.
   const accounts = new Accounts(rt.store, config.signInLimits);
+  const sessions = { idleMs: config.sessions.idleMs, maxMs: config.sessions.maxMs, secureCookies: config.publicUrl.startsWith('https:') };
   await serveOnDemand(app, '/desk', async (area) => {
     const { deskPlugin } = await import('../web/desk/desk.ts');
-    await area.register(
-      deskPlugin({
-        sessions: { idleMs: config.sessions.idleMs, maxMs: config.sessions.maxMs, secureCookies: config.publicUrl.startsWith('https:') },
-        rt,
-        publicUrl: config.publicUrl,
-        allowPrivateWebhooks: config.allowPrivateWebhooks,
-      }),
-      { prefix: '/desk', store: rt.store, accounts },
-    );
+    await area.register(deskPlugin({ sessions, rt, publicUrl: config.publicUrl, allowPrivateWebhooks: config.allowPrivateWebhooks }), {
+      prefix: '/desk',
+      store: rt.store,
+      accounts,
+    });
+  });
+  // The subscriber portal: signed-in seats only, the same sessions, its own scope, built on first use.
+  await serveOnDemand(app, '/portal', async (area) => {
+    const { portalPlugin } = await import('../web/portal/portal.ts');
+    await area.register(portalPlugin({ sessions, rt, publicUrl: config.publicUrl }), { prefix: '/portal', store: rt.store, accounts });
   });
   return { app, fanout, metrics };
 }

@@ -9,6 +9,7 @@ import { openRuntime } from '../../src/server/runtime.ts';
 import { REPO, tempDir } from '../helpers.ts';
 import { MAIN, runCli, serverEnv, startServerProcess } from '../server/process.ts';
 import { signInHttp } from '../web/desk-fixture.ts';
+import { signInPortalHttp } from '../web/portal-fixture.ts';
 
 async function canSignIn(file: string, email: string, password: string) {
   const rt = await openRuntime(file);
@@ -96,6 +97,14 @@ describe('demo desk users', () => {
         const c = await signInHttp(p.url, m[1], m[2]);
         assert.equal((await c.get('/desk')).status, 200);
       }
+      // And one seat administrator of the demo subscriber, who signs in at /portal and sees the demo stories.
+      assert.match(out, /demo subscriber portal seat \(e-mail, password\), shown only this once/);
+      const seat = /│\s+seat-admin\s+(seat@demo\.newsflow\.test)\s+(\S+)/.exec(out);
+      assert.ok(seat, out);
+      const portal = await signInPortalHttp(p.url, seat[1], seat[2]);
+      const wire = await portal.get('/portal');
+      assert.equal(wire.status, 200);
+      assert.match(await wire.text(), /data-story="/);
     } finally {
       p.child.kill('SIGTERM');
       assert.equal((await p.exited).code, 0);
