@@ -133,6 +133,20 @@ export class Admin {
     await this.audit(actor, 'webhook.delete', 'webhook', hook.id, { subscriberId: hook.subscriberId, url: hook.url });
   }
 
+  /** Pauses a subscription (nothing delivered, its cursor waits) or resumes it (delivery from where it stopped). */
+  async pauseWebhook(actor: Actor, hook: Webhook, paused: boolean): Promise<Webhook> {
+    const after = await this.store.subscribers.setWebhookPaused(hook.id, paused);
+    await this.audit(actor, paused ? 'webhook.pause' : 'webhook.resume', 'webhook', hook.id, { subscriberId: hook.subscriberId, url: hook.url });
+    return after;
+  }
+
+  /** Retries now (a failed subscription becomes active again), from `cursor` when given (delivers again from there). */
+  async redeliverWebhook(actor: Actor, hook: Webhook, cursor?: number): Promise<Webhook> {
+    const after = await this.store.subscribers.resetWebhook(hook.id, cursor);
+    await this.audit(actor, 'webhook.redeliver', 'webhook', hook.id, { subscriberId: hook.subscriberId, from: cursor ?? hook.cursor });
+    return after;
+  }
+
   /** The audit trail, newest first. */
   async auditTrail(filter: AuditFilter): Promise<AuditEntry[]> {
     return this.store.audit.list(filter);
