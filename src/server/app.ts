@@ -10,6 +10,7 @@ import type { HtmlNotFound } from '../http/errors.ts';
 import { quota } from '../http/rate-limit.ts';
 import { Accounts } from '../flow/accounts.ts';
 import { deskPlugin } from '../web/desk/desk.ts';
+import { portalPlugin } from '../web/portal/portal.ts';
 import { clientAssetsPlugin } from '../web/client-assets.ts';
 import { sitePlugin } from '../web/site.ts';
 import { configWith, type Config } from './config.ts';
@@ -77,13 +78,9 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
   await app.register(clientAssetsPlugin);
   // The newsroom desk: signed-in staff only, sessions and CSRF in its own scope.
   const accounts = new Accounts(rt.store, config.signInLimits);
-  await app.register(
-    deskPlugin({
-      sessions: { idleMs: config.sessions.idleMs, maxMs: config.sessions.maxMs, secureCookies: config.publicUrl.startsWith('https:') },
-      rt,
-      publicUrl: config.publicUrl,
-    }),
-    { prefix: '/desk', store: rt.store, accounts },
-  );
+  const sessions = { idleMs: config.sessions.idleMs, maxMs: config.sessions.maxMs, secureCookies: config.publicUrl.startsWith('https:') };
+  await app.register(deskPlugin({ sessions, rt, publicUrl: config.publicUrl }), { prefix: '/desk', store: rt.store, accounts });
+  // The subscriber portal: signed-in seats only, the same sessions, its own scope.
+  await app.register(portalPlugin({ sessions, rt, publicUrl: config.publicUrl }), { prefix: '/portal', store: rt.store, accounts });
   return { app, fanout, metrics };
 }
