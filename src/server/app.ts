@@ -81,6 +81,10 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
   const sessions = { idleMs: config.sessions.idleMs, maxMs: config.sessions.maxMs, secureCookies: config.publicUrl.startsWith('https:') };
   await app.register(deskPlugin({ sessions, rt, publicUrl: config.publicUrl }), { prefix: '/desk', store: rt.store, accounts });
   // The subscriber portal: signed-in seats only, the same sessions, its own scope.
-  await app.register(portalPlugin({ sessions, rt, publicUrl: config.publicUrl }), { prefix: '/portal', store: rt.store, accounts });
+  await app.register(portalPlugin({ sessions, rt, publicUrl: config.publicUrl, allowPrivateWebhooks: config.allowPrivateWebhooks }), {
+    prefix: '/portal',
+    store: rt.store,
+    accounts,
+  });
   return { app, fanout, metrics };
 }
