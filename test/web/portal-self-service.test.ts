@@ -174,6 +174,7 @@ test('a seat follows a topic: the alert arrives live in the page and by e-mail w
   assert.ok(!(await (await http.get(new URL(topicUrl).pathname)).text()).includes('hidden from A'));
 
   // Mark seen: the bell goes back to none.
+  await bellPage.reload();
   await bellPage.getByRole('button', { name: 'Mark all seen' }).click();
   await bellPage.waitForURL(/\/portal\/notifications$/);
   assert.match(await bellPage.locator('#bell-text').innerText(), /none unseen/);
