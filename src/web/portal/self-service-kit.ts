@@ -86,11 +86,14 @@ export class PageStreams {
   }
 }
 
-/** Runs `check` a few times after each head move (the alert engine records a moment after the publish). */
-export function afterEachPublish(portal: PortalContext, check: () => void): () => void {
+/**
+ * Runs `check` after each head move, once after each of `delaysMs` (the alert engine records its
+ * notifications a moment after the publish; a search finds the story at once).
+ */
+export function afterEachPublish(portal: PortalContext, check: () => void, delaysMs: readonly number[] = [150, 600, 1500, 4000]): () => void {
   const timers = new Set<NodeJS.Timeout>();
   const unsubscribe = portal.rt.hub.subscribe(() => {
-    for (const ms of [150, 600, 1500, 4000]) {
+    for (const ms of delaysMs) {
       const t = setTimeout(() => {
         timers.delete(t);
         check();

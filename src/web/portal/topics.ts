@@ -182,8 +182,10 @@ ${script()}`,
           checking = false;
         }
       };
-      const stop = afterEachPublish(portal, () => void check());
-      const send = streams.start(reply, { onClose: stop });
+      // The story is in the search index when its publish commits: look at once, and once more later
+      // (an embargo lift or a delayed tier shows it after its own event).
+      const stop = afterEachPublish(portal, () => void check(), [0, 2000]);
+      const send = streams.start(reply, { onClose: stop, tick: () => void check() });
     }),
   );
 
