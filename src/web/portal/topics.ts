@@ -5,6 +5,7 @@
 // event streams. The flow side is src/flow/seat-topics.ts; alerts are made by src/flow/topic-alerts.ts.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SeatTopics, type SeatTopic, type TopicStory } from '../../flow/seat-topics.ts';
+import { TopicLive } from '../../flow/topic-live.ts';
 import { FOLLOW_MODES, type Notification } from '../../model/topics.ts';
 import { field, text } from '../account/forms.ts';
 import { clientScriptUrl } from '../client-assets.ts';
@@ -161,31 +162,35 @@ ${script()}`,
     }),
   );
 
-  // The topic's live view: stories the topic matches that the subscriber may see, as they come.
+  // The topic's live view: stories the topic matches that the subscriber may see, as they come (one
+  // shared reader of the log for every open view: src/flow/topic-live.ts).
+  const live = new TopicLive(portal.rt.store, portal.rt.hub, portal.rt.deliveries, (e) => app.log.error(e));
   app.get<{ Params: { id: string } }>('/topics/:id/live', { preHandler: portal.guard() }, async (req, reply) =>
     orNotFound(portal, req, reply, async () => {
       const seat = seatOf(req);
-      const shown = new Set((await topics.stories(seat, req.params.id)).map((st) => `${st.storyId}/${st.version}`));
-      let checking = false;
-      const check = async () => {
-        if (checking) return;
-        checking = true;
-        try {
-          const fresh = (await topics.stories(seat, req.params.id)).filter((st) => !shown.has(`${st.storyId}/${st.version}`));
-          for (const st of fresh.reverse()) {
-            shown.add(`${st.storyId}/${st.version}`);
-            send('story', { ...st, html: String(storyItem(st)) });
-          }
-        } catch {
-          // The topic was deleted, or the store is busy: the next publish tries again.
-        } finally {
-          checking = false;
-        }
-      };
-      // The story is in the search index when its publish commits: look at once, and once more later
-      // (an embargo lift or a delayed tier shows it after its own event).
-      const stop = afterEachPublish(portal, () => void check(), [0, 2000]);
-      const send = streams.start(reply, { onClose: stop, tick: () => void check() });
+      if (!ULID.test(req.params.id)) return topics.topic(seat, '-');
+      const { topic } = await topics.topic(seat, req.params.id);
+      let stop: (() => void) | null = null;
+      let closed = false;
+      const send = streams.start(reply, {
+        onClose: () => {
+          closed = true;
+          stop?.();
+        },
+      });
+      stop = await live.open(seat.subscriberId, topic.query, (item) => {
+        const c = item.version.content;
+        const st: TopicStory = {
+          storyId: item.event.storyId,
+          version: item.event.version,
+          language: c.language,
+          headline: c.headline,
+          publishedAt: item.event.at,
+          snippetHtml: '',
+        };
+        send('story', { storyId: st.storyId, version: st.version, html: String(storyItem(st)) });
+      });
+      if (closed) stop();
     }),
   );
 
