@@ -8,7 +8,7 @@ import { storyListCommand, storyShowCommand } from './stories.ts';
 import { registerStoryActs } from './story.ts';
 import { packageVersion } from './version.ts';
 import { registerExtraCommands } from './extra.ts';
-import { userAddCommand, userListCommand } from './users.ts';
+import { seatAddCommand, userAddCommand, userListCommand } from './users.ts';
 import { ConfigError } from '../server/config.ts';
 
 const program = new Command()
@@ -49,6 +49,18 @@ user
   .option('--password-stdin', 'read the password from stdin instead of generating a one-time password')
   .action(userAddCommand);
 user.command('list').description('list users (never their passwords)').option('--json').action(userListCommand);
+
+const seat = program.command('seat').description('people at a subscriber who sign in to the portal');
+seat
+  .command('add')
+  .description("add a subscriber's seat (within its seat limit) and print a one-time password (or take the password from stdin)")
+  .argument('<email>', 'the e-mail address they sign in with')
+  .requiredOption('--subscriber <id>', 'the subscriber the seat belongs to')
+  .option('--admin', "a seat administrator, who manages the subscriber's other seats")
+  .option('--name <name>', 'the name the portal shows (default: the part before @)')
+  .option('--language <lang>', 'interface language: ar, tr or en', 'en')
+  .option('--password-stdin', 'read the password from stdin instead of generating a one-time password')
+  .action(seatAddCommand);
 
 const story = program.command('story').description('stories');
 story

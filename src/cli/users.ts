@@ -54,3 +54,42 @@ export async function userListCommand(opts: { json?: boolean }): Promise<void> {
     await rt.close();
   }
 }
+
+/** `newsflow seat add`: a person at a subscriber who signs in to the portal, within the subscriber's seat limit. */
+export async function seatAddCommand(
+  email: string,
+  opts: { subscriber: string; admin?: boolean; name?: string; language?: string; passwordStdin?: boolean },
+): Promise<void> {
+  let password: string | undefined;
+  if (opts.passwordStdin || stdinGiven()) {
+    password = readPassword();
+    if (!password && opts.passwordStdin) fail('--password-stdin: stdin was empty; pipe the password in, e.g. printf %s "$PW" | newsflow seat add …');
+    if (!password) password = undefined;
+  }
+  const rt = await openRuntime();
+  try {
+    if (!(await rt.store.subscribers.getSubscriber(opts.subscriber))) fail(`--subscriber: no subscriber ${opts.subscriber} (see \`newsflow subscriber list\`)`);
+    const {
+      user,
+      password: shown,
+      oneTime,
+    } = await new Accounts(rt.store).add({
+      email,
+      role: opts.admin ? 'seat-admin' : 'seat',
+      subscriberId: opts.subscriber,
+      name: opts.name,
+      language: opts.language,
+      password,
+    });
+    process.stderr.write(
+      `added ${user.role} ${user.email} (${user.id}) of subscriber ${opts.subscriber}${oneTime ? '; one-time password below, to be changed at first sign-in' : ''}\n`,
+    );
+    if (oneTime) process.stdout.write(shown + '\n');
+  } catch (e) {
+    if (e instanceof AccountError)
+      fail(`${e.field === 'subscriberId' || e.field === 'seats' ? '--subscriber' : e.field === 'email' ? email : `--${e.field}`}: ${e.message}`);
+    throw e;
+  } finally {
+    await rt.close();
+  }
+}

@@ -125,6 +125,7 @@ export class Accounts {
     const password = a.password ?? oneTimePassword();
     if (!generated) checkPassword(password);
     if (await this.store.users.getByEmail(email)) throw new AccountError('email', `a user with the e-mail ${email} already exists`);
+    if (isSeatRole(a.role)) await this.checkSeatLimit(a.subscriberId!);
     const user = await this.store.users.create({
       email,
       name,
@@ -193,7 +194,8 @@ export class Accounts {
   }
 
   async reactivate(id: string): Promise<User> {
-    await this.need(id);
+    const u = await this.need(id);
+    if (!u.active && u.subscriberId) await this.checkSeatLimit(u.subscriberId);
     return this.store.users.update(id, { active: true });
   }
 
@@ -226,6 +228,20 @@ export class Accounts {
 
   async signOutEverywhere(id: string): Promise<number> {
     return this.store.users.deleteSessionsOf(id);
+  }
+
+  /**
+   * Refuses another active seat when the subscriber has all the seats the agency allows it
+   * (Subscriber.seatLimit; null: no limit set). Deactivated seats do not count.
+   */
+  async checkSeatLimit(subscriberId: string): Promise<void> {
+    const subscriber = await this.store.subscribers.getSubscriber(subscriberId);
+    // An unknown subscriber has no limit to keep (the CLI and the portal check that it exists first).
+    if (!subscriber || subscriber.seatLimit === null) return;
+    const active = (await this.store.users.list({ subscriberId })).filter((u) => u.active).length;
+    if (active >= subscriber.seatLimit) {
+      throw new AccountError('seats', `subscriber ${subscriberId} has all ${subscriber.seatLimit} of its seats in use; deactivate one or raise its seat limit`);
+    }
   }
 
   private async need(id: string): Promise<User> {

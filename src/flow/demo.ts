@@ -15,7 +15,12 @@ export interface DemoResult {
   keys: { role: Role; secret: string; note?: string }[];
   /** One desk user per staff role, with the password to sign in with (printed once, like the keys). */
   users: { role: StaffRole; email: string; password: string }[];
+  /** The demo subscriber's seat (a seat administrator) for the portal, when one was made. */
+  seats: { role: 'seat-admin'; email: string; password: string; subscriberId: string }[];
 }
+
+/** The demo subscriber's person at the portal. */
+export const DEMO_SEAT = { email: 'seat@demo.newsflow.test', name: 'Dana Reader', language: 'en' as InterfaceLanguage };
 
 /** The demo desk's people: one per role, each with their own interface language. */
 export const DEMO_USERS: { role: StaffRole; email: string; name: string; language: InterfaceLanguage }[] = [
@@ -45,7 +50,8 @@ export async function loadDemoNewsroom(rt: Runtime, photos?: ReadonlyMap<string,
   for (const role of ['admin', 'editor'] as Role[]) {
     keys.push({ role, secret: (await issueKey(rt.store, role, { label: 'demo' })).secret });
   }
-  keys.push(...(await demoSubscriber(rt)));
+  const subscriberKeys = await demoSubscriber(rt);
+  keys.push(...subscriberKeys);
   // Random passwords, not one-time ones: the demo is for trying the desk at once. A store that has
   // users already (a CLI `user add` before the first start) keeps them and gets no demo users.
   const users: DemoResult['users'] = [];
@@ -56,7 +62,14 @@ export async function loadDemoNewsroom(rt: Runtime, photos?: ReadonlyMap<string,
       users.push({ role: u.role, email: u.email, password });
     }
   }
-  return { stories: count, keys, users };
+  // One seat administrator for the demo subscriber, so the portal can be tried at once too.
+  const seats: DemoResult['seats'] = [];
+  const subscriberId = subscriberKeys[0]?.subscriberId;
+  if (subscriberId && !(await rt.store.users.getByEmail(DEMO_SEAT.email))) {
+    const { password } = await new Accounts(rt.store).add({ ...DEMO_SEAT, role: 'seat-admin', subscriberId, oneTime: false });
+    seats.push({ role: 'seat-admin', email: DEMO_SEAT.email, password, subscriberId });
+  }
+  return { stories: count, keys, users, seats };
 }
 
 /**

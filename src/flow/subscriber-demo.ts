@@ -6,12 +6,12 @@ import type { Runtime } from './runtime.ts';
 
 export const DEMO_PRODUCT = 'Demo world service';
 
-export async function demoSubscriber(rt: Runtime): Promise<{ role: 'subscriber'; secret: string; note: string }[]> {
+export async function demoSubscriber(rt: Runtime): Promise<{ role: 'subscriber'; secret: string; note: string; subscriberId: string }[]> {
   const products = rt.store.subscribers;
   if (!(await products.getProduct(DEMO_PRODUCT))) {
     await products.createProduct(productFrom({ name: DEMO_PRODUCT, embargoRights: true }));
   }
   const subscriber = await products.createSubscriber({ name: 'Demo subscriber', products: [DEMO_PRODUCT] });
   const { secret } = await issueKey(rt.store, 'subscriber', { subscriberId: subscriber.id, label: 'demo' });
-  return [{ role: 'subscriber', secret, note: `subscriber ${subscriber.id}: GET /v1/feed, /v1/stream` }];
+  return [{ role: 'subscriber', secret, subscriberId: subscriber.id, note: `subscriber ${subscriber.id}: GET /v1/feed, /v1/stream` }];
 }

@@ -170,6 +170,14 @@ async function welcome(rt: Runtime, config: Config, out: NodeJS.WritableStream):
         ),
       );
     }
+    if (demo.seats.length > 0) {
+      out.write(
+        keyBlock(
+          `newsflow: demo subscriber portal seat (e-mail, password), shown only this once. Sign in at ${config.publicUrl}/portal`,
+          demo.seats.map((u) => [u.role, `${u.email}  ${u.password}`, `subscriber ${u.subscriberId}`]),
+        ),
+      );
+    }
     return;
   }
   const keys = await rt.store.listKeys();

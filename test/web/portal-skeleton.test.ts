@@ -31,7 +31,18 @@ test('staff cannot sign in to the portal and no portal page opens without sign-i
   await c.get('/portal/sign-in');
   const r = await c.post('/portal/sign-in', { email: f.users.editor.email, password: f.users.editor.password });
   assert.equal(r.status, 403);
-  for (const path of ['/portal', '/portal/account', '/portal/nothing-here']) {
+  assert.match(await r.text(), /<h1>Sign in to the portal<\/h1>/);
+  for (const path of [
+    '/portal',
+    '/portal/account',
+    '/portal/nothing-here',
+    '/portal/live',
+    '/portal/search?q=x',
+    '/portal/seats',
+    '/portal/stories/01aaaaaaaaaaaaaaaaaaaaaaaa',
+    '/portal/stories/01aaaaaaaaaaaaaaaaaaaaaaaa/download/newsml',
+    '/portal/stories/01aaaaaaaaaaaaaaaaaaaaaaaa/versions/1',
+  ]) {
     const g = await client(f.url).get(path);
     assert.equal(g.status, 303, path);
     assert.match(g.headers.get('location') ?? '', /^\/portal\/sign-in/);

@@ -64,14 +64,15 @@ export function accountRoutes(app: FastifyInstance, area: AccountArea): void {
   ) => {
     const lang = languageOf(req, null);
     const t = DESK_STRINGS[lang];
+    const title = area.kind === 'seat' ? t.portalSignInTitle : t.signInTitle;
     return render(
       req,
       reply,
       status,
-      { lang, title: t.signInTitle, user: null, body: html`` },
+      { lang, title, user: null, body: html`` },
       (csrf) =>
         html`<section class="narrow">
-  <h1>${t.signInTitle}</h1>
+  <h1>${title}</h1>
   ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
   <form method="post" action="${signInPath}${lang === 'en' ? '' : `?lang=${lang}`}" novalidate>
     ${csrfField(csrf)}

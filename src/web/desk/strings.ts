@@ -14,6 +14,8 @@ export interface DeskStrings {
   signOutEverywhereHelp: string;
   signIn: string;
   signInTitle: string;
+  /** The sign-in page's title at the subscriber portal. */
+  portalSignInTitle: string;
   email: string;
   password: string;
   wrongPassword: string;
@@ -74,6 +76,7 @@ const en: DeskStrings = {
   signOutEverywhereHelp: 'Ends every session of yours, on every device.',
   signIn: 'Sign in',
   signInTitle: 'Sign in to the desk',
+  portalSignInTitle: 'Sign in to the portal',
   email: 'E-mail',
   password: 'Password',
   wrongPassword: 'The e-mail or the password is not right.',
@@ -134,6 +137,7 @@ const ar: DeskStrings = {
   signOutEverywhereHelp: 'ينهي كل جلساتك على كل الأجهزة.',
   signIn: 'تسجيل الدخول',
   signInTitle: 'تسجيل الدخول إلى المكتب',
+  portalSignInTitle: 'تسجيل الدخول إلى البوابة',
   email: 'البريد الإلكتروني',
   password: 'كلمة المرور',
   wrongPassword: 'البريد الإلكتروني أو كلمة المرور غير صحيحة.',
@@ -194,6 +198,7 @@ const tr: DeskStrings = {
   signOutEverywhereHelp: 'Tüm cihazlardaki bütün oturumlarınızı kapatır.',
   signIn: 'Giriş yap',
   signInTitle: 'Masaya giriş',
+  portalSignInTitle: 'Portala giriş',
   email: 'E-posta',
   password: 'Parola',
   wrongPassword: 'E-posta ya da parola doğru değil.',

@@ -16,6 +16,9 @@ import { loadUser, requireSeat, useSessions, type AccountDeps, type GuardOptions
 import type { PortalContext, PortalPages } from './context.ts';
 import { PORTAL, portalLayout } from './layout.ts';
 import { PORTAL_STRINGS } from './strings.ts';
+import { searchRoutes } from './search.ts';
+import { seatRoutes } from './seats.ts';
+import { storyRoutes } from './story.ts';
 import { wireRoutes } from './wire.ts';
 import { topicRoutes } from './topics.ts';
 import { developerRoutes } from './developers.ts';
@@ -24,7 +27,7 @@ import { usageRoutes } from './usage.ts';
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** The portal's page modules, in order; a new page adds its function here. */
-export const registerPortalPages: PortalPages[] = [wireRoutes, topicRoutes, developerRoutes, usageRoutes];
+export const registerPortalPages: PortalPages[] = [wireRoutes, storyRoutes, searchRoutes, seatRoutes, topicRoutes, developerRoutes, usageRoutes];
 
 export interface PortalOptions {
   sessions: SessionSettings;

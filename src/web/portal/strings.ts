@@ -33,7 +33,7 @@ export interface PortalStrings {
   urgency: string;
   mediaType: string;
   urgencies: Record<string, string>;
-  kinds: { publish: string; correct: string; kill: string; translate: string; liftEmbargo: string };
+  kinds: Record<'published' | 'updated' | 'corrected' | 'killed' | 'embargo-lifted', string>;
   mediaTypes: Record<string, string>;
   embargoedUntil: (time: string) => string;
   alertsLabel: string;
@@ -117,9 +117,9 @@ const en: PortalStrings = {
   category: 'Category',
   urgency: 'Urgency',
   mediaType: 'Media',
-  urgencies: { '1': 'Flash', '2': 'Urgent', '3': 'Priority', '4': 'Routine', '5': 'Routine', '6': 'Deferred', '7': 'Deferred', '8': 'Deferred' },
-  kinds: { publish: 'New', correct: 'Correction', kill: 'Withdrawn', translate: 'Translation', liftEmbargo: 'Embargo lifted' },
-  mediaTypes: { text: 'Text', picture: 'Photo', video: 'Video', audio: 'Audio', graphic: 'Graphic' },
+  urgencies: { '1': 'Flash', '2': 'Urgent', '3': 'Important', '4': 'Routine', '5': 'Special', '6': 'Archive' },
+  kinds: { published: 'New', updated: 'Update', corrected: 'Correction', killed: 'Withdrawn', 'embargo-lifted': 'Embargo lifted' },
+  mediaTypes: { text: 'Text', photo: 'Photo', video: 'Video', audio: 'Audio', graphic: 'Graphic' },
   embargoedUntil: (time) => `Embargoed until ${time} — do not publish before then.`,
   alertsLabel: 'Alerts for Flash and Urgent',
   alertSound: 'Sound',
@@ -200,9 +200,9 @@ const tr: PortalStrings = {
   category: 'Kategori',
   urgency: 'Öncelik',
   mediaType: 'Medya',
-  urgencies: { '1': 'Flaş', '2': 'Acil', '3': 'Öncelikli', '4': 'Olağan', '5': 'Olağan', '6': 'Ertelenebilir', '7': 'Ertelenebilir', '8': 'Ertelenebilir' },
-  kinds: { publish: 'Yeni', correct: 'Düzeltme', kill: 'Geri çekildi', translate: 'Çeviri', liftEmbargo: 'Ambargo kalktı' },
-  mediaTypes: { text: 'Metin', picture: 'Fotoğraf', video: 'Video', audio: 'Ses', graphic: 'Grafik' },
+  urgencies: { '1': 'Flaş', '2': 'Acil', '3': 'Önemli', '4': 'Olağan', '5': 'Özel', '6': 'Arşiv' },
+  kinds: { published: 'Yeni', updated: 'Güncelleme', corrected: 'Düzeltme', killed: 'Geri çekildi', 'embargo-lifted': 'Ambargo kalktı' },
+  mediaTypes: { text: 'Metin', photo: 'Fotoğraf', video: 'Video', audio: 'Ses', graphic: 'Grafik' },
   embargoedUntil: (time) => `${time} saatine kadar ambargolu — öncesinde yayımlamayın.`,
   alertsLabel: 'Flaş ve acil haber uyarıları',
   alertSound: 'Ses',
@@ -283,9 +283,9 @@ const ar: PortalStrings = {
   category: 'التصنيف',
   urgency: 'الأولوية',
   mediaType: 'الوسائط',
-  urgencies: { '1': 'عاجل جداً', '2': 'عاجل', '3': 'هام', '4': 'عادي', '5': 'عادي', '6': 'مؤجل', '7': 'مؤجل', '8': 'مؤجل' },
-  kinds: { publish: 'جديد', correct: 'تصحيح', kill: 'مسحوب', translate: 'ترجمة', liftEmbargo: 'رُفع الحظر' },
-  mediaTypes: { text: 'نص', picture: 'صورة', video: 'فيديو', audio: 'صوت', graphic: 'رسم' },
+  urgencies: { '1': 'خبر عاجل جداً', '2': 'عاجل', '3': 'هام', '4': 'عادي', '5': 'خاص', '6': 'أرشيف' },
+  kinds: { published: 'جديد', updated: 'تحديث', corrected: 'تصحيح', killed: 'مسحوب', 'embargo-lifted': 'رُفع الحظر' },
+  mediaTypes: { text: 'نص', photo: 'صورة', video: 'فيديو', audio: 'صوت', graphic: 'رسم' },
   embargoedUntil: (time) => `محظور النشر حتى ${time} — لا تنشره قبل ذلك.`,
   alertsLabel: 'تنبيهات الأخبار العاجلة',
   alertSound: 'صوت',

@@ -1,0 +1,71 @@
+// `newsflow seat add` as an operator runs it (real processes on a real store file), within the
+// subscriber's seat limit, and the demo seat a first start prints, signed in with at /portal.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Accounts } from '../../src/flow/accounts.ts';
+import { openRuntime } from '../../src/server/runtime.ts';
+import { REPO, tempDir } from '../helpers.ts';
+import { MAIN, runCli, serverEnv, startServerProcess } from '../server/process.ts';
+import { signInPortalHttp } from '../web/portal-fixture.ts';
+
+describe('newsflow seat add', () => {
+  const file = join(tempDir(), 'newsflow.db');
+  const env = { NEWSFLOW_DATA: file };
+
+  it('adds seats of a subscriber with a one-time password, up to its seat limit', async () => {
+    const rt = await openRuntime(file);
+    const sys = { type: 'system' as const, id: 'system', name: 'test' };
+    const p = await rt.admin.createProduct(sys, { name: 'Everything' });
+    const sub = await rt.admin.createSubscriber(sys, { name: 'Gazette', products: [p.id], seatLimit: 2 });
+    await rt.close();
+    const r = runCli(env, ['seat', 'add', 'Editor@Gazette.test', '--subscriber', sub.id, '--admin', '--name', 'Gazette Editor', '--language', 'tr']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^[a-z2-9]{5}(-[a-z2-9]{5}){3}\n$/);
+    assert.match(r.stderr, new RegExp(`added seat-admin editor@gazette\\.test .* of subscriber ${sub.id}`));
+    const check = await openRuntime(file);
+    try {
+      const user = await new Accounts(check.store).authenticate('editor@gazette.test', r.stdout.trim(), '127.0.0.1');
+      assert.equal(user.role, 'seat-admin');
+      assert.equal(user.subscriberId, sub.id);
+      assert.equal(user.language, 'tr');
+      assert.equal(user.mustChangePassword, true);
+    } finally {
+      await check.close();
+    }
+    const piped = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'seat', 'add', 'reader@gazette.test', '--subscriber', sub.id, '--password-stdin'], {
+      cwd: REPO,
+      env: serverEnv(env),
+      input: 'a chosen seat password\n',
+      encoding: 'utf8',
+    });
+    assert.equal(piped.status, 0, piped.stderr);
+    assert.equal(piped.stdout, '');
+    const full = runCli(env, ['seat', 'add', 'third@gazette.test', '--subscriber', sub.id]);
+    assert.equal(full.status, 1);
+    assert.match(full.stderr, /--subscriber: .*all 2 of its seats in use/);
+    const none = runCli(env, ['seat', 'add', 'x@gazette.test', '--subscriber', 'nope']);
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /--subscriber: no subscriber nope/);
+  });
+});
+
+describe('demo portal seat', () => {
+  it('a first start prints a seat of the demo subscriber that signs in at /portal', async () => {
+    const p = await startServerProcess({ NEWSFLOW_QUIET: '1' });
+    try {
+      const out = p.stdout();
+      assert.match(out, /demo subscriber portal seat \(e-mail, password\), shown only this once/);
+      const m = /│\s+seat-admin\s+(seat@demo\.newsflow\.test)\s+(\S+)/.exec(out);
+      assert.ok(m, out);
+      const c = await signInPortalHttp(p.url, m[1], m[2]);
+      const wire = await c.get('/portal');
+      assert.equal(wire.status, 200);
+      assert.match(await wire.text(), /data-story="/, "the demo stories are on the demo seat's wire");
+    } finally {
+      p.child.kill('SIGTERM');
+      assert.equal((await p.exited).code, 0);
+    }
+  });
+});
