@@ -15,9 +15,10 @@
 // HTTP at /portal/sign-in. Server time is taken on the server's own HTTP listener (request event to the
 // response's finish), so it is what the server spent, without the client. Wire page: GET /portal; story
 // page: GET /portal/stories/<id> of random archive stories.
-// SSE: each seat opens its topic's live view (GET /portal/topics/<id>/live, a real streaming fetch with
-// its session cookie); `--sse-publishes` matching stories are published one at a time and each is timed
-// from the publish call to its arrival at every open connection.
+// SSE: each seat opens the live wire (GET /portal/live; `--sse topic`: its topic's live view,
+// /portal/topics/<id>/live) as a real streaming fetch with its session cookie; `--sse-publishes` matching
+// stories are published one at a time and each is timed from the publish call to its arrival at every
+// open connection.
 import { SYSTEM_ACTOR } from '../src/model/actor.ts';
 import { cpus, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,8 @@ const SEATS = opt('seats', 200);
 const PAGE_REQUESTS = opt('page-requests', 1000);
 const SSE_PUBLISHES = opt('sse-publishes', 30);
 const SEAT_PASSWORD = 'bench-seat-password';
+// Which portal page the SSE connections hold open: the live wire (/portal/live) or a topic's live view.
+const SSE_PAGE = args.includes('--sse') ? args[args.indexOf('--sse') + 1] : 'wire';
 
 function content(i: number, headline: string): StoryContent {
   return {
@@ -171,7 +174,8 @@ async function main(): Promise<void> {
     const controller = new AbortController();
     let open = 0;
     const readers = cookies.map(async (cookie, i) => {
-      const res = await fetch(`${server.url}/portal/topics/${topicIds[i]}/live`, {
+      const path = SSE_PAGE === 'topic' ? `/portal/topics/${topicIds[i]}/live` : '/portal/live';
+      const res = await fetch(`${server.url}${path}`, {
         headers: { cookie, accept: 'text/event-stream' },
         signal: controller.signal,
       });
@@ -187,7 +191,8 @@ async function main(): Promise<void> {
             const message = buf.slice(0, end);
             buf = buf.slice(end + 2);
             if (!message.startsWith('event: story')) continue;
-            const id = (JSON.parse(message.slice(message.indexOf('data: ') + 6)) as { storyId: string }).storyId;
+            const data = JSON.parse(message.slice(message.indexOf('data: ') + 6)) as { storyId?: string; seq?: number };
+            const id = data.storyId ?? String(data.seq);
             const list = arrivals.get(id) ?? [];
             list.push(Date.now());
             arrivals.set(id, list);
@@ -204,10 +209,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < SSE_PUBLISHES; i++) {
       const draft = await newsroom.createDraft(content(i, `القمة الإقليمية تختتم أعمالها ${i}`), SYSTEM_ACTOR);
       const t0 = Date.now();
-      await newsroom.publish(draft.id, SYSTEM_ACTOR);
+      const published = await newsroom.publish(draft.id, SYSTEM_ACTOR);
+      const key = SSE_PAGE === 'topic' ? draft.id : String(published.event.seq);
       const deadline = Date.now() + 15_000;
-      while ((arrivals.get(draft.id)?.length ?? 0) < open && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      const got = arrivals.get(draft.id) ?? [];
+      while ((arrivals.get(key)?.length ?? 0) < open && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      const got = arrivals.get(key) ?? [];
       missed += open - got.length;
       for (const at of got) sseLatencies.push(at - t0);
     }
@@ -229,7 +235,9 @@ async function main(): Promise<void> {
       const t = times.sort((a, b) => a - b);
       console.log(`| ${kind} | ${t.length} | ${pct(t, 50).toFixed(2)} ms | **${pct(t, 99).toFixed(2)} ms** | ${t.at(-1)!.toFixed(2)} ms | p99 < 50 ms |`);
     }
-    console.log(`\n## A publish reaching open portal pages (real SSE connections of signed-in seats)\n`);
+    console.log(
+      `\n## A publish reaching open portal pages (${SSE_PAGE === 'topic' ? 'topic live views' : 'the live wire'}, real SSE connections of signed-in seats)\n`,
+    );
     console.log(`| open connections | publishes | deliveries | missed | p50 | p99 | max | goal |`);
     console.log(`| --- | --- | --- | --- | --- | --- | --- | --- |`);
     console.log(
