@@ -136,10 +136,22 @@ export class Admin {
     await this.audit(actor, 'webhook.delete', 'webhook', hook.id, { subscriberId: hook.subscriberId, url: hook.url });
   }
 
-  /** Retries a webhook now (a failed one becomes active again), optionally from an earlier cursor. */
+  /** Pauses a subscription (nothing delivered, its cursor waits) or resumes it (delivery from where it stopped). */
+  async pauseWebhook(actor: Actor, hook: Webhook, paused: boolean): Promise<Webhook> {
+    const after = await this.store.subscribers.setWebhookPaused(hook.id, paused);
+    await this.audit(actor, paused ? 'webhook.pause' : 'webhook.resume', 'webhook', hook.id, { subscriberId: hook.subscriberId, url: hook.url });
+    return after;
+  }
+
+  /** Retries now (a failed subscription becomes active again), from `cursor` when given (delivers again from there). */
   async redeliverWebhook(actor: Actor, hook: Webhook, cursor?: number): Promise<Webhook> {
     const after = await this.store.subscribers.resetWebhook(hook.id, cursor);
-    await this.audit(actor, 'webhook.redeliver', 'webhook', hook.id, { subscriberId: hook.subscriberId, url: hook.url, cursor: after.cursor });
+    await this.audit(actor, 'webhook.redeliver', 'webhook', hook.id, {
+      subscriberId: hook.subscriberId,
+      url: hook.url,
+      cursor: after.cursor,
+      from: cursor ?? hook.cursor,
+    });
     return after;
   }
 

@@ -65,7 +65,7 @@ export interface TopicAlertOptions {
 }
 
 /** Events an alert can be about: new stories and new versions, and the lift that shows an embargoed one. */
-const ALERTED = new Set(['published', 'updated', 'corrected', 'embargo-lifted']);
+export const ALERTED = new Set(['published', 'updated', 'corrected', 'embargo-lifted']);
 const SCAN_LIMIT = 200;
 /** Log events a pass keeps in memory for all follows to read. */
 const SHARED_READ = 2000;
@@ -327,7 +327,7 @@ export class TopicAlerts {
  * searched once over them. The version is indexed as `Alert` indexes it (usable, published), so a topic
  * matches what the same saved search matches as a feed or webhook alert.
  */
-class PassMatcher {
+export class PassMatcher {
   private db: Database.Database | null = null;
   private index: SearchIndex | null = null;
   private indexed = new Set<string>();

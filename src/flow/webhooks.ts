@@ -54,7 +54,7 @@ export function webhookPayload(item: FlowItem, subscriber: Parameters<typeof ren
   return JSON.stringify({ type: `story.${item.event.kind}`, timestamp: at.toISOString(), data: renderForSubscriber(item, subscriber) });
 }
 
-interface PostResult {
+export interface PostResult {
   ok: boolean;
   statusCode: number | null;
   latencyMs: number;
@@ -216,52 +216,70 @@ export class WebhookWorker {
       if (!result.ok) return;
       // Deleted or reset meanwhile? Re-read before the next message so a redeliver wins.
       const fresh = await this.store.subscribers.getWebhook(hook.id);
-      if (fresh?.status !== 'active' || fresh.cursor !== cursor) return;
+      if (fresh?.status !== 'active' || fresh.pausedAt || fresh.cursor !== cursor) return;
     }
   }
 
   /** One signed POST; anything but a 2xx within the timeout (a redirect included) is a failure. */
   private async post(hook: WebhookWithSecret, messageId: string, body: string, at: Date): Promise<PostResult> {
-    const started = performance.now();
     const controller = new AbortController();
     this.controllers.add(controller);
-    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
     try {
-      // Names are checked by the connection's own lookup (guardedLookup): no second DNS query here.
-      await checkWebhookUrl(hook.url, this.opts.allowPrivate, { resolve: false });
-      const res = await postOnce(
-        new URL(hook.url),
-        {
-          'content-type': 'application/json',
-          'user-agent': 'newsflow-webhooks/0.1',
-          'webhook-id': messageId,
-          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'webhook-signature': new Signer(hook.secret).sign(messageId, at, body),
-        },
-        body,
-        controller.signal,
-        this.opts.allowPrivate,
-      );
-      const ok = res.status >= 200 && res.status < 300;
-      const error = ok
-        ? null
-        : res.status >= 300 && res.status < 400
-          ? `redirect ${res.status} to ${res.location ?? '?'} not followed`
-          : `endpoint answered ${res.status}`;
-      return { ok, statusCode: res.status, latencyMs: Math.round(performance.now() - started), error };
-    } catch (e) {
-      const reason = controller.signal.aborted ? ((controller.signal.reason as Error)?.message ?? 'aborted') : (e as Error).message;
-      const cause = (e as { code?: string }).code ?? (e as { cause?: { code?: string } }).cause?.code;
-      return {
-        ok: false,
-        statusCode: null,
-        latencyMs: Math.round(performance.now() - started),
-        error: `posting to ${hook.url} failed: ${reason}${cause ? ` (${cause})` : ''}`,
-      };
+      return await postSigned(hook, messageId, body, at, controller, this.opts);
     } finally {
-      clearTimeout(timer);
       this.controllers.delete(controller);
     }
+  }
+}
+
+/**
+ * One signed POST of `body` to the subscription's URL (SSRF guard on the connection), timed; anything but a
+ * 2xx within `timeoutMs` (a redirect included) is a failure, described in `error`.
+ */
+export async function postSigned(
+  hook: Pick<WebhookWithSecret, 'url' | 'secret'>,
+  messageId: string,
+  body: string,
+  at: Date,
+  controller: AbortController,
+  opts: { timeoutMs: number; allowPrivate: boolean },
+): Promise<PostResult> {
+  const started = performance.now();
+  const timer = setTimeout(() => controller.abort(new Error(`no answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+  try {
+    // Names are checked by the connection's own lookup (guardedLookup): no second DNS query here.
+    await checkWebhookUrl(hook.url, opts.allowPrivate, { resolve: false });
+    const res = await postOnce(
+      new URL(hook.url),
+      {
+        'content-type': 'application/json',
+        'user-agent': 'newsflow-webhooks/0.1',
+        'webhook-id': messageId,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': new Signer(hook.secret).sign(messageId, at, body),
+      },
+      body,
+      controller.signal,
+      opts.allowPrivate,
+    );
+    const ok = res.status >= 200 && res.status < 300;
+    const error = ok
+      ? null
+      : res.status >= 300 && res.status < 400
+        ? `redirect ${res.status} to ${res.location ?? '?'} not followed`
+        : `endpoint answered ${res.status}`;
+    return { ok, statusCode: res.status, latencyMs: Math.round(performance.now() - started), error };
+  } catch (e) {
+    const reason = controller.signal.aborted ? ((controller.signal.reason as Error)?.message ?? 'aborted') : (e as Error).message;
+    const cause = (e as { code?: string }).code ?? (e as { cause?: { code?: string } }).cause?.code;
+    return {
+      ok: false,
+      statusCode: null,
+      latencyMs: Math.round(performance.now() - started),
+      error: `posting to ${hook.url} failed: ${reason}${cause ? ` (${cause})` : ''}`,
+    };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

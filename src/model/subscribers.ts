@@ -163,6 +163,8 @@ export interface Webhook {
   failingSince: string | null;
   lastError: string | null;
   createdAt: string;
+  /** Paused by the subscriber since then: nothing is delivered and the cursor waits; null when running. */
+  pausedAt: string | null;
 }
 
 /** A webhook with the secret the worker signs with. */
@@ -264,6 +266,12 @@ export interface SubscriberStore {
   /** Makes a subscription active and due now, optionally from another cursor (redeliver). */
   resetWebhook(id: string, cursor?: number, now?: Date): Promise<Webhook>;
   listAttempts(webhookId: string, limit?: number): Promise<WebhookAttempt[]>;
+  /** Pauses a subscription (nothing delivered, the cursor waits) or resumes it (due at once). NotFoundError if missing. */
+  setWebhookPaused(id: string, paused: boolean, now?: Date): Promise<Webhook>;
+  /** The signing secret of a subscription that was not deleted (to sign a test event); null when none. */
+  webhookSecret(id: string): Promise<string | null>;
+  /** Records an attempt that is not part of the outbox (a test event): the subscription's state is unchanged. */
+  addAttempt(attempt: Omit<WebhookAttempt, 'id'>): Promise<void>;
 
   /** Adds to the usage counters. */
   addUsage(rows: UsageRow[]): Promise<void>;

@@ -89,7 +89,11 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
   // The subscriber portal: signed-in seats only, the same sessions, its own scope, built on first use.
   await serveOnDemand(app, '/portal', async (area) => {
     const { portalPlugin } = await import('../web/portal/portal.ts');
-    await area.register(portalPlugin({ sessions, rt, publicUrl: config.publicUrl }), { prefix: '/portal', store: rt.store, accounts });
+    await area.register(portalPlugin({ sessions, rt, publicUrl: config.publicUrl, allowPrivateWebhooks: config.allowPrivateWebhooks }), {
+      prefix: '/portal',
+      store: rt.store,
+      accounts,
+    });
   });
   return { app, fanout, metrics };
 }

@@ -34,6 +34,7 @@ import {
   releaseWebhookLease,
   renewWebhookLease,
   resetWebhookRow,
+  setWebhookPausedRow,
   selectAttempts,
   selectDueWebhooks,
   selectWebhook,
@@ -492,6 +493,21 @@ export class SqliteSubscriberStore implements SubscriberStore {
 
   async listAttempts(webhookId: string, limit = 100): Promise<WebhookAttempt[]> {
     return this.read(`listing attempts of webhook ${webhookId}`, () => selectAttempts(this.db, webhookId, limit));
+  }
+
+  async setWebhookPaused(id: string, paused: boolean, now = new Date()): Promise<Webhook> {
+    return this.run(`${paused ? 'pausing' : 'resuming'} webhook ${id}`, () => {
+      if (!setWebhookPausedRow(this.db, id, paused, now.toISOString())) throw new NotFoundError(`no webhook ${id}`);
+      return withoutSecret(selectWebhook(this.db, id)!);
+    });
+  }
+
+  async webhookSecret(id: string): Promise<string | null> {
+    return this.read(`reading the secret of webhook ${id}`, () => selectWebhook(this.db, id)?.secret ?? null);
+  }
+
+  async addAttempt(attempt: Omit<WebhookAttempt, 'id'>): Promise<void> {
+    this.run(`recording a test attempt of webhook ${attempt.webhookId}`, () => insertAttempt(this.db, attempt));
   }
 
   async addUsage(rows: UsageRow[]): Promise<void> {

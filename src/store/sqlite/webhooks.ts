@@ -18,6 +18,7 @@ interface WebhookRow {
   failing_since: string | null;
   last_error: string | null;
   created_at: string;
+  paused_at: string | null;
 }
 
 function toWebhook(r: WebhookRow): WebhookWithSecret {
@@ -35,6 +36,7 @@ function toWebhook(r: WebhookRow): WebhookWithSecret {
     failingSince: r.failing_since,
     lastError: r.last_error,
     createdAt: r.created_at,
+    pausedAt: r.paused_at ?? null,
   };
 }
 
@@ -79,14 +81,16 @@ export function markWebhookDeleted(db: Database.Database, id: string): boolean {
 /** Active subscriptions whose next attempt is due; with `owner`, only those no other worker holds a live lease on. */
 export function selectDueWebhooks(db: Database.Database, now: string, owner?: string): WebhookWithSecret[] {
   if (owner === undefined) {
-    return (stmt(db, `SELECT * FROM webhooks WHERE status = 'active' AND next_attempt_at <= ? ORDER BY next_attempt_at`).all(now) as WebhookRow[]).map(
-      toWebhook,
-    );
+    return (
+      stmt(db, `SELECT * FROM webhooks WHERE status = 'active' AND paused_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at`).all(
+        now,
+      ) as WebhookRow[]
+    ).map(toWebhook);
   }
   return (
     stmt(
       db,
-      `SELECT * FROM webhooks WHERE status = 'active' AND next_attempt_at <= ?
+      `SELECT * FROM webhooks WHERE status = 'active' AND paused_at IS NULL AND next_attempt_at <= ?
                       AND (lease_owner IS NULL OR lease_owner = ? OR lease_until IS NULL OR lease_until < ?)
                     ORDER BY next_attempt_at`,
     ).all(now, owner, now) as WebhookRow[]
@@ -102,7 +106,7 @@ export function claimWebhookLease(db: Database.Database, id: string, owner: stri
     stmt(
       db,
       `UPDATE webhooks SET lease_owner = ?, lease_until = ?
-                   WHERE id = ? AND status = 'active' AND next_attempt_at <= ?
+                   WHERE id = ? AND status = 'active' AND paused_at IS NULL AND next_attempt_at <= ?
                      AND (lease_owner IS NULL OR lease_owner = ? OR lease_until IS NULL OR lease_until < ?)`,
     ).run(owner, until, id, now, owner, now).changes === 1
   );
@@ -140,6 +144,18 @@ export function resetWebhookRow(db: Database.Database, id: string, cursor: numbe
       `UPDATE webhooks SET status = 'active', attempt = 0, failing_since = NULL, last_error = NULL,
                      next_attempt_at = ?, cursor = coalesce(?, cursor) WHERE id = ? AND status != 'deleted'`,
     ).run(now, cursor, id).changes === 1
+  );
+}
+
+/** Pauses (no delivery, the cursor waits) or resumes (due at once) a subscription; false when there is none. */
+export function setWebhookPausedRow(db: Database.Database, id: string, paused: boolean, now: string): boolean {
+  return (
+    stmt(
+      db,
+      `UPDATE webhooks SET paused_at = CASE WHEN ? THEN coalesce(paused_at, ?) ELSE NULL END,
+                     next_attempt_at = CASE WHEN ? THEN next_attempt_at ELSE ? END
+                   WHERE id = ? AND status != 'deleted'`,
+    ).run(paused ? 1 : 0, now, paused ? 1 : 0, now, id).changes === 1
   );
 }
 

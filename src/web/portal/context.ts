@@ -15,6 +15,8 @@ export interface PortalContext {
   rt: Runtime;
   /** The public site's address (links in e-mails). */
   publicUrl: string;
+  /** Webhook URLs may point at private networks (NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS; tests). */
+  allowPrivateWebhooks?: boolean;
   /**
    * Signed-in seats of these roles (any seat role when none is named). It also loads the seat's
    * subscriber, read afterwards with `subscriber(req)`; a seat whose subscriber is gone is signed out.

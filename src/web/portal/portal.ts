@@ -20,16 +20,20 @@ import { searchRoutes } from './search.ts';
 import { seatRoutes } from './seats.ts';
 import { storyRoutes } from './story.ts';
 import { wireRoutes } from './wire.ts';
+import { topicRoutes } from './topics.ts';
+import { developerRoutes } from './developers.ts';
+import { usageRoutes } from './usage.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** The portal's page modules, in order; a new page adds its function here. */
-export const registerPortalPages: PortalPages[] = [wireRoutes, storyRoutes, searchRoutes, seatRoutes];
+export const registerPortalPages: PortalPages[] = [wireRoutes, storyRoutes, searchRoutes, seatRoutes, topicRoutes, developerRoutes, usageRoutes];
 
 export interface PortalOptions {
   sessions: SessionSettings;
   rt: Runtime;
   publicUrl: string;
+  allowPrivateWebhooks?: boolean;
 }
 
 /** The signed-in seat's subscriber, kept per request by the guard. */
@@ -83,7 +87,16 @@ export function portalPlugin(opts: PortalOptions) {
       if (!s) throw new Error('portal route without the seat guard');
       return s;
     };
-    const ctx: PortalContext = { deps, guard, subscriber, page, simple, rt: opts.rt, publicUrl: opts.publicUrl };
+    const ctx: PortalContext = {
+      deps,
+      guard,
+      subscriber,
+      page,
+      simple,
+      rt: opts.rt,
+      publicUrl: opts.publicUrl,
+      allowPrivateWebhooks: opts.allowPrivateWebhooks,
+    };
 
     app.get('/assets/portal.css', async (_req, reply) =>
       reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(css),
