@@ -94,7 +94,7 @@ export function selectDueEmbargoes(db: Database.Database, now: string): string[]
 
 /**
  * Versions newest first with who published them. Filtered by actor it reads the versions_by_actor index,
- * by story the primary key, otherwise versions_created (migration 016); each a keyset range.
+ * by story the primary key, otherwise versions_created (migration 014); each a keyset range.
  */
 export function selectVersionActs(db: Database.Database, q: VersionActQuery): VersionAct[] {
   const { sql, args } = versionActsSql(q);
