@@ -53,6 +53,19 @@ function builtAfterSources(stamp) {
 }
 
 /**
+ * Deletes what dist/ holds for sources that are gone (tsc and the copy above only add): a renamed or
+ * removed migration left in dist/ would still be applied, a removed module still be importable.
+ */
+function removeStale() {
+  for (const f of files(DIST)) {
+    const rel = relative(DIST, f);
+    if (rel.startsWith('client') || rel.startsWith('.')) continue;
+    const compiledFrom = join(SRC, rel.replace(/\.js\.map$/, '.ts').replace(/\.js$/, '.ts'));
+    if (mtime(join(SRC, rel)) < 0 && mtime(compiledFrom) < 0) rmSync(f);
+  }
+}
+
+/**
  * The browser bundles: each file directly in src/web/client is a page script (entry point), folders
  * hold what they import. Shared code goes to chunks, so two page scripts do not download it twice.
  * Returns an error message, or undefined.
@@ -140,6 +153,7 @@ export async function build({ force = false } = {}) {
       mkdirSync(dirname(to), { recursive: true });
       copyFileSync(f, to);
     }
+    removeStale();
     writeFileSync(STAMP, `${new Date().toISOString()}\n`);
     return undefined;
   } finally {
