@@ -17,6 +17,8 @@ import { DESK, deskLayout } from './layout.ts';
 import { DESK_STRINGS, type DeskStrings } from './strings.ts';
 import { userAdminRoutes } from './users.ts';
 import { landingRoutes } from './wire.ts';
+import { storyListRoutes } from './lists.ts';
+import { archiveSearchRoutes } from './search.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -63,6 +65,8 @@ export function deskPlugin(opts: DeskOptions) {
     );
     accountRoutes(app, { base: DESK, kind: 'staff', deps, guard: guard(), layout });
     landingRoutes(app, ctx);
+    storyListRoutes(app, ctx);
+    archiveSearchRoutes(app, ctx);
     userAdminRoutes(app, ctx);
 
     // An unknown desk address tells a signed-out visitor nothing: sign in first, then 404.
