@@ -10,7 +10,20 @@ import { SignInLimitError } from '../../src/model/users.ts';
 import { openRuntime } from '../../src/server/runtime.ts';
 import { client, DESK_PASSWORD, signInHttp, startDesk, type DeskFixture } from './desk-fixture.ts';
 
-const DESK_PATHS = ['/desk', '/desk/', '/desk/account', '/desk/password', '/desk/admin/users', '/desk/no-such-page', '/desk/stories'];
+const DESK_PATHS = [
+  '/desk',
+  '/desk/',
+  '/desk/account',
+  '/desk/password',
+  '/desk/admin/users',
+  '/desk/no-such-page',
+  '/desk/stories',
+  '/desk/stories?status=submitted',
+  '/desk/search',
+  '/desk/search?q=x',
+  '/desk/wire/stream',
+  '/desk?language=ar',
+];
 
 describe('desk sign-in over HTTP', () => {
   let d: DeskFixture;

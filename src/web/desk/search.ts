@@ -123,7 +123,12 @@ function results(
 ): SafeHtml {
   const v = form.values;
   const pages = Math.min(1000, Math.ceil(r.total / PAGE));
-  const facet = (title: string, name: 'lang' | 'category' | 'urgency', counts: { value: string; count: number }[], label: (value: string) => SafeHtml | string) => {
+  const facet = (
+    title: string,
+    name: 'lang' | 'category' | 'urgency',
+    counts: { value: string; count: number }[],
+    label: (value: string) => SafeHtml | string,
+  ) => {
     const chosen = v[name];
     return html`<section class="facet" aria-labelledby="facet-${name}">
   <h3 id="facet-${name}">${title}</h3>
