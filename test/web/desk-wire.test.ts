@@ -236,3 +236,24 @@ describe('wire monitor, lists and search over HTTP', () => {
     assert.match(await long.text(), /id="search-error" role="alert">The query is 5000 characters long/);
   });
 });
+
+describe('wire stream and shutdown', () => {
+  it('an open wire stream does not hold the server open when it closes', async () => {
+    const d = await startDesk();
+    const editor = await signInHttp(d.url, d.users.editor.email, DESK_PASSWORD);
+    const r = await fetch(`${d.url}/desk/wire/stream`, { headers: { cookie: editor.cookie } });
+    assert.equal(r.status, 200);
+    const reader = r.body!.getReader();
+    await reader.read();
+    const started = Date.now();
+    await Promise.race([d.close(), new Promise((_, reject) => setTimeout(() => reject(new Error('close waited on the stream')), 5000))]);
+    assert.ok(Date.now() - started < 5000);
+    let rest = '';
+    for (;;) {
+      const chunk = await reader.read().catch(() => ({ done: true, value: undefined }));
+      if (chunk.done) break;
+      rest += new TextDecoder().decode(chunk.value);
+    }
+    assert.match(rest, /closed: server shutting down/);
+  });
+});

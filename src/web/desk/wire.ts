@@ -77,7 +77,7 @@ export function wireRow(e: WireEntry, m: MonitorStrings, lang: InterfaceLanguage
   <td>${timeOf(ev.at, lang)}</td>
   <td>${urgencyBadge(ev.urgency, m)}</td>
   <td>${m.kinds[ev.kind] ?? ev.kind}${e.embargoed ? html` <span class="tag embargoed">${m.embargoed}</span>` : ''}</td>
-  <td><span lang="${lang}">${ev.language}</span></td>
+  <td>${ev.language}</td>
   <td>${ev.categories.length ? ev.categories.map((c, i) => html`${i ? ', ' : ''}${categoryLabel(c)}`) : '—'}</td>
   <td class="headline">${headlineLink(ev.storyId, e.headline, ev.language)}</td>
   <td><bdi>${ev.by.name}</bdi></td>
@@ -87,6 +87,11 @@ export function wireRow(e: WireEntry, m: MonitorStrings, lang: InterfaceLanguage
 export function landingRoutes(app: FastifyInstance, desk: DeskContext): void {
   const { store, hub } = desk.rt;
   let streams = 0;
+  // Open streams end when the server closes, or it would wait on them forever.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of open) end();
+  });
 
   app.get('/', { preHandler: desk.guard() }, async (req, reply) => {
     const lang = languageOf(req, req.user!);
@@ -127,9 +132,9 @@ export function landingRoutes(app: FastifyInstance, desk: DeskContext): void {
     streams++;
     let reading = false;
     let again = false;
-    let open = true;
+    let live = true;
     const pump = async (): Promise<void> => {
-      if (!open) return;
+      if (!live) return;
       if (reading) {
         again = true;
         return;
@@ -152,7 +157,7 @@ export function landingRoutes(app: FastifyInstance, desk: DeskContext): void {
             before = page.next;
           }
           for (const e of fresh.reverse()) {
-            if (!open) return;
+            if (!live) return;
             const data = JSON.stringify({
               seq: e.event.seq,
               html: wireRow(e, m, lang).value,
@@ -163,7 +168,7 @@ export function landingRoutes(app: FastifyInstance, desk: DeskContext): void {
           }
           // Events filtered out still move the position, so a reconnect does not read them again.
           last = Math.max(last, head);
-        } while (again && open);
+        } while (again && live);
       } catch (err) {
         req.log.warn({ err }, 'wire stream read failed; the next wake-up retries');
       } finally {
@@ -173,9 +178,12 @@ export function landingRoutes(app: FastifyInstance, desk: DeskContext): void {
     const unsubscribe = hub.subscribe(() => void pump());
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
+    const end = () => res.end(': closed: server shutting down\n\n');
+    open.add(end);
     req.raw.on('close', () => {
-      open = false;
+      live = false;
       streams--;
+      open.delete(end);
       unsubscribe();
       clearInterval(heartbeat);
     });
