@@ -106,6 +106,10 @@ describe('wire monitor, lists and search over HTTP', () => {
       older.map((x) => x.seq),
       all.slice(3).map((x) => x.seq),
     );
+    // A filter nothing matches yet still follows from the head, not from the start of the log.
+    const none = await (await editor.get('/desk?language=fa')).text();
+    assert.equal(rows(none).length, 0);
+    assert.match(none, new RegExp(`data-stream="/desk/wire/stream\\?language=fa&amp;after=${await d.rt.store.headSeq()}"`));
     const bad = await editor.get('/desk?urgency=12&kind=%3Cscript%3E');
     assert.equal(bad.status, 400);
     const text = await bad.text();

@@ -98,13 +98,16 @@ export function landingRoutes(app: FastifyInstance, desk: DeskContext): void {
     const m = MONITOR_STRINGS[lang];
     const f = wireFilters(req.query, m);
     const bad = Object.keys(f.errors).length > 0;
+    // The head before the read: the live feed starts after it (or after the newest row, if later), so
+    // an event committed between this page and its stream is neither lost nor shown twice.
+    const head = await store.headSeq();
     const page = bad ? { entries: [], next: null } : await store.wire({ ...f.query, before: f.before });
     return desk.page(
       req,
       reply,
       bad ? 400 : 200,
       (t) => t.wireTitle,
-      (_csrf, t) => wirePage(f, page.entries, page.next, m, t, lang),
+      (_csrf, t) => wirePage(f, page.entries, page.next, head, m, t, lang),
     );
   });
 
@@ -199,12 +202,20 @@ function startOf(req: FastifyRequest): number | null {
   return s && /^[0-9]{1,16}$/.test(s) ? Number(s) : null;
 }
 
-function wirePage(f: WireFilters, entries: WireEntry[], next: number | null, m: MonitorStrings, t: DeskStrings, lang: InterfaceLanguage): SafeHtml {
+function wirePage(
+  f: WireFilters,
+  entries: WireEntry[],
+  next: number | null,
+  head: number,
+  m: MonitorStrings,
+  t: DeskStrings,
+  lang: InterfaceLanguage,
+): SafeHtml {
   const v = f.values;
   const e = f.errors;
   const languages = new Set<string>(['ar', 'tr', 'en']);
   if (v.language && !e.language) languages.add(v.language);
-  const newest = entries[0]?.event.seq ?? 0;
+  const newest = Math.max(head, entries[0]?.event.seq ?? 0);
   const live = f.before === undefined && !Object.keys(e).length;
   const filterQuery = { language: v.language, category: v.category, urgency: v.urgency, embargoed: v.embargoed, kind: v.kind };
   const streamUrl = `/desk/wire/stream${queryString({ ...filterQuery, after: newest })}`;
