@@ -27,6 +27,11 @@ const DESK_PATHS = [
   '/desk/admin/subscribers',
   '/desk/admin/leads',
   '/desk/audit',
+  '/desk/stories?status=submitted',
+  '/desk/search',
+  '/desk/search?q=x',
+  '/desk/wire/stream',
+  '/desk?language=ar',
 ];
 
 describe('desk sign-in over HTTP', () => {

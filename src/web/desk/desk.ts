@@ -24,6 +24,8 @@ import { subscriberAdminRoutes } from './admin-subscribers.ts';
 import { leadAdminRoutes } from './admin-leads.ts';
 import { auditRoutes } from './audit.ts';
 import { landingRoutes } from './wire.ts';
+import { storyListRoutes } from './lists.ts';
+import { archiveSearchRoutes } from './search.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -78,6 +80,8 @@ export function deskPlugin(opts: DeskOptions) {
     );
     accountRoutes(app, { base: DESK, kind: 'staff', deps, guard: guard(), layout });
     landingRoutes(app, ctx);
+    storyListRoutes(app, ctx);
+    archiveSearchRoutes(app, ctx);
     userAdminRoutes(app, ctx);
     editorRoutes(app, ctx);
     storyRoutes(app, ctx);
