@@ -177,7 +177,7 @@ const peak = hwm();
 
 // 5. Signed downloads of one ~10 MB file vs nginx serving the same bytes.
 const big = join(dir, 'ten-mb.jpg');
-await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+await sharp({ create: { width: 3400, height: 2200, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
   .jpeg({ quality: 100 })
   .toFile(big);
 const bigId = await upload(big);

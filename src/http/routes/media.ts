@@ -198,12 +198,14 @@ async function sendStored(
   if (who.role === 'subscriber' && (!range || range.start === 0)) await media.countDownload(who.subscriberId);
   void reply.type(rendition.contentType);
   const path = media.files.path(key);
+  // Read in 1 MiB pieces rather than Node's 64 KiB: a 10 MB rendition in 10 reads and writes, not 160.
+  const chunk = { highWaterMark: 1 << 20 };
   if (range) {
     return reply
       .code(206)
       .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
       .header('content-length', range.end - range.start + 1)
-      .send(createReadStream(path, { start: range.start, end: range.end }));
+      .send(createReadStream(path, { ...chunk, start: range.start, end: range.end }));
   }
-  return reply.header('content-length', size).send(createReadStream(path));
+  return reply.header('content-length', size).send(createReadStream(path, chunk));
 }
