@@ -40,7 +40,8 @@ export interface DeskOptions {
 export function deskPlugin(opts: DeskOptions) {
   return async function desk(app: FastifyInstance, deps: AccountDeps): Promise<void> {
     await useSessions(app, deps, opts.sessions);
-    const css = readFileSync(join(HERE, 'desk.css'));
+    // The signed-in pages' shared base, then this area's own rules: one stylesheet, one request.
+    const css = Buffer.concat([readFileSync(join(HERE, '../account/base.css')), readFileSync(join(HERE, 'desk.css'))]);
     const cssVersion = createHash('sha1').update(css).digest('base64url').slice(0, 10);
     const layout = deskLayout(`${DESK}/assets/desk.css?v=${cssVersion}`);
 

@@ -42,7 +42,8 @@ const subscribers = new WeakMap<FastifyRequest, Subscriber>();
 export function portalPlugin(opts: PortalOptions) {
   return async function portal(app: FastifyInstance, deps: AccountDeps): Promise<void> {
     await useSessions(app, deps, opts.sessions);
-    const css = readFileSync(join(HERE, 'portal.css'));
+    // The signed-in pages' shared base, then this area's own rules: one stylesheet, one request.
+    const css = Buffer.concat([readFileSync(join(HERE, '../account/base.css')), readFileSync(join(HERE, 'portal.css'))]);
     const cssVersion = createHash('sha1').update(css).digest('base64url').slice(0, 10);
     const layout = portalLayout(`${PORTAL}/assets/portal.css?v=${cssVersion}`);
 
