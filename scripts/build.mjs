@@ -83,6 +83,8 @@ export async function buildClient() {
   const result = await esbuild
     .build({
       entryPoints,
+      // The metafile's paths are relative to this folder (the checkout), whatever the caller's cwd is.
+      absWorkingDir: ROOT,
       outdir: CLIENT_DIST,
       bundle: true,
       splitting: true,
