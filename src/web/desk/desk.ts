@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../flow/runtime.ts';
 import type { StaffRole } from '../../model/users.ts';
+import { answerErrors } from '../account/area-errors.ts';
 import { html } from '../html.ts';
 import { accountRoutes, languageOf, sendPage } from '../account/pages.ts';
-import { loadUser, requireStaff, type AccountDeps, type GuardOptions, type SessionSettings } from '../account/sessions.ts';
+import { requireStaff, type AccountDeps, type GuardOptions, type SessionSettings } from '../account/sessions.ts';
 import { useSessions } from '../account/sessions.ts';
 import type { DeskContext } from './context.ts';
 import { DESK, deskLayout } from './layout.ts';
@@ -92,44 +93,31 @@ export function deskPlugin(opts: DeskOptions) {
     auditRoutes(app, ctx);
 
     // An unknown desk address tells a signed-out visitor nothing: sign in first, then 404.
-    app.setNotFoundHandler(async (req, reply) => {
-      const user = await loadUser(req, deps.store);
-      if (!user) return reply.code(303).header('location', `${DESK}/sign-in`).send();
-      req.user = user;
-      return simple(
-        req,
-        reply,
-        404,
-        (t) => t.notFoundTitle,
-        (t) => t.notFound,
-      );
-    });
-
-    app.setErrorHandler(async (err: FastifyError, req, reply) => {
-      if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {
-        req.user ??= await loadUser(req, deps.store).catch(() => null);
-        return simple(
+    answerErrors(app, {
+      store: deps.store,
+      signInPath: `${DESK}/sign-in`,
+      area: 'desk',
+      notFound: (req, reply) =>
+        simple(
+          req,
+          reply,
+          404,
+          (t) => t.notFoundTitle,
+          (t) => t.notFound,
+        ),
+      formExpired: (req, reply) =>
+        simple(
           req,
           reply,
           403,
           (t) => t.formExpiredTitle,
           (t) => t.formExpired,
-        );
-      }
-      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-      if (status === 500) req.log.error({ err }, 'desk page failed');
-      const t = DESK_STRINGS[languageOf(req, req.user ?? null)];
-      return sendPage(
-        reply,
-        status,
-        layout(req, {
-          lang: languageOf(req, req.user ?? null),
-          title: t.errorTitle,
-          user: null,
-          csrf: '',
-          body: html`<h1>${t.errorTitle}</h1><p>${status === 500 ? '' : err.message}</p>`,
-        }),
-      );
+        ),
+      failed: (req, reply, status, message) => {
+        const lang = languageOf(req, req.user ?? null);
+        const t = DESK_STRINGS[lang];
+        return sendPage(reply, status, layout(req, { lang, title: t.errorTitle, user: null, csrf: '', body: html`<h1>${t.errorTitle}</h1><p>${message}</p>` }));
+      },
     });
   };
 }

@@ -6,13 +6,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../flow/runtime.ts';
 import type { Subscriber } from '../../model/subscribers.ts';
 import type { SeatRole } from '../../model/users.ts';
+import { answerErrors } from '../account/area-errors.ts';
 import { html } from '../html.ts';
 import { accountRoutes, languageOf, sendPage } from '../account/pages.ts';
-import { loadUser, requireSeat, useSessions, type AccountDeps, type GuardOptions, type SessionSettings } from '../account/sessions.ts';
+import { requireSeat, useSessions, type AccountDeps, type GuardOptions, type SessionSettings } from '../account/sessions.ts';
 import type { PortalContext, PortalPages } from './context.ts';
 import { PORTAL, portalLayout } from './layout.ts';
 import { PORTAL_STRINGS } from './strings.ts';
@@ -106,39 +107,31 @@ export function portalPlugin(opts: PortalOptions) {
     for (const pages of registerPortalPages) pages(app, ctx);
 
     // An unknown portal address tells a signed-out visitor nothing: sign in first, then 404.
-    app.setNotFoundHandler(async (req, reply) => {
-      const user = await loadUser(req, deps.store);
-      if (!user) return reply.code(303).header('location', `${PORTAL}/sign-in`).send();
-      req.user = user;
-      return simple(
-        req,
-        reply,
-        404,
-        (t) => t.notFoundTitle,
-        (t) => t.notFound,
-      );
-    });
-
-    app.setErrorHandler(async (err: FastifyError, req, reply) => {
-      if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {
-        req.user ??= await loadUser(req, deps.store).catch(() => null);
-        return simple(
+    answerErrors(app, {
+      store: deps.store,
+      signInPath: `${PORTAL}/sign-in`,
+      area: 'portal',
+      notFound: (req, reply) =>
+        simple(
+          req,
+          reply,
+          404,
+          (t) => t.notFoundTitle,
+          (t) => t.notFound,
+        ),
+      formExpired: (req, reply) =>
+        simple(
           req,
           reply,
           403,
           (t) => t.formExpiredTitle,
           (t) => t.formExpired,
-        );
-      }
-      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-      if (status === 500) req.log.error({ err }, 'portal page failed');
-      const lang = languageOf(req, req.user ?? null);
-      const t = PORTAL_STRINGS[lang];
-      return sendPage(
-        reply,
-        status,
-        layout(req, { lang, title: t.errorTitle, user: null, csrf: '', body: html`<h1>${t.errorTitle}</h1><p>${status === 500 ? '' : err.message}</p>` }),
-      );
+        ),
+      failed: (req, reply, status, message) => {
+        const lang = languageOf(req, req.user ?? null);
+        const t = PORTAL_STRINGS[lang];
+        return sendPage(reply, status, layout(req, { lang, title: t.errorTitle, user: null, csrf: '', body: html`<h1>${t.errorTitle}</h1><p>${message}</p>` }));
+      },
     });
   };
 }
