@@ -1,7 +1,7 @@
 // The server's heap watch: small growth steps only while the heap is large, never with NEWSFLOW_HEAP=speed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { endStartupHeap, preferSmallHeap } from '../../src/server/heap.ts';
+import { collectStartupGarbage, endStartupHeap, preferSmallHeap } from '../../src/server/heap.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -40,7 +40,19 @@ describe('heap watch', () => {
 
   it('sets back the V8 defaults that `newsflow serve` changes while it loads', () => {
     const set: string[] = [];
-    endStartupHeap((f) => set.push(f));
-    assert.deepEqual(set, ['--no-optimize-for-size', '--semi-space-growth-factor=2']);
+    endStartupHeap(
+      (f) => set.push(f),
+      () => set.push('collect'),
+    );
+    assert.deepEqual(set, ['collect', '--no-optimize-for-size', '--semi-space-growth-factor=2']);
+  });
+
+  it('collects the start-up garbage: the heap in use shrinks after a full collection', () => {
+    let garbage: number[][] | null = Array.from({ length: 2000 }, () => Array.from({ length: 500 }, (_, i) => i));
+    const before = process.memoryUsage().heapUsed;
+    garbage = null;
+    collectStartupGarbage();
+    assert.equal(garbage, null);
+    assert.ok(process.memoryUsage().heapUsed < before - 4 * 2 ** 20, 'a full collection frees the dropped arrays');
   });
 });
