@@ -22,7 +22,7 @@ async function searchCommand(query: string, opts: { json?: boolean; limit: numbe
   if (opts.sort && opts.sort !== 'relevance' && opts.sort !== 'recency') fail('--sort must be relevance or recency');
   const rt = await openRuntime();
   try {
-    const result = rt.store.search.query(query, { limit: opts.limit, lang: opts.lang, sort: opts.sort as 'relevance' | undefined });
+    const result = await rt.store.search.query(query, { limit: opts.limit, lang: opts.lang, sort: opts.sort as 'relevance' | undefined });
     if (opts.json) return void process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     process.stdout.write(`${result.total} stories\n`);
     for (const h of result.hits) {

@@ -99,8 +99,8 @@ export class SeatTopics {
     const { topic } = await this.topic(seat, id);
     const subscriber = await this.rt.deliveries.subscriber(seat.subscriberId);
     if (!subscriber) return [];
-    const result = this.rt.store.search.query(topic.query, {
-      ...subscriberSearchFilter(subscriber, this.rt.store.search.embargoedStoryIds(new Date())),
+    const result = await this.rt.store.search.query(topic.query, {
+      ...subscriberSearchFilter(subscriber, await this.rt.store.search.embargoedStoryIds(new Date())),
       limit,
       offset: 0,
       sort: 'recency',

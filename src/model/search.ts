@@ -96,14 +96,14 @@ export interface SearchIndexStatus {
 
 export interface StoreSearch {
   /** Runs a query in the query language; throws QuerySyntaxError on bad input. */
-  query(q: string, filters: SearchFilters): SearchResult;
+  query(q: string, filters: SearchFilters): Promise<SearchResult>;
   /**
    * Rebuilds the index from the latest live version of every story, in short transactions so that
    * other writers (a server publishing while a CLI import indexes) are never locked out for long.
    */
   reindex(onProgress?: (done: number, total: number, phase: 'vocabulary' | 'index') => void): Promise<{ indexed: number; ms: number }>;
   /** True when the index was built by an older analyzer. */
-  needsReindex(): boolean;
+  needsReindex(): Promise<boolean>;
   /**
    * Completes the index: rebuilds it when the analyzer changed, else indexes the published stories whose
    * latest version it lacks (an import killed before or during its indexing pass), in the rebuild's short
@@ -111,9 +111,9 @@ export interface StoreSearch {
    */
   catchUp(onProgress?: (done: number, total: number) => void): Promise<{ indexed: number; rebuilt: boolean }>;
   /** Whether the index holds every published story (what /healthz and the metrics report). */
-  status(): SearchIndexStatus;
+  status(): Promise<SearchIndexStatus>;
   /** Stories under an embargo that has not been lifted, which only embargo-entitled readers may find. */
-  embargoedStoryIds(now: Date): Set<string>;
+  embargoedStoryIds(now: Date): Promise<Set<string>>;
   /** Number of searchable stories. */
-  count(): number;
+  count(): Promise<number>;
 }

@@ -23,16 +23,16 @@ export function createMetrics(store: Store, fanout?: StreamFanout): Registry {
     name: 'newsflow_search_missing_stories',
     help: 'Published stories the search index lacks (an interrupted import) while it catches up',
     registers: [registry],
-    collect() {
-      this.set(store.search.status().missing);
+    async collect() {
+      this.set((await store.search.status()).missing);
     },
   });
   new Gauge({
     name: 'newsflow_search_catching_up',
     help: '1 while the search index is being completed in the background',
     registers: [registry],
-    collect() {
-      this.set(store.search.status().catchingUp ? 1 : 0);
+    async collect() {
+      this.set((await store.search.status()).catchingUp ? 1 : 0);
     },
   });
   if (fanout) {

@@ -55,8 +55,8 @@ export async function searchPublic(
   q: { text: string; lang: string; limit: number; offset: number; now: Date },
   publicOf: (ids: string[]) => Promise<Set<string>>,
 ): Promise<PublicHits> {
-  const embargoed = index.embargoedStoryIds(q.now);
-  const candidates = index.query(q.text, { lang: q.lang, allowed: (d) => !embargoed.has(d.storyId), limit: CANDIDATES });
+  const embargoed = await index.embargoedStoryIds(q.now);
+  const candidates = await index.query(q.text, { lang: q.lang, allowed: (d) => !embargoed.has(d.storyId), limit: CANDIDATES });
   if (!candidates.hits.length) return { ids: [], total: 0 };
   lexicon ??= loadLexicon();
   const scratch = new Database(':memory:');

@@ -104,7 +104,7 @@ async function assertAllFound(dbFile: string): Promise<number> {
     const lost: string[] = [];
     for (const r of rows) {
       const m = /nfm[a-z]+x/.exec(r.content)![0];
-      if (!rt.store.search.query(m, { limit: 5 }).hits.some((h) => h.storyId === r.id)) lost.push(m);
+      if (!(await rt.store.search.query(m, { limit: 5 })).hits.some((h) => h.storyId === r.id)) lost.push(m);
     }
     assert.deepEqual(lost.slice(0, 10), [], `${lost.length} of ${rows.length} stored stories are not found by search`);
     return rows.length;
@@ -185,11 +185,11 @@ describe('an import killed with SIGKILL leaves no story unsearchable', () => {
     raw.close();
     const rt = await openRuntime(db);
     try {
-      assert.equal(rt.store.search.status().analyzerOutdated, true);
-      assert.equal(rt.store.search.status().complete, false);
+      assert.equal((await rt.store.search.status()).analyzerOutdated, true);
+      assert.equal((await rt.store.search.status()).complete, false);
       const r = await rt.store.search.catchUp();
       assert.equal(r.rebuilt, true);
-      assert.equal(rt.store.search.status().complete, true);
+      assert.equal((await rt.store.search.status()).complete, true);
     } finally {
       await rt.close();
     }

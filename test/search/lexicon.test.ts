@@ -18,7 +18,7 @@ it('synonym groups from the lexicon file are used by search', async () => {
       SYSTEM_ACTOR,
     );
     await rt.newsroom.publish(d.id, SYSTEM_ACTOR);
-    assert.equal(rt.store.search.query('sidewalk', { lang: 'en' }).total, 1);
+    assert.equal((await rt.store.search.query('sidewalk', { lang: 'en' })).total, 1);
     await rt.close();
   }
   assert.ok(loadLexicon(file).protectedNames.lookup !== undefined);

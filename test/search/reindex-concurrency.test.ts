@@ -30,8 +30,8 @@ it('publishes and kills from another connection interleave with a rebuild, and w
   assert.equal(rebuildDone, false, 'the publish and the kill did not wait for the whole rebuild');
   const r = await rebuild;
   assert.ok(r.indexed >= 2999);
-  assert.equal(a.store.search.query('الزنجبيل', {}).total, 1, 'the story published during the rebuild is searchable');
-  const victimHits = a.store.search.query(victim.draft.headline, { limit: 200 }).hits.filter((h) => h.storyId === victim.id);
+  assert.equal((await a.store.search.query('الزنجبيل', {})).total, 1, 'the story published during the rebuild is searchable');
+  const victimHits = (await a.store.search.query(victim.draft.headline, { limit: 200 })).hits.filter((h) => h.storyId === victim.id);
   assert.deepEqual(victimHits, [], 'the story killed during the rebuild stays out of search');
   await b.close();
   await a.close();

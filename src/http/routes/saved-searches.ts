@@ -77,8 +77,8 @@ export async function savedSearchRoutes(app: TypedApp, rt: SavedSearchRouteDeps)
       const saved = await ownSavedSearch(rt, req, req.params.id);
       const subscriber = await subscriberOf(rt, req);
       const { page = 1, limit = 20 } = req.query;
-      const result = rt.store.search.query(saved.query, {
-        ...subscriberSearchFilter(subscriber, rt.store.search.embargoedStoryIds(new Date())),
+      const result = await rt.store.search.query(saved.query, {
+        ...subscriberSearchFilter(subscriber, await rt.store.search.embargoedStoryIds(new Date())),
         limit,
         offset: (page - 1) * limit,
         sort: 'recency',

@@ -67,10 +67,10 @@ export async function searchRoutes(app: TypedApp, rt: SearchRouteDeps): Promise<
       };
       if (req.apiKey!.role === 'subscriber') {
         const subscriber = await subscriberOf(rt, req);
-        Object.assign(filters, subscriberSearchFilter(subscriber, rt.store.search.embargoedStoryIds(new Date())));
+        Object.assign(filters, subscriberSearchFilter(subscriber, await rt.store.search.embargoedStoryIds(new Date())));
       }
       try {
-        const result = rt.store.search.query(text, filters);
+        const result = await rt.store.search.query(text, filters);
         return {
           query: text,
           total: result.total,

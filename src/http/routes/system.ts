@@ -18,7 +18,7 @@ export async function systemRoutes(app: TypedApp, rt: SystemRouteDeps): Promise<
     ok: true,
     store: rt.store.kind,
     head: await rt.store.headSeq(),
-    search: rt.store.search.status(),
+    search: await rt.store.search.status(),
   }));
 
   // Metrics name subscribers' activity and the process's insides: an admin's, not the public's

@@ -26,7 +26,7 @@ export class SqliteSearch implements StoreSearch {
   private readonly stillCurrent = (v: StoryVersion): boolean =>
     !!stmt(this.db, `SELECT 1 FROM stories WHERE id = ? AND latest_version = ? AND status = 'published'`).get(v.storyId, v.version);
 
-  query(q: string, filters: SearchFilters): SearchResult {
+  async query(q: string, filters: SearchFilters): Promise<SearchResult> {
     return this.index.search(q, filters);
   }
 
@@ -51,7 +51,7 @@ export class SqliteSearch implements StoreSearch {
     return { indexed, ms: performance.now() - t0 };
   }
 
-  needsReindex(): boolean {
+  async needsReindex(): Promise<boolean> {
     return this.index.needsReindex();
   }
 
@@ -113,7 +113,7 @@ export class SqliteSearch implements StoreSearch {
   // end), so a minute between counts is enough; while it is short, every two seconds.
   private counted: { at: number; missing: number } | null = null;
 
-  status(): SearchIndexStatus {
+  async status(): Promise<SearchIndexStatus> {
     const analyzerOutdated = this.index.needsReindex();
     const ttl = this.counted?.missing === 0 && !this.running ? 60_000 : 2000;
     if (!this.counted || Date.now() - this.counted.at > ttl || this.running) this.counted = { at: Date.now(), missing: this.missingCount() };
@@ -121,12 +121,12 @@ export class SqliteSearch implements StoreSearch {
     return { complete: !analyzerOutdated && missing === 0, catchingUp: this.running !== null, missing, analyzerOutdated };
   }
 
-  count(): number {
+  async count(): Promise<number> {
     return this.index.count();
   }
 
   /** Story ids whose latest version is under an embargo not yet lifted. */
-  embargoedStoryIds(now: Date): Set<string> {
+  async embargoedStoryIds(now: Date): Promise<Set<string>> {
     const rows = stmt(
       this.db,
       `SELECT v.story_id FROM versions v JOIN stories s ON s.id = v.story_id AND s.latest_version = v.version

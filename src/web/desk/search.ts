@@ -63,13 +63,13 @@ export function archiveSearchRoutes(app: FastifyInstance, desk: DeskContext): vo
         offset: (v.page - 1) * PAGE,
       };
       try {
-        result = store.search.query(v.q, filters);
+        result = await store.search.query(v.q, filters);
       } catch (e) {
         if (!(e instanceof QuerySyntaxError)) throw e;
         form.errors.q = m.queryError(e.message);
       }
       if (result) {
-        const embargoed = store.search.embargoedStoryIds(new Date());
+        const embargoed = await store.search.embargoedStoryIds(new Date());
         for (const h of result.hits) {
           if (embargoed.has(h.storyId)) marks.embargoed.add(h.storyId);
           // Kills take a story out of the index; one killed between indexing and this read is still told.

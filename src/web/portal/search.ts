@@ -71,7 +71,7 @@ export function searchRoutes(app: FastifyInstance, portal: PortalContext): void 
     let result: SearchResult | null = null;
     const searched = Object.keys(req.query as object).length > 0;
     if (searched && !Object.keys(errors).length) {
-      const entitled = subscriberSearchFilter(subscriber, rt.store.search.embargoedStoryIds(new Date())).allowed!;
+      const entitled = subscriberSearchFilter(subscriber, await rt.store.search.embargoedStoryIds(new Date())).allowed!;
       const filters: SearchFilters = {
         lang: form.language || undefined,
         categories: form.category ? [form.category] : undefined,
@@ -84,7 +84,7 @@ export function searchRoutes(app: FastifyInstance, portal: PortalContext): void 
         allowed: form.media ? (doc) => doc.mediaType === form.media && entitled(doc) : entitled,
       };
       try {
-        result = rt.store.search.query(form.q, filters);
+        result = await rt.store.search.query(form.q, filters);
       } catch (e) {
         if (!(e instanceof QuerySyntaxError)) throw e;
         errors.q = e.message;
