@@ -28,6 +28,11 @@ export interface Config {
   quiet: boolean;
   /** The SQLite file (NEWSFLOW_DATA: a file, or a folder holding newsflow.db; ./data by default). */
   dataFile: string;
+  /**
+   * The PostgreSQL database (NEWSFLOW_DATABASE_URL, postgres:// or postgresql://); null: the SQLite file
+   * of NEWSFLOW_DATA. Several server processes share one such database.
+   */
+  databaseUrl: string | null;
   /** Load the demo newsroom into a new store (NEWSFLOW_DEMO, on unless 0). */
   demo: boolean;
   /** The API's public address, used in IPTC URIs and links (NEWSFLOW_BASE_URL). */
@@ -129,6 +134,7 @@ export function readConfig(env: Env): Config {
     logLevel: level as LogLevel,
     quiet: flag(env, 'NEWSFLOW_QUIET', false),
     dataFile: dataFileOf(env.NEWSFLOW_DATA),
+    databaseUrl: databaseUrlOf(env.NEWSFLOW_DATABASE_URL),
     demo: flag(env, 'NEWSFLOW_DEMO', true),
     baseUrl: url(env, 'NEWSFLOW_BASE_URL', local),
     publicUrl,
@@ -180,6 +186,25 @@ let fromEnvironment: Config | undefined;
 /** The process's configuration, read from its environment once (the server and every CLI command use it). */
 export function processConfig(): Config {
   return (fromEnvironment ??= readConfig(process.env));
+}
+
+/** NEWSFLOW_DATABASE_URL: a postgres:// URL, or null when unset (the SQLite default). */
+export function databaseUrlOf(named: string | undefined): string | null {
+  const value = named?.trim();
+  if (!value) return null;
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new ConfigError(
+      'NEWSFLOW_DATABASE_URL',
+      `"${clip(value.replace(/:[^:@/]*@/, ':…@'))}" is not a URL; use postgres://user:password@host:5432/database`,
+    );
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new ConfigError('NEWSFLOW_DATABASE_URL', `${u.protocol} is not a PostgreSQL URL; use postgres://user:password@host:5432/database`);
+  }
+  return value;
 }
 
 /** The SQLite file named by NEWSFLOW_DATA (a file, or a folder holding newsflow.db); ./data by default. */

@@ -1,5 +1,6 @@
 // Opens the store and the services on it. The server and every CLI command start here, so they always
-// see the same store the same way; only this folder knows that the store is SQLite.
+// see the same store the same way; only this folder knows which engine the store is (SQLite by default,
+// PostgreSQL when NEWSFLOW_DATABASE_URL names a database).
 import { SqliteStore } from '../store/sqlite/index.ts';
 import { Admin } from '../flow/admin.ts';
 import { Deliveries } from '../flow/deliveries.ts';
@@ -32,13 +33,17 @@ export interface RuntimeOptions {
  */
 export async function openRuntime(file?: string, opts: RuntimeOptions = {}): Promise<Runtime> {
   if (file === undefined) return openConfiguredRuntime(processConfig());
-  const store = new SqliteStore(file, { lexiconFile: opts.searchLexicon });
+  const store = isDatabaseUrl(file)
+    ? // Loaded only for PostgreSQL: the embedded default's idle server does not carry the driver.
+      await (await import('../store/postgres/index.ts')).PostgresStore.open(file, { lexiconFile: opts.searchLexicon })
+    : new SqliteStore(file, { lexiconFile: opts.searchLexicon });
   const hub = new Hub(store);
   const keys = new KeyRing(store);
   const newsroom = new Newsroom(store, hub);
   const deliveries = new Deliveries(store);
   const admin = new Admin(store, keys, deliveries);
-  const mediaDir = opts.media?.dir ?? (file === ':memory:' ? mkdtempSync(join(tmpdir(), 'newsflow-media-')) : join(dirname(file), 'media'));
+  const mediaDir =
+    opts.media?.dir ?? (file === ':memory:' || isDatabaseUrl(file) ? mkdtempSync(join(tmpdir(), 'newsflow-media-')) : join(dirname(file), 'media'));
   const files = new FileMediaFiles(mediaDir);
   const media = new MediaDesk(store, files, { ...MEDIA_DEFAULTS, ...withoutDir(opts.media), linkSecret: linkSecretIn(mediaDir) });
   newsroom.photos = media;
@@ -64,6 +69,18 @@ export async function openRuntime(file?: string, opts: RuntimeOptions = {}): Pro
 
 /** The runtime of a configuration; a store that cannot be created or opened is a ConfigError on NEWSFLOW_DATA. */
 export async function openConfiguredRuntime(config: Config): Promise<Runtime> {
+  if (config.databaseUrl) {
+    // On PostgreSQL the media files still need a folder: NEWSFLOW_MEDIA_DIR (shared by every node), else
+    // `media` beside where the SQLite file would be.
+    const media = { ...config.media, dir: config.media.dir ?? join(dirname(config.dataFile), 'media') };
+    try {
+      return await openRuntime(config.databaseUrl, { baseUrl: config.baseUrl, searchLexicon: config.searchLexicon, media });
+    } catch (e) {
+      const err = e as Error & { cause?: Error };
+      const reason = (err.cause?.message ?? err.message).split('\n')[0];
+      throw new ConfigError('NEWSFLOW_DATABASE_URL', `cannot open the PostgreSQL database ${redactedUrl(config.databaseUrl)}: ${reason}`);
+    }
+  }
   try {
     return await openRuntime(config.dataFile, { baseUrl: config.baseUrl, searchLexicon: config.searchLexicon, media: config.media });
   } catch (e) {
@@ -77,4 +94,14 @@ export async function openConfiguredRuntime(config: Config): Promise<Runtime> {
 function withoutDir(m: RuntimeOptions['media']): Partial<Omit<MediaOptions, 'linkSecret'>> {
   const { dir: _dir, ...rest } = m ?? {};
   return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+}
+
+/** True when the store target is a PostgreSQL URL rather than a SQLite file. */
+export function isDatabaseUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactedUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]*):[^@/]*@/, '$1:…@');
 }
