@@ -19,8 +19,15 @@ import type {
   WireQuery,
 } from '../../model/store.ts';
 import type { SiteStore } from '../../model/site.ts';
+import { pgSiteStore } from './site.ts';
+import { pgSubscriberStore } from './subscribers.ts';
+import { type PgSearch, pgSearch } from './search.ts';
+import { pgSavedSearchStore } from './saved-searches.ts';
+import { pgAuditStore } from './audit.ts';
+import { pgUserStore } from './users.ts';
+import { pgTopicStore } from './topics.ts';
+import { pgMediaStore } from './media.ts';
 import type { SubscriberStore } from '../../model/subscribers.ts';
-import type { StoreSearch } from '../../model/search.ts';
 import type { SavedSearchStore } from '../../model/saved-searches.ts';
 import type { AuditStore } from '../../model/audit.ts';
 import type { UserStore } from '../../model/users.ts';
@@ -34,34 +41,31 @@ export interface PostgresStoreOptions extends PgOptions {
   lexiconFile?: string | null;
 }
 
-/** A part not carried on PostgreSQL yet: every call says so instead of failing somewhere later. */
-function notYet<T extends object>(part: string): T {
-  return new Proxy({} as T, {
-    get(_t, name) {
-      if (name === 'then') return undefined;
-      return () => {
-        throw new StoreError(`${part}.${String(name)}`, new Error('not implemented on PostgreSQL yet'));
-      };
-    },
-  });
-}
-
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
-  readonly site: SiteStore = notYet('site');
-  readonly subscribers: SubscriberStore = notYet('subscribers');
-  readonly search: StoreSearch = notYet('search');
-  readonly savedSearches: SavedSearchStore = notYet('savedSearches');
-  readonly audit: AuditStore = notYet('audit');
-  readonly users: UserStore = notYet('users');
-  readonly topics: TopicStore = notYet('topics');
-  readonly media: MediaStore = notYet('media');
+  readonly site: SiteStore;
+  readonly subscribers: SubscriberStore;
+  readonly search: PgSearch;
+  readonly savedSearches: SavedSearchStore;
+  readonly audit: AuditStore;
+  readonly users: UserStore;
+  readonly topics: TopicStore;
+  readonly media: MediaStore;
 
   private constructor(
     readonly pool: pg.Pool,
     readonly url: string,
     readonly opts: PostgresStoreOptions,
-  ) {}
+  ) {
+    this.site = pgSiteStore(pool);
+    this.subscribers = pgSubscriberStore(pool);
+    this.search = pgSearch(pool, opts.lexiconFile);
+    this.savedSearches = pgSavedSearchStore(pool);
+    this.audit = pgAuditStore(pool);
+    this.users = pgUserStore(pool);
+    this.topics = pgTopicStore(pool);
+    this.media = pgMediaStore(pool);
+  }
 
   /** Connects, applies the migrations, and returns the store. */
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
