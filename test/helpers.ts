@@ -1,5 +1,6 @@
 // Shared test helpers: temporary stores, sample stories, a server on a loopback port.
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,9 +33,30 @@ export function tempDir(prefix = 'newsflow-test-'): string {
   return dir;
 }
 
-/** A path for a new SQLite file in a fresh folder. */
+/**
+ * A path for a new SQLite file in a fresh folder. With NEWSFLOW_TEST_STORE=postgres, a new database in the
+ * tests' PostgreSQL cluster instead (its URL): any test file that opens its store through this function
+ * then runs on PostgreSQL, e.g. `NEWSFLOW_TEST_STORE=postgres node --import tsx --test test/http/*.test.ts`.
+ */
 export function tempDbFile(): string {
+  if (process.env.NEWSFLOW_TEST_STORE === 'postgres') return tempPostgresUrl();
   return join(tempDir(), 'newsflow.db');
+}
+
+function tempPostgresUrl(): string {
+  const info = JSON.parse(readFileSync(join(process.env.NEWSFLOW_TEST_PG_DIR ?? join(tmpdir(), 'newsflow-test-pg'), 'cluster.json'), 'utf8'));
+  const name = `nf_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  execFileSync(join(info.bin, 'psql'), [info.url, '-qc', `CREATE DATABASE ${name}`]);
+  process.once('exit', () => {
+    try {
+      execFileSync(join(info.bin, 'psql'), [info.url, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], { stdio: 'ignore' });
+    } catch {
+      // the cluster is gone: nothing to drop
+    }
+  });
+  const u = new URL(info.url);
+  u.pathname = `/${name}`;
+  return u.toString();
 }
 
 /** A complete story content shaped like the seed (the project's own text). */
