@@ -383,11 +383,14 @@ class WebhookLocks {
     if (this.conn) return this.conn;
     const c = new pg.Client({ ...this.config, application_name: 'newsflow webhook locks' });
     const lost = () => {
+      c.end().catch(() => {});
+      // Only the current connection's end matters: a late 'end' of an older one must not forget the
+      // locks taken since on its successor.
+      if (this.conn !== opening) return;
       // Every lock of the session went with it: the workers' next renewal says so and they stop.
-      if (this.conn === opening) this.conn = null;
+      this.conn = null;
       this.held.clear();
       this.pid = 0;
-      c.end().catch(() => {});
     };
     c.on('error', lost);
     c.on('end', lost);
