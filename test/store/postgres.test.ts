@@ -8,7 +8,10 @@ import { migrationFiles } from '../../src/store/postgres/database.ts';
 import { freshDatabase } from '../postgres.ts';
 import { storeContract } from './contract.ts';
 
-storeContract('postgres', async () => PostgresStore.open(await freshDatabase()));
+// The database is made here, not in the suite's before hook: freshDatabase registers its drop with
+// after(), which inside a hook runs as soon as the hook ends (the suite then met a dropped database).
+const contractDatabase = await freshDatabase();
+storeContract('postgres', async () => PostgresStore.open(contractDatabase));
 
 it('postgres: migrations are applied once, however many nodes open the database at the same moment', async () => {
   const url = await freshDatabase();
