@@ -213,7 +213,7 @@ export function pgTopicStore(pool: pg.Pool): TopicStore {
       return readWith('listing follows with due alerts', async () =>
         (
           await pool.query<{ follow_id: string }>(
-            `SELECT DISTINCT follow_id FROM topic_pending WHERE due_at <= $1 AND sent_at IS NULL ORDER BY follow_id COLLATE "C"`,
+            `SELECT follow_id FROM topic_pending WHERE due_at <= $1 AND sent_at IS NULL GROUP BY follow_id ORDER BY follow_id COLLATE "C"`,
             [now.toISOString()],
           )
         ).rows.map((r) => r.follow_id),
