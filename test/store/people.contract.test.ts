@@ -436,6 +436,63 @@ function peopleContract(name: string, backing: () => Promise<Backing>): void {
         assert.deepEqual(await store.topics.notifications('u-none'), []);
       }),
     );
+
+    it(
+      'topics: two nodes recording passes over the same follows at once, in opposite orders, and an unfollow among them',
+      withStore(async (store, b) => {
+        const node2 = await b.open();
+        try {
+          const searches = await Promise.all(['x', 'y', 'z'].map((n) => store.savedSearches.create({ subscriberId: 'sub-c', name: n, query: n })));
+          const [fx, fy, fz] = await Promise.all(
+            searches.map((s) => store.topics.follow({ userId: 'u-c', subscriberId: 'sub-c', savedSearchId: s.id, mode: 'immediate', notify: true, cursor: 0 })),
+          );
+          const pass = (ids: string[], seq: number) =>
+            ids.map((followId) => ({
+              followId,
+              progress: {
+                cursor: seq,
+                notifications: [
+                  {
+                    followId,
+                    storyId: `c${seq % 5}`,
+                    version: 1,
+                    seq,
+                    kind: 'published',
+                    headline: 'h',
+                    language: 'en',
+                    urgency: 3,
+                    embargoUntil: null,
+                    at: '2026-10-01T00:00:00.000Z',
+                  },
+                ],
+                pending: [],
+              },
+            }));
+          const runs: Promise<unknown>[] = [];
+          for (let seq = 1; seq <= 20; seq++) {
+            runs.push(store.topics.advanceAll(pass([fx.id, fy.id, fz.id], seq)));
+            runs.push(node2.topics.advanceAll(pass([fz.id, fy.id, fx.id], seq)));
+            if (seq === 10) runs.push(node2.topics.unfollow(fz.id));
+          }
+          const outcomes = await Promise.allSettled(runs);
+          assert.deepEqual(
+            outcomes.filter((o) => o.status === 'rejected'),
+            [],
+            'no pass fails (no deadlock, no row of a deleted follow)',
+          );
+          assert.equal(await store.topics.getFollow(fz.id), null);
+          for (const f of [fx, fy]) assert.equal((await store.topics.getFollow(f.id))!.cursor, 20, 'the highest pass wins, whatever order they ran in');
+          const notes = await store.topics.notifications('u-c', { limit: 500 });
+          assert.deepEqual(
+            notes.map((n) => `${n.followId === fx.id ? 'x' : n.followId === fy.id ? 'y' : '?'}:${n.storyId}`).sort(),
+            ['x:c0', 'x:c1', 'x:c2', 'x:c3', 'x:c4', 'y:c0', 'y:c1', 'y:c2', 'y:c3', 'y:c4'],
+            'each story once per follow',
+          );
+        } finally {
+          await node2.close();
+        }
+      }),
+    );
   });
 }
 
