@@ -2,6 +2,7 @@
 // scripts/test-tools.sh starts before `npm test` (scripts/test-postgres.mjs). No mocks: a real server.
 // A test that restarts or stops PostgreSQL starts a private cluster instead (`privateCluster`).
 import { after } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { join } from 'node:path';
 // @ts-expect-error: a plain .mjs script shared with test-tools.sh, typed here by use.
@@ -32,7 +33,7 @@ function withDatabase(url: string, db: string): string {
 }
 
 /**
- * Creates an empty database and returns its URL; it is dropped when the test file ends. Several
+ * Creates an empty database and returns its URL; it is dropped when the test process ends. Several
  * `freshDatabase()` calls in one file give several databases.
  */
 export async function freshDatabase(cluster: ClusterInfo = testCluster()): Promise<string> {
@@ -44,15 +45,13 @@ export async function freshDatabase(cluster: ClusterInfo = testCluster()): Promi
   } finally {
     await admin.end();
   }
-  after(async () => {
-    const c = new pg.Client({ connectionString: cluster.url });
+  // Dropped when the test process ends, not with after(): inside a suite's before hook, after() runs as
+  // soon as the hook ends, and the suite would meet a dropped database.
+  process.once('exit', () => {
     try {
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      execFileSync(join(cluster.bin, 'psql'), [cluster.url, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], { stdio: 'ignore' });
     } catch {
       // the cluster went away with the test (a private one): nothing to drop
-    } finally {
-      await c.end().catch(() => {});
     }
   });
   return withDatabase(cluster.url, name);

@@ -8,8 +8,6 @@ import { migrationFiles } from '../../src/store/postgres/database.ts';
 import { freshDatabase } from '../postgres.ts';
 import { storeContract } from './contract.ts';
 
-// Created at the top of the file: a database made inside the suite's `before` hook was dropped by the
-// `after` that freshDatabase registers there, before the suite's later tests ran.
 const contractDatabase = await freshDatabase();
 storeContract('postgres', async () => PostgresStore.open(contractDatabase));
 
