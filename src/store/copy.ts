@@ -18,7 +18,10 @@ export const isPostgresTarget = (target: string) => /^postgres(ql)?:\/\//i.test(
 
 /** A target that already holds rows: nothing was written. */
 export class TargetNotEmptyError extends Error {
-  constructor(readonly table: string, rows: number) {
+  constructor(
+    readonly table: string,
+    rows: number,
+  ) {
     super(`the target is not empty: table ${table} holds ${rows} row${rows === 1 ? '' : 's'}; copy only into a new, empty store`);
     this.name = 'TargetNotEmptyError';
   }

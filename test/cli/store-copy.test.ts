@@ -29,7 +29,10 @@ async function sqliteRows(file: string, columnsOf: (t: string) => string[]): Pro
   const out: Rows = new Map();
   for (const t of mirroredTables()) {
     const cols = columnsOf(t);
-    const rows = db.prepare(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${t}"`).raw(true).all() as unknown[][];
+    const rows = db
+      .prepare(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${t}"`)
+      .raw(true)
+      .all() as unknown[][];
     out.set(t, rows.map((r) => JSON.stringify(r)).sort());
   }
   db.close();
@@ -94,7 +97,19 @@ it('copies SQLite to PostgreSQL and back, every mirrored table row for row, log 
   const source = await builtStore();
   const cols = sqliteColumns(source);
   const original = await sqliteRows(source, cols);
-  for (const t of ['stories', 'versions', 'events', 'api_keys', 'products', 'subscribers', 'webhooks', 'webhook_attempts', 'saved_searches', 'usage_counters', 'audit']) {
+  for (const t of [
+    'stories',
+    'versions',
+    'events',
+    'api_keys',
+    'products',
+    'subscribers',
+    'webhooks',
+    'webhook_attempts',
+    'saved_searches',
+    'usage_counters',
+    'audit',
+  ]) {
     assert.ok(original.get(t)!.length > 0, `the source has rows in ${t}`);
   }
 

@@ -50,7 +50,10 @@ it('/healthz names the node and says the SQLite file is reachable; 503 once the 
 it('NEWSFLOW_NODE_NAME defaults to host:port and refuses what is not a label value', () => {
   assert.equal(configWith({ PORT: '8123' }).nodeName, `${hostname()}:8123`);
   assert.equal(configWith({ NEWSFLOW_NODE_NAME: 'web-1:8080' }).nodeName, 'web-1:8080');
-  assert.throws(() => configWith({ NEWSFLOW_NODE_NAME: 'two words' }), (e) => e instanceof ConfigError && e.variable === 'NEWSFLOW_NODE_NAME');
+  assert.throws(
+    () => configWith({ NEWSFLOW_NODE_NAME: 'two words' }),
+    (e) => e instanceof ConfigError && e.variable === 'NEWSFLOW_NODE_NAME',
+  );
 });
 
 it('on PostgreSQL the health check is a SELECT 1 that fails within its timeout when the server is down', async () => {

@@ -39,9 +39,7 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 10
 
 const listenerPids = async (c: pg.Client) =>
   (
-    await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [
-      LISTENER_APPLICATION,
-    ])
+    await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [LISTENER_APPLICATION])
   ).rows.map((r) => r.pid);
 
 it('a commit on another connection wakes the hub in well under a second (the push, not the 5 s safety poll)', async () => {
