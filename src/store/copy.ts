@@ -57,7 +57,9 @@ export interface CopyReport {
 interface Side {
   columns(table: string): Promise<string[]>;
   count(table: string): Promise<number>;
-  /** Rows in batches, each row its values in `columns` order. */
+  /** Starts one read snapshot on the source: every table is read as of the same moment. */
+  snapshot(): Promise<void>;
+  /** Rows in batches, each row its values in `columns` order (inside the snapshot). */
   batches(table: string, columns: string[], size: number): AsyncIterable<unknown[][]>;
   /** Identity counters: the next id a table would hand out is above this value. */
   counters(): Promise<Map<string, { column: string; value: number }>>;
@@ -84,9 +86,12 @@ function sqliteSide(file: string): Side {
     async count(table) {
       return (db.prepare(`SELECT count(*) AS n FROM ${q(table)}`).get() as { n: number }).n;
     },
+    async snapshot() {
+      // Under WAL a read transaction sees the file as of its first read, whatever a server writes meanwhile.
+      db.exec('BEGIN');
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    },
     async *batches(table, columns, size) {
-      // Read in rowid pages rather than one open iterator: the source may be written meanwhile by a
-      // running server, and a page is a consistent snapshot of its own under WAL.
       const pk = (db.prepare(`PRAGMA table_info(${q(table)})`).all() as { pk: number }[]).some((c) => c.pk > 0);
       const withoutRowid = /WITHOUT ROWID/i.test(
         (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) as { sql: string }).sql,
@@ -163,22 +168,19 @@ async function postgresSide(url: string): Promise<Side> {
     async count(table) {
       return Number((await c.query(`SELECT count(*)::bigint AS n FROM ${q(table)}`)).rows[0].n);
     },
-    async *batches(table, columns, size) {
-      // One snapshot for the whole table through a cursor in a read-only transaction.
-      const name = `newsflow_copy_${++cursorNo}`;
+    async snapshot() {
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      try {
-        await c.query(`DECLARE ${name} NO SCROLL CURSOR FOR SELECT ${columns.map(q).join(', ')} FROM ${q(table)}`);
-        for (;;) {
-          const { rows } = await c.query({ text: `FETCH ${size} FROM ${name}`, rowMode: 'array' });
-          if (!rows.length) break;
-          yield rows as unknown[][];
-        }
-        await c.query('COMMIT');
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => {});
-        throw e;
+    },
+    async *batches(table, columns, size) {
+      // A cursor inside the snapshot: a big table is never held in memory at once.
+      const name = `newsflow_copy_${++cursorNo}`;
+      await c.query(`DECLARE ${name} NO SCROLL CURSOR FOR SELECT ${columns.map(q).join(', ')} FROM ${q(table)}`);
+      for (;;) {
+        const { rows } = await c.query({ text: `FETCH ${size} FROM ${name}`, rowMode: 'array' });
+        if (!rows.length) break;
+        yield rows as unknown[][];
       }
+      await c.query(`CLOSE ${name}`);
     },
     async counters() {
       const { rows } = await c.query<{ table_name: string; column_name: string; value: number | null }>(
@@ -258,6 +260,7 @@ export async function copyStore(from: string, to: string, opts: { batch?: number
       if (n > 0) throw new TargetNotEmptyError(table, n);
     }
     const counters = await source.counters();
+    await source.snapshot();
     await target.begin();
     try {
       for (const table of names) {
