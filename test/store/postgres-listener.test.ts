@@ -70,6 +70,9 @@ it('a commit on another connection wakes the hub in well under a second (the pus
     assert.equal(head, seq);
     assert.ok(ms < 500, `woken after ${ms.toFixed(0)} ms`);
   }
+  // Stopping the hub closes its listening connection (a stopped runtime leaves no connection behind).
+  hub.stop();
+  await until('the listener gone', async () => (await listenerPids(other)).length === 0);
 });
 
 it('the listener reconnects by itself after its connection is terminated, and tells the head committed meanwhile', async () => {
