@@ -77,7 +77,9 @@ export function startCluster({ dir, port, settings = {} }) {
 
 /** `pg_ctl restart -m fast` (or another pg_ctl action: stop, start) on a cluster that startCluster made. */
 export function pgCtl(info, action, ...args) {
-  return run(join(info.bin, 'pg_ctl'), ['-D', info.data, '-w', '-t', '60', action, ...args]);
+  // A (re)started server writes to the log file: left on our pipe, it would keep execFileSync waiting forever.
+  const log = action === 'start' || action === 'restart' ? ['-l', join(info.dir, 'server.log')] : [];
+  return run(join(info.bin, 'pg_ctl'), ['-D', info.data, '-w', '-t', '60', ...log, action, ...args]);
 }
 
 /** Stops a cluster and removes its folder. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What `npm test` needs besides npm packages, checked before the tests run (npm's `pretest`) and by
-# .ci/run: Debian's Chromium for the browser tests, Debian's PostgreSQL with a throwaway cluster for the
+# .ci/run: Debian's Chromium for the browser tests, Debian's nginx for the several-nodes test, Debian's PostgreSQL with a throwaway cluster for the
 # PostgreSQL store's tests (scripts/test-postgres.mjs), and the project's shared/ folder beside the
 # repository (seed story, corpora, official standards; third-party text that is read, never copied).
 # As root with apt, a missing Chromium or PostgreSQL is installed; otherwise the run stops here with the one command
@@ -41,6 +41,22 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     exit 1
   fi
 fi
+# The several-nodes test (test/server/nginx.test.ts) runs Debian's nginx as a process of its own; the
+# system service is not used (and not started by the tests).
+if [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "test-tools: installing Debian's nginx for the several-nodes test (apt-get)…" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends nginx >/dev/null
+  fi
+  if [ ! -x /usr/sbin/nginx ]; then
+    echo "test-tools: the several-nodes test needs Debian's nginx at /usr/sbin/nginx, and it is not installed. Run:" >&2
+    echo "  sudo apt-get install -y nginx" >&2
+    exit 1
+  fi
+fi
+
 # A throwaway cluster of the tests' own (a folder under the temporary directory, port 54329), started
 # once and reused by later runs; every test creates a database of its own in it.
 node scripts/test-postgres.mjs start

@@ -4,6 +4,7 @@
 import { after } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 // @ts-expect-error: a plain .mjs script shared with test-tools.sh, typed here by use.
 import { pgCtl, removeCluster, sharedCluster, startCluster } from '../scripts/test-postgres.mjs';
@@ -67,7 +68,10 @@ async function freePort(): Promise<number> {
 
 /** A cluster of the calling test's own (for restarts and stops), removed when the test file ends. */
 export async function privateCluster(): Promise<ClusterInfo & { ctl: (action: string, ...args: string[]) => string }> {
-  const info = startCluster({ dir: join(tempDir('newsflow-pg-'), 'cluster'), port: await freePort() }) as ClusterInfo;
+  // mkdtemp makes the folder 0700: as root the cluster runs as the postgres user, which must reach into it.
+  const parent = tempDir('newsflow-pg-');
+  chmodSync(parent, 0o755);
+  const info = startCluster({ dir: join(parent, 'cluster'), port: await freePort() }) as ClusterInfo;
   after(() => removeCluster(info));
   return { ...info, ctl: (action: string, ...args: string[]) => pgCtl(info, action, ...args) as string };
 }

@@ -8,6 +8,7 @@ import { storyListCommand, storyShowCommand } from './stories.ts';
 import { registerStoryActs } from './story.ts';
 import { packageVersion } from './version.ts';
 import { registerExtraCommands } from './extra.ts';
+import { registerStoreCommands } from './store-copy.ts';
 import { seatAddCommand, userAddCommand, userListCommand } from './users.ts';
 import { ConfigError } from '../server/config.ts';
 
@@ -74,6 +75,7 @@ story.command('show').description('show one story and its versions').argument('<
 registerStoryActs(story);
 
 registerExtraCommands(program);
+registerStoreCommands(program);
 
 function positive(v: string): number {
   const n = Number(v);

@@ -9,6 +9,7 @@ export class Hub {
   private listeners = new Set<HeadListener>();
   private head = 0;
   private timer: NodeJS.Timeout | null = null;
+  private unwatch: (() => void) | null = null;
 
   constructor(private readonly store: Store) {}
 
@@ -36,8 +37,12 @@ export class Hub {
     }
   }
 
-  /** Polls the store's head so writes of other processes (a CLI import, a second server) reach live readers. */
-  async start(intervalMs = 200): Promise<void> {
+  /**
+   * Follows the store's head so writes of other processes (a CLI import, a second server) reach live
+   * readers: pushed by the store when it can (PostgreSQL's LISTEN/NOTIFY) with a slow safety poll
+   * beside it, else polled every `intervalMs` (SQLite's file).
+   */
+  async start(intervalMs = 200, safetyPollMs = 5000): Promise<void> {
     this.head = Math.max(this.head, await this.store.headSeq());
     const tick = async () => {
       try {
@@ -46,11 +51,19 @@ export class Hub {
         // A transient read failure (database busy) is retried on the next tick.
       }
     };
-    this.timer = setInterval(() => void tick(), intervalMs);
+    let every = intervalMs;
+    if (this.store.watchHead) {
+      this.unwatch = this.store.watchHead((head) => this.advance(head));
+      // The push is the mechanism; the poll only bounds the delay if a notification were ever lost.
+      every = Math.max(intervalMs, safetyPollMs);
+    }
+    this.timer = setInterval(() => void tick(), every);
     this.timer.unref();
   }
 
   stop(): void {
+    this.unwatch?.();
+    this.unwatch = null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.listeners.clear();

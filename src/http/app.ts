@@ -48,6 +48,8 @@ export interface ApiDeps extends Omit<Runtime, 'close'> {
   streamsPerSubscriber: number;
   longPollsPerSubscriber: number;
   heartbeatMs: number;
+  /** This server process's name among several (NEWSFLOW_NODE_NAME), shown by /healthz. */
+  nodeName?: string;
 }
 
 /** How a logged error is written. */
@@ -138,7 +140,7 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const { baseUrl, store, hub, keys, newsroom, deliveries, fanout } = deps;
-  await app.register(systemRoutes, { store, keys, metrics: deps.metrics });
+  await app.register(systemRoutes, { store, keys, metrics: deps.metrics, nodeName: deps.nodeName });
   // the newsroom
   await app.register(storyRoutes, { baseUrl, store, newsroom, keys });
   await app.register(importRoutes, { store, hub, keys });

@@ -150,6 +150,14 @@ export interface Store {
   /** Media assets and their rendering jobs (the bytes are in MediaFiles). */
   readonly media: MediaStore;
   close(): Promise<void>;
+  /**
+   * Calls `onHead` whenever another connection's commit moves the log head, without polling (PostgreSQL's
+   * LISTEN/NOTIFY). Absent when the engine cannot push (SQLite: the hub polls the file instead). Returns
+   * the function that stops watching.
+   */
+  watchHead?(onHead: (head: number) => void): () => void;
+  /** Whether this node reaches its database right now (the health check); throws with the reason when not. */
+  reach?(timeoutMs: number): Promise<void>;
 
   // Stories and drafts
   createStory(content: StoryContent, by: Actor, now?: Date): Promise<Story>;

@@ -33,7 +33,7 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
     heartbeatMs: config.streams.heartbeatMs,
     maxBufferedBytes: config.streams.maxBufferedBytes,
   });
-  const metrics = createMetrics(rt.store, fanout);
+  const metrics = createMetrics(rt.store, fanout, config.nodeName);
   let notFoundPage: HtmlNotFound | undefined;
   const app = await buildApp(
     {
@@ -52,6 +52,7 @@ export async function buildWebApp(rt: Runtime, config: Config = configWith(), op
       streamsPerSubscriber: config.streams.perSubscriber,
       longPollsPerSubscriber: config.longPollsPerSubscriber,
       heartbeatMs: config.streams.heartbeatMs,
+      nodeName: config.nodeName,
     },
     { logger: opts.logger, htmlNotFound: () => notFoundPage, extraRoutes: opts.extraRoutes },
   );

@@ -3,6 +3,7 @@
 // typo in a variable is found at start, named in one line, and never half-applied later.
 import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_RETENTION_DAYS } from '../flow/retention.ts';
 import { DEFAULT_BUDGET, type Budget } from '../web/abbreviate.ts';
@@ -78,6 +79,8 @@ export interface Config {
   smtpUrl: string | null;
   /** The sender of alert e-mails (NEWSFLOW_MAIL_FROM; `newsflow@<host of NEWSFLOW_PUBLIC_URL>` by default). */
   mailFrom: string;
+  /** This process's name among several nodes, on /healthz and as every metric's `node` label (NEWSFLOW_NODE_NAME; hostname:port). */
+  nodeName: string;
   /** A separate listen address for /metrics (NEWSFLOW_METRICS_ADDR), or null. */
   metricsAddr: ListenAddress | null;
   /**
@@ -160,6 +163,7 @@ export function readConfig(env: Env): Config {
     },
     searchLexicon: env.NEWSFLOW_SEARCH_LEXICON?.trim() || null,
     heap: heapOf(env.NEWSFLOW_HEAP),
+    nodeName: nodeNameOf(env.NEWSFLOW_NODE_NAME, port),
     metricsAddr: listenAddress(env, 'NEWSFLOW_METRICS_ADDR'),
     smtpUrl: smtpUrlOf(env.NEWSFLOW_SMTP_URL),
     mailFrom: mailFromOf(env.NEWSFLOW_MAIL_FROM, publicUrl),
@@ -214,6 +218,16 @@ export function dataFileOf(named: string | undefined): string {
   const path = resolve(value);
   if (/\.(db|sqlite3?)$/i.test(path) || (existsSync(path) && statSync(path).isFile())) return path;
   return join(path, 'newsflow.db');
+}
+
+/** NEWSFLOW_NODE_NAME: a short name (a Prometheus label value); the host's name and the port by default. */
+function nodeNameOf(raw: string | undefined, port: number): string {
+  const value = raw?.trim();
+  if (!value) return `${hostname()}:${port}`;
+  if (!/^[\w.:@-]{1,100}$/.test(value)) {
+    throw new ConfigError('NEWSFLOW_NODE_NAME', `"${clip(value)}" is not accepted; use up to 100 letters, digits and . _ - : @ (like node-a or web1:8080)`);
+  }
+  return value;
 }
 
 function clip(v: string | undefined): string {

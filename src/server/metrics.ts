@@ -8,8 +8,10 @@ import type { Store } from '../model/store.ts';
 import type { ListenAddress } from './config.ts';
 
 /** The process's metrics: Node's defaults, the log head, the search index's completeness and the open streams. */
-export function createMetrics(store: Store, fanout?: StreamFanout): Registry {
+export function createMetrics(store: Store, fanout?: StreamFanout, nodeName?: string): Registry {
   const registry = new Registry();
+  // Every series carries the node's name, so one scrape config over several nodes tells them apart.
+  if (nodeName) registry.setDefaultLabels({ node: nodeName });
   collectDefaultMetrics({ register: registry });
   new Gauge({
     name: 'newsflow_log_head',

@@ -107,7 +107,7 @@ it('/metrics answers only an admin key, and never a key in the URL', async () =>
   }
   const admin = await s.call('/metrics', { key: s.admin });
   assert.equal(admin.status, 200);
-  assert.match(await admin.text(), /^newsflow_log_head \d+$/m);
+  assert.match(await admin.text(), /^newsflow_log_head\{node="[^"]+"\} \d+$/m);
   const inUrl = await fetch(withToken('/metrics', s.admin));
   assert.equal(inUrl.status, 401);
   await inUrl.body?.cancel();

@@ -124,8 +124,8 @@ describe('metrics on their own address (NEWSFLOW_METRICS_ADDR)', () => {
       assert.equal(m.status, 200);
       assert.match(m.headers.get('content-type') ?? '', /text\/plain/);
       const text = await m.text();
-      assert.match(text, /^newsflow_log_head 7$/m);
-      assert.match(text, /^newsflow_open_streams 0$/m);
+      assert.match(text, /^newsflow_log_head\{node="[^"]+"\} 7$/m);
+      assert.match(text, /^newsflow_open_streams\{node="[^"]+"\} 0$/m);
       assert.match(text, /process_resident_memory_bytes/);
       // Only /metrics: the API is not reachable through the metrics port.
       assert.equal((await fetch(`http://127.0.0.1:${metricsPort}/v1/stories`)).status, 404);

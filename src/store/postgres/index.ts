@@ -35,6 +35,7 @@ import type { TopicStore } from '../../model/topics.ts';
 import type { MediaStore } from '../../model/media.ts';
 import { StoreError } from '../errors.ts';
 import { openPool, type PgOptions } from './database.ts';
+import { type HeadListener, listenForHead } from './listener.ts';
 
 export interface PostgresStoreOptions extends PgOptions {
   /** The agency's search lexicon file (NEWSFLOW_SEARCH_LEXICON), added to the built-in lists. */
@@ -72,8 +73,35 @@ export class PostgresStore implements Store {
     return new PostgresStore(await openPool(url, opts), url, opts);
   }
 
+  private readonly headListeners = new Set<HeadListener>();
+
   async close(): Promise<void> {
+    await Promise.all([...this.headListeners].map((l) => l.stop()));
+    this.headListeners.clear();
     await this.pool.end();
+  }
+
+  /** LISTEN/NOTIFY on a connection of its own (./listener.ts): the head of every node's commits. */
+  watchHead(onHead: (head: number) => void): () => void {
+    const listener = listenForHead(this.url, onHead);
+    this.headListeners.add(listener);
+    return () => {
+      this.headListeners.delete(listener);
+      void listener.stop();
+    };
+  }
+
+  /** The health check: `SELECT 1` on the pool, failing after `timeoutMs` (a hung server is unreachable too). */
+  async reach(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from PostgreSQL within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.pool.query('SELECT 1'), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private notYet(name: string): never {

@@ -1,5 +1,6 @@
 // The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so each method runs
 // its transaction to completion before the next starts; the Promise interface is for the PostgreSQL twin.
+import { accessSync, constants } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { newId } from '../../model/ids.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../model/actor.ts';
@@ -84,6 +85,12 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  /** The health check: the file is still there and readable, and the connection answers. */
+  async reach(_timeoutMs: number): Promise<void> {
+    if (this.file !== ':memory:') accessSync(this.file, constants.R_OK);
+    this.db.prepare('SELECT 1').get();
   }
 
   async createStory(content: StoryContent, by: Actor, now = new Date()): Promise<Story> {
