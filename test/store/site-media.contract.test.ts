@@ -27,16 +27,36 @@ interface Opened {
   sql(text: string, args?: unknown[]): Promise<Record<string, unknown>[]>;
 }
 
+/** Raw SQL on a SQLite store's tables. */
+function sqliteSql(store: SqliteStore): Opened['sql'] {
+  return async (text, args = []) => {
+    const s = store.db.prepare(text);
+    if (s.reader) return s.all(...args) as Record<string, unknown>[];
+    s.run(...args);
+    return [];
+  };
+}
+
+/** Raw SQL on a PostgreSQL store's tables, `?` numbered as PostgreSQL's `$n`. */
+function pgSql(store: PostgresStore): Opened['sql'] {
+  return async (text, args = []) => {
+    let n = 0;
+    return (
+      await store.pool.query(
+        text.replace(/\?/g, () => `$${++n}`),
+        args,
+      )
+    ).rows;
+  };
+}
+
 async function sqliteBackend(): Promise<Opened> {
   const file = tempDbFile();
   const store = new SqliteStore(file);
   return {
     store,
     reopen: async () => new SqliteStore(file),
-    sql: async (text, args = []) => {
-      const s = store.db.prepare(text);
-      return s.reader ? (s.all(...args) as Record<string, unknown>[]) : (s.run(...args), []);
-    },
+    sql: sqliteSql(store),
   };
 }
 
@@ -46,15 +66,7 @@ async function postgresBackend(): Promise<Opened> {
   return {
     store,
     reopen: () => PostgresStore.open(url),
-    sql: async (text, args = []) => {
-      let n = 0;
-      return (
-        await store.pool.query(
-          text.replace(/\?/g, () => `$${++n}`),
-          args,
-        )
-      ).rows;
-    },
+    sql: pgSql(store),
   };
 }
 
@@ -530,15 +542,7 @@ describe('several PostgreSQL nodes', () => {
       const db: Opened = {
         store: nodes[0],
         reopen: () => PostgresStore.open(url),
-        sql: async (text, args = []) => {
-          let n = 0;
-          return (
-            await nodes[0].pool.query(
-              text.replace(/\?/g, () => `$${++n}`),
-              args,
-            )
-          ).rows;
-        },
+        sql: pgSql(nodes[0]),
       };
       const want: string[] = [];
       for (let i = 0; i < 30; i++) {
@@ -584,15 +588,7 @@ describe('several PostgreSQL nodes', () => {
       const db: Opened = {
         store,
         reopen: () => PostgresStore.open(u.toString()),
-        sql: async (text, args = []) => {
-          let n = 0;
-          return (
-            await store.pool.query(
-              text.replace(/\?/g, () => `$${++n}`),
-              args,
-            )
-          ).rows;
-        },
+        sql: pgSql(store),
       };
       await logVersion(db, {
         id: '01icu00000000000000000000a',
@@ -604,7 +600,7 @@ describe('several PostgreSQL nodes', () => {
       assert.deepEqual(slugs, ['dünya', 'çay']);
       const sqlite = new SqliteStore(tempDbFile());
       try {
-        const s: Opened = { store: sqlite, reopen: async () => sqlite, sql: async (text, args = []) => (sqlite.db.prepare(text).run(...args), []) };
+        const s: Opened = { store: sqlite, reopen: async () => sqlite, sql: sqliteSql(sqlite) };
         await logVersion(s, {
           id: '01icu00000000000000000000a',
           version: 1,
