@@ -559,6 +559,45 @@ describe('several PostgreSQL nodes', () => {
       assert.deepEqual(ids(y), want);
       assert.equal(z, 30);
       assert.equal(await nodes[1].site.position(), 30);
+
+      // An import of 1,100 stories at once: caught up in several batches, quotes and backslashes intact.
+      const n = 1100;
+      const content = sampleContent({ headline: 'قال "المتحدث" \\ اليوم', categories: ['اقتصاد'] });
+      const bulk = (g: string) => `'01bulk' || lpad(${g}::text, 20, '0')`;
+      const at = (g: string) => `to_char(timestamp '2026-02-01' + ${g} * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SS".000Z"')`;
+      await nodes[0].pool.query(
+        `INSERT INTO stories (id, status, revision, latest_version, translation_group, language, headline, created_at, updated_at, first_published_at)
+         SELECT ${bulk('g')}, 'published', 1, 1, ${bulk('g')}, 'ar', 'h', ${at('g')}, ${at('g')}, ${at('g')} FROM generate_series(1, $1::int) g`,
+        [n],
+      );
+      await nodes[0].pool.query(
+        `INSERT INTO versions (story_id, version, revision_id, kind, pub_status, content, translation_group, first_published_at, version_created_at)
+         SELECT ${bulk('g')}, 1, ${bulk('g')} || '-r1', 'published', 'usable', $2, ${bulk('g')}, ${at('g')}, ${at('g')} FROM generate_series(1, $1::int) g`,
+        [n, JSON.stringify(content)],
+      );
+      await nodes[0].pool.query(
+        `INSERT INTO events (seq, kind, story_id, version, at, language, categories, urgency, media_type)
+         SELECT 30 + g, 'published', ${bulk('g')}, 1, ${at('g')}, 'ar', '["اقتصاد"]', 4, 'text' FROM generate_series(1, $1::int) g`,
+        [n],
+      );
+      const [p, q] = await Promise.all([nodes[0].site.countPublic(), nodes[1].site.countPublic()]);
+      assert.deepEqual([p, q], [n + 30, n + 30]);
+      const [newest] = await nodes[1].site.latest({ language: 'ar', limit: 1 });
+      assert.equal(newest.id, `01bulk${String(n).padStart(20, '0')}`);
+      assert.equal(newest.headline, content.headline);
+      assert.equal(newest.publishedAt, new Date(Date.UTC(2026, 1, 1, 0, 0, n)).toISOString());
+      const cats = await nodes[0].site.categories('ar');
+      assert.deepEqual(cats[0], { slug: cats[0].slug, name: 'اقتصاد', count: n });
+      assert.deepEqual(
+        cats
+          .slice(1)
+          .map((c) => [c.name, c.count])
+          .sort(),
+        sampleContent()
+          .categories.map((c) => [c, 30])
+          .sort(),
+      );
+      assert.equal(await nodes[0].site.position(), n + 30);
     } finally {
       await Promise.all(nodes.map((s) => s.close()));
     }

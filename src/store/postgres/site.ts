@@ -280,70 +280,73 @@ export class PgSiteStore implements SiteStore {
     return (await sql.query<{ seq: number }>(`SELECT seq FROM site_cursor WHERE id = 1`)).rows[0]?.seq ?? 0;
   }
 
-  private async head(sql: Sql): Promise<number> {
-    return (await sql.query<{ head: number }>(LOG_HEAD)).rows[0].head;
-  }
-
   /** Brings the projection up to the log head: every story with an event since the cursor is rebuilt from its latest version. */
   async sync(): Promise<void> {
-    const [head, cursor] = await readWith('reading the site position', () => Promise.all([this.head(this.pool), this.cursor(this.pool)]));
+    // One round trip when nothing changed: the log head and the cursor together.
+    const { head, cursor } = await readWith(
+      'reading the site position',
+      async () =>
+        (
+          await this.pool.query<{ head: number; cursor: number }>(
+            `SELECT (${LOG_HEAD}) AS head, coalesce((SELECT seq FROM site_cursor WHERE id = 1), 0) AS cursor`,
+          )
+        ).rows[0],
+    );
     if (head <= cursor) return;
     await writeWith(this.pool, 'catching the site up with the log', async (sql) => {
       // The cursor row's lock is what several nodes queue on; the row is made if a copy left none.
       await sql.query(`INSERT INTO site_cursor (id, seq) VALUES (1, 0) ON CONFLICT (id) DO NOTHING`);
       const cursor = (await sql.query<{ seq: number }>(`SELECT seq FROM site_cursor WHERE id = 1 FOR UPDATE`)).rows[0].seq;
-      const head = await this.head(sql);
+      const head = (await sql.query<{ head: number }>(LOG_HEAD)).rows[0].head;
       if (cursor >= head) return; // another node caught up while we waited for the lock
       const oldest = (await sql.query<{ o: number }>(`SELECT coalesce(min(seq), 1) AS o FROM events`)).rows[0].o;
       // Events before the cursor may have been pruned: then the only safe source is every published story.
-      const ids =
+      const ids = (
         cursor < oldest - 1
           ? (await sql.query<{ story_id: string }>(`SELECT id AS story_id FROM stories WHERE latest_version > 0`)).rows
-          : (await sql.query<{ story_id: string }>(`SELECT DISTINCT story_id FROM events WHERE seq > $1 AND seq <= $2`, [cursor, head])).rows;
-      for (const { story_id } of ids) await this.refresh(sql, story_id);
+          : (await sql.query<{ story_id: string }>(`SELECT DISTINCT story_id FROM events WHERE seq > $1 AND seq <= $2`, [cursor, head])).rows
+      ).map((r) => r.story_id);
+      // SQLite refreshes story by story in process; over the network that is a handful of round trips
+      // per story, so a rebuild after a copy or an import refreshes them in batches, a few statements each.
+      for (let i = 0; i < ids.length; i += REFRESH_BATCH) await this.refresh(sql, ids.slice(i, i + REFRESH_BATCH));
       await sql.query(`UPDATE site_cursor SET seq = $1 WHERE id = 1`, [head]);
     });
   }
 
-  private async refresh(sql: Sql, id: string): Promise<void> {
-    const v = (
+  /** Rebuilds the rows of `ids` (distinct story ids) from each story's latest version. */
+  private async refresh(sql: Sql, ids: string[]): Promise<void> {
+    const versions = (
       await sql.query<VersionRow>(
         `SELECT v.* FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version
-          WHERE s.id = $1`,
-        [id],
+          WHERE s.id = ANY($1::text[])`,
+        [ids],
       )
-    ).rows[0];
-    await sql.query(`DELETE FROM site_categories WHERE story_id = $1`, [id]);
-    if (!v) {
-      await sql.query(`DELETE FROM site_stories WHERE story_id = $1`, [id]);
-      return;
-    }
-    const c = JSON.parse(v.content) as StoryContent;
-    const killed = v.pub_status !== 'usable';
-    const seen = new Set<string>();
-    const categories: SiteCategory[] = [];
-    // Readers see categories in the story's language (an archive's `internationalNews` as العالم).
-    for (const name of readerCategories(c.categories, c.language)) {
-      const slug = slugify(name, c.language, '');
-      if (slug && !seen.has(slug)) {
-        seen.add(slug);
-        categories.push({ name, slug });
+    ).rows;
+    await sql.query(`DELETE FROM site_categories WHERE story_id = ANY($1::text[])`, [ids]);
+    const live = new Set(versions.map((v) => v.story_id));
+    const gone = ids.filter((id) => !live.has(id));
+    if (gone.length) await sql.query(`DELETE FROM site_stories WHERE story_id = ANY($1::text[])`, [gone]);
+    if (!versions.length) return;
+    const rows: unknown[][] = [];
+    const cats: unknown[][] = [];
+    for (const v of versions) {
+      const c = JSON.parse(v.content) as StoryContent;
+      const killed = v.pub_status !== 'usable';
+      const seen = new Set<string>();
+      const categories: SiteCategory[] = [];
+      // Readers see categories in the story's language (an archive's `internationalNews` as العالم).
+      for (const name of readerCategories(c.categories, c.language)) {
+        const slug = slugify(name, c.language, '');
+        if (slug && !seen.has(slug)) {
+          seen.add(slug);
+          categories.push({ name, slug });
+        }
       }
-    }
-    const image = c.photos[0] ? publicImage(c.photos[0]) : null;
-    const photo = image ? { ...image, alt: c.photos[0].altText ?? c.photos[0].caption ?? '' } : null;
-    const summary: SummaryJson = { deck: c.deck ?? null, categories, photo, publishedDate: sourceDateOnly(v.first_published_at) };
-    // SQLite's INSERT OR REPLACE: every column of the row is the latest version's.
-    await sql.query(
-      `INSERT INTO site_stories (story_id, language, version, killed, embargo_until, published_at,
-              updated_at, urgency, headline, slug, translation_group, summary)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT (story_id) DO UPDATE SET language = excluded.language, version = excluded.version, killed = excluded.killed,
-              embargo_until = excluded.embargo_until, published_at = excluded.published_at, updated_at = excluded.updated_at,
-              urgency = excluded.urgency, headline = excluded.headline, slug = excluded.slug,
-              translation_group = excluded.translation_group, summary = excluded.summary`,
-      [
-        id,
+      const image = c.photos[0] ? publicImage(c.photos[0]) : null;
+      const photo = image ? { ...image, alt: c.photos[0].altText ?? c.photos[0].caption ?? '' } : null;
+      const summary: SummaryJson = { deck: c.deck ?? null, categories, photo, publishedDate: sourceDateOnly(v.first_published_at) };
+      rows.push([
+        v.story_id,
         c.language,
         v.version,
         killed ? 1 : 0,
@@ -355,19 +358,38 @@ export class PgSiteStore implements SiteStore {
         slugify(c.headline, c.language),
         v.translation_group,
         JSON.stringify(summary),
-      ],
-    );
-    if (killed) return;
-    for (const cat of categories) {
-      await sql.query(`INSERT INTO site_categories (language, slug, name, published_at, story_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, [
-        c.language,
-        cat.slug,
-        cat.name,
-        utc(v.first_published_at),
-        id,
       ]);
+      if (killed) continue;
+      for (const cat of categories) cats.push([c.language, cat.slug, cat.name, utc(v.first_published_at), v.story_id]);
+    }
+    // SQLite's INSERT OR REPLACE: every column of the row is the latest version's.
+    await sql.query(
+      `INSERT INTO site_stories (story_id, language, version, killed, embargo_until, published_at,
+              updated_at, urgency, headline, slug, translation_group, summary)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[],
+                            $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[])
+       ON CONFLICT (story_id) DO UPDATE SET language = excluded.language, version = excluded.version, killed = excluded.killed,
+              embargo_until = excluded.embargo_until, published_at = excluded.published_at, updated_at = excluded.updated_at,
+              urgency = excluded.urgency, headline = excluded.headline, slug = excluded.slug,
+              translation_group = excluded.translation_group, summary = excluded.summary`,
+      columns(rows, 12),
+    );
+    if (cats.length) {
+      await sql.query(
+        `INSERT INTO site_categories (language, slug, name, published_at, story_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING`,
+        columns(cats, 5),
+      );
     }
   }
+}
+
+/** Stories refreshed per set of statements while catching up. */
+const REFRESH_BATCH = 500;
+
+/** Rows as one array per column, for `unnest($1::type[], …)`. */
+function columns(rows: unknown[][], width: number): unknown[][] {
+  return Array.from({ length: width }, (_, i) => rows.map((r) => r[i]));
 }
 
 export function pgSiteStore(pool: pg.Pool): SiteStore {
