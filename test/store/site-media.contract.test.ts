@@ -23,6 +23,8 @@ interface Opened {
   store: Store;
   /** Another process (another pool, another SQLite connection) on the same database. */
   reopen(): Promise<Store>;
+  /** The first process dies: on PostgreSQL its sessions end (and their locks with them). */
+  crash(): Promise<void>;
   /** Runs SQL written with `?` placeholders; returns the rows. */
   sql(text: string, args?: unknown[]): Promise<Record<string, unknown>[]>;
 }
@@ -56,6 +58,7 @@ async function sqliteBackend(): Promise<Opened> {
   return {
     store,
     reopen: async () => new SqliteStore(file),
+    crash: async () => {},
     sql: sqliteSql(store),
   };
 }
@@ -66,8 +69,22 @@ async function postgresBackend(): Promise<Opened> {
   return {
     store,
     reopen: () => PostgresStore.open(url),
+    crash: () => endSessions(url),
     sql: pgSql(store),
   };
+}
+
+/** Ends every session on the database at `url`, as the death of the processes holding them would. */
+async function endSessions(url: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+  } finally {
+    await c.end();
+  }
+  // The dead sessions' pools hear of it and drop those connections.
+  await new Promise((r) => setTimeout(r, 100));
 }
 
 const BACKENDS: [string, () => Promise<Opened>][] = [
@@ -444,6 +461,7 @@ for (const [name, open] of BACKENDS) {
       const stale = (await db.store.media.claimJob())!;
       assert.equal((await db.store.media.getAsset(a.id))!.state, 'running');
       // The process is gone; the next one starts on the same database.
+      await db.crash();
       const next = await db.reopen();
       opened.push(next);
       assert.equal(await next.media.requeueRunning(), 1);
@@ -535,6 +553,38 @@ describe('several PostgreSQL nodes', () => {
     }
   });
 
+  it('a node that starts requeues only the jobs of nodes that are gone, never one another node is rendering', async () => {
+    const url = await freshDatabase();
+    // Named sessions, so the test can end node a's alone (the URL's application_name wins over the pool's).
+    const a = await PostgresStore.open(`${url}?application_name=node-a`);
+    const b = await PostgresStore.open(url);
+    try {
+      for (const k of ['live-1', 'live-2', 'live-3']) await a.media.createAsset(photo(k));
+      const j1 = (await a.media.claimJob())!;
+      const j2 = (await a.media.claimJob())!;
+      assert.equal(await b.media.requeueRunning(), 0, 'node a is alive and rendering both');
+      assert.equal((await b.media.getAsset(j1.assetId))!.state, 'running');
+      assert.equal(await a.media.finishJob(j1, [rendition(j1.assetId)]), true, 'a finishes its job undisturbed');
+      const j3 = (await b.media.claimJob())!;
+      // Node a dies with j2 in hand; b (alive, rendering j3) starts another process: only j2 comes back.
+      const ended = await b.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'node-a'`);
+      assert.ok(ended.rowCount! > 0);
+      await new Promise((r) => setTimeout(r, 100));
+      const c = await PostgresStore.open(url);
+      try {
+        assert.equal(await c.media.requeueRunning(), 1);
+        assert.equal((await c.media.getAsset(j2.assetId))!.state, 'queued');
+        assert.equal((await c.media.getAsset(j3.assetId))!.state, 'running', 'b still renders its own');
+        assert.equal(await b.media.finishJob(j3, [rendition(j3.assetId)]), true);
+        assert.deepEqual(await c.media.claimJob(), { assetId: j2.assetId, attempts: 2 });
+      } finally {
+        await c.close();
+      }
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it('two nodes catch the site up at the same moment and agree on one read model', async () => {
     const url = await freshDatabase();
     const nodes = await Promise.all([PostgresStore.open(url), PostgresStore.open(url)]);
@@ -542,6 +592,7 @@ describe('several PostgreSQL nodes', () => {
       const db: Opened = {
         store: nodes[0],
         reopen: () => PostgresStore.open(url),
+        crash: () => endSessions(url),
         sql: pgSql(nodes[0]),
       };
       const want: string[] = [];
@@ -627,6 +678,7 @@ describe('several PostgreSQL nodes', () => {
       const db: Opened = {
         store,
         reopen: () => PostgresStore.open(u.toString()),
+        crash: () => endSessions(u.toString()),
         sql: pgSql(store),
       };
       await logVersion(db, {
@@ -639,7 +691,7 @@ describe('several PostgreSQL nodes', () => {
       assert.deepEqual(slugs, ['dünya', 'çay']);
       const sqlite = new SqliteStore(tempDbFile());
       try {
-        const s: Opened = { store: sqlite, reopen: async () => sqlite, sql: sqliteSql(sqlite) };
+        const s: Opened = { store: sqlite, reopen: async () => sqlite, crash: async () => {}, sql: sqliteSql(sqlite) };
         await logVersion(s, {
           id: '01icu00000000000000000000a',
           version: 1,

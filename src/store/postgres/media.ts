@@ -1,10 +1,13 @@
 // Media assets and their rendering jobs on PostgreSQL (the SQLite twin: ../sqlite/media.ts, ported function
 // by function). The job is the asset's own state column, so an asset and its job can never disagree, and a
 // queued or running job survives any restart. Several nodes take jobs from the one queue: a job is
-// claimed with FOR UPDATE SKIP LOCKED, so two nodes never render one asset twice and never wait on each other.
+// claimed with FOR UPDATE SKIP LOCKED, so two nodes never render one asset twice and never wait on each
+// other, and a running job is held by an advisory lock of its node's session, so a node that starts
+// requeues only the jobs of nodes that are gone, never one another node is rendering.
 import type pg from 'pg';
 import type { MediaAsset, MediaJob, MediaStore, MediaUse, MetadataCorrection, Rendition } from '../../model/media.ts';
 import { NotFoundError } from '../../model/errors.ts';
+import { StoreError } from '../errors.ts';
 import { readWith, type Sql, writeWith } from './database.ts';
 
 interface Row {
@@ -45,7 +48,11 @@ async function one(sql: Sql, id: string): Promise<MediaAsset | null> {
 }
 
 export class PgMediaStore implements MediaStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly runs: RunLocks;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.runs = new RunLocks(pool);
+  }
 
   async createAsset(a: Omit<MediaAsset, 'createdAt' | 'updatedAt'>, now = new Date()): Promise<{ asset: MediaAsset; created: boolean }> {
     const at = now.toISOString();
@@ -110,15 +117,20 @@ export class PgMediaStore implements MediaStore {
   }
 
   async requeueRunning(): Promise<number> {
+    // Several nodes: "running" alone does not say the process is gone, since another node may be rendering
+    // it now. A live run holds its job's advisory lock on its node's session; a lock this transaction
+    // can take belongs to no live session, so that run's process is gone (a killed node's locks go with it).
     return writeWith(
       this.pool,
       'requeueing interrupted media jobs',
-      async (sql) => (await sql.query(`UPDATE media_assets SET state = 'queued' WHERE state = 'running'`)).rowCount ?? 0,
+      async (sql) =>
+        (await sql.query(`UPDATE media_assets SET state = 'queued' WHERE state = 'running' AND pg_try_advisory_xact_lock($1, hashtext(id))`, [JOB_LOCK]))
+          .rowCount ?? 0,
     );
   }
 
   async claimJob(now = new Date()): Promise<MediaJob | null> {
-    return writeWith(this.pool, 'taking a media job', async (sql) => {
+    return this.runs.claim('taking a media job', async (sql) => {
       // SKIP LOCKED: a job another node is claiming right now is passed over, never taken twice.
       const r = (
         await sql.query<{ id: string; attempts: number }>(
@@ -134,28 +146,36 @@ export class PgMediaStore implements MediaStore {
 
   async finishJob(job: MediaJob, renditions: Rendition[], now = new Date()): Promise<boolean> {
     // Only the run that holds the job may finish it: a correction queued meanwhile makes another run.
-    return writeWith(
-      this.pool,
-      `finishing the renditions of ${job.assetId}`,
-      async (sql) =>
-        (
-          await sql.query(
-            `UPDATE media_assets SET state = 'done', error = NULL, renditions = $1, updated_at = $2 WHERE id = $3 AND state = 'running' AND attempts = $4`,
-            [JSON.stringify(renditions), now.toISOString(), job.assetId, job.attempts],
-          )
-        ).rowCount === 1,
-    );
+    try {
+      return await writeWith(
+        this.pool,
+        `finishing the renditions of ${job.assetId}`,
+        async (sql) =>
+          (
+            await sql.query(
+              `UPDATE media_assets SET state = 'done', error = NULL, renditions = $1, updated_at = $2 WHERE id = $3 AND state = 'running' AND attempts = $4`,
+              [JSON.stringify(renditions), now.toISOString(), job.assetId, job.attempts],
+            )
+          ).rowCount === 1,
+      );
+    } finally {
+      await this.runs.release(job);
+    }
   }
 
   async failJob(job: MediaJob, reason: string, now = new Date()): Promise<void> {
-    await writeWith(this.pool, `recording the failed renditions of ${job.assetId}`, (sql) =>
-      sql.query(`UPDATE media_assets SET state = 'failed', error = $1, updated_at = $2 WHERE id = $3 AND state = 'running' AND attempts = $4`, [
-        reason,
-        now.toISOString(),
-        job.assetId,
-        job.attempts,
-      ]),
-    );
+    try {
+      await writeWith(this.pool, `recording the failed renditions of ${job.assetId}`, (sql) =>
+        sql.query(`UPDATE media_assets SET state = 'failed', error = $1, updated_at = $2 WHERE id = $3 AND state = 'running' AND attempts = $4`, [
+          reason,
+          now.toISOString(),
+          job.assetId,
+          job.attempts,
+        ]),
+      );
+    } finally {
+      await this.runs.release(job);
+    }
   }
 
   async requeue(assetId: string, now = new Date()): Promise<void> {
@@ -178,6 +198,101 @@ export class PgMediaStore implements MediaStore {
     );
   }
 }
+
+/** The advisory lock space of media jobs (the key's second half is hashtext(asset id)). */
+const JOB_LOCK = 7_301_002;
+
+/**
+ * The jobs this process is rendering, each held as a session-level advisory lock on one connection of
+ * the pool, checked out while at least one job is held and given back when none is (so the pool can end).
+ * The claim itself runs on that connection and takes the lock before it commits: no other node can see
+ * the job running without its lock. Calls are queued, since one connection runs one transaction at a time.
+ */
+class RunLocks {
+  private client: pg.PoolClient | null = null;
+  private readonly held = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly pool: pg.Pool) {
+    // The pool would wait for ever for the connection held while jobs are in hand: when the store
+    // closes, that connection is ended first (its locks end with it, as in a process that stops).
+    const end = pool.end.bind(pool);
+    pool.end = ((...args: Parameters<typeof end>) => {
+      this.drop();
+      return end(...args);
+    }) as typeof pool.end;
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  claim(doing: string, fn: (sql: pg.PoolClient) => Promise<MediaJob | null>): Promise<MediaJob | null> {
+    return this.serial(async () => {
+      let client: pg.PoolClient;
+      try {
+        client = await this.connection();
+      } catch (e) {
+        throw new StoreError(doing, e);
+      }
+      let job: MediaJob | null = null;
+      try {
+        await client.query('BEGIN');
+        job = await fn(client);
+        // A try: the same asset's superseded run may still hold it on another node; the job is ours anyway.
+        if (job) await client.query('SELECT pg_try_advisory_lock($1, hashtext($2))', [JOB_LOCK, job.assetId]);
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        this.giveBack();
+        throw e instanceof StoreError || !(e instanceof Error) ? e : new StoreError(doing, e);
+      }
+      if (job) this.held.add(key(job));
+      this.giveBack();
+      return job;
+    });
+  }
+
+  release(job: MediaJob): Promise<void> {
+    return this.serial(async () => {
+      if (!this.held.delete(key(job)) || !this.client) return;
+      // Unlocked even when the try above did not get it: pg_advisory_unlock of a lock not held only warns.
+      await this.client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [JOB_LOCK, job.assetId]).catch(() => this.drop());
+      this.giveBack();
+    });
+  }
+
+  private async connection(): Promise<pg.PoolClient> {
+    if (this.client) return this.client;
+    const client = await this.pool.connect();
+    client.on('error', this.lost);
+    this.client = client;
+    return client;
+  }
+
+  /** The connection was lost (a database restart): its locks went with it, and so did our hold on the jobs. */
+  private readonly lost = () => this.drop();
+
+  private drop(): void {
+    const client = this.client;
+    this.client = null;
+    this.held.clear();
+    client?.off('error', this.lost);
+    client?.release(true);
+  }
+
+  /** The connection goes back to the pool once no job is held on it (it holds no lock then). */
+  private giveBack(): void {
+    if (this.held.size || !this.client) return;
+    this.client.off('error', this.lost);
+    this.client.release();
+    this.client = null;
+  }
+}
+
+const key = (job: MediaJob) => `${job.assetId} ${job.attempts}`;
 
 export function pgMediaStore(pool: pg.Pool): MediaStore {
   return new PgMediaStore(pool);
