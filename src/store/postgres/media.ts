@@ -210,7 +210,8 @@ const JOB_LOCK = 7_301_002;
  */
 class RunLocks {
   private client: pg.PoolClient | null = null;
-  private readonly held = new Set<string>();
+  /** The jobs in hand, each with whether its lock was got (a try may find it held elsewhere). */
+  private readonly held = new Map<string, boolean>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly pool: pg.Pool) {
@@ -238,18 +239,19 @@ class RunLocks {
         throw new StoreError(doing, e);
       }
       let job: MediaJob | null = null;
+      let got = false;
       try {
         await client.query('BEGIN');
         job = await fn(client);
         // A try: the same asset's superseded run may still hold it on another node; the job is ours anyway.
-        if (job) await client.query('SELECT pg_try_advisory_lock($1, hashtext($2))', [JOB_LOCK, job.assetId]);
+        if (job) got = (await client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS got', [JOB_LOCK, job.assetId])).rows[0].got;
         await client.query('COMMIT');
       } catch (e) {
         await client.query('ROLLBACK').catch(() => {});
         this.giveBack();
         throw e instanceof StoreError || !(e instanceof Error) ? e : new StoreError(doing, e);
       }
-      if (job) this.held.add(key(job));
+      if (job) this.held.set(key(job), got);
       this.giveBack();
       return job;
     });
@@ -257,9 +259,10 @@ class RunLocks {
 
   release(job: MediaJob): Promise<void> {
     return this.serial(async () => {
-      if (!this.held.delete(key(job)) || !this.client) return;
-      // Unlocked even when the try above did not get it: pg_advisory_unlock of a lock not held only warns.
-      await this.client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [JOB_LOCK, job.assetId]).catch(() => this.drop());
+      const got = this.held.get(key(job));
+      if (got === undefined || !this.client) return;
+      this.held.delete(key(job));
+      if (got) await this.client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [JOB_LOCK, job.assetId]).catch(() => this.drop());
       this.giveBack();
     });
   }
