@@ -8,7 +8,10 @@ import { migrationFiles } from '../../src/store/postgres/database.ts';
 import { freshDatabase } from '../postgres.ts';
 import { storeContract } from './contract.ts';
 
-storeContract('postgres', async () => PostgresStore.open(await freshDatabase()));
+// The database is made at the file's top level: freshDatabase() called inside the suite's `before` hook
+// would register its drop on that hook, which drops it as soon as the hook ends.
+const contractDatabase = await freshDatabase();
+storeContract('postgres', async () => PostgresStore.open(contractDatabase));
 
 it('postgres: migrations are applied once, however many nodes open the database at the same moment', async () => {
   const url = await freshDatabase();

@@ -81,7 +81,7 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
 }
 
 /** A failure of the database or the connection (not a domain error such as NotFoundError). */
-const isDriverError = (e: unknown) =>
+export const isDriverError = (e: unknown) =>
   e instanceof pg.DatabaseError ||
   (e instanceof Error && (/^E[A-Z]+$/.test(String((e as { code?: unknown }).code)) || /Connection terminated|connect/i.test(e.message)));
 
