@@ -99,27 +99,36 @@ export async function appendEvent(sql: Sql, seq: number, kind: FlowEvent['kind']
 /** Appends many events at head + 1, head + 2, … in one statement (an archive import). */
 export async function appendEvents(sql: Sql, head: number, kind: FlowEvent['kind'], vs: StoryVersion[], at: string, by: Actor): Promise<FlowEvent[]> {
   const events = vs.map((v, i) => eventOf(head + 1 + i, kind, v, at, by));
-  if (events.length === 0) return events;
+  await insertEvents(sql, events);
+  return events;
+}
+
+/** The events `eventOf` would make, one per (seq, kind, version, at, by). */
+export function eventsOf(rows: { seq: number; kind: FlowEvent['kind']; version: StoryVersion; at: string; by: Actor }[]): FlowEvent[] {
+  return rows.map((r) => eventOf(r.seq, r.kind, r.version, r.at, r.by));
+}
+
+/** Inserts events (their seqs allocated under the log lock) in one statement. */
+export async function insertEvents(sql: Sql, events: FlowEvent[]): Promise<void> {
+  if (events.length === 0) return;
   await sql.query(
     `INSERT INTO events (seq, kind, story_id, version, at, language, categories, urgency, media_type, embargo_until, actor)
-     SELECT seq, $1, story_id, version, $2, language, categories, urgency, media_type, embargo_until, $3
-       FROM unnest($4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[])
-         AS t (seq, story_id, version, language, categories, urgency, media_type, embargo_until)`,
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::bigint[],
+                          $9::text[], $10::text[], $11::text[])`,
     [
-      kind,
-      at,
-      JSON.stringify(by),
       events.map((e) => e.seq),
+      events.map((e) => e.kind),
       events.map((e) => e.storyId),
       events.map((e) => e.version),
+      events.map((e) => e.at),
       events.map((e) => e.language),
       events.map((e) => JSON.stringify(e.categories)),
       events.map((e) => e.urgency),
       events.map((e) => e.mediaType),
       events.map((e) => e.embargoUntil),
+      events.map((e) => JSON.stringify(e.by)),
     ],
   );
-  return events;
 }
 
 export interface LogRow extends EventRow {

@@ -39,17 +39,31 @@ import { SYSTEM_ACTOR } from '../../model/actor.ts';
 import { ConflictError, NotFoundError } from '../../model/errors.ts';
 import { listingPosition } from '../sqlite/stories.ts';
 import { isDriverError, openPool, type PgOptions, readWith, writeWith } from './database.ts';
-import { appendEvent, appendEvents, commitLogHead, lockLogHead, selectHead, selectLog, selectOldest, selectWire, toEvent } from './events.ts';
+import {
+  appendEvent,
+  appendEvents,
+  commitLogHead,
+  eventsOf,
+  insertEvents,
+  lockLogHead,
+  selectHead,
+  selectLog,
+  selectOldest,
+  selectWire,
+  toEvent,
+} from './events.ts';
 import { insertKey, revokeKeyRow, selectLiveKeyByHash, selectKeys, touchKeyRow } from './keys.ts';
 import {
   countStoryRows,
   insertImportedStories,
   insertOriginalKeys,
   insertStory,
+  markManyPublished,
   markPublished,
   markStoryEmbargoLifted,
   selectKnownOriginalKeys,
   selectStories,
+  selectStoriesForUpdate,
   selectStory,
   selectStoryList,
   selectTranslations,
@@ -230,28 +244,23 @@ export class PostgresStore implements Store {
     }
   }
 
+  /**
+   * Commits one batch. The fast path writes the whole batch with one statement per table (a handful of
+   * round trips however many publishes): the checks run here on the locked story rows, so a refused
+   * publish simply stays out. Should the database refuse the batch itself, it is committed again the
+   * slow way, each publish in its own SAVEPOINT, so only the one at fault fails.
+   */
   private async commitBatch(batch: PendingAppend[]): Promise<void> {
-    const outcomes: ({ ok: true; item: FlowItem } | { ok: false; error: unknown })[] = [];
+    let outcomes: AppendOutcome[];
     try {
-      await writeWith(this.pool, 'committing published versions', async (c) => {
-        let head = await lockLogHead(c);
-        for (const p of batch) {
-          await c.query('SAVEPOINT append');
-          try {
-            const item = await this.appendOne(c, head + 1, p.nv, p.now);
-            await c.query('RELEASE SAVEPOINT append');
-            head = item.event.seq;
-            outcomes.push({ ok: true, item });
-          } catch (error) {
-            await c.query('ROLLBACK TO SAVEPOINT append');
-            outcomes.push({ ok: false, error });
-          }
-        }
-        if (outcomes.some((o) => o.ok)) await commitLogHead(c, head);
-      });
-    } catch (e) {
-      for (const p of batch) p.reject(e);
-      return;
+      outcomes = await writeWith(this.pool, 'committing published versions', (c) => this.appendBatch(c, batch));
+    } catch {
+      try {
+        outcomes = await writeWith(this.pool, 'committing published versions', (c) => this.appendEach(c, batch));
+      } catch (e) {
+        for (const p of batch) p.reject(e);
+        return;
+      }
     }
     batch.forEach((p, i) => {
       const o = outcomes[i];
@@ -260,38 +269,88 @@ export class PostgresStore implements Store {
     });
   }
 
+  /** The fast path: every publish of the batch checked in memory, then written by one statement per table. */
+  private async appendBatch(c: pg.PoolClient, batch: PendingAppend[]): Promise<AppendOutcome[]> {
+    let head = await lockLogHead(c);
+    const stories = await selectStoriesForUpdate(c, [...new Set(batch.map((p) => p.nv.storyId))]);
+    const outcomes: AppendOutcome[] = [];
+    const written: FlowItem[] = [];
+    const touched = new Map<string, Parameters<typeof markManyPublished>[1][number]>();
+    for (const p of batch) {
+      try {
+        const story = stories.get(p.nv.storyId) ?? null;
+        const version = newVersion(story, p.nv, p.now);
+        const [event] = eventsOf([{ seq: ++head, kind: p.nv.kind, version, at: version.versionCreatedAt, by: p.nv.by }]);
+        const at = version.versionCreatedAt;
+        // A later publish of the same story in this batch sees this one.
+        story!.status = p.nv.kind === 'killed' ? 'killed' : 'published';
+        story!.latestVersion = version.version;
+        story!.firstPublishedAt ??= at;
+        const before = touched.get(story!.id);
+        touched.set(story!.id, {
+          id: story!.id,
+          status: story!.status,
+          version: version.version,
+          draft: p.nv.content,
+          by: p.nv.by,
+          now: at,
+          firstAt: before?.firstAt ?? at,
+          bumps: (before?.bumps ?? 0) + 1,
+        });
+        written.push({ event, version });
+        outcomes.push({ ok: true, item: { event, version } });
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+      }
+    }
+    if (written.length === 0) return outcomes;
+    await insertVersions(
+      c,
+      written.map((w) => w.version),
+    );
+    await insertEvents(
+      c,
+      written.map((w) => w.event),
+    );
+    await markManyPublished(c, [...touched.values()]);
+    // Same transaction: searchable the instant the publish is acknowledged, gone the instant it is killed.
+    for (const { version } of written) {
+      if (version.kind === 'killed') await this.search.removeStory(c, version.storyId);
+      else await this.search.indexVersion(c, version);
+    }
+    await commitLogHead(c, head);
+    return outcomes;
+  }
+
+  /** The slow path: each publish in its own savepoint, so a database refusal undoes only that one. */
+  private async appendEach(c: pg.PoolClient, batch: PendingAppend[]): Promise<AppendOutcome[]> {
+    let head = await lockLogHead(c);
+    const outcomes: AppendOutcome[] = [];
+    for (const p of batch) {
+      await c.query('SAVEPOINT append');
+      try {
+        const item = await this.appendOne(c, head + 1, p.nv, p.now);
+        await c.query('RELEASE SAVEPOINT append');
+        head = item.event.seq;
+        outcomes.push({ ok: true, item });
+      } catch (error) {
+        await c.query('ROLLBACK TO SAVEPOINT append');
+        outcomes.push({ ok: false, error });
+      }
+    }
+    if (outcomes.some((o) => o.ok)) await commitLogHead(c, head);
+    return outcomes;
+  }
+
   /** The checks and writes of one append at `seq`, inside the caller's transaction (which holds the log lock). */
   private async appendOne(c: pg.PoolClient, seq: number, nv: NewVersion, now: Date): Promise<FlowItem> {
-    const at = now.toISOString();
     const story = await selectStory(c, nv.storyId, true);
-    if (!story) throw new NotFoundError(`no story ${nv.storyId}`);
-    if (!nv.allowedStatuses.includes(story.status)) {
-      throw new ConflictError(`story ${nv.storyId} is ${story.status}; ${nv.kind} needs it to be ${nv.allowedStatuses.join(' or ')}`, { status: story.status });
-    }
-    if (story.latestVersion !== nv.expectLatestVersion) {
-      throw new ConflictError(`story ${nv.storyId} is at version ${story.latestVersion}, not ${nv.expectLatestVersion}: another publish came first`, {
-        latestVersion: story.latestVersion,
-      });
-    }
-    const version: StoryVersion = {
-      storyId: story.id,
-      version: story.latestVersion + 1,
-      revisionId: newId(now.getTime()),
-      kind: nv.kind,
-      pubStatus: nv.kind === 'killed' ? 'canceled' : 'usable',
-      content: nv.content,
-      correctionNote: nv.correctionNote ?? null,
-      killReason: nv.killReason ?? null,
-      translationGroup: story.translationGroup,
-      firstPublishedAt: story.firstPublishedAt ?? at,
-      versionCreatedAt: at,
-      by: nv.by,
-    };
+    const version = newVersion(story, nv, now);
+    const at = version.versionCreatedAt;
     await insertVersion(c, version);
     const event = await appendEvent(c, seq, nv.kind, version, at, nv.by);
-    await markPublished(c, story.id, nv.kind === 'killed' ? 'killed' : 'published', version.version, nv.content, nv.by, at);
-    // Same transaction: searchable the instant the publish is acknowledged, gone the instant it is killed.
-    if (nv.kind === 'killed') await this.search.removeStory(c, story.id);
+    await markPublished(c, version.storyId, nv.kind === 'killed' ? 'killed' : 'published', version.version, nv.content, nv.by, at);
+    if (nv.kind === 'killed') await this.search.removeStory(c, version.storyId);
     else await this.search.indexVersion(c, version);
     return { event, version };
   }
@@ -452,6 +511,36 @@ export class PostgresStore implements Store {
   async touchKey(id: string, now = new Date()): Promise<void> {
     await readWith(`recording use of API key ${id}`, () => touchKeyRow(this.pool, id, now.toISOString()));
   }
+}
+
+type AppendOutcome = { ok: true; item: FlowItem } | { ok: false; error: unknown };
+
+/** The version a publish makes of `story`, or the refusal (the same checks and messages as SQLite's). */
+function newVersion(story: Story | null, nv: NewVersion, now: Date): StoryVersion {
+  const at = now.toISOString();
+  if (!story) throw new NotFoundError(`no story ${nv.storyId}`);
+  if (!nv.allowedStatuses.includes(story.status)) {
+    throw new ConflictError(`story ${nv.storyId} is ${story.status}; ${nv.kind} needs it to be ${nv.allowedStatuses.join(' or ')}`, { status: story.status });
+  }
+  if (story.latestVersion !== nv.expectLatestVersion) {
+    throw new ConflictError(`story ${nv.storyId} is at version ${story.latestVersion}, not ${nv.expectLatestVersion}: another publish came first`, {
+      latestVersion: story.latestVersion,
+    });
+  }
+  return {
+    storyId: story.id,
+    version: story.latestVersion + 1,
+    revisionId: newId(now.getTime()),
+    kind: nv.kind,
+    pubStatus: nv.kind === 'killed' ? 'canceled' : 'usable',
+    content: nv.content,
+    correctionNote: nv.correctionNote ?? null,
+    killReason: nv.killReason ?? null,
+    translationGroup: story.translationGroup,
+    firstPublishedAt: story.firstPublishedAt ?? at,
+    versionCreatedAt: at,
+    by: nv.by,
+  };
 }
 
 interface PendingAppend {
