@@ -41,6 +41,22 @@ export async function openPool(url: string, opts: PgOptions = {}): Promise<pg.Po
   return pool;
 }
 
+/**
+ * Brings the schema of the database at `url` up to date on one short-lived connection (`newsflow
+ * migrate`); returns the migration files applied, none when it already was.
+ */
+export async function migrateDatabase(url: string): Promise<string[]> {
+  const pool = new pg.Pool({ connectionString: url, max: 1, application_name: 'newsflow migrate' });
+  pool.on('error', () => {});
+  try {
+    return await migrate(pool);
+  } catch (e) {
+    throw e instanceof StoreError ? e : new StoreError('opening the PostgreSQL database', e);
+  } finally {
+    await pool.end().catch(() => {});
+  }
+}
+
 /** The numbered migration files, oldest first. */
 export function migrationFiles(): { number: number; file: string }[] {
   return readdirSync(MIGRATIONS_DIR)
