@@ -111,8 +111,6 @@ it('postgres: group commit acknowledges 16 concurrent publishers at more than 1,
   const store = await PostgresStore.open(await freshDatabase());
   const by = { type: 'user' as const, id: 'u-rate', name: 'Rate' };
   const content = sampleContent();
-  const drafts = await store.importPublished([]); // warm the pool
-  assert.deepEqual(drafts, []);
   const ids: string[] = [];
   for (let i = 0; i < 2000; i++) ids.push((await store.createStory(content, by)).id);
   let next = 0;
@@ -126,8 +124,8 @@ it('postgres: group commit acknowledges 16 concurrent publishers at more than 1,
     }),
   );
   const rate = ids.length / ((performance.now() - t0) / 1000);
+  assert.equal(await store.headSeq(), ids.length, 'every publish is in the log');
   await store.close();
-  assert.equal(await (async () => ids.length)(), 2000);
   assert.ok(rate > 1000, `${Math.round(rate)} publishes/s`);
   console.log(`# group commit: ${Math.round(rate)} publishes/s`);
 });

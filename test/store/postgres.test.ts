@@ -98,20 +98,3 @@ it('postgres: a publish the database refuses fails alone; the others of its grou
   assert.equal((await store.getStory(ids[1]))!.status, 'draft');
   await store.close();
 });
-
-it('postgres: readLog prefilters by language when asked', async () => {
-  const store = await PostgresStore.open(await freshDatabase());
-  await store.importPublished(
-    ['ar', 'tr', 'en', 'ar'].map((language, i) => ({ content: sampleContent({ language }), publishedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() })),
-  );
-  assert.deepEqual(
-    (await store.readLog({ after: 0, limit: 10, languages: ['ar', 'en'] })).map((i) => [i.event.seq, i.event.language]),
-    [
-      [1, 'ar'],
-      [3, 'en'],
-      [4, 'ar'],
-    ],
-  );
-  assert.equal((await store.readLog({ after: 0, limit: 10, languages: [] })).length, 4);
-  await store.close();
-});

@@ -254,7 +254,13 @@ export class PostgresStore implements Store {
     let outcomes: AppendOutcome[];
     try {
       outcomes = await writeWith(this.pool, 'committing published versions', (c) => this.appendBatch(c, batch));
-    } catch {
+    } catch (first) {
+      // Only a refusal by the server is retried: after a lost connection the COMMIT may have happened,
+      // and a second attempt would report those publishes as conflicts.
+      if (!refusedByServer(first)) {
+        for (const p of batch) p.reject(first);
+        return;
+      }
       try {
         outcomes = await writeWith(this.pool, 'committing published versions', (c) => this.appendEach(c, batch));
       } catch (e) {
@@ -511,6 +517,12 @@ export class PostgresStore implements Store {
   async touchKey(id: string, now = new Date()): Promise<void> {
     await readWith(`recording use of API key ${id}`, () => touchKeyRow(this.pool, id, now.toISOString()));
   }
+}
+
+/** True for an error PostgreSQL itself answered (a pg DatabaseError carries a severity), not a lost connection. */
+function refusedByServer(e: unknown): boolean {
+  const cause = (e as { cause?: unknown }).cause ?? e;
+  return typeof (cause as { severity?: unknown }).severity === 'string';
 }
 
 type AppendOutcome = { ok: true; item: FlowItem } | { ok: false; error: unknown };
