@@ -107,25 +107,35 @@ it('postgres: every reader sees every event of concurrent publisher processes on
   for (let i = 1; i < heads.length; i++) assert.ok(heads[i] > heads[i - 1], `announced heads rise: ${heads[i - 1]} then ${heads[i]}`);
 });
 
-it('postgres: group commit acknowledges 16 concurrent publishers at more than 1,000 publishes a second', async () => {
+it('postgres: group commit: 16 concurrent publishers share commits, several times the rate of one at a time', { timeout: 170_000 }, async () => {
   const store = await PostgresStore.open(await freshDatabase());
   const by = { type: 'user' as const, id: 'u-rate', name: 'Rate' };
   const content = sampleContent();
-  const ids: string[] = [];
-  for (let i = 0; i < 2000; i++) ids.push((await store.createStory(content, by)).id);
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < ids.length) {
-        const id = ids[next++];
-        await store.appendVersion({ storyId: id, kind: 'published', content, expectLatestVersion: 0, allowedStatuses: ['draft'], by });
-      }
-    }),
-  );
-  const rate = ids.length / ((performance.now() - t0) / 1000);
-  assert.equal(await store.headSeq(), ids.length, 'every publish is in the log');
+  const drafts = async (n: number) => {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) ids.push((await store.createStory(content, by)).id);
+    return ids;
+  };
+  /** Publishes `ids` with `concurrency` publishers; returns publishes a second. */
+  const publish = async (ids: string[], concurrency: number) => {
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < ids.length) {
+          const id = ids[next++];
+          await store.appendVersion({ storyId: id, kind: 'published', content, expectLatestVersion: 0, allowedStatuses: ['draft'], by });
+        }
+      }),
+    );
+    return ids.length / ((performance.now() - t0) / 1000);
+  };
+  const alone = await publish(await drafts(150), 1);
+  const together = await publish(await drafts(1500), 16);
+  assert.equal(await store.headSeq(), 1650, 'every publish is in the log');
   await store.close();
-  assert.ok(rate > 1000, `${Math.round(rate)} publishes/s`);
-  console.log(`# group commit: ${Math.round(rate)} publishes/s`);
+  // The absolute rate depends on the machine (over 1,000/s on the two-core test box when it is not
+  // shared; docs/decisions.md); what must hold anywhere is that concurrent publishes share commits.
+  console.log(`# group commit: ${Math.round(alone)} publishes/s one at a time, ${Math.round(together)} with 16 publishers`);
+  assert.ok(together > 3 * alone, `16 publishers ${Math.round(together)}/s, one publisher ${Math.round(alone)}/s`);
 });

@@ -64,8 +64,12 @@ export async function lockLogHead(sql: Sql): Promise<number> {
 
 /** Records the new head and announces it to listeners; both take effect when the transaction commits. */
 export async function commitLogHead(sql: Sql, head: number): Promise<void> {
-  await sql.query(`INSERT INTO log_head (one, seq) VALUES (true, $1) ON CONFLICT (one) DO UPDATE SET seq = excluded.seq`, [head]);
-  await sql.query(`SELECT pg_notify($1, $2::text)`, [LOG_CHANNEL, head]);
+  // One statement, one round trip: it runs inside the log lock, so every other appender waits on it.
+  await sql.query(
+    `WITH h AS (INSERT INTO log_head (one, seq) VALUES (true, $2) ON CONFLICT (one) DO UPDATE SET seq = excluded.seq RETURNING seq)
+     SELECT pg_notify($1, seq::text) FROM h`,
+    [LOG_CHANNEL, head],
+  );
 }
 
 function eventOf(seq: number, kind: FlowEvent['kind'], v: StoryVersion, at: string, by: Actor): FlowEvent {
