@@ -2,6 +2,7 @@
 // server is running on it (SQLite in WAL mode lets a CLI write while the server reads).
 import { Command, InvalidArgumentError } from 'commander';
 import { importCommand } from './import.ts';
+import { migrateCommand } from './migrate.ts';
 import { keyCreateCommand, keyListCommand, keyRevokeCommand } from './keys.ts';
 import { serveCommand } from './serve.ts';
 import { storyListCommand, storyShowCommand } from './stories.ts';
@@ -19,6 +20,11 @@ const program = new Command()
   .version(packageVersion(), '-V, --version', 'print the newsflow version');
 
 program.command('serve').description('run the HTTP server (PORT, default 8080; NEWSFLOW_DEMO=0 starts without the demo newsroom)').action(serveCommand);
+
+program
+  .command('migrate')
+  .description("bring the store's schema up to date (NEWSFLOW_DATABASE_URL or NEWSFLOW_DATA) and list the migrations applied")
+  .action(migrateCommand);
 
 program
   .command('import')

@@ -7,6 +7,8 @@ import { PostgresStore } from '../../src/store/postgres/index.ts';
 import { migrationFiles } from '../../src/store/postgres/database.ts';
 import { freshDatabase } from '../postgres.ts';
 import { storeContract } from './contract.ts';
+import { sampleContent } from '../helpers.ts';
+import { ConflictError, NotFoundError } from '../../src/model/errors.ts';
 
 const contractDatabase = await freshDatabase();
 storeContract('postgres', async () => PostgresStore.open(contractDatabase));
@@ -23,4 +25,74 @@ it('postgres: migrations are applied once, however many nodes open the database 
     migrationFiles().map((m) => m.number),
   );
   await Promise.all(stores.map((s) => s.close()));
+});
+
+it('postgres: one group commit publishes, updates and kills the same story in order, and refuses a stale publish alone', async () => {
+  const store = await PostgresStore.open(await freshDatabase());
+  const by = { type: 'user' as const, id: 'u-batch', name: 'Batch' };
+  const a = await store.createStory(sampleContent(), by);
+  const b = await store.createStory(sampleContent(), by);
+  const content = sampleContent({ headline: 'second' });
+  // Issued together, these land in one batch (one transaction).
+  const results = await Promise.allSettled([
+    store.appendVersion({ storyId: a.id, kind: 'published', content: sampleContent(), expectLatestVersion: 0, allowedStatuses: ['draft'], by }),
+    store.appendVersion({ storyId: a.id, kind: 'updated', content, expectLatestVersion: 1, allowedStatuses: ['published'], by }),
+    store.appendVersion({ storyId: a.id, kind: 'updated', content, expectLatestVersion: 1, allowedStatuses: ['published'], by }),
+    store.appendVersion({ storyId: b.id, kind: 'published', content: sampleContent(), expectLatestVersion: 0, allowedStatuses: ['draft'], by }),
+    store.appendVersion({ storyId: a.id, kind: 'killed', content, expectLatestVersion: 2, allowedStatuses: ['published'], by, killReason: 'legal' }),
+    store.appendVersion({ storyId: 'nosuchstory', kind: 'published', content, expectLatestVersion: 0, allowedStatuses: ['draft'], by }),
+  ]);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'rejected'],
+  );
+  assert.ok((results[2] as PromiseRejectedResult).reason instanceof ConflictError);
+  assert.ok((results[5] as PromiseRejectedResult).reason instanceof NotFoundError);
+  assert.deepEqual(
+    results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.event.seq] : [])),
+    [1, 2, 3, 4],
+  );
+  const story = (await store.getStory(a.id))!;
+  assert.equal(story.status, 'killed');
+  assert.equal(story.latestVersion, 3);
+  assert.equal(story.revision, 4, 'each publish of the batch counts a revision');
+  assert.equal(story.firstPublishedAt, (await store.getVersion(a.id, 1))!.versionCreatedAt);
+  assert.deepEqual(
+    (await store.readLog({ after: 0, limit: 10 })).map((i) => [i.event.kind, i.event.storyId]),
+    [
+      ['published', a.id],
+      ['updated', a.id],
+      ['published', b.id],
+      ['killed', a.id],
+    ],
+  );
+  assert.equal(await store.headSeq(), 4);
+  await store.close();
+});
+
+it('postgres: a publish the database refuses fails alone; the others of its group commit are kept', async () => {
+  const store = await PostgresStore.open(await freshDatabase());
+  const by = { type: 'user' as const, id: 'u-batch', name: 'Batch' };
+  const ids = await Promise.all([1, 2, 3].map(async () => (await store.createStory(sampleContent(), by)).id));
+  // PostgreSQL's JSON functions refuse \u0000, so the events trigger refuses this category.
+  const bad = sampleContent({ categories: ['bad\u0000'] });
+  const results = await Promise.allSettled(
+    ids.map((id, i) =>
+      store.appendVersion({ storyId: id, kind: 'published', content: i === 1 ? bad : sampleContent(), expectLatestVersion: 0, allowedStatuses: ['draft'], by }),
+    ),
+  );
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
+  assert.match(String((results[1] as PromiseRejectedResult).reason), /StoreError: appending a published version to story/);
+  assert.deepEqual(
+    (await store.readLog({ after: 0, limit: 10 })).map((i) => [i.event.seq, i.event.storyId]),
+    [
+      [1, ids[0]],
+      [2, ids[2]],
+    ],
+  );
+  assert.equal((await store.getStory(ids[1]))!.status, 'draft');
+  await store.close();
 });

@@ -41,6 +41,22 @@ export async function openPool(url: string, opts: PgOptions = {}): Promise<pg.Po
   return pool;
 }
 
+/**
+ * Brings the schema of the database at `url` up to date on one short-lived connection (`newsflow
+ * migrate`); returns the migration files applied, none when it already was.
+ */
+export async function migrateDatabase(url: string): Promise<string[]> {
+  const pool = new pg.Pool({ connectionString: url, max: 1, application_name: 'newsflow migrate' });
+  pool.on('error', () => {});
+  try {
+    return await migrate(pool);
+  } catch (e) {
+    throw e instanceof StoreError ? e : new StoreError('opening the PostgreSQL database', e);
+  } finally {
+    await pool.end().catch(() => {});
+  }
+}
+
 /** The numbered migration files, oldest first. */
 export function migrationFiles(): { number: number; file: string }[] {
   return readdirSync(MIGRATIONS_DIR)
@@ -81,7 +97,7 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
 }
 
 /** A failure of the database or the connection (not a domain error such as NotFoundError). */
-const isDriverError = (e: unknown) =>
+export const isDriverError = (e: unknown) =>
   e instanceof pg.DatabaseError ||
   (e instanceof Error && (/^E[A-Z]+$/.test(String((e as { code?: unknown }).code)) || /Connection terminated|connect/i.test(e.message)));
 

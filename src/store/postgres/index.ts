@@ -34,8 +34,44 @@ import type { UserStore } from '../../model/users.ts';
 import type { TopicStore } from '../../model/topics.ts';
 import type { MediaStore } from '../../model/media.ts';
 import { StoreError } from '../errors.ts';
-import { openPool, type PgOptions } from './database.ts';
 import { type HeadListener, listenForHead } from './listener.ts';
+import { newId } from '../../model/ids.ts';
+import { SYSTEM_ACTOR } from '../../model/actor.ts';
+import { ConflictError, NotFoundError } from '../../model/errors.ts';
+import { listingPosition } from '../sqlite/stories.ts';
+import { isDriverError, openPool, type PgOptions, readWith, writeWith } from './database.ts';
+import {
+  appendEvent,
+  appendEvents,
+  commitLogHead,
+  eventsOf,
+  insertEvents,
+  lockLogHead,
+  selectHead,
+  selectLog,
+  selectOldest,
+  selectWire,
+  toEvent,
+} from './events.ts';
+import { insertKey, revokeKeyRow, selectLiveKeyByHash, selectKeys, touchKeyRow } from './keys.ts';
+import {
+  countStoryRows,
+  insertImportedStories,
+  insertOriginalKeys,
+  insertStory,
+  markManyPublished,
+  markPublished,
+  markStoryEmbargoLifted,
+  selectKnownOriginalKeys,
+  selectStories,
+  selectStoriesForUpdate,
+  selectStory,
+  selectStoryList,
+  selectTranslations,
+  setWorkflowRow,
+  updateDraftRow,
+} from './stories.ts';
+import { insertVersion, insertVersions, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersionActs, selectVersions } from './versions.ts';
 
 export interface PostgresStoreOptions extends PgOptions {
   /** The agency's search lexicon file (NEWSFLOW_SEARCH_LEXICON), added to the built-in lists. */
@@ -104,85 +140,452 @@ export class PostgresStore implements Store {
     }
   }
 
-  private notYet(name: string): never {
-    throw new StoreError(name, new Error('not implemented on PostgreSQL yet'));
+  // Stories and drafts
+  async createStory(content: StoryContent, by: Actor, now = new Date()): Promise<Story> {
+    const at = now.toISOString();
+    const id = newId(now.getTime());
+    return writeWith(this.pool, 'creating a story', async (c) => {
+      let group = id;
+      if (content.translationOf) {
+        const original = await selectStory(c, content.translationOf);
+        if (!original) throw new NotFoundError(`translationOf: no story ${content.translationOf} to translate`);
+        group = original.translationGroup;
+      }
+      const story: Story = {
+        id,
+        status: 'draft',
+        revision: 1,
+        draft: content,
+        latestVersion: 0,
+        translationGroup: group,
+        createdAt: at,
+        updatedAt: at,
+        firstPublishedAt: null,
+        createdBy: by,
+        updatedBy: by,
+        workflow: 'writing',
+        submittedAt: null,
+        submittedBy: null,
+      };
+      await insertStory(c, story);
+      return story;
+    });
   }
 
-  // Stories and drafts
-  async createStory(_content: StoryContent, _by: Actor, _now?: Date): Promise<Story> {
-    return this.notYet('createStory');
+  async getStory(id: string): Promise<Story | null> {
+    return readWith(`reading story ${id}`, () => selectStory(this.pool, id));
   }
-  async getStory(_id: string): Promise<Story | null> {
-    return this.notYet('getStory');
+
+  async updateDraft(id: string, expectRevision: number, content: StoryContent, by: Actor, now = new Date()): Promise<Story> {
+    return writeWith(this.pool, `updating the draft of story ${id}`, async (c) => {
+      const current = await selectStory(c, id, true);
+      if (!current) throw new NotFoundError(`no story ${id}`);
+      if (current.status === 'killed') throw new ConflictError(`story ${id} was killed; a killed story cannot be edited`);
+      if (!(await updateDraftRow(c, id, expectRevision, content, by, now.toISOString()))) {
+        throw new ConflictError(
+          `story ${id} is at revision ${current.revision}, not ${expectRevision}: ${current.updatedBy.name} saved it first at ${current.updatedAt}; reload and apply your change again`,
+          { revision: current.revision, updatedBy: current.updatedBy, updatedAt: current.updatedAt },
+        );
+      }
+      return (await selectStory(c, id))!;
+    });
   }
-  async updateDraft(_id: string, _expectRevision: number, _content: StoryContent, _by: Actor, _now?: Date): Promise<Story> {
-    return this.notYet('updateDraft');
+
+  async setWorkflow(id: string, workflow: StoryWorkflow, by: Actor, now = new Date()): Promise<Story> {
+    return writeWith(this.pool, `${workflow === 'submitted' ? 'submitting' : 'withdrawing'} story ${id}`, async (c) => {
+      const current = await selectStory(c, id, true);
+      if (!current) throw new NotFoundError(`no story ${id}`);
+      if (current.status === 'killed') throw new ConflictError(`story ${id} was killed; a killed story cannot be reviewed`, { status: current.status });
+      if (workflow === 'submitted' && current.workflow === 'submitted') {
+        throw new ConflictError(`story ${id} was already submitted for review by ${current.submittedBy?.name} at ${current.submittedAt}`, {
+          workflow: current.workflow,
+          submittedBy: current.submittedBy,
+        });
+      }
+      if (workflow === 'writing' && current.workflow !== 'submitted') {
+        throw new ConflictError(`story ${id} is not in the review queue; there is nothing to withdraw`, { workflow: current.workflow });
+      }
+      await setWorkflowRow(c, id, workflow, by, now.toISOString());
+      return (await selectStory(c, id))!;
+    });
   }
-  async setWorkflow(_id: string, _workflow: StoryWorkflow, _by: Actor, _now?: Date): Promise<Story> {
-    return this.notYet('setWorkflow');
+
+  async listStories(filter: StoryListFilter): Promise<Story[]> {
+    return readWith('listing stories', () => selectStories(this.pool, filter));
   }
-  async listStories(_filter: StoryListFilter): Promise<Story[]> {
-    return this.notYet('listStories');
+
+  async storyList(query: StoryListQuery, now = new Date()): Promise<StoryListPage> {
+    return readWith('listing stories for the desk', async () => {
+      const stories = await selectStoryList(this.pool, query, now.toISOString());
+      const last = stories[stories.length - 1];
+      return { stories, next: last && stories.length === (query.limit ?? 50) ? listingPosition(last) : null };
+    });
   }
-  async storyList(_query: StoryListQuery, _now?: Date): Promise<StoryListPage> {
-    return this.notYet('storyList');
+
+  async translations(groupId: string): Promise<StoryListing[]> {
+    return readWith(`listing the translation group ${groupId}`, () => selectTranslations(this.pool, groupId));
   }
-  async translations(_groupId: string): Promise<StoryListing[]> {
-    return this.notYet('translations');
+
+  async wire(query: WireQuery, now = new Date()): Promise<WirePage> {
+    return readWith('reading the wire monitor', async () => {
+      const entries = await selectWire(this.pool, query, now.toISOString());
+      const last = entries[entries.length - 1];
+      return { entries, next: last && entries.length === (query.limit ?? 50) ? last.event.seq : null };
+    });
   }
-  async wire(_query: WireQuery, _now?: Date): Promise<WirePage> {
-    return this.notYet('wire');
-  }
+
   async countStories(): Promise<number> {
-    return this.notYet('countStories');
+    return readWith('counting stories', () => countStoryRows(this.pool));
   }
 
   // Versions and the flow log
-  async appendVersion(_v: NewVersion, _now?: Date): Promise<FlowItem> {
-    return this.notYet('appendVersion');
+
+  /**
+   * Appends a version and its event. Group commit, as in the SQLite store: the appends of this process
+   * that arrive while a commit is in flight wait, then go together into ONE transaction (one WAL flush
+   * acknowledges them all), each in its own SAVEPOINT so one refused publish does not undo the others.
+   * The transaction takes the log lock first (events.ts: seq is allocated and committed in order across
+   * every process), and every promise resolves only after COMMIT returned, i.e. the publish is durable.
+   */
+  async appendVersion(nv: NewVersion, now = new Date()): Promise<FlowItem> {
+    return new Promise((resolve, reject) => {
+      this.pendingAppends.push({ nv, now, resolve, reject });
+      if (this.pendingAppends.length === 1) setImmediate(() => void this.commitPendingAppends());
+    });
   }
-  async getVersion(_storyId: string, _version: number): Promise<StoryVersion | null> {
-    return this.notYet('getVersion');
+
+  private pendingAppends: PendingAppend[] = [];
+  /** True while a batch is being committed; the appends that arrive meanwhile form the next batch. */
+  private committing = false;
+
+  private async commitPendingAppends(): Promise<void> {
+    if (this.committing) return;
+    this.committing = true;
+    try {
+      while (this.pendingAppends.length > 0) {
+        const batch = this.pendingAppends;
+        this.pendingAppends = [];
+        await this.commitBatch(batch);
+      }
+    } finally {
+      this.committing = false;
+    }
   }
-  async listVersions(_storyId: string): Promise<StoryVersion[]> {
-    return this.notYet('listVersions');
+
+  /**
+   * Commits one batch. The fast path writes the whole batch with one statement per table (a handful of
+   * round trips however many publishes): the checks run here on the locked story rows, so a refused
+   * publish simply stays out. Should the database refuse the batch itself, it is committed again the
+   * slow way, each publish in its own SAVEPOINT, so only the one at fault fails.
+   */
+  private async commitBatch(batch: PendingAppend[]): Promise<void> {
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = await writeWith(this.pool, 'committing published versions', (c) => this.appendBatch(c, batch));
+    } catch (first) {
+      // Only a refusal by the server is retried: after a lost connection the COMMIT may have happened,
+      // and a second attempt would report those publishes as conflicts.
+      if (!refusedByServer(first)) {
+        for (const p of batch) p.reject(first);
+        return;
+      }
+      try {
+        outcomes = await writeWith(this.pool, 'committing published versions', (c) => this.appendEach(c, batch));
+      } catch (e) {
+        for (const p of batch) p.reject(e);
+        return;
+      }
+    }
+    batch.forEach((p, i) => {
+      const o = outcomes[i];
+      if (o.ok) p.resolve(o.item);
+      else p.reject(isDriverError(o.error) ? new StoreError(`appending a ${p.nv.kind} version to story ${p.nv.storyId}`, o.error) : o.error);
+    });
   }
-  async versionActs(_q: VersionActQuery): Promise<VersionAct[]> {
-    return this.notYet('versionActs');
+
+  /** The fast path: every publish of the batch checked in memory, then written by one statement per table. */
+  private async appendBatch(c: pg.PoolClient, batch: PendingAppend[]): Promise<AppendOutcome[]> {
+    let head = await lockLogHead(c);
+    const stories = await selectStoriesForUpdate(c, [...new Set(batch.map((p) => p.nv.storyId))]);
+    const outcomes: AppendOutcome[] = [];
+    const written: FlowItem[] = [];
+    const touched = new Map<string, Parameters<typeof markManyPublished>[1][number]>();
+    for (const p of batch) {
+      try {
+        const story = stories.get(p.nv.storyId) ?? null;
+        const version = newVersion(story, p.nv, p.now);
+        const [event] = eventsOf([{ seq: ++head, kind: p.nv.kind, version, at: version.versionCreatedAt, by: p.nv.by }]);
+        const at = version.versionCreatedAt;
+        // A later publish of the same story in this batch sees this one.
+        story!.status = p.nv.kind === 'killed' ? 'killed' : 'published';
+        story!.latestVersion = version.version;
+        story!.firstPublishedAt ??= at;
+        const before = touched.get(story!.id);
+        touched.set(story!.id, {
+          id: story!.id,
+          status: story!.status,
+          version: version.version,
+          draft: p.nv.content,
+          by: p.nv.by,
+          now: at,
+          firstAt: before?.firstAt ?? at,
+          bumps: (before?.bumps ?? 0) + 1,
+        });
+        written.push({ event, version });
+        outcomes.push({ ok: true, item: { event, version } });
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+      }
+    }
+    if (written.length === 0) return outcomes;
+    await insertVersions(
+      c,
+      written.map((w) => w.version),
+    );
+    await insertEvents(
+      c,
+      written.map((w) => w.event),
+    );
+    await markManyPublished(c, [...touched.values()]);
+    // Same transaction: searchable the instant the publish is acknowledged, gone the instant it is killed.
+    for (const { version } of written) {
+      if (version.kind === 'killed') await this.search.removeStory(c, version.storyId);
+      else await this.search.indexVersion(c, version);
+    }
+    await commitLogHead(c, head);
+    return outcomes;
   }
-  async liftEmbargo(_storyId: string, _now?: Date, _by?: Actor): Promise<FlowItem | null> {
-    return this.notYet('liftEmbargo');
+
+  /** The slow path: each publish in its own savepoint, so a database refusal undoes only that one. */
+  private async appendEach(c: pg.PoolClient, batch: PendingAppend[]): Promise<AppendOutcome[]> {
+    let head = await lockLogHead(c);
+    const outcomes: AppendOutcome[] = [];
+    for (const p of batch) {
+      await c.query('SAVEPOINT append');
+      try {
+        const item = await this.appendOne(c, head + 1, p.nv, p.now);
+        await c.query('RELEASE SAVEPOINT append');
+        head = item.event.seq;
+        outcomes.push({ ok: true, item });
+      } catch (error) {
+        await c.query('ROLLBACK TO SAVEPOINT append');
+        outcomes.push({ ok: false, error });
+      }
+    }
+    if (outcomes.some((o) => o.ok)) await commitLogHead(c, head);
+    return outcomes;
   }
-  async dueEmbargoes(_now: Date): Promise<string[]> {
-    return this.notYet('dueEmbargoes');
+
+  /** The checks and writes of one append at `seq`, inside the caller's transaction (which holds the log lock). */
+  private async appendOne(c: pg.PoolClient, seq: number, nv: NewVersion, now: Date): Promise<FlowItem> {
+    const story = await selectStory(c, nv.storyId, true);
+    const version = newVersion(story, nv, now);
+    const at = version.versionCreatedAt;
+    await insertVersion(c, version);
+    const event = await appendEvent(c, seq, nv.kind, version, at, nv.by);
+    await markPublished(c, version.storyId, nv.kind === 'killed' ? 'killed' : 'published', version.version, nv.content, nv.by, at);
+    if (nv.kind === 'killed') await this.search.removeStory(c, version.storyId);
+    else await this.search.indexVersion(c, version);
+    return { event, version };
   }
-  async importPublished(_items: ImportedStory[], _opts?: { deferIndex?: boolean; by?: Actor }): Promise<FlowEvent[]> {
-    return this.notYet('importPublished');
+
+  async getVersion(storyId: string, version: number): Promise<StoryVersion | null> {
+    return readWith(`reading version ${version} of story ${storyId}`, () => selectVersion(this.pool, storyId, version));
   }
-  async readLog(_read: LogRead): Promise<FlowItem[]> {
-    return this.notYet('readLog');
+
+  async listVersions(storyId: string): Promise<StoryVersion[]> {
+    return readWith(`listing versions of story ${storyId}`, () => selectVersions(this.pool, storyId));
   }
+
+  async versionActs(q: VersionActQuery): Promise<VersionAct[]> {
+    return readWith('listing versions with who published them', () => selectVersionActs(this.pool, q));
+  }
+
+  async liftEmbargo(storyId: string, now = new Date(), by: Actor = SYSTEM_ACTOR): Promise<FlowItem | null> {
+    const at = now.toISOString();
+    return writeWith(this.pool, `lifting the embargo of story ${storyId}`, async (c) => {
+      // The log lock first, before any row lock: every appending transaction takes them in this order.
+      const head = await lockLogHead(c);
+      const story = await selectStory(c, storyId, true);
+      if (!story || story.latestVersion === 0) throw new NotFoundError(`no published story ${storyId}`);
+      const version = (await selectVersion(c, storyId, story.latestVersion))!;
+      if (version.pubStatus !== 'usable') return null;
+      if (!(await markEmbargoLifted(c, storyId, version.version, at))) return null;
+      await markStoryEmbargoLifted(c, storyId);
+      const event = await appendEvent(c, head + 1, 'embargo-lifted', version, at, by);
+      await commitLogHead(c, event.seq);
+      return { event, version };
+    });
+  }
+
+  async dueEmbargoes(now: Date): Promise<string[]> {
+    return readWith('finding embargoes due to lift', () => selectDueEmbargoes(this.pool, now.toISOString()));
+  }
+
+  /**
+   * Imports published stories in one transaction: one multi-row INSERT (arrays unnested) per table
+   * rather than a statement per story, under the same log lock as every append.
+   */
+  async importPublished(items: ImportedStory[], opts: { deferIndex?: boolean; by?: Actor } = {}): Promise<FlowEvent[]> {
+    const at = new Date().toISOString();
+    const by = opts.by ?? SYSTEM_ACTOR;
+    return writeWith(this.pool, `importing ${items.length} published stories`, async (c) => {
+      const head = await lockLogHead(c);
+      const keysOf = items.map((item) => Object.entries(item.content.provenance?.originalIds ?? {}).map(([k, v]) => `${k}:${v}`));
+      // Known already, or brought in by an earlier item of this call: skipped, as in SQLite.
+      const seen = await selectKnownOriginalKeys(c, keysOf.flat());
+      const stories: Story[] = [];
+      const versions: StoryVersion[] = [];
+      const originals: { key: string; storyId: string }[] = [];
+      items.forEach((item, i) => {
+        const keys = keysOf[i];
+        if (keys.some((k) => seen.has(k))) return;
+        const published = new Date(item.publishedAt);
+        const id = item.id ?? newId(Number.isNaN(published.getTime()) ? Date.now() : published.getTime());
+        for (const k of keys) {
+          seen.add(k);
+          originals.push({ key: k, storyId: id });
+        }
+        stories.push({
+          id,
+          status: 'published',
+          revision: 1,
+          draft: item.content,
+          latestVersion: 1,
+          translationGroup: id,
+          createdAt: item.publishedAt,
+          updatedAt: item.publishedAt,
+          firstPublishedAt: item.publishedAt,
+          createdBy: by,
+          updatedBy: by,
+          workflow: 'writing',
+          submittedAt: null,
+          submittedBy: null,
+        });
+        versions.push({
+          storyId: id,
+          version: 1,
+          revisionId: newId(),
+          kind: 'published',
+          pubStatus: 'usable',
+          content: item.content,
+          correctionNote: null,
+          killReason: null,
+          translationGroup: id,
+          firstPublishedAt: item.publishedAt,
+          versionCreatedAt: item.updatedAt ?? item.publishedAt,
+          by,
+        });
+      });
+      if (stories.length === 0) return [];
+      await insertImportedStories(c, stories);
+      await insertOriginalKeys(c, originals);
+      await insertVersions(c, versions);
+      const events = await appendEvents(c, head, 'published', versions, at, by);
+      if (!opts.deferIndex) for (const v of versions) await this.search.indexVersion(c, v);
+      await commitLogHead(c, events[events.length - 1].seq);
+      return events;
+    });
+  }
+
+  async readLog(read: LogRead): Promise<FlowItem[]> {
+    return readWith(`reading the log after ${read.after}`, async () => {
+      const rows = await selectLog(this.pool, read.after, read.limit, read.languages);
+      return rows.map((r) => ({
+        event: toEvent(r),
+        version: {
+          storyId: r.story_id,
+          version: r.version,
+          revisionId: r.revision_id,
+          kind: r.v_kind as StoryVersion['kind'],
+          pubStatus: r.pub_status as StoryVersion['pubStatus'],
+          content: JSON.parse(r.content) as StoryContent,
+          correctionNote: r.correction_note,
+          killReason: r.kill_reason,
+          translationGroup: r.translation_group,
+          firstPublishedAt: r.first_published_at,
+          versionCreatedAt: r.version_created_at,
+          by: JSON.parse(r.by_actor) as Actor,
+        },
+      }));
+    });
+  }
+
   async headSeq(): Promise<number> {
-    return this.notYet('headSeq');
+    return readWith('reading the log head', () => selectHead(this.pool));
   }
+
   async oldestSeq(): Promise<number> {
-    return this.notYet('oldestSeq');
+    return readWith('reading the oldest log position', () => selectOldest(this.pool));
   }
 
   // API keys
-  async createKey(_k: { id: string; hash: string; prefix: string; role: Role; subscriberId?: string | null; label?: string | null }): Promise<ApiKey> {
-    return this.notYet('createKey');
+  async createKey(k: { id: string; hash: string; prefix: string; role: Role; subscriberId?: string | null; label?: string | null }): Promise<ApiKey> {
+    return writeWith(this.pool, 'creating an API key', (c) =>
+      insertKey(c, { ...k, subscriberId: k.subscriberId ?? null, label: k.label ?? null }, new Date().toISOString()),
+    );
   }
-  async findKeyByHash(_hash: string): Promise<ApiKey | null> {
-    return this.notYet('findKeyByHash');
+
+  async findKeyByHash(hash: string): Promise<ApiKey | null> {
+    return readWith('looking up an API key', () => selectLiveKeyByHash(this.pool, hash));
   }
-  async listKeys(_filter?: { subscriberId?: string }): Promise<ApiKey[]> {
-    return this.notYet('listKeys');
+
+  async listKeys(filter: { subscriberId?: string } = {}): Promise<ApiKey[]> {
+    return readWith('listing API keys', () => selectKeys(this.pool, filter.subscriberId));
   }
-  async revokeKey(_id: string, _now?: Date): Promise<ApiKey> {
-    return this.notYet('revokeKey');
+
+  async revokeKey(id: string, now = new Date()): Promise<ApiKey> {
+    return writeWith(this.pool, `revoking API key ${id}`, async (c) => {
+      const key = await revokeKeyRow(c, id, now.toISOString());
+      if (!key) throw new NotFoundError(`no API key ${id}`);
+      return key;
+    });
   }
-  async touchKey(_id: string, _now?: Date): Promise<void> {
-    return this.notYet('touchKey');
+
+  async touchKey(id: string, now = new Date()): Promise<void> {
+    await readWith(`recording use of API key ${id}`, () => touchKeyRow(this.pool, id, now.toISOString()));
   }
+}
+
+/** True for an error PostgreSQL itself answered (a pg DatabaseError carries a severity), not a lost connection. */
+function refusedByServer(e: unknown): boolean {
+  const cause = (e as { cause?: unknown }).cause ?? e;
+  return typeof (cause as { severity?: unknown }).severity === 'string';
+}
+
+type AppendOutcome = { ok: true; item: FlowItem } | { ok: false; error: unknown };
+
+/** The version a publish makes of `story`, or the refusal (the same checks and messages as SQLite's). */
+function newVersion(story: Story | null, nv: NewVersion, now: Date): StoryVersion {
+  const at = now.toISOString();
+  if (!story) throw new NotFoundError(`no story ${nv.storyId}`);
+  if (!nv.allowedStatuses.includes(story.status)) {
+    throw new ConflictError(`story ${nv.storyId} is ${story.status}; ${nv.kind} needs it to be ${nv.allowedStatuses.join(' or ')}`, { status: story.status });
+  }
+  if (story.latestVersion !== nv.expectLatestVersion) {
+    throw new ConflictError(`story ${nv.storyId} is at version ${story.latestVersion}, not ${nv.expectLatestVersion}: another publish came first`, {
+      latestVersion: story.latestVersion,
+    });
+  }
+  return {
+    storyId: story.id,
+    version: story.latestVersion + 1,
+    revisionId: newId(now.getTime()),
+    kind: nv.kind,
+    pubStatus: nv.kind === 'killed' ? 'canceled' : 'usable',
+    content: nv.content,
+    correctionNote: nv.correctionNote ?? null,
+    killReason: nv.killReason ?? null,
+    translationGroup: story.translationGroup,
+    firstPublishedAt: story.firstPublishedAt ?? at,
+    versionCreatedAt: at,
+    by: nv.by,
+  };
+}
+
+interface PendingAppend {
+  nv: NewVersion;
+  now: Date;
+  resolve: (i: FlowItem) => void;
+  reject: (e: unknown) => void;
 }

@@ -39,13 +39,17 @@ export function openDatabase(file: string, parts: SchemaPart[] = []): Database.D
   return db;
 }
 
+/** The numbered migration files, oldest first (`newsflow migrate` names those it applied). */
+export function migrationFiles(): string[] {
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .sort();
+}
+
 /** Applies every numbered migration newer than the database's user_version, each in its own transaction. */
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  const files = readdirSync(MIGRATIONS_DIR)
-    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
-    .sort();
-  for (const file of files) {
+  for (const file of migrationFiles()) {
     const number = Number(file.slice(0, 3));
     if (number <= current) continue;
     const sql = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');

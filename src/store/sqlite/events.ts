@@ -58,8 +58,9 @@ export function appendEvent(db: Database.Database, kind: FlowEvent['kind'], v: S
   };
 }
 
-/** Events after `after` joined with their versions, oldest first. */
-export function selectLog(db: Database.Database, after: number, limit: number): (EventRow & { content: string; vrow: string })[] {
+/** Events after `after` joined with their versions, oldest first; only `languages` when given (a prefilter). */
+export function selectLog(db: Database.Database, after: number, limit: number, languages?: string[]): (EventRow & { content: string; vrow: string })[] {
+  const only = languages !== undefined && languages.length > 0;
   return stmt(
     db,
     `SELECT e.*, v.content AS content,
@@ -68,8 +69,8 @@ export function selectLog(db: Database.Database, after: number, limit: number): 
                             'translation_group', v.translation_group, 'first_published_at', v.first_published_at,
                             'version_created_at', v.version_created_at, 'by', v.by_actor) AS vrow
                    FROM events e JOIN versions v ON v.story_id = e.story_id AND v.version = e.version
-                   WHERE e.seq > ? ORDER BY e.seq LIMIT ?`,
-  ).all(after, limit) as (EventRow & { content: string; vrow: string })[];
+                   WHERE e.seq > ?${only ? ' AND e.language IN (SELECT value FROM json_each(?))' : ''} ORDER BY e.seq LIMIT ?`,
+  ).all(...(only ? [after, JSON.stringify(languages), limit] : [after, limit])) as (EventRow & { content: string; vrow: string })[];
 }
 
 /** The highest seq in the log, 0 when empty. */

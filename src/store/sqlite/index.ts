@@ -355,7 +355,7 @@ export class SqliteStore implements Store {
 
   async readLog(read: LogRead): Promise<FlowItem[]> {
     return this.read(`reading the log after ${read.after}`, () => {
-      const rows = selectLog(this.db, read.after, read.limit);
+      const rows = selectLog(this.db, read.after, read.limit, read.languages);
       return rows.map((r) => {
         const v = JSON.parse(r.vrow) as Record<string, string | null>;
         const version: StoryVersion = {

@@ -1,0 +1,215 @@
+// The flow log on PostgreSQL (the SQLite twin: ../sqlite/events.ts): append-only, totally ordered by seq.
+//
+// The ORDERED LOG. A sequence or identity column would hand out numbers in the order transactions ask,
+// not the order they commit: a reader could see event 12 while 11 is still uncommitted, move its cursor
+// to 12, and never see 11. So every transaction that appends takes one transaction-scoped advisory lock
+// (LOG_LOCK) before it reads the head, allocates seq = head + 1, head + 2, … and keeps the lock until
+// its COMMIT is durable and visible (PostgreSQL releases transaction locks after the commit record is
+// flushed and the transaction has left the running set). The next appender therefore allocates only
+// after every lower seq is visible: a reader that has seen N can never later find an event below N.
+// The head is the greater of the log_head counter (migration 002, so a seq is never reused even if the
+// newest rows were deleted, like SQLite's AUTOINCREMENT) and max(seq) (rows copied in by `store copy`).
+import type { Actor } from '../../model/actor.ts';
+import type { FlowEvent, StoryVersion, WireEntry } from '../../model/story.ts';
+import type { WireQuery } from '../../model/store.ts';
+import type { Sql } from './database.ts';
+
+/** The advisory-lock key that orders the flow log (pg_advisory_xact_lock); no other part of newsflow uses it. */
+export const LOG_LOCK = 7_301_000_002;
+
+/** The channel a committed append announces its new head seq on (the LISTEN side wakes readers). */
+export const LOG_CHANNEL = 'newsflow_log';
+
+interface EventRow {
+  seq: number;
+  kind: FlowEvent['kind'];
+  story_id: string;
+  version: number;
+  at: string;
+  language: string;
+  categories: string;
+  urgency: FlowEvent['urgency'];
+  media_type: FlowEvent['mediaType'];
+  embargo_until: string | null;
+  actor: string;
+}
+
+export function toEvent(r: EventRow): FlowEvent {
+  return {
+    seq: r.seq,
+    kind: r.kind,
+    storyId: r.story_id,
+    version: r.version,
+    at: r.at,
+    language: r.language,
+    categories: JSON.parse(r.categories) as string[],
+    urgency: r.urgency,
+    mediaType: r.media_type,
+    embargoUntil: r.embargo_until,
+    by: JSON.parse(r.actor) as Actor,
+  };
+}
+
+/**
+ * Takes the log lock for the rest of the caller's transaction and returns the head seq (0 when empty).
+ * Must run before any seq is allocated in that transaction.
+ */
+export async function lockLogHead(sql: Sql): Promise<number> {
+  await sql.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
+  const r = await sql.query<{ head: number }>(
+    `SELECT greatest((SELECT coalesce(max(seq), 0) FROM log_head), (SELECT coalesce(max(seq), 0) FROM events)) AS head`,
+  );
+  return r.rows[0].head;
+}
+
+/** Records the new head and announces it to listeners; both take effect when the transaction commits. */
+export async function commitLogHead(sql: Sql, head: number): Promise<void> {
+  // One statement, one round trip: it runs inside the log lock, so every other appender waits on it.
+  await sql.query(
+    `WITH h AS (INSERT INTO log_head (one, seq) VALUES (true, $2) ON CONFLICT (one) DO UPDATE SET seq = excluded.seq RETURNING seq)
+     SELECT pg_notify($1, seq::text) FROM h`,
+    [LOG_CHANNEL, head],
+  );
+}
+
+function eventOf(seq: number, kind: FlowEvent['kind'], v: StoryVersion, at: string, by: Actor): FlowEvent {
+  const c = v.content;
+  return {
+    seq,
+    kind,
+    storyId: v.storyId,
+    version: v.version,
+    at,
+    language: c.language,
+    categories: c.categories,
+    urgency: c.urgency,
+    mediaType: c.mediaType,
+    embargoUntil: c.embargoUntil ?? null,
+    by,
+  };
+}
+
+/** Appends one event at `seq` (allocated under the log lock) carrying `v`, routing columns copied from it. */
+export async function appendEvent(sql: Sql, seq: number, kind: FlowEvent['kind'], v: StoryVersion, at: string, by: Actor): Promise<FlowEvent> {
+  const e = eventOf(seq, kind, v, at, by);
+  await sql.query(
+    `INSERT INTO events (seq, kind, story_id, version, at, language, categories, urgency, media_type, embargo_until, actor)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [seq, kind, e.storyId, e.version, at, e.language, JSON.stringify(e.categories), e.urgency, e.mediaType, e.embargoUntil, JSON.stringify(by)],
+  );
+  return e;
+}
+
+/** Appends many events at head + 1, head + 2, … in one statement (an archive import). */
+export async function appendEvents(sql: Sql, head: number, kind: FlowEvent['kind'], vs: StoryVersion[], at: string, by: Actor): Promise<FlowEvent[]> {
+  const events = vs.map((v, i) => eventOf(head + 1 + i, kind, v, at, by));
+  await insertEvents(sql, events);
+  return events;
+}
+
+/** The events `eventOf` would make, one per (seq, kind, version, at, by). */
+export function eventsOf(rows: { seq: number; kind: FlowEvent['kind']; version: StoryVersion; at: string; by: Actor }[]): FlowEvent[] {
+  return rows.map((r) => eventOf(r.seq, r.kind, r.version, r.at, r.by));
+}
+
+/** Inserts events (their seqs allocated under the log lock) in one statement. */
+export async function insertEvents(sql: Sql, events: FlowEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await sql.query(
+    `INSERT INTO events (seq, kind, story_id, version, at, language, categories, urgency, media_type, embargo_until, actor)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::bigint[],
+                          $9::text[], $10::text[], $11::text[])`,
+    [
+      events.map((e) => e.seq),
+      events.map((e) => e.kind),
+      events.map((e) => e.storyId),
+      events.map((e) => e.version),
+      events.map((e) => e.at),
+      events.map((e) => e.language),
+      events.map((e) => JSON.stringify(e.categories)),
+      events.map((e) => e.urgency),
+      events.map((e) => e.mediaType),
+      events.map((e) => e.embargoUntil),
+      events.map((e) => JSON.stringify(e.by)),
+    ],
+  );
+}
+
+export interface LogRow extends EventRow {
+  content: string;
+  revision_id: string;
+  v_kind: string;
+  pub_status: string;
+  correction_note: string | null;
+  kill_reason: string | null;
+  translation_group: string;
+  first_published_at: string;
+  version_created_at: string;
+  by_actor: string;
+}
+
+/** Events after `after` joined with their versions, oldest first; only `languages` when given (a prefilter). */
+export async function selectLog(sql: Sql, after: number, limit: number, languages?: string[]): Promise<LogRow[]> {
+  const only = languages && languages.length > 0;
+  const r = await sql.query<LogRow>(
+    `SELECT e.*, v.content, v.revision_id, v.kind AS v_kind, v.pub_status, v.correction_note, v.kill_reason,
+            v.translation_group, v.first_published_at, v.version_created_at, v.by_actor
+       FROM events e JOIN versions v ON v.story_id = e.story_id AND v.version = e.version
+      WHERE e.seq > $1 ${only ? 'AND e.language = ANY($3::text[])' : ''} ORDER BY e.seq LIMIT $2`,
+    only ? [after, limit, languages] : [after, limit],
+  );
+  return r.rows;
+}
+
+/** The highest seq in the log, 0 when empty. */
+export async function selectHead(sql: Sql): Promise<number> {
+  return (await sql.query<{ head: number }>(`SELECT coalesce(max(seq), 0) AS head FROM events`)).rows[0].head;
+}
+
+/** The lowest seq still kept, 1 when nothing was pruned. */
+export async function selectOldest(sql: Sql): Promise<number> {
+  return (await sql.query<{ oldest: number }>(`SELECT coalesce(min(seq), 1) AS oldest FROM events`)).rows[0].oldest;
+}
+
+/** The wire monitor's query and arguments (exported so tests can EXPLAIN it). */
+export function wireSql(q: WireQuery, now: string): { text: string; args: unknown[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const arg = (v: unknown) => {
+    args.push(v);
+    return `$${args.length}`;
+  };
+  // A category drives the query from its own index (event_categories), in log order.
+  const from = q.category
+    ? 'event_categories c JOIN events e ON e.seq = c.seq JOIN versions v ON v.story_id = e.story_id AND v.version = e.version'
+    : 'events e JOIN versions v ON v.story_id = e.story_id AND v.version = e.version';
+  const seq = q.category ? 'c.seq' : 'e.seq';
+  if (q.category) where.push(`c.category = ${arg(q.category)}`);
+  if (q.language) where.push(`e.language = ${arg(q.language)}`);
+  if (q.urgency !== undefined) where.push(`e.urgency = ${arg(q.urgency)}`);
+  if (q.kind) where.push(`e.kind = ${arg(q.kind)}`);
+  if (q.embargoed === true) {
+    const n = arg(now);
+    where.push(`e.embargo_until IS NOT NULL AND e.embargo_until > ${n} AND e.kind <> 'embargo-lifted' AND v.embargo_lifted_at IS NULL`);
+  } else if (q.embargoed === false) {
+    const n = arg(now);
+    where.push(`(e.embargo_until IS NULL OR e.embargo_until <= ${n} OR e.kind = 'embargo-lifted' OR v.embargo_lifted_at IS NOT NULL)`);
+  }
+  if (q.before !== undefined && q.before !== null) where.push(`${seq} < ${arg(q.before)}`);
+  const limit = arg(q.limit ?? 50);
+  return {
+    text: `SELECT e.*, v.content::json ->> 'headline' AS headline, v.embargo_lifted_at AS lifted_at
+             FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${seq} DESC LIMIT ${limit}`,
+    args,
+  };
+}
+
+/** The wire monitor: events newest first with their version's headline, one page before `q.before`. */
+export async function selectWire(sql: Sql, q: WireQuery, now: string): Promise<WireEntry[]> {
+  const { text, args } = wireSql(q, now);
+  return (await sql.query<EventRow & { headline: string; lifted_at: string | null }>(text, args)).rows.map((r) => ({
+    event: toEvent(r),
+    headline: r.headline,
+    embargoed: r.kind !== 'embargo-lifted' && r.embargo_until !== null && r.embargo_until > now && r.lifted_at === null,
+  }));
+}

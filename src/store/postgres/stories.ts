@@ -1,0 +1,351 @@
+// Stories on PostgreSQL (the SQLite twin: ../sqlite/stories.ts): the chain record and its working draft.
+// The list status and keyset positions are the SQLite store's own functions, so both stores file and
+// page a story the same way.
+import type { Actor } from '../../model/actor.ts';
+import type { Story, StoryContent, StoryListing, StoryListStatus, StoryWorkflow } from '../../model/story.ts';
+import type { StoryListFilter, StoryListQuery } from '../../model/store.ts';
+import { listStatusOf, parseListingPosition } from '../sqlite/stories.ts';
+import type { Sql } from './database.ts';
+
+interface StoryRow {
+  id: string;
+  status: Story['status'];
+  revision: number;
+  draft: string;
+  latest_version: number;
+  translation_group: string;
+  created_at: string;
+  updated_at: string;
+  first_published_at: string | null;
+  created_by: string;
+  updated_by: string;
+  workflow: StoryWorkflow;
+  submitted_at: string | null;
+  submitted_by: string | null;
+}
+
+// The draft column is NULL while the draft is just the latest version (after every publish, and for
+// imported stories): the text is then stored once, in versions, not twice.
+const STORY_COLUMNS = `s.id, s.status, s.revision, coalesce(s.draft, v.content) AS draft, s.latest_version, s.translation_group,
+  s.created_at, s.updated_at, s.first_published_at, s.created_by, s.updated_by, s.workflow, s.submitted_at, s.submitted_by`;
+const STORY_FROM = `stories s LEFT JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version`;
+
+function toStory(r: StoryRow): Story {
+  return {
+    id: r.id,
+    status: r.status,
+    revision: r.revision,
+    draft: JSON.parse(r.draft) as StoryContent,
+    latestVersion: r.latest_version,
+    translationGroup: r.translation_group,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    firstPublishedAt: r.first_published_at,
+    createdBy: JSON.parse(r.created_by) as Actor,
+    updatedBy: JSON.parse(r.updated_by) as Actor,
+    workflow: r.workflow,
+    submittedAt: r.submitted_at,
+    submittedBy: r.submitted_by ? (JSON.parse(r.submitted_by) as Actor) : null,
+  };
+}
+
+/** The desk of a content, as the list column holds it. */
+function deskOf(c: StoryContent): string | null {
+  return c.desk ?? null;
+}
+
+/** Inserts a new story. */
+export async function insertStory(sql: Sql, s: Story): Promise<void> {
+  // Only a published story is under embargo; a draft's embargo is what it will carry once published.
+  const embargo = s.status === 'published' ? (s.draft.embargoUntil ?? null) : null;
+  await sql.query(
+    `INSERT INTO stories (id, status, revision, draft, latest_version, translation_group, language, headline,
+              created_at, updated_at, first_published_at, created_by, updated_by, workflow, desk, urgency, embargo_until, list_status)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+    [
+      s.id,
+      s.status,
+      s.revision,
+      s.latestVersion > 0 ? null : JSON.stringify(s.draft),
+      s.latestVersion,
+      s.translationGroup,
+      s.draft.language,
+      s.draft.headline,
+      s.createdAt,
+      s.updatedAt,
+      s.firstPublishedAt ?? null,
+      JSON.stringify(s.createdBy),
+      JSON.stringify(s.updatedBy),
+      s.workflow,
+      deskOf(s.draft),
+      s.draft.urgency,
+      embargo,
+      listStatusOf(s.status, s.workflow, embargo),
+    ],
+  );
+}
+
+/**
+ * Inserts imported, published stories in one statement (arrays unnested into rows): an archive import
+ * writes thousands a second. Their draft is their version 1, so the draft column stays NULL.
+ */
+export async function insertImportedStories(sql: Sql, stories: Story[]): Promise<void> {
+  if (stories.length === 0) return;
+  const col = <T>(f: (s: Story) => T) => stories.map(f);
+  const embargo = (s: Story) => s.draft.embargoUntil ?? null;
+  await sql.query(
+    `INSERT INTO stories (id, status, revision, draft, latest_version, translation_group, language, headline,
+              created_at, updated_at, first_published_at, created_by, updated_by, workflow, desk, urgency, embargo_until, list_status)
+     SELECT id, 'published', 1, NULL, 1, id, language, headline, published_at, published_at, published_at, by_actor, by_actor,
+            'writing', desk, urgency, embargo_until, list_status
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[])
+         AS t (id, language, headline, published_at, desk, urgency, embargo_until, list_status)
+       CROSS JOIN (SELECT $9::text AS by_actor) b`,
+    [
+      col((s) => s.id),
+      col((s) => s.draft.language),
+      col((s) => s.draft.headline),
+      col((s) => s.createdAt),
+      col((s) => deskOf(s.draft)),
+      col((s) => s.draft.urgency),
+      col(embargo),
+      col((s) => listStatusOf('published', 'writing', embargo(s))),
+      JSON.stringify(stories[0].createdBy),
+    ],
+  );
+}
+
+/** Reads one story by chain id; `forUpdate` locks its row until the caller's transaction ends. */
+export async function selectStory(sql: Sql, id: string, forUpdate = false): Promise<Story | null> {
+  const r = await sql.query<StoryRow>(`SELECT ${STORY_COLUMNS} FROM ${STORY_FROM} WHERE s.id = $1${forUpdate ? ' FOR UPDATE OF s' : ''}`, [id]);
+  return r.rows[0] ? toStory(r.rows[0]) : null;
+}
+
+/** Reads and locks the stories of a batch of publishes, until the caller's transaction ends. */
+export async function selectStoriesForUpdate(sql: Sql, ids: string[]): Promise<Map<string, Story>> {
+  const r = await sql.query<StoryRow>(`SELECT ${STORY_COLUMNS} FROM ${STORY_FROM} WHERE s.id = ANY($1::text[]) ORDER BY s.id FOR UPDATE OF s`, [ids]);
+  return new Map(r.rows.map((row) => [row.id, toStory(row)]));
+}
+
+/** Replaces the draft if the revision is still `expectRevision`; returns false when someone was first. */
+export async function updateDraftRow(sql: Sql, id: string, expectRevision: number, draft: StoryContent, by: Actor, now: string): Promise<boolean> {
+  const r = await sql.query(
+    `UPDATE stories SET draft = $1, revision = revision + 1, language = $2, headline = $3, desk = $4, urgency = $5, updated_at = $6, updated_by = $7
+      WHERE id = $8 AND revision = $9`,
+    [JSON.stringify(draft), draft.language, draft.headline, deskOf(draft), draft.urgency, now, JSON.stringify(by), id, expectRevision],
+  );
+  return r.rowCount === 1;
+}
+
+/**
+ * Records a new published version on the story: status, latest version, and the draft reset to it.
+ * Publishing takes the draft out of the review queue.
+ */
+export async function markPublished(
+  sql: Sql,
+  id: string,
+  status: Story['status'],
+  version: number,
+  draft: StoryContent,
+  by: Actor,
+  now: string,
+): Promise<void> {
+  const embargo = status === 'published' ? (draft.embargoUntil ?? null) : null;
+  await sql.query(
+    `UPDATE stories SET status = $1, latest_version = $2, draft = NULL, revision = revision + 1, language = $3, headline = $4,
+              desk = $5, urgency = $6, updated_at = $7, updated_by = $8, first_published_at = COALESCE(first_published_at, $7),
+              workflow = 'writing', submitted_at = NULL, submitted_by = NULL, embargo_until = $9, list_status = $10
+            WHERE id = $11`,
+    [
+      status,
+      version,
+      draft.language,
+      draft.headline,
+      deskOf(draft),
+      draft.urgency,
+      now,
+      JSON.stringify(by),
+      embargo,
+      listStatusOf(status, 'writing', embargo),
+      id,
+    ],
+  );
+}
+
+/**
+ * markPublished for a whole batch of publishes in one statement. A story published more than once in
+ * the batch appears once, with its last version, `bumps` revisions and the first publish time.
+ */
+export async function markManyPublished(
+  sql: Sql,
+  rows: { id: string; status: Story['status']; version: number; draft: StoryContent; by: Actor; now: string; firstAt: string; bumps: number }[],
+): Promise<void> {
+  const embargo = (r: (typeof rows)[number]) => (r.status === 'published' ? (r.draft.embargoUntil ?? null) : null);
+  await sql.query(
+    `UPDATE stories s SET status = u.status, latest_version = u.version, draft = NULL, revision = s.revision + u.bumps, language = u.language,
+              headline = u.headline, desk = u.desk, urgency = u.urgency, updated_at = u.now, updated_by = u.by,
+              first_published_at = COALESCE(s.first_published_at, u.first_at), workflow = 'writing', submitted_at = NULL,
+              submitted_by = NULL, embargo_until = u.embargo_until, list_status = u.list_status
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[],
+                   $10::text[], $11::bigint[], $12::text[], $13::text[])
+         AS u (id, status, version, language, headline, desk, urgency, now, by, first_at, bumps, embargo_until, list_status)
+      WHERE s.id = u.id`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.status),
+      rows.map((r) => r.version),
+      rows.map((r) => r.draft.language),
+      rows.map((r) => r.draft.headline),
+      rows.map((r) => deskOf(r.draft)),
+      rows.map((r) => r.draft.urgency),
+      rows.map((r) => r.now),
+      rows.map((r) => JSON.stringify(r.by)),
+      rows.map((r) => r.firstAt),
+      rows.map((r) => r.bumps),
+      rows.map(embargo),
+      rows.map((r) => listStatusOf(r.status, 'writing', embargo(r))),
+    ],
+  );
+}
+
+/** The story's embargo was lifted: it leaves the embargoed list. */
+export async function markStoryEmbargoLifted(sql: Sql, id: string): Promise<void> {
+  await sql.query(
+    `UPDATE stories SET embargo_until = NULL, list_status = CASE WHEN list_status = 'embargoed' THEN 'published' ELSE list_status END
+      WHERE id = $1`,
+    [id],
+  );
+}
+
+/** Puts the draft in the review queue or takes it out; the draft and its revision stay as they are. */
+export async function setWorkflowRow(sql: Sql, id: string, workflow: StoryWorkflow, by: Actor, now: string): Promise<void> {
+  await sql.query(
+    `UPDATE stories SET workflow = $1, submitted_at = CASE WHEN $1 = 'submitted' THEN $2 END,
+              submitted_by = CASE WHEN $1 = 'submitted' THEN $3 END,
+              list_status = CASE WHEN status = 'killed' THEN 'killed' WHEN $1 = 'submitted' THEN 'submitted'
+                                 WHEN status = 'published' AND embargo_until IS NOT NULL THEN 'embargoed' ELSE status END
+            WHERE id = $4`,
+    [workflow, now, JSON.stringify(by), id],
+  );
+}
+
+interface ListingRow {
+  id: string;
+  list_status: StoryListStatus;
+  status: Story['status'];
+  workflow: StoryWorkflow;
+  headline: string;
+  language: string;
+  desk: string | null;
+  urgency: StoryListing['urgency'];
+  latest_version: number;
+  translation_group: string;
+  embargo_until: string | null;
+  created_at: string;
+  updated_at: string;
+  created_by: string;
+  updated_by: string;
+  submitted_by: string | null;
+}
+
+const LISTING_COLUMNS = `id, list_status, status, workflow, headline, language, desk, urgency, latest_version, translation_group,
+  embargo_until, created_at, updated_at, created_by, updated_by, submitted_by`;
+
+function toListing(r: ListingRow): StoryListing {
+  return {
+    id: r.id,
+    listStatus: r.list_status,
+    status: r.status,
+    workflow: r.workflow,
+    headline: r.headline,
+    language: r.language,
+    desk: r.desk,
+    urgency: r.urgency,
+    latestVersion: r.latest_version,
+    translationGroup: r.translation_group,
+    embargoUntil: r.embargo_until,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    createdBy: JSON.parse(r.created_by) as Actor,
+    updatedBy: JSON.parse(r.updated_by) as Actor,
+    submittedBy: r.submitted_by ? (JSON.parse(r.submitted_by) as Actor) : null,
+  };
+}
+
+/**
+ * The desk's story list, newest change first, one page after a keyset position. Every combination of
+ * filters is one range of one index (the stories_list_* indexes), so a page costs the same at any size.
+ */
+export async function selectStoryList(sql: Sql, q: StoryListQuery, now: string): Promise<StoryListing[]> {
+  const { text, args } = storyListSql(q, now);
+  return (await sql.query<ListingRow>(text, args)).rows.map(toListing);
+}
+
+/** The statement selectStoryList runs (exported so tests can EXPLAIN it). */
+export function storyListSql(q: StoryListQuery, now: string): { text: string; args: unknown[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const arg = (v: unknown) => {
+    args.push(v);
+    return `$${args.length}`;
+  };
+  if (q.status) {
+    where.push(`list_status = ${arg(q.status)}`);
+    // A live embargo only: one whose time has come is lifted by maintenance within a second.
+    if (q.status === 'embargoed') where.push(`embargo_until > ${arg(now)}`);
+  }
+  if (q.language) where.push(`language = ${arg(q.language)}`);
+  if (q.desk) where.push(`desk = ${arg(q.desk)}`);
+  const after = q.after ? parseListingPosition(q.after) : null;
+  // SQLite bounds the first page with '\uffff'; here the first page simply has no bound (same rows, same index).
+  if (after) where.push(`(updated_at, id) < (${arg(after.updatedAt)}, ${arg(after.id)})`);
+  const limit = arg(q.limit ?? 50);
+  return {
+    text: `SELECT ${LISTING_COLUMNS} FROM stories ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ${limit}`,
+    args,
+  };
+}
+
+/** Every story of a translation group, oldest first (the original, then its translations). */
+export async function selectTranslations(sql: Sql, group: string): Promise<StoryListing[]> {
+  return (await sql.query<ListingRow>(`SELECT ${LISTING_COLUMNS} FROM stories WHERE translation_group = $1 ORDER BY created_at, id`, [group])).rows.map(
+    toListing,
+  );
+}
+
+/** Lists stories, newest first. */
+export async function selectStories(sql: Sql, f: StoryListFilter): Promise<Story[]> {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const arg = (v: unknown) => {
+    args.push(v);
+    return `$${args.length}`;
+  };
+  if (f.status) where.push(`s.status = ${arg(f.status)}`);
+  if (f.language) where.push(`s.language = ${arg(f.language)}`);
+  if (f.before) where.push(`s.id < ${arg(f.before)}`);
+  const limit = arg(f.limit ?? 50);
+  const text = `SELECT ${STORY_COLUMNS} FROM ${STORY_FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.id DESC LIMIT ${limit}`;
+  return (await sql.query<StoryRow>(text, args)).rows.map(toStory);
+}
+
+/** Counts all stories. */
+export async function countStoryRows(sql: Sql): Promise<number> {
+  return (await sql.query<{ n: number }>(`SELECT count(*) AS n FROM stories`)).rows[0].n;
+}
+
+/** Which of these original ids (`system:id`) an earlier import already brought in. */
+export async function selectKnownOriginalKeys(sql: Sql, keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const r = await sql.query<{ original_key: string }>(`SELECT original_key FROM original_ids WHERE original_key = ANY($1::text[])`, [keys]);
+  return new Set(r.rows.map((x) => x.original_key));
+}
+
+/** Records the original ids of imported stories, so the same archive imported twice adds nothing. */
+export async function insertOriginalKeys(sql: Sql, rows: { key: string; storyId: string }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql.query(`INSERT INTO original_ids (original_key, story_id) SELECT * FROM unnest($1::text[], $2::text[])`, [
+    rows.map((r) => r.key),
+    rows.map((r) => r.storyId),
+  ]);
+}
