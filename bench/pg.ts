@@ -96,13 +96,14 @@ async function publishes(url: string, count: number, parallel: number): Promise<
 /** Bulk import in calls of 1,000 stories; with `index`, the search index is built in the same calls. */
 async function bulk(url: string, count: number, index: boolean): Promise<Rate> {
   const { openRuntime } = await import('../src/server/runtime.ts');
+  const { validateDraftInput } = await import('../src/model/validate.ts');
   const rt = await openRuntime(url);
   try {
     const at = new Date('2026-01-01T00:00:00Z').getTime();
     const t0 = performance.now();
     for (let i = 0; i < count; i += 1000) {
       const items = Array.from({ length: Math.min(1000, count - i) }, (_, j) => ({
-        content: content(i + j, index ? 'bi' : 'b') as never,
+        content: validateDraftInput(content(i + j, index ? 'bi' : 'b')),
         publishedAt: new Date(at + (i + j) * 60_000).toISOString(),
       }));
       await rt.store.importPublished(items, { deferIndex: !index });
@@ -119,7 +120,11 @@ function pgbench(url: string, clients: number): number {
   const dir = mkdtempSync(join(tmpdir(), 'newsflow-pgbench-'));
   const script = join(dir, 'insert.sql');
   writeFileSync(script, "INSERT INTO bench_insert (v) VALUES ('a wire story headline of ordinary length');\n");
-  execFileSync(join(bin, 'psql'), [url, '-qc', 'CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, v text)']);
+  execFileSync(join(bin, 'psql'), [
+    url,
+    '-qc',
+    'SET client_min_messages = warning; CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, v text)',
+  ]);
   const out = execFileSync(join(bin, 'pgbench'), ['-n', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', '10', '-f', script, url]).toString();
   const m = /tps = ([\d.]+) \(without initial connection time\)/.exec(out) ?? /tps = ([\d.]+)/.exec(out);
   if (!m) throw new Error(`pgbench printed no tps:\n${out}`);
