@@ -162,7 +162,6 @@ export interface Received {
   kind: string;
   seq: number;
   storyId: string;
-  headline: string;
   /** performance.now() when it was parsed. */
   at: number;
   /** Which connection (0, 1, …) brought it. */
@@ -177,7 +176,9 @@ export interface Received {
 export function sseClient(base: string, key: string, opts: { retryMs?: number } = {}) {
   const received: Received[] = [];
   const upstreams: string[] = [];
+  const openedAt: number[] = [];
   const errors: string[] = [];
+  const faults: string[] = [];
   let lastId: string | null = null;
   let connections = 0;
   let stopped = false;
@@ -200,20 +201,9 @@ export function sseClient(base: string, key: string, opts: { retryMs?: number } 
     }
     if (id !== null) lastId = id;
     if (data.length === 0) return;
-    const body = JSON.parse(data.join('\n')) as {
-      cursor: string;
-      event: { seq: number; kind: string; storyId?: string; story_id?: string };
-      story?: { id?: string; headline?: string };
-    };
-    received.push({
-      id: id ?? '',
-      kind,
-      seq: body.event.seq,
-      storyId: body.story?.id ?? body.event.storyId ?? body.event.story_id ?? '',
-      headline: body.story?.headline ?? '',
-      at: performance.now(),
-      connection,
-    });
+    const body = JSON.parse(data.join('\n')) as { cursor: string; event: { seq: number; kind: string; storyId: string } };
+    if (body.cursor !== id) faults.push(`event ${body.event.seq}: SSE id ${id} is not its cursor ${body.cursor}`);
+    received.push({ id: body.cursor, kind, seq: body.event.seq, storyId: body.event.storyId, at: performance.now(), connection });
   };
 
   const run = async () => {
@@ -223,6 +213,7 @@ export function sseClient(base: string, key: string, opts: { retryMs?: number } 
       try {
         const headers: Record<string, string> = { authorization: `Bearer ${key}`, accept: 'text/event-stream' };
         if (lastId) headers['last-event-id'] = lastId;
+        openedAt.push(performance.now());
         const res = await fetch(`${base}/v1/stream`, { headers, signal: abort.signal });
         upstreams.push(res.headers.get('x-test-upstream') ?? '');
         if (res.status !== 200) {
@@ -258,8 +249,12 @@ export function sseClient(base: string, key: string, opts: { retryMs?: number } 
     received,
     /** The upstream nginx named for each connection (empty without nginx). */
     upstreams,
+    /** performance.now() when each connection was asked for. */
+    openedAt,
     /** Why each connection ended, for the failure messages. */
     errors,
+    /** What the client found wrong in what it got (a test asserts none). */
+    faults,
     /** Resolves once the first stream said it is connected. */
     connected,
     get connections() {
