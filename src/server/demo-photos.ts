@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { makeDemoPhotos } from '../flow/demo.ts';
-import { openRuntime } from './runtime.ts';
+import { configuredMedia, configuredStore, openRuntime } from './runtime.ts';
 import type { Config } from './config.ts';
 
 const CHILD_FLAG = '--newsflow-demo-photos';
@@ -24,7 +24,13 @@ export async function demoPhotosInChild(config: Config, timeoutMs = DEMO_PHOTOS_
   }
   const child = spawn(
     process.execPath,
-    [...loader, fileURLToPath(import.meta.url), CHILD_FLAG, JSON.stringify({ file: config.dataFile, media: config.media, baseUrl: config.baseUrl })],
+    [
+      ...loader,
+      fileURLToPath(import.meta.url),
+      CHILD_FLAG, // The same store as the server's (its PostgreSQL database, or its SQLite file), or the photos are made
+      // where the server never looks.
+      JSON.stringify({ file: configuredStore(config), media: configuredMedia(config), baseUrl: config.baseUrl }),
+    ],
     {
       stdio: ['ignore', 'pipe', 'ignore'],
     },

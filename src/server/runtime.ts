@@ -67,12 +67,23 @@ export async function openRuntime(file?: string, opts: RuntimeOptions = {}): Pro
   };
 }
 
+/** Where a configuration keeps its store: the PostgreSQL URL when one is named, else the SQLite file. */
+export function configuredStore(config: Pick<Config, 'databaseUrl' | 'dataFile'>): string {
+  return config.databaseUrl ?? config.dataFile;
+}
+
+/**
+ * The media options of a configuration. On PostgreSQL the media files still need a folder:
+ * NEWSFLOW_MEDIA_DIR (shared by every node), else `media` beside where the SQLite file would be.
+ */
+export function configuredMedia(config: Pick<Config, 'databaseUrl' | 'dataFile' | 'media'>): Config['media'] {
+  return config.databaseUrl ? { ...config.media, dir: config.media.dir ?? join(dirname(config.dataFile), 'media') } : config.media;
+}
+
 /** The runtime of a configuration; a store that cannot be created or opened is a ConfigError on NEWSFLOW_DATA. */
 export async function openConfiguredRuntime(config: Config): Promise<Runtime> {
   if (config.databaseUrl) {
-    // On PostgreSQL the media files still need a folder: NEWSFLOW_MEDIA_DIR (shared by every node), else
-    // `media` beside where the SQLite file would be.
-    const media = { ...config.media, dir: config.media.dir ?? join(dirname(config.dataFile), 'media') };
+    const media = configuredMedia(config);
     try {
       return await openRuntime(config.databaseUrl, { baseUrl: config.baseUrl, searchLexicon: config.searchLexicon, media });
     } catch (e) {

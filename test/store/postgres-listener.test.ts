@@ -46,11 +46,7 @@ it('a commit on another connection wakes the hub in well under a second (the pus
   const url = await freshDatabase();
   const store = await PostgresStore.open(url);
   after(() => store.close());
-  // Until the PostgreSQL core (helper A's part) lands, the head is read here with the same SQL.
-  const heads = Object.assign(Object.create(store) as PostgresStore, {
-    headSeq: async () => Number((await store.pool.query('SELECT coalesce(max(seq), 0) AS h FROM events')).rows[0].h),
-  });
-  const hub = new Hub(heads);
+  const hub = new Hub(store);
   await hub.start(200, 5000);
   after(() => hub.stop());
   const other = await connect(url);
