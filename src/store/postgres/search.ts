@@ -689,7 +689,8 @@ export class PostgresSearch implements PgSearch {
       let h = seen.get(key);
       if (!h) {
         const args: unknown[] = [];
-        const sql = `SELECT count(*)::bigint AS n FROM search_doc WHERE ${matchSql(p, (v) => (args.push(v), `$${args.length}`))}`;
+        const param = (v: unknown) => `$${args.push(v)}`;
+        const sql = `SELECT count(*)::bigint AS n FROM search_doc WHERE ${matchSql(p, param)}`;
         seen.set(key, (h = this.pool.query<{ n: number }>(sql, args).then((r) => r.rows[0].n)));
       }
       return h;
