@@ -8,12 +8,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { SearchIndex } from '../../src/search/index.ts';
+import { loadLexicon } from '../../src/search/lexicon.ts';
 import { QuerySyntaxError } from '../../src/search/query.ts';
 import type { SearchFilters, SearchResult } from '../../src/model/search.ts';
 import { openPool } from '../../src/store/postgres/database.ts';
 import { type PostgresSearch, pgSearch } from '../../src/store/postgres/search.ts';
 import { freshDatabase } from '../postgres.ts';
-import { needShared } from '../helpers.ts';
+import { needShared, tempDir } from '../helpers.ts';
 import { tempDb, version } from './helpers.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -402,6 +403,30 @@ test('500 corpus articles: the top ten of headline and body words are the same o
       }
     }
     assert.ok(compared >= 150, `${compared} queries compared`);
+  } finally {
+    t.cleanup();
+    await p.end();
+  }
+});
+
+test('the agency lexicon (NEWSFLOW_SEARCH_LEXICON) applies on PostgreSQL as on SQLite', async () => {
+  const file = path.join(tempDir(), 'lexicon.json');
+  fs.writeFileSync(file, JSON.stringify({ synonyms: [['المنامة', 'البحرين']] }));
+  const lexicon = loadLexicon(file);
+  const t = tempDb();
+  const p = await openPool(await freshDatabase());
+  try {
+    const ix = new SearchIndex(t.db, { synonyms: lexicon.synonyms, protectedNames: lexicon.protectedNames });
+    ix.reindex(STORIES);
+    const s = pgSearch(p, file);
+    await s.rebuild(() => STORIES);
+    // The story's body says المنامة and its headline البحرين: only the lexicon's group marks the headline.
+    for (const q of ['المنامة', 'البحرين']) same(ix.search(q), await s.query(q, {}), q);
+    assert.deepEqual(
+      (await s.query('المنامة', {})).hits.map((h) => h.storyId),
+      ['s-visit'],
+    );
+    assert.ok((await s.query('المنامة', {})).hits[0].headlineHtml.includes('<mark>البحرين</mark>'));
   } finally {
     t.cleanup();
     await p.end();

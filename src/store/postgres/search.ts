@@ -877,10 +877,14 @@ async function missingVersions(pool: pg.Pool, after: string, limit: number): Pro
   return rows.map(toVersion);
 }
 
-/** Story ids of `chunk` whose version is still the story's latest and the story live (read in the writing transaction). */
+/**
+ * Story ids of `chunk` whose version is still the story's latest and the story live, read in the writing
+ * transaction. The rows are share-locked (in id order) until it ends: a publish of one of them waits, or
+ * has committed and is seen here, so two writers never insert the same story's entry at once.
+ */
 async function currentIn(sql: Sql, chunk: StoryVersion[]): Promise<Set<string>> {
   const { rows } = await sql.query<{ id: string; latest_version: number }>(
-    `SELECT id, latest_version FROM stories WHERE id = ANY($1::text[]) AND status = 'published'`,
+    `SELECT id, latest_version FROM stories WHERE id = ANY($1::text[]) AND status = 'published' ORDER BY id COLLATE "C" FOR SHARE`,
     [chunk.map((v) => v.storyId)],
   );
   const latest = new Map(rows.map((r) => [r.id, r.latest_version]));
