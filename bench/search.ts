@@ -372,7 +372,12 @@ async function postgresParity(
   const { pgSearch } = await import('../src/store/postgres/search.ts');
   const admin = new pg.Client({ host: pgInfo.dir, port: pgInfo.port, user: 'postgres', database: 'postgres' });
   await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS newsflow_search; CREATE DATABASE newsflow_search').finally(() => admin.end());
+  try {
+    await admin.query('DROP DATABASE IF EXISTS newsflow_search');
+    await admin.query('CREATE DATABASE newsflow_search');
+  } finally {
+    await admin.end();
+  }
   const pool = await openPool(`postgres://postgres@localhost:${pgInfo.port}/newsflow_search?host=${encodeURIComponent(pgInfo.dir)}`);
   try {
     const search = pgSearch(pool);
