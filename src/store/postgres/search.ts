@@ -221,27 +221,62 @@ function matchSql(node: MatchNode, param: (v: unknown) => string): string {
   }
 }
 
-/** Start positions of a phrase in a column's tokens. */
-function countPhrase(col: string[], tokens: string[]): number {
-  let n = 0;
-  outer: for (let p = 0; p + tokens.length <= col.length; p++) {
-    for (let k = 0; k < tokens.length; k++) if (col[p + k] !== tokens[k]) continue outer;
-    n++;
+/** How often a phrase occurs in a column of the row at hand (every start position counts, as FTS5's). */
+type PhraseCounter = (column: number, tokens: string[]) => number;
+
+/** Counting in the columns' full token lists (`terms`). */
+function termsCounter(terms: string[]): PhraseCounter {
+  const cols = terms.map((t) => (t ? t.split(' ') : []));
+  return (c, tokens) => {
+    const col = cols[c];
+    let n = 0;
+    outer: for (let p = 0; p + tokens.length <= col.length; p++) {
+      for (let k = 0; k < tokens.length; k++) if (col[p + k] !== tokens[k]) continue outer;
+      n++;
+    }
+    return n;
+  };
+}
+
+/**
+ * Counting from the positions the tsvectors hold for the query's lexemes only ("lexeme 1 5 9" per
+ * entry): a few bytes a row instead of its whole text. Null when the tsvector cannot be trusted to be
+ * exact (a position at the 16383 ceiling, or 256 positions, the most a lexeme keeps): the caller then
+ * counts in `terms`.
+ */
+function positionsCounter(columns: string[][]): PhraseCounter | null {
+  const maps: Map<string, number[]>[] = [];
+  for (const entries of columns) {
+    const m = new Map<string, number[]>();
+    for (const e of entries) {
+      const parts = e.split(' ');
+      const ps = parts.slice(1).map(Number);
+      if (ps.length >= 256 || ps[ps.length - 1] >= MAX_POSITION) return null;
+      m.set(parts[0], ps);
+    }
+    maps.push(m);
   }
-  return n;
+  return (c, tokens) => {
+    const m = maps[c];
+    const first = m.get(tokens[0]);
+    if (!first) return 0;
+    if (tokens.length === 1) return first.length;
+    const rest = tokens.slice(1).map((t) => new Set(m.get(t) ?? []));
+    return first.filter((p) => rest.every((set, k) => set.has(p + k + 1))).length;
+  };
 }
 
 /**
  * FTS5's verdict on one row, and each phrase's weighted frequency as its bm25() sees it: only phrases
  * of sub-expressions that match the row count (FTS5 clears the others' position lists).
  */
-function evaluate(root: MatchNode, cols: string[][], weights: number[], freq: number[]): boolean {
+function evaluate(root: MatchNode, count: PhraseCounter, weights: number[], freq: number[]): boolean {
   const found = new Map<number, number>();
   const weighted = (p: Extract<MatchNode, { kind: 'phrase' }>) => {
     let w = found.get(p.id);
     if (w === undefined) {
       w = 0;
-      for (const c of p.columns) w += countPhrase(cols[c], p.tokens) * weights[c];
+      for (const c of p.columns) w += count(c, p.tokens) * weights[c];
       found.set(p.id, w);
     }
     return w;
@@ -612,27 +647,53 @@ export class PostgresSearch implements PgSearch {
       let facets: SearchResult['facets'];
       let page: Row[];
       if (relevance) {
-        // Candidates from the GIN index, verdict and BM25 as FTS5 gives them, from their terms.
-        const { rows } = await this.pool.query<Row & { terms: string[]; tokens: number }>(`SELECT ${META}, d.tokens, d.terms FROM search_doc d${cond}`, params);
-        const { idf, avgdl } = await this.bm25Inputs(tree!.phrases);
+        // Candidates from the GIN index, with the positions of the query's lexemes in each column they
+        // search; the verdict and BM25 as FTS5 gives them, computed here.
+        const phrases = tree!.phrases;
+        const lexemes = [...new Set(phrases.flatMap((p) => p.tokens))];
+        const searched = new Set(phrases.flatMap((p) => p.columns));
+        const lx = param(lexemes);
+        const positions = COLUMNS.map((c, i) =>
+          searched.has(i)
+            ? `ARRAY(SELECT u.lexeme || ' ' || array_to_string(u.positions, ' ') FROM unnest(d.${c}) u WHERE u.lexeme = ANY(${lx}::text[])) AS p${i}`
+            : `'{}'::text[] AS p${i}`,
+        );
+        const { rows } = await this.pool.query<Row & { tokens: number } & Record<`p${number}`, string[]>>(
+          `SELECT ${META}, d.tokens, ${positions.join(', ')} FROM search_doc d${cond}`,
+          params,
+        );
+        const { idf, avgdl } = await this.bm25Inputs(phrases);
+        // A lexeme too long for a tsvector is in `terms` only: count there for every row then.
+        const tooLong = lexemes.some((t) => Buffer.byteLength(t) > MAX_LEXEME_BYTES);
+        const counters = rows.map((r) => (tooLong ? null : positionsCounter(COLUMNS.map((_, i) => r[`p${i}`]))));
+        const inexact = rows.filter((_, i) => !counters[i]).map((r) => r.doc_id);
+        const terms = new Map<number, string[]>();
+        if (inexact.length) {
+          const t = await this.pool.query<{ doc_id: number; terms: string[] }>('SELECT doc_id, terms FROM search_doc WHERE doc_id = ANY($1::bigint[])', [
+            inexact,
+          ]);
+          for (const r of t.rows) terms.set(r.doc_id, r.terms);
+        }
         let scored: Row[] = [];
         const freq = new Array<number>(idf.length);
-        for (const r of rows) {
+        rows.forEach((r, i) => {
           freq.fill(0);
-          if (
-            !evaluate(
-              tree!.root,
-              r.terms.map((t) => (t ? t.split(' ') : [])),
-              this.weights,
-              freq,
-            )
-          )
-            continue;
+          const count = counters[i] ?? termsCounter(terms.get(r.doc_id) ?? []);
+          if (!evaluate(tree!.root, count, this.weights, freq)) return;
           let score = 0;
-          for (let i = 0; i < idf.length; i++) score += (idf[i] * (freq[i] * (K1 + 1))) / (freq[i] + K1 * (1 - B + (B * r.tokens) / avgdl));
-          const { terms: _t, tokens: _n, ...row } = r;
-          scored.push({ ...row, score });
-        }
+          for (let k = 0; k < idf.length; k++) score += (idf[k] * (freq[k] * (K1 + 1))) / (freq[k] + K1 * (1 - B + (B * r.tokens) / avgdl));
+          scored.push({
+            doc_id: r.doc_id,
+            story_id: r.story_id,
+            version: r.version,
+            language: r.language,
+            urgency: r.urgency,
+            media_type: r.media_type,
+            published_at: r.published_at,
+            categories: r.categories,
+            score,
+          });
+        });
         if (filters.allowed) {
           const allowed = filters.allowed;
           scored = scored.filter((r) => allowed(meta(r)));
