@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { SearchIndex } from '../../src/search/index.ts';
 import { loadLexicon } from '../../src/search/lexicon.ts';
+import { analyze } from '../../src/text/index.ts';
 import { QuerySyntaxError } from '../../src/search/query.ts';
 import type { SearchFilters, SearchResult } from '../../src/model/search.ts';
 import { openPool } from '../../src/store/postgres/database.ts';
@@ -429,6 +430,33 @@ test('the agency lexicon (NEWSFLOW_SEARCH_LEXICON) applies on PostgreSQL as on S
     assert.ok((await s.query('المنامة', {})).hits[0].headlineHtml.includes('<mark>البحرين</mark>'));
   } finally {
     t.cleanup();
+    await p.end();
+  }
+});
+
+test("another node's words reach this node's vocabulary when its copy is refreshed", async () => {
+  const p = await openPool(await freshDatabase());
+  try {
+    const nodeA = pgSearch(p);
+    const nodeB = pgSearch(p, null, { vocabularyRefreshMs: 50 });
+    await nodeA.rebuild(() => STORIES.slice(0, 3));
+    assert.equal((await nodeB.query('الرئيس', {})).total, 1);
+    const doha = analyze('الدوحة', 'ar', { stems: false })[0].term;
+    assert.equal(nodeB.frequency(doha), 0);
+    await nodeA.indexVersion(p, version('s-doha', { headline: 'قمة في الدوحة', text: 'اجتمع القادة في الدوحة.' }));
+    // Node B answers from its copy, reads the vocabulary again in the background, then knows the word.
+    const until = Date.now() + 5000;
+    while (nodeB.frequency(doha) !== 2 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 60));
+      await nodeB.query('الدوحة', {});
+    }
+    assert.equal(nodeA.frequency(doha), 2);
+    assert.equal(nodeB.frequency(doha), 2);
+    assert.deepEqual(
+      (await nodeB.query('الدوحة', {})).hits.map((h) => h.storyId),
+      ['s-doha'],
+    );
+  } finally {
     await p.end();
   }
 });

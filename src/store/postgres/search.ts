@@ -41,8 +41,13 @@ export interface PgSearch extends StoreSearch {
   removeStory(sql: Sql, storyId: string): Promise<void>;
 }
 
-export function pgSearch(pool: pg.Pool, lexiconFile?: string | null): PostgresSearch {
-  return new PostgresSearch(pool, lexiconFile);
+export interface PgSearchOptions {
+  /** How old this process's copy of the vocabulary may grow before it is read again (default 5 minutes). */
+  vocabularyRefreshMs?: number;
+}
+
+export function pgSearch(pool: pg.Pool, lexiconFile?: string | null, opts: PgSearchOptions = {}): PostgresSearch {
+  return new PostgresSearch(pool, lexiconFile, opts);
 }
 
 /** Stories written to the index per transaction during a rebuild (as on SQLite). */
@@ -362,6 +367,9 @@ export class PostgresSearch implements PgSearch {
   private readonly rankWeights = RANK_WEIGHTS;
   private readonly snippetLength = 200;
   private loaded: Promise<void> | null = null;
+  private loadedAt = 0;
+  private refreshing: Promise<void> | null = null;
+  private rebuilding = false;
   /** Rows and tokens of the whole index (BM25's N and average length), kept a moment between queries. */
   private stats: { at: number; rows: number; tokens: number } | null = null;
   private headlineTokens = new Map<string, Token[]>();
@@ -370,17 +378,45 @@ export class PostgresSearch implements PgSearch {
   constructor(
     private readonly pool: pg.Pool,
     lexiconFile?: string | null,
+    private readonly opts: PgSearchOptions = {},
   ) {
     const lexicon = loadLexicon(lexiconFile);
     this.vocabulary = new PgVocabulary(lexicon.protectedNames, lexicon.synonyms);
   }
 
-  /** The vocabulary is read once per process, before the first analysis needs it. */
+  /** How often a folded surface form occurs in the indexed archive (as this process last read it). */
+  frequency(term: string): number {
+    return this.vocabulary.frequency(term);
+  }
+
+  /**
+   * The vocabulary is read before the first analysis needs it, then again in the background once it is
+   * older than vocabularyRefreshMs: other nodes publish too, and their words count for the stems here.
+   */
   private ready(): Promise<void> {
-    this.loaded ??= readWith('loading the search vocabulary', () => this.vocabulary.load(this.pool)).catch((e) => {
-      this.loaded = null;
-      throw e;
-    });
+    this.loaded ??= readWith('loading the search vocabulary', () => this.vocabulary.load(this.pool))
+      .then(() => {
+        this.loadedAt = Date.now();
+      })
+      .catch((e) => {
+        this.loaded = null;
+        throw e;
+      });
+    const stale = this.loadedAt > 0 && Date.now() - this.loadedAt > (this.opts.vocabularyRefreshMs ?? 300_000);
+    if (stale && !this.refreshing && !this.rebuilding) {
+      // The swap is one synchronous step after the read (PgVocabulary.load): no analysis sees half of it.
+      this.refreshing = this.vocabulary
+        .load(this.pool)
+        .then(() => {
+          this.loadedAt = Date.now();
+        })
+        .catch(() => {
+          // Kept as it was; the next query tries again.
+        })
+        .finally(() => {
+          this.refreshing = null;
+        });
+    }
     return this.loaded;
   }
 
@@ -448,6 +484,21 @@ export class PostgresSearch implements PgSearch {
     onProgress?: (done: number, phase: 'vocabulary' | 'index') => void,
   ): Promise<number> {
     await this.ready();
+    // A background refresh must not replace the counts being made (nor land in the middle of them).
+    await this.refreshing;
+    this.rebuilding = true;
+    try {
+      return await this.rebuildCounted(versions, stillCurrent, onProgress);
+    } finally {
+      this.rebuilding = false;
+    }
+  }
+
+  private async rebuildCounted(
+    versions: () => AsyncIterable<StoryVersion> | Iterable<StoryVersion>,
+    stillCurrent?: (sql: Sql, chunk: StoryVersion[]) => Promise<Set<string>>,
+    onProgress?: (done: number, phase: 'vocabulary' | 'index') => void,
+  ): Promise<number> {
     this.vocabulary.restart();
     let n = 0;
     for await (const v of versions()) {
