@@ -460,3 +460,24 @@ test("another node's words reach this node's vocabulary when its copy is refresh
     await p.end();
   }
 });
+
+test('a word repeated past what a tsvector keeps (256 positions) still scores as on SQLite', async () => {
+  const p = await openPool(await freshDatabase());
+  const t = tempDb();
+  try {
+    const stories = [
+      version('s-long', { headline: 'تقرير مطول', text: `${'غزة تحت الحصار '.repeat(300)}نهاية التقرير` }),
+      version('s-short', { headline: 'غزة اليوم', text: 'غزة تحت الحصار منذ سنوات.' }),
+      version('s-other', { headline: 'خبر آخر', text: 'لا علاقة له بالموضوع.' }),
+    ];
+    const ix = new SearchIndex(t.db);
+    ix.reindex(stories);
+    const s = pgSearch(p);
+    await s.rebuild(() => stories);
+    for (const q of ['غزة', '"غزة تحت الحصار"', 'الحصار التقرير', 'headline:غزة OR نهاية']) same(ix.search(q), await s.query(q, {}), q);
+    assert.equal((await s.query('غزة', {})).total, 2);
+  } finally {
+    t.cleanup();
+    await p.end();
+  }
+});
