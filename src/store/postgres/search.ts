@@ -707,11 +707,14 @@ export class PostgresSearch implements PgSearch {
         // setweight marks the query's lexemes, ts_filter keeps only them: both in C, one pass a column
         // (unnest() and a sub-select per row were seven times slower).
         const positions = COLUMNS.map((c, i) => (searched.has(i) ? `ts_filter(setweight(d.${c}, 'A', ${lx}::text[]), '{a}')::text AS p${i}` : `'' AS p${i}`));
-        const { rows } = await this.pool.query<Row & { tokens: number } & Record<`p${number}`, string>>(
-          `SELECT ${META}, d.tokens, ${positions.join(', ')} FROM search_doc d${cond}`,
-          params,
-        );
-        const { idf, avgdl } = await this.bm25Inputs(phrases);
+        // The candidates and the phrases' document counts are read side by side on two connections.
+        const [{ rows }, { idf, avgdl }] = await Promise.all([
+          this.pool.query<Row & { tokens: number } & Record<`p${number}`, string>>(
+            `SELECT ${META}, d.tokens, ${positions.join(', ')} FROM search_doc d${cond}`,
+            params,
+          ),
+          this.bm25Inputs(phrases),
+        ]);
         // A lexeme too long for a tsvector is in `terms` only: count there for every row then.
         const tooLong = lexemes.some((t) => Buffer.byteLength(t) > MAX_LEXEME_BYTES);
         const counters = rows.map((r) => (tooLong ? null : positionsCounter(COLUMNS.map((_, i) => r[`p${i}`]))));
