@@ -15,11 +15,14 @@ export interface Compiled {
   words: MatchSet[];
 }
 
+/** What the compiler reads of a vocabulary: the PostgreSQL store keeps its own (src/store/postgres/search.ts). */
+export type QueryVocabulary = Pick<ArchiveVocabulary, 'synonyms' | 'analyzeOptions'>;
+
 /** Terms the compiler may put in a MATCH string: letters and digits only, by construction. */
 const SAFE_TERM = /^[\p{L}\p{Nd}]+$/u;
 
 /** Tree → FTS5 MATCH text. `boost` ORs in phrase matches of adjacent words (ranking only). */
-export function compileQuery(root: QueryNode | null, lang: string, boost: boolean, vocabulary: ArchiveVocabulary): Compiled {
+export function compileQuery(root: QueryNode | null, lang: string, boost: boolean, vocabulary: QueryVocabulary): Compiled {
   const synonyms = vocabulary.synonyms;
   const highlight: MatchSet = { terms: new Set(), stems: new Set() };
   const words: MatchSet[] = [];
@@ -128,7 +131,7 @@ function synonymRun(
   kids: QueryNode[],
   i: number,
   analyzeQ: (s: string) => Token[],
-  vocabulary: ArchiveVocabulary,
+  vocabulary: QueryVocabulary,
 ): { length: number; tokens: Token[]; variants: string[][] } | null {
   const synonyms = vocabulary.synonyms;
   for (let n = Math.min(synonyms.maxWords, kids.length - i); n >= 2; n--) {

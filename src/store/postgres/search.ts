@@ -1,10 +1,38 @@
 // Search on PostgreSQL (the SQLite twin: ../sqlite/search.ts): the same analyzer's terms, the same query
 // language. The publish transaction calls indexVersion/removeStory on its own client.
+//
+// Only storage and candidate retrieval differ from src/search/searcher.ts. The query is compiled by the
+// same compiler (compileQuery: an FTS5 MATCH string of quoted, analyzed phrases with column filters);
+// that string is read back here into a small tree which becomes (1) SQL over one tsvector per column
+// (GIN) to find candidates and (2) FTS5's own match and BM25 rules, run in JS on the candidates' terms,
+// so scores and order are those of the SQLite store. Field-aware ranking, snippets and facets are
+// src/search's code as it is.
+import { type Actor, SYSTEM_ACTOR } from '../../model/actor.ts';
+import type { SearchDocMeta, SearchFilters, SearchHit, SearchIndexStatus, SearchResult, StoreSearch } from '../../model/search.ts';
+import type { StoryContent, StoryVersion } from '../../model/story.ts';
+import { bodyText } from '../../model/story.ts';
+import { compileQuery } from '../../search/compile.ts';
+import { indexedDocument } from '../../search/document.ts';
+import { loadLexicon } from '../../search/lexicon.ts';
+import { parseQuery, QuerySyntaxError, type ParsedQuery } from '../../search/query.ts';
+import { fieldAwareScore, headlineEvidence, RANK_WEIGHTS } from '../../search/rank.ts';
+import { ANALYZER_VERSION, COLUMNS, DEFAULT_WEIGHTS } from '../../search/schema.ts';
+import { markHtml, matchSpans, snippetHtml, type MatchSet } from '../../search/snippet.ts';
+import {
+  acceptedWordSpans,
+  analyze,
+  DEFAULT_SYNONYMS,
+  detectLanguage,
+  hasArabicScript,
+  normalizeArabic,
+  type FullAnalyzeOptions,
+  type ProtectedNames,
+  SynonymTable,
+  type Token,
+  type Vocabulary,
+} from '../../text/index.ts';
 import type pg from 'pg';
-import type { StoreSearch } from '../../model/search.ts';
-import type { StoryVersion } from '../../model/story.ts';
-import type { Sql } from './database.ts';
-import { notYet } from './not-yet.ts';
+import { readWith, type Sql, writeWith } from './database.ts';
 
 export interface PgSearch extends StoreSearch {
   /** Indexes a published version (replacing the story's earlier one), inside the caller's transaction. */
@@ -13,7 +41,982 @@ export interface PgSearch extends StoreSearch {
   removeStory(sql: Sql, storyId: string): Promise<void>;
 }
 
-export function pgSearch(_pool: pg.Pool, _lexiconFile?: string | null): PgSearch {
-  // status is quiet too, so /healthz answers on PostgreSQL until search lands (helper D replaces this).
-  return notYet<PgSearch>('search', ['indexVersion', 'removeStory', 'status']);
+export interface PgSearchOptions {
+  /** How old this process's copy of the vocabulary may grow before it is read again (default 5 minutes). */
+  vocabularyRefreshMs?: number;
+}
+
+export function pgSearch(pool: pg.Pool, lexiconFile?: string | null, opts: PgSearchOptions = {}): PostgresSearch {
+  return new PostgresSearch(pool, lexiconFile, opts);
+}
+
+/** Stories written to the index per transaction during a rebuild (as on SQLite). */
+const CHUNK = 500;
+/** Share of new word occurrences after which memoized stems are recomputed (src/search/vocabulary.ts). */
+const STEM_MEMO_DRIFT = 0.01;
+/** FTS5's BM25 constants. */
+const K1 = 1.2;
+const B = 0.75;
+/** tsvector limits: positions above 16383 are stored as 16383; a lexeme is at most 2047 bytes. */
+const MAX_POSITION = 16383;
+const MAX_LEXEME_BYTES = 2046;
+
+// ---------- the vocabulary ----------
+
+/**
+ * The archive's surface-form counts in memory (loaded once from search_vocabulary), as ArchiveVocabulary
+ * keeps them for SQLite: the analyzer asks `frequency` synchronously, term by term.
+ */
+class PgVocabulary implements Vocabulary {
+  readonly synonyms: SynonymTable;
+  private vocab = new Map<string, number>();
+  private total = 0;
+  private sinceDrop = 0;
+  private stemCache = new Map<string, string>();
+
+  constructor(
+    readonly names: ProtectedNames | undefined,
+    synonyms: readonly (readonly string[])[] | undefined,
+  ) {
+    this.synonyms = new SynonymTable(synonyms ?? DEFAULT_SYNONYMS, (form) => analyze(form, 'ar', { protectedNames: this.names }).map((t) => t.stem));
+  }
+
+  frequency(term: string): number {
+    return this.vocab.get(term) ?? 0;
+  }
+
+  analyzeOptions(): FullAnalyzeOptions {
+    return { vocabulary: this, protectedNames: this.names, stemCache: this.stemCache };
+  }
+
+  async load(sql: Sql): Promise<void> {
+    const rows = (await sql.query<{ term: string; freq: number }>('SELECT term, freq FROM search_vocabulary')).rows;
+    this.restart();
+    for (const r of rows) this.add(r.term, r.freq);
+  }
+
+  restart(): void {
+    this.vocab = new Map();
+    this.total = this.sinceDrop = 0;
+    this.stemCache = new Map();
+  }
+
+  /** A version's surface forms and their counts (what is added to the vocabulary). */
+  surfaceCounts(v: StoryVersion): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const text of [v.content.headline, v.content.deck ?? '', bodyText(v.content.body)])
+      for (const t of analyze(text, v.content.language, { stems: false, protectedNames: this.names })) counts.set(t.term, (counts.get(t.term) ?? 0) + 1);
+    return counts;
+  }
+
+  /** Adds counts; the stem memo is dropped once 1 % new text has arrived (see vocabulary.ts for why). */
+  addAll(counts: Map<string, number>): void {
+    let added = 0;
+    for (const [term, n] of counts) {
+      this.vocab.set(term, (this.vocab.get(term) ?? 0) + n);
+      added += n;
+    }
+    this.total += added;
+    this.sinceDrop += added;
+    if (this.sinceDrop > STEM_MEMO_DRIFT * this.total) {
+      this.stemCache = new Map();
+      this.sinceDrop = 0;
+    }
+  }
+
+  private add(term: string, n: number): void {
+    this.vocab.set(term, n);
+    this.total += n;
+  }
+
+  entries(): [string, number][] {
+    return [...this.vocab];
+  }
+}
+
+// ---------- the compiled query, read back ----------
+
+/** A MATCH string of compileQuery as a tree: phrases with their columns, AND, OR, NOT. */
+type MatchNode =
+  | { kind: 'phrase'; id: number; tokens: string[]; columns: number[] }
+  | { kind: 'and' | 'or'; children: MatchNode[] }
+  | { kind: 'not'; left: MatchNode; right: MatchNode };
+
+/**
+ * How FTS5's `ascii` tokenizer splits and folds what the index stores and a quoted phrase: ASCII
+ * letters lowercased, every other ASCII character a separator, every non-ASCII character part of a word.
+ */
+function ftsTokens(s: string): string[] {
+  return s
+    .split(/[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/)
+    .filter(Boolean)
+    .map((t) => t.replace(/[A-Z]+/g, (m) => m.toLowerCase()));
+}
+
+/**
+ * Parses compileQuery's output (precedence NOT > AND > OR, as FTS5's). The compiler only emits quoted
+ * analyzed terms, our column names, parentheses and the three operators.
+ */
+function parseMatch(match: string): { root: MatchNode; phrases: Extract<MatchNode, { kind: 'phrase' }>[] } {
+  const lexed = match.match(/"[^"]*"|\{[^}]*\}|\(|\)|:|AND|OR|NOT/g) ?? [];
+  const phrases: Extract<MatchNode, { kind: 'phrase' }>[] = [];
+  let i = 0;
+  const bug = () => new Error(`search failed for an internally built query: cannot read ${JSON.stringify(match)}`);
+  const primary = (): MatchNode => {
+    const t = lexed[i++];
+    if (t === '(') {
+      const n = or();
+      if (lexed[i++] !== ')') throw bug();
+      return n;
+    }
+    let columns = COLUMNS.map((_, c) => c);
+    let quoted = t;
+    if (t?.startsWith('{')) {
+      const names = t.slice(1, -1).trim().split(/\s+/);
+      columns = names.map((n) => COLUMNS.indexOf(n as (typeof COLUMNS)[number]));
+      if (columns.some((c) => c < 0) || lexed[i++] !== ':') throw bug();
+      quoted = lexed[i++];
+    }
+    if (!quoted?.startsWith('"')) throw bug();
+    const node = { kind: 'phrase' as const, id: phrases.length, tokens: ftsTokens(quoted.slice(1, -1)), columns };
+    if (!node.tokens.length) throw bug();
+    phrases.push(node);
+    return node;
+  };
+  const not = (): MatchNode => {
+    let left = primary();
+    while (lexed[i] === 'NOT') {
+      i++;
+      left = { kind: 'not', left, right: primary() };
+    }
+    return left;
+  };
+  const chain = (kind: 'and' | 'or', next: () => MatchNode): MatchNode => {
+    const children = [next()];
+    while (lexed[i] === kind.toUpperCase()) {
+      i++;
+      children.push(next());
+    }
+    return children.length === 1 ? children[0] : { kind, children };
+  };
+  const and = () => chain('and', not);
+  const or = (): MatchNode => chain('or', and);
+  const root = or();
+  if (i !== lexed.length) throw bug();
+  return { root, phrases };
+}
+
+/** A tsquery literal for a phrase: its lexemes quoted, adjacent (<->). */
+function tsquery(tokens: string[]): string {
+  return tokens.map((t) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' <-> ');
+}
+
+/** SQL that is true for rows the tree matches, over the per-column tsvectors (the GIN index). */
+function matchSql(node: MatchNode, param: (v: unknown) => string): string {
+  switch (node.kind) {
+    case 'phrase': {
+      const q = `${param(tsquery(node.tokens))}::tsquery`;
+      return `(${node.columns.map((c) => `${COLUMNS[c]} @@ ${q}`).join(' OR ')})`;
+    }
+    case 'and':
+    case 'or':
+      return `(${node.children.map((c) => matchSql(c, param)).join(node.kind === 'and' ? ' AND ' : ' OR ')})`;
+    case 'not':
+      return `(${matchSql(node.left, param)} AND NOT ${matchSql(node.right, param)})`;
+  }
+}
+
+/** How often a phrase occurs in a column of the row at hand (every start position counts, as FTS5's). */
+type PhraseCounter = (column: number, tokens: string[]) => number;
+
+/** Counting in the columns' full token lists (`terms`). */
+function termsCounter(terms: string[]): PhraseCounter {
+  const cols = terms.map((t) => (t ? t.split(' ') : []));
+  return (c, tokens) => {
+    const col = cols[c];
+    let n = 0;
+    outer: for (let p = 0; p + tokens.length <= col.length; p++) {
+      for (let k = 0; k < tokens.length; k++) if (col[p + k] !== tokens[k]) continue outer;
+      n++;
+    }
+    return n;
+  };
+}
+
+/**
+ * Counting from the positions the tsvectors hold for the query's lexemes only (each column's tsvector
+ * cut down to them, as text: `'lexeme':1A,5A …`): a few bytes a row instead of its whole text. Null
+ * when the tsvector cannot be trusted to be exact (a position at the 16383 ceiling, or 256 positions,
+ * the most a lexeme keeps): the caller then counts in `terms`.
+ */
+function positionsCounter(columns: string[]): PhraseCounter | null {
+  const maps: Map<string, number[]>[] = [];
+  for (const text of columns) {
+    const m = new Map<string, number[]>();
+    // Our lexemes hold no quote, backslash or space (ftsTokens splits on every ASCII non-alphanumeric).
+    for (const [, lexeme, list] of text.matchAll(/'([^']+)':([0-9A-D,]+)/g)) {
+      const ps = list.split(',').map((p) => Number.parseInt(p, 10));
+      if (ps.length >= 256 || ps[ps.length - 1] >= MAX_POSITION) return null;
+      m.set(lexeme, ps);
+    }
+    maps.push(m);
+  }
+  return (c, tokens) => {
+    const m = maps[c];
+    const first = m.get(tokens[0]);
+    if (!first) return 0;
+    if (tokens.length === 1) return first.length;
+    const rest = tokens.slice(1).map((t) => new Set(m.get(t) ?? []));
+    return first.filter((p) => rest.every((set, k) => set.has(p + k + 1))).length;
+  };
+}
+
+/**
+ * FTS5's verdict on one row, and each phrase's weighted frequency as its bm25() sees it: only phrases
+ * of sub-expressions that match the row count (FTS5 clears the others' position lists).
+ */
+function evaluate(root: MatchNode, count: PhraseCounter, weights: number[], freq: number[]): boolean {
+  const found = new Map<number, number>();
+  const weighted = (p: Extract<MatchNode, { kind: 'phrase' }>) => {
+    let w = found.get(p.id);
+    if (w === undefined) {
+      w = 0;
+      for (const c of p.columns) w += count(c, p.tokens) * weights[c];
+      found.set(p.id, w);
+    }
+    return w;
+  };
+  const matches = (n: MatchNode): boolean => {
+    switch (n.kind) {
+      case 'phrase':
+        return weighted(n) > 0;
+      case 'and':
+        return n.children.every(matches);
+      case 'or':
+        return n.children.some(matches);
+      case 'not':
+        return matches(n.left) && !matches(n.right);
+    }
+  };
+  const credit = (n: MatchNode) => {
+    switch (n.kind) {
+      case 'phrase':
+        freq[n.id] += weighted(n);
+        return;
+      case 'and':
+        n.children.forEach(credit);
+        return;
+      case 'or':
+        for (const c of n.children) if (matches(c)) credit(c);
+        return;
+      case 'not':
+        credit(n.left);
+        return;
+    }
+  };
+  if (!matches(root)) return false;
+  credit(root);
+  return true;
+}
+
+// ---------- rows ----------
+
+interface Row {
+  doc_id: number;
+  story_id: string;
+  version: number;
+  language: string;
+  urgency: number;
+  media_type: string;
+  published_at: string;
+  categories: string[];
+  score: number;
+}
+
+const META = 'd.doc_id, d.story_id, d.version, d.language, d.urgency, d.media_type, d.published_at, d.categories';
+
+const meta = (r: Row): SearchDocMeta => ({
+  storyId: r.story_id,
+  version: r.version,
+  language: r.language,
+  categories: r.categories,
+  urgency: r.urgency,
+  mediaType: r.media_type,
+  publishedAt: r.published_at,
+});
+
+const byRecency = (a: Row, b: Row) => (a.published_at < b.published_at ? 1 : a.published_at > b.published_at ? -1 : b.doc_id - a.doc_id);
+
+/** One tsvector literal from a column's tokens (positions from 1, as PostgreSQL counts them). */
+function tsvector(tokens: string[]): string {
+  const at = new Map<string, number[]>();
+  tokens.forEach((t, i) => {
+    if (Buffer.byteLength(t) > MAX_LEXEME_BYTES) return;
+    let list = at.get(t);
+    if (!list) at.set(t, (list = []));
+    if (list.length < 256) list.push(Math.min(MAX_POSITION, i + 1));
+  });
+  return [...at].map(([t, ps]) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}':${[...new Set(ps)].join(',')}`).join(' ');
+}
+
+// ---------- the store's search ----------
+
+export class PostgresSearch implements PgSearch {
+  private readonly vocabulary: PgVocabulary;
+  private readonly weights = COLUMNS.map((c) => DEFAULT_WEIGHTS[c]);
+  private readonly rankWeights = RANK_WEIGHTS;
+  private readonly snippetLength = 200;
+  private loaded: Promise<void> | null = null;
+  private loadedAt = 0;
+  private refreshing: Promise<void> | null = null;
+  private rebuilding = false;
+  /** Rows and tokens of the whole index (BM25's N and average length), kept a moment between queries. */
+  private stats: { at: number; rows: number; tokens: number } | null = null;
+  private headlineTokens = new Map<string, Token[]>();
+  private headlineTokensOf: unknown = null;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    lexiconFile?: string | null,
+    private readonly opts: PgSearchOptions = {},
+  ) {
+    const lexicon = loadLexicon(lexiconFile);
+    this.vocabulary = new PgVocabulary(lexicon.protectedNames, lexicon.synonyms);
+  }
+
+  /** How often a folded surface form occurs in the indexed archive (as this process last read it). */
+  frequency(term: string): number {
+    return this.vocabulary.frequency(term);
+  }
+
+  /**
+   * The vocabulary is read before the first analysis needs it, then again in the background once it is
+   * older than vocabularyRefreshMs: other nodes publish too, and their words count for the stems here.
+   */
+  private ready(): Promise<void> {
+    this.loaded ??= readWith('loading the search vocabulary', () => this.vocabulary.load(this.pool))
+      .then(() => {
+        this.loadedAt = Date.now();
+      })
+      .catch((e) => {
+        this.loaded = null;
+        throw e;
+      });
+    const stale = this.loadedAt > 0 && Date.now() - this.loadedAt > (this.opts.vocabularyRefreshMs ?? 300_000);
+    if (stale && !this.refreshing && !this.rebuilding) {
+      // The swap is one synchronous step after the read (PgVocabulary.load): no analysis sees half of it.
+      this.refreshing = this.vocabulary
+        .load(this.pool)
+        .then(() => {
+          this.loadedAt = Date.now();
+        })
+        .catch(() => {
+          // Kept as it was; the next query tries again.
+        })
+        .finally(() => {
+          this.refreshing = null;
+        });
+    }
+    return this.loaded;
+  }
+
+  // ----- writing -----
+
+  async indexVersion(sql: Sql, v: StoryVersion): Promise<void> {
+    await this.ready();
+    if (v.pubStatus === 'canceled' || v.kind === 'killed') return this.removeStory(sql, v.storyId);
+    const counts = this.vocabulary.surfaceCounts(v);
+    this.vocabulary.addAll(counts);
+    // Sorted, so two publishes bumping the same words lock them in the same order (no deadlock).
+    const terms = [...counts.keys()].sort();
+    if (terms.length) {
+      await sql.query(
+        `INSERT INTO search_vocabulary (term, freq) SELECT * FROM unnest($1::text[], $2::bigint[])
+         ON CONFLICT (term) DO UPDATE SET freq = search_vocabulary.freq + excluded.freq`,
+        [terms, terms.map((t) => counts.get(t)!)],
+      );
+    }
+    await this.write(sql, v);
+  }
+
+  private async write(sql: Sql, v: StoryVersion): Promise<void> {
+    await this.removeStory(sql, v.storyId);
+    const d = indexedDocument(v, this.vocabulary.analyzeOptions());
+    const cols = d.columns.map(ftsTokens);
+    const { rows } = await sql.query<{ doc_id: number }>(
+      `INSERT INTO search_doc (story_id, version, language, urgency, media_type, published_at, categories, tokens, terms,
+                               h, hs, b, bs, byline, dateline, category, keyword)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+               $10::tsvector, $11::tsvector, $12::tsvector, $13::tsvector, $14::tsvector, $15::tsvector, $16::tsvector, $17::tsvector)
+       RETURNING doc_id`,
+      [
+        v.storyId,
+        v.version,
+        d.language,
+        d.urgency,
+        d.mediaType,
+        d.publishedAt,
+        d.categories,
+        cols.reduce((n, c) => n + c.length, 0),
+        cols.map((c) => c.join(' ')),
+        ...cols.map(tsvector),
+      ],
+    );
+    await sql.query('INSERT INTO search_text (doc_id, headline, body) VALUES ($1, $2, $3)', [rows[0].doc_id, d.headline, d.body]);
+    this.stats = null;
+  }
+
+  async removeStory(sql: Sql, storyId: string): Promise<void> {
+    // search_text goes with it (ON DELETE CASCADE).
+    const r = await sql.query('DELETE FROM search_doc WHERE story_id = $1', [storyId]);
+    if (r.rowCount) this.stats = null;
+  }
+
+  /**
+   * Rebuilds the index from `versions` (a function returning a fresh iterable: it is read twice). The
+   * vocabulary is counted over everything first, as on SQLite, so every story is stemmed under the
+   * same counts. `stillCurrent` filters each chunk inside its transaction (a version superseded or
+   * killed meanwhile is not written back).
+   */
+  async rebuild(
+    versions: () => AsyncIterable<StoryVersion> | Iterable<StoryVersion>,
+    stillCurrent?: (sql: Sql, chunk: StoryVersion[]) => Promise<Set<string>>,
+    onProgress?: (done: number, phase: 'vocabulary' | 'index') => void,
+  ): Promise<number> {
+    await this.ready();
+    // A background refresh must not replace the counts being made (nor land in the middle of them).
+    await this.refreshing;
+    this.rebuilding = true;
+    try {
+      return await this.rebuildCounted(versions, stillCurrent, onProgress);
+    } finally {
+      this.rebuilding = false;
+    }
+  }
+
+  private async rebuildCounted(
+    versions: () => AsyncIterable<StoryVersion> | Iterable<StoryVersion>,
+    stillCurrent?: (sql: Sql, chunk: StoryVersion[]) => Promise<Set<string>>,
+    onProgress?: (done: number, phase: 'vocabulary' | 'index') => void,
+  ): Promise<number> {
+    this.vocabulary.restart();
+    let n = 0;
+    for await (const v of versions()) {
+      if (v.pubStatus !== 'canceled' && v.kind !== 'killed') this.vocabulary.addAll(this.vocabulary.surfaceCounts(v));
+      if (++n % 500 === 0) onProgress?.(n, 'vocabulary');
+    }
+    const vocab = this.vocabulary.entries();
+    await writeWith(this.pool, 'starting a search index rebuild', async (sql) => {
+      await sql.query('DELETE FROM search_doc; DELETE FROM search_vocabulary');
+      for (let i = 0; i < vocab.length; i += 5000) {
+        const part = vocab.slice(i, i + 5000);
+        await sql.query('INSERT INTO search_vocabulary (term, freq) SELECT * FROM unnest($1::text[], $2::bigint[])', [
+          part.map((e) => e[0]),
+          part.map((e) => e[1]),
+        ]);
+      }
+    });
+    let indexed = 0;
+    let chunk: StoryVersion[] = [];
+    const flush = async () => {
+      const list = chunk.filter((v) => v.pubStatus !== 'canceled' && v.kind !== 'killed');
+      chunk = [];
+      if (!list.length) return;
+      indexed += await writeWith(this.pool, 'rebuilding the search index', async (sql) => {
+        const current = stillCurrent ? await stillCurrent(sql, list) : null;
+        let written = 0;
+        for (const v of list) {
+          if (current && !current.has(v.storyId)) continue;
+          await this.write(sql, v);
+          written++;
+        }
+        return written;
+      });
+      onProgress?.(indexed, 'index');
+    };
+    for await (const v of versions()) {
+      chunk.push(v);
+      if (chunk.length >= CHUNK) await flush();
+    }
+    await flush();
+    await writeWith(this.pool, 'finishing a search index rebuild', (sql) =>
+      sql.query(`INSERT INTO search_meta (key, value) VALUES ('analyzer_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [
+        String(ANALYZER_VERSION),
+      ]),
+    );
+    this.stats = null;
+    return indexed;
+  }
+
+  async reindex(onProgress?: (done: number, total: number, phase: 'vocabulary' | 'index') => void) {
+    const t0 = performance.now();
+    const total = await readWith('counting published stories', async () =>
+      Number((await this.pool.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM stories WHERE status = 'published'`)).rows[0].n),
+    );
+    const indexed = await this.rebuild(
+      () => liveVersions(this.pool),
+      (sql, chunk) => currentIn(sql, chunk),
+      (done, phase) => onProgress?.(done, total, phase),
+    );
+    onProgress?.(indexed, total, 'index');
+    return { indexed, ms: performance.now() - t0 };
+  }
+
+  async needsReindex(): Promise<boolean> {
+    return readWith('reading the search index version', async () => {
+      const { rows } = await this.pool.query<{ value: string | null; docs: number }>(
+        `SELECT (SELECT value FROM search_meta WHERE key = 'analyzer_version') AS value,
+                (SELECT count(*)::bigint FROM (SELECT 1 FROM search_doc LIMIT 1) x) AS docs`,
+      );
+      const r = rows[0];
+      return r.docs > 0 && (r.value === null || Number(r.value) !== ANALYZER_VERSION);
+    });
+  }
+
+  private running: Promise<{ indexed: number; rebuilt: boolean }> | null = null;
+
+  catchUp(onProgress?: (done: number, total: number) => void): Promise<{ indexed: number; rebuilt: boolean }> {
+    this.running ??= this.runCatchUp(onProgress).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async runCatchUp(onProgress?: (done: number, total: number) => void): Promise<{ indexed: number; rebuilt: boolean }> {
+    if (await this.needsReindex()) {
+      const r = await this.reindex((done, total, phase) => {
+        if (phase === 'index') onProgress?.(done, total);
+      });
+      return { indexed: r.indexed, rebuilt: true };
+    }
+    await this.ready();
+    const total = await this.missingCount();
+    let indexed = 0;
+    let after = '';
+    while (total) {
+      const chunk = await readWith('reading stories missing from search', () => missingVersions(this.pool, after, CHUNK));
+      if (!chunk.length) break;
+      after = chunk[chunk.length - 1].storyId;
+      // Written as a publish writes them (vocabulary counted as it goes), one short transaction a chunk.
+      indexed += await writeWith(this.pool, 'catching up the search index', async (sql) => {
+        const current = await currentIn(sql, chunk);
+        let n = 0;
+        for (const v of chunk) {
+          if (!current.has(v.storyId)) continue;
+          await this.indexVersion(sql, v);
+          n++;
+        }
+        return n;
+      });
+      onProgress?.(indexed, total);
+    }
+    this.counted = null;
+    return { indexed, rebuilt: false };
+  }
+
+  private async missingCount(): Promise<number> {
+    return readWith('counting stories missing from search', async () =>
+      Number(
+        (
+          await this.pool.query<{ n: number }>(
+            `SELECT count(*)::bigint AS n FROM stories s LEFT JOIN search_doc d ON d.story_id = s.id
+             WHERE s.status = 'published' AND (d.version IS NULL OR d.version <> s.latest_version)`,
+          )
+        ).rows[0].n,
+      ),
+    );
+  }
+
+  // A health check polls this every second: the join is counted at most every 2 s (60 s once complete).
+  private counted: { at: number; missing: number } | null = null;
+
+  async status(): Promise<SearchIndexStatus> {
+    const analyzerOutdated = await this.needsReindex();
+    const ttl = this.counted?.missing === 0 && !this.running ? 60_000 : 2000;
+    if (!this.counted || Date.now() - this.counted.at > ttl || this.running) this.counted = { at: Date.now(), missing: await this.missingCount() };
+    const missing = this.counted.missing;
+    return { complete: !analyzerOutdated && missing === 0, catchingUp: this.running !== null, missing, analyzerOutdated };
+  }
+
+  async count(): Promise<number> {
+    return readWith('counting searchable stories', async () =>
+      Number((await this.pool.query<{ n: number }>('SELECT count(*)::bigint AS n FROM search_doc')).rows[0].n),
+    );
+  }
+
+  async embargoedStoryIds(now: Date): Promise<Set<string>> {
+    return readWith('reading embargoed stories', async () => {
+      const { rows } = await this.pool.query<{ story_id: string }>(
+        `SELECT v.story_id FROM versions v JOIN stories s ON s.id = v.story_id AND s.latest_version = v.version
+         WHERE v.embargo_until IS NOT NULL AND v.embargo_lifted_at IS NULL AND v.embargo_until > $1`,
+        [now.toISOString()],
+      );
+      return new Set(rows.map((r) => r.story_id));
+    });
+  }
+
+  // ----- reading -----
+
+  async query(q: string | ParsedQuery, filters: SearchFilters = {}): Promise<SearchResult> {
+    await this.ready();
+    const parsed = typeof q === 'string' ? parseQuery(q) : q;
+    const pf = parsed.filters;
+    const qlang = filters.lang ?? (pf.languages?.length === 1 ? pf.languages[0] : undefined) ?? queryLanguage(parsed.text);
+    const compiled = compileQuery(parsed.root, qlang, true, this.vocabulary);
+    const tree = compiled.match ? parseMatch(compiled.match) : null;
+
+    const params: unknown[] = [];
+    const param = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const where: string[] = [];
+    if (tree) where.push(compiled.negated ? `NOT ${matchSql(tree.root, param)}` : matchSql(tree.root, param));
+    const langs = intersect(filters.lang ? [filters.lang] : undefined, intersect(filters.languages, pf.languages));
+    if (langs) where.push(`d.language = ANY(${param(langs.map((l) => l.toLowerCase()))}::text[])`);
+    if (filters.categories) where.push(`d.categories && ${param(filters.categories)}::text[]`);
+    if (filters.storyIds) where.push(`d.story_id = ANY(${param(filters.storyIds)}::text[])`);
+    const from = maxDefined(instant(filters.from, 'from'), pf.from);
+    const to = minDefined(instant(filters.to, 'to'), pf.to);
+    if (from) where.push(`d.published_at >= ${param(from)}`);
+    if (to) where.push(`d.published_at < ${param(to)}`);
+    const umin = Math.max(filters.urgencyMin ?? 1, pf.urgencyMin ?? 1);
+    const umax = Math.min(filters.urgencyMax ?? 9, pf.urgencyMax ?? 9);
+    if (umin > 1) where.push(`d.urgency >= ${param(umin)}`);
+    if (umax < 9) where.push(`d.urgency <= ${param(umax)}`);
+    const cond = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+
+    const relevance = !!tree && !compiled.negated;
+    const sort = filters.sort ?? (relevance ? 'relevance' : 'recency');
+    const offset = Math.max(0, Math.floor(filters.offset ?? 0));
+    const limit = Math.min(200, Math.max(0, Math.floor(filters.limit ?? 20)));
+    const depth = this.rankWeights.depth;
+    const fieldAware = sort === 'relevance' && relevance && compiled.words.length > 0 && offset < depth;
+
+    return readWith('searching', async () => {
+      let total: number;
+      let facets: SearchResult['facets'];
+      let page: Row[];
+      if (relevance) {
+        // Candidates from the GIN index, with the positions of the query's lexemes in each column they
+        // search; the verdict and BM25 as FTS5 gives them, computed here.
+        const phrases = tree!.phrases;
+        const lexemes = [...new Set(phrases.flatMap((p) => p.tokens))];
+        const searched = new Set(phrases.flatMap((p) => p.columns));
+        const lx = param(lexemes);
+        // setweight marks the query's lexemes, ts_filter keeps only them: both in C, one pass a column
+        // (unnest() and a sub-select per row were seven times slower).
+        const positions = COLUMNS.map((c, i) => (searched.has(i) ? `ts_filter(setweight(d.${c}, 'A', ${lx}::text[]), '{a}')::text AS p${i}` : `'' AS p${i}`));
+        // The candidates and the phrases' document counts are read side by side on two connections.
+        const [{ rows }, { idf, avgdl }] = await Promise.all([
+          this.pool.query<Row & { tokens: number } & Record<`p${number}`, string>>(
+            `SELECT ${META}, d.tokens, ${positions.join(', ')} FROM search_doc d${cond}`,
+            params,
+          ),
+          this.bm25Inputs(phrases),
+        ]);
+        // A lexeme too long for a tsvector is in `terms` only: count there for every row then.
+        const tooLong = lexemes.some((t) => Buffer.byteLength(t) > MAX_LEXEME_BYTES);
+        const counters = rows.map((r) => (tooLong ? null : positionsCounter(COLUMNS.map((_, i) => r[`p${i}`]))));
+        const inexact = rows.filter((_, i) => !counters[i]).map((r) => r.doc_id);
+        const terms = new Map<number, string[]>();
+        if (inexact.length) {
+          const t = await this.pool.query<{ doc_id: number; terms: string[] }>('SELECT doc_id, terms FROM search_doc WHERE doc_id = ANY($1::bigint[])', [
+            inexact,
+          ]);
+          for (const r of t.rows) terms.set(r.doc_id, r.terms);
+        }
+        let scored: Row[] = [];
+        const freq = new Array<number>(idf.length);
+        rows.forEach((r, i) => {
+          freq.fill(0);
+          const count = counters[i] ?? termsCounter(terms.get(r.doc_id) ?? []);
+          if (!evaluate(tree!.root, count, this.weights, freq)) return;
+          let score = 0;
+          for (let k = 0; k < idf.length; k++) score += (idf[k] * (freq[k] * (K1 + 1))) / (freq[k] + K1 * (1 - B + (B * r.tokens) / avgdl));
+          scored.push({
+            doc_id: r.doc_id,
+            story_id: r.story_id,
+            version: r.version,
+            language: r.language,
+            urgency: r.urgency,
+            media_type: r.media_type,
+            published_at: r.published_at,
+            categories: r.categories,
+            score,
+          });
+        });
+        if (filters.allowed) {
+          const allowed = filters.allowed;
+          scored = scored.filter((r) => allowed(meta(r)));
+        }
+        scored.sort(sort === 'recency' ? byRecency : (a, b) => b.score - a.score || byRecency(a, b));
+        if (fieldAware) scored = [...(await this.rank(scored.slice(0, depth), compiled.words)), ...scored.slice(depth)];
+        total = scored.length;
+        facets = facetCounts(scored.map((r) => ({ ...r, n: 1 })));
+        page = scored.slice(offset, offset + limit);
+      } else if (filters.allowed) {
+        // A JS predicate has to see every candidate.
+        const allowed = filters.allowed;
+        const rows = (await this.pool.query<Row>(`SELECT ${META}, 0::float8 AS score FROM search_doc d${cond}`, params)).rows.filter((r) => allowed(meta(r)));
+        rows.sort(byRecency);
+        total = rows.length;
+        facets = facetCounts(rows.map((r) => ({ ...r, n: 1 })));
+        page = rows.slice(offset, offset + limit);
+      } else {
+        // A browse: PostgreSQL sorts and cuts the page, and counts facets in one grouped pass.
+        page = (
+          await this.pool.query<Row>(
+            `SELECT ${META}, 0::float8 AS score FROM search_doc d${cond} ORDER BY d.published_at DESC, d.doc_id DESC LIMIT ${limit} OFFSET ${offset}`,
+            params,
+          )
+        ).rows;
+        const groups = (
+          await this.pool.query<Row & { n: number }>(
+            `SELECT d.language, d.urgency, substr(d.published_at, 1, 7) AS published_at, d.categories, count(*)::bigint AS n
+             FROM search_doc d${cond} GROUP BY 1, 2, 3, 4`,
+            params,
+          )
+        ).rows;
+        total = groups.reduce((n, g) => n + g.n, 0);
+        facets = facetCounts(groups);
+      }
+      const hits = await this.hits(page, compiled.highlight);
+      return { total, hits, facets, query: parsed };
+    });
+  }
+
+  /** Each phrase's IDF over the whole index (as FTS5: rows holding it in its columns) and the average length. */
+  private async bm25Inputs(phrases: Extract<MatchNode, { kind: 'phrase' }>[]): Promise<{ idf: number[]; avgdl: number }> {
+    if (!this.stats || Date.now() - this.stats.at > 2000) {
+      const r = (
+        await this.pool.query<{ rows: number; tokens: number }>('SELECT count(*)::bigint AS rows, coalesce(sum(tokens), 0)::bigint AS tokens FROM search_doc')
+      ).rows[0];
+      this.stats = { at: Date.now(), rows: r.rows, tokens: r.tokens };
+    }
+    const { rows: n, tokens } = this.stats;
+    // The same phrase often stands several times in a query (surface form = stem): counted once.
+    const seen = new Map<string, Promise<number>>();
+    const hitsOf = (p: Extract<MatchNode, { kind: 'phrase' }>) => {
+      const key = p.columns.join(',') + '\u0000' + p.tokens.join(' ');
+      let h = seen.get(key);
+      if (!h) {
+        const args: unknown[] = [];
+        const param = (v: unknown) => `$${args.push(v)}`;
+        const sql = `SELECT count(*)::bigint AS n FROM search_doc WHERE ${matchSql(p, param)}`;
+        seen.set(key, (h = this.pool.query<{ n: number }>(sql, args).then((r) => r.rows[0].n)));
+      }
+      return h;
+    };
+    const hits = await Promise.all(phrases.map(hitsOf));
+    const idf = hits.map((h) => {
+      const x = Math.log((n - h + 0.5) / (h + 0.5));
+      return x <= 0 ? 1e-6 : x;
+    });
+    return { idf, avgdl: n ? tokens / n : 1 };
+  }
+
+  /** BM25's best rows re-scored by their headlines (rank.ts); ties keep BM25's order. As searcher.ts. */
+  private async rank(rows: Row[], words: MatchSet[]): Promise<Row[]> {
+    const opts = this.vocabulary.analyzeOptions();
+    if (this.headlineTokensOf !== opts.stemCache || this.headlineTokens.size > 50_000) {
+      this.headlineTokens = new Map();
+      this.headlineTokensOf = opts.stemCache;
+    }
+    const heads = await this.texts(rows.map((r) => r.doc_id));
+    const arabic = words.every((w) => [...w.terms, ...w.stems].every(hasArabicScript));
+    return rows
+      .map((r, i) => {
+        const head = heads.get(r.doc_id)?.headline ?? '';
+        if (arabic) {
+          const folded = normalizeArabic(head);
+          if (!words.every((w) => [...w.terms, ...w.stems].some((n) => folded.includes(n)))) return { r, i };
+        }
+        const key = r.language + '\u0000' + head;
+        let tokens = this.headlineTokens.get(key);
+        if (!tokens) this.headlineTokens.set(key, (tokens = analyze(head, r.language, opts)));
+        const score = fieldAwareScore(r.score, headlineEvidence(tokens, words), this.rankWeights);
+        return { r: { ...r, score }, i };
+      })
+      .sort((a, b) => b.r.score - a.r.score || a.i - b.i)
+      .map((x) => x.r);
+  }
+
+  private async texts(docIds: number[]): Promise<Map<number, { headline: string; body: string }>> {
+    if (!docIds.length) return new Map();
+    const { rows } = await this.pool.query<{ doc_id: number; headline: string; body: string }>(
+      'SELECT doc_id, headline, body FROM search_text WHERE doc_id = ANY($1::bigint[])',
+      [docIds],
+    );
+    return new Map(rows.map((r) => [r.doc_id, r]));
+  }
+
+  /** The page's hits with highlighted headlines and snippets, as searcher.ts builds them. */
+  private async hits(page: Row[], highlight: MatchSet): Promise<SearchHit[]> {
+    const texts = await this.texts(page.map((r) => r.doc_id));
+    const memos = new Map<string, Map<string, boolean>>();
+    const accepts = (term: string, stem: string) => highlight.terms.has(term) || highlight.stems.has(stem);
+    const spansOf = (text: string, lang: string, opts: FullAnalyzeOptions) => {
+      let memo = memos.get(lang);
+      if (!memo) memos.set(lang, (memo = new Map()));
+      return acceptedWordSpans(text, lang, opts, accepts, memo);
+    };
+    const opts = this.vocabulary.analyzeOptions();
+    return page.map((r) => {
+      const t = texts.get(r.doc_id) ?? { headline: '', body: '' };
+      const ranked = this.headlineTokensOf === opts.stemCache ? this.headlineTokens.get(r.language + '\u0000' + t.headline) : undefined;
+      const headSpans = ranked ? matchSpans(ranked, highlight) : spansOf(t.headline, r.language, opts);
+      const bodySpans = bodySpansOf(t.body, r.language, highlight, opts, spansOf, this.snippetLength);
+      return {
+        ...meta(r),
+        score: r.score,
+        headline: t.headline,
+        headlineHtml: markHtml(t.headline, headSpans),
+        snippetHtml: snippetHtml(t.body, bodySpans, this.snippetLength),
+      };
+    });
+  }
+}
+
+type SpansOf = (text: string, lang: string, opts: FullAnalyzeOptions) => [number, number][];
+
+/** Match spans of the body, a slice at a time (searcher.ts bodySpans: the snippet needs the first slice with a match). */
+function bodySpansOf(body: string, lang: string, highlight: MatchSet, opts: FullAnalyzeOptions, spansOf: SpansOf, snippetLength: number): [number, number][] {
+  const needles = [...highlight.terms, ...highlight.stems];
+  const prefilter = needles.length > 0 && needles.every(hasArabicScript);
+  for (let from = 0, slice = 3 * snippetLength; from < body.length; slice = 2000) {
+    let to = Math.min(body.length, from + slice);
+    if (to < body.length) {
+      const space = body.indexOf(' ', to);
+      to = space < 0 ? body.length : space;
+    }
+    if (prefilter) {
+      const folded = normalizeArabic(body.slice(from, to));
+      if (!needles.some((n) => folded.includes(n))) {
+        from = to;
+        continue;
+      }
+    }
+    const spans = spansOf(body.slice(from, to), lang, opts);
+    if (spans.length) return spans.map(([a, b]) => [a + from, b + from]);
+    from = to;
+  }
+  return [];
+}
+
+// ---------- helpers shared in behaviour with searcher.ts ----------
+
+function queryLanguage(text: string): string {
+  const l = detectLanguage(text);
+  return l === 'und' ? 'ar' : l;
+}
+
+function intersect(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const lb = new Set(b.map((x) => x.toLowerCase()));
+  return a.filter((x) => lb.has(x.toLowerCase()));
+}
+
+/** A filter date as an ISO instant: a bare `to` date includes that whole day. */
+function instant(s: string | undefined, side: 'from' | 'to'): string | undefined {
+  if (!s) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) {
+    const d = new Date(s + 'T00:00:00Z');
+    if (Number.isNaN(d.getTime())) throw new QuerySyntaxError(`${side} must be a date such as 2026-01-31.`);
+    if (side === 'to') d.setUTCDate(d.getUTCDate() + 1);
+    return d.toISOString();
+  }
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) throw new QuerySyntaxError(`${side} must be a date such as 2026-01-31.`);
+  return d.toISOString();
+}
+
+function maxDefined(a?: string, b?: string): string | undefined {
+  return a && b ? (a > b ? a : b) : (a ?? b);
+}
+function minDefined(a?: string, b?: string): string | undefined {
+  return a && b ? (a < b ? a : b) : (a ?? b);
+}
+
+/** Facet counts from rows carrying a multiplicity `n` (1 per story, or a GROUP BY count). */
+function facetCounts(rows: (Pick<Row, 'language' | 'urgency' | 'published_at' | 'categories'> & { n: number })[]): SearchResult['facets'] {
+  const category = new Map<string, number>();
+  const language = new Map<string, number>();
+  const urgency = new Map<string, number>();
+  const month = new Map<string, number>();
+  for (const r of rows) {
+    const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + r.n);
+    for (const c of r.categories) bump(category, c);
+    bump(language, r.language);
+    bump(urgency, String(r.urgency));
+    bump(month, r.published_at.slice(0, 7));
+  }
+  const list = (m: Map<string, number>, byValue = false) =>
+    [...m]
+      .map(([value, count]) => ({ value, count }))
+      .sort((a, b) => (byValue ? (a.value < b.value ? 1 : -1) : b.count - a.count || (a.value < b.value ? -1 : 1)));
+  return { category: list(category), language: list(language), urgency: list(urgency).sort((a, b) => +a.value - +b.value), month: list(month, true) };
+}
+
+// ---------- versions from the store ----------
+
+/** The latest version of every published story, a page at a time. */
+async function* liveVersions(pool: pg.Pool): AsyncIterable<StoryVersion> {
+  let after = '';
+  for (;;) {
+    const { rows } = await readWith('reading published versions', () =>
+      pool.query<Record<string, string | number | null>>(
+        `SELECT v.* FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version
+         WHERE s.status = 'published' AND s.id > $1 COLLATE "C" ORDER BY s.id COLLATE "C" LIMIT 1000`,
+        [after],
+      ),
+    );
+    if (!rows.length) return;
+    yield* rows.map(toVersion);
+    after = rows[rows.length - 1].story_id as string;
+  }
+}
+
+/** Up to `limit` latest versions of published stories after story `after` that the index lacks. */
+async function missingVersions(pool: pg.Pool, after: string, limit: number): Promise<StoryVersion[]> {
+  const { rows } = await pool.query<Record<string, string | number | null>>(
+    `SELECT v.* FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version
+     LEFT JOIN search_doc d ON d.story_id = s.id
+     WHERE s.status = 'published' AND s.id > $1 COLLATE "C" AND (d.version IS NULL OR d.version <> s.latest_version)
+     ORDER BY s.id COLLATE "C" LIMIT $2`,
+    [after, limit],
+  );
+  return rows.map(toVersion);
+}
+
+/**
+ * Story ids of `chunk` whose version is still the story's latest and the story live, read in the writing
+ * transaction. The rows are share-locked (in id order) until it ends: a publish of one of them waits, or
+ * has committed and is seen here, so two writers never insert the same story's entry at once.
+ */
+async function currentIn(sql: Sql, chunk: StoryVersion[]): Promise<Set<string>> {
+  const { rows } = await sql.query<{ id: string; latest_version: number }>(
+    `SELECT id, latest_version FROM stories WHERE id = ANY($1::text[]) AND status = 'published' ORDER BY id COLLATE "C" FOR SHARE`,
+    [chunk.map((v) => v.storyId)],
+  );
+  const latest = new Map(rows.map((r) => [r.id, r.latest_version]));
+  return new Set(chunk.filter((v) => latest.get(v.storyId) === v.version).map((v) => v.storyId));
+}
+
+function toVersion(r: Record<string, string | number | null>): StoryVersion {
+  return {
+    storyId: r.story_id as string,
+    version: r.version as number,
+    revisionId: r.revision_id as string,
+    kind: r.kind as StoryVersion['kind'],
+    pubStatus: r.pub_status as StoryVersion['pubStatus'],
+    content: JSON.parse(r.content as string) as StoryContent,
+    correctionNote: r.correction_note as string | null,
+    killReason: r.kill_reason as string | null,
+    translationGroup: r.translation_group as string,
+    firstPublishedAt: r.first_published_at as string,
+    versionCreatedAt: r.version_created_at as string,
+    by: r.by_actor ? (JSON.parse(r.by_actor as string) as Actor) : SYSTEM_ACTOR,
+  };
 }
