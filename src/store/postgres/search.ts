@@ -14,5 +14,5 @@ export interface PgSearch extends StoreSearch {
 }
 
 export function pgSearch(_pool: pg.Pool, _lexiconFile?: string | null): PgSearch {
-  return notYet<PgSearch>('search', ['indexVersion', 'removeStory']);
+  return notYet<PgSearch>('search', ['indexVersion', 'removeStory', 'status']);
 }
