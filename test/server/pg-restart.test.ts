@@ -45,7 +45,9 @@ it('PostgreSQL restarted while publishing and streaming: nothing acknowledged is
   cluster.ctl('restart', '-m', 'fast');
   // Keep publishing until the database takes writes again and some more were acknowledged.
   await until('publishes after the restart', () => acknowledged.length >= before + 20, 30_000).catch((e) => {
-    throw new Error(`${e.message}: ${acknowledged.length - before} acknowledged since; refusals: ${refusals.slice(-6).join('\n')}\n${a.stderr()}\n${b.stderr()}`);
+    throw new Error(
+      `${e.message}: ${acknowledged.length - before} acknowledged since; refusals: ${refusals.slice(-6).join('\n')}\n${a.stderr()}\n${b.stderr()}`,
+    );
   });
   stop = true;
   await Promise.all(publishers);
@@ -55,16 +57,24 @@ it('PostgreSQL restarted while publishing and streaming: nothing acknowledged is
   db.on('error', () => {}); // the private cluster may go first when the file ends
   await db.connect();
   after(() => db.end());
-  const logged = (await db.query<{ seq: number; headline: string }>(`SELECT e.seq::int AS seq, v.content::json->>'headline' AS headline
-       FROM events e JOIN versions v ON v.story_id = e.story_id AND v.version = e.version ORDER BY e.seq`)).rows;
+  const logged = (
+    await db.query<{ seq: number; headline: string }>(`SELECT e.seq::int AS seq, v.content::json->>'headline' AS headline
+       FROM events e JOIN versions v ON v.story_id = e.story_id AND v.version = e.version ORDER BY e.seq`)
+  ).rows;
   const bySeq = new Map(logged.map((r) => [r.seq, r.headline]));
   for (const ack of acknowledged) assert.equal(bySeq.get(ack.seq), ack.headline, `acknowledged publish ${ack.seq} (${ack.headline}) is in the log`);
   const seqs = logged.map((r) => r.seq);
-  assert.deepEqual(seqs, [...new Set(seqs)].sort((x, y) => x - y));
+  assert.deepEqual(
+    seqs,
+    [...new Set(seqs)].sort((x, y) => x - y),
+  );
 
   // Every client, on either node, got the whole log once, in order (no gap across the restart).
   await until('every stream to catch up with the log', () => clients.every((c) => c.seqs.length >= seqs.length), 20_000).catch((e) => {
-    const seen = clients.map((c) => `${c.node.name}: ${c.seqs.length} events over ${c.connections} connections, last ${c.seqs.at(-1)}, missing ${seqs.filter((s) => !c.seqs.includes(s)).slice(0, 10)}`);
+    const seen = clients.map(
+      (c) =>
+        `${c.node.name}: ${c.seqs.length} events over ${c.connections} connections, last ${c.seqs.at(-1)}, missing ${seqs.filter((s) => !c.seqs.includes(s)).slice(0, 10)}`,
+    );
     throw new Error(`${e.message}; log ${seqs.length} events up to ${seqs.at(-1)}\n${seen.join('\n')}\n${a.stderr()}\n${b.stderr()}`);
   });
   await sleep(300); // a duplicate would arrive meanwhile
@@ -80,8 +90,7 @@ it('PostgreSQL restarted while publishing and streaming: nothing acknowledged is
   }
   await until(
     'both nodes to LISTEN again',
-    async () =>
-      (await db.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'newsflow-listener' AND datname = current_database()`)).rowCount === 2,
+    async () => (await db.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'newsflow-listener' AND datname = current_database()`)).rowCount === 2,
     15_000,
   );
 
