@@ -6,8 +6,12 @@
 // nodes are healthy again and listening without having been restarted, and a new publish reaches the
 // clients of both nodes.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import { after, it } from 'node:test';
 import pg from 'pg';
+import { REPO } from '../helpers.ts';
 import { freshDatabase, privateCluster } from '../postgres.ts';
 import { call, issueKeys, refusals, sleep, startNode, StreamClient, subscriberKey, tryPublish, until } from './pg-nodes.ts';
 
@@ -42,7 +46,22 @@ it('PostgreSQL restarted while publishing and streaming: nothing acknowledged is
 
   await until('publishes before the restart', () => acknowledged.length >= 20, 20_000);
   const before = acknowledged.length;
-  cluster.ctl('restart', '-m', 'fast');
+  // pg_ctl runs in a child process of its own: `cluster.ctl` would block this process's event loop, and
+  // the publishers and stream clients must keep going through the restart.
+  const restart = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(join(REPO, 'scripts/test-postgres.mjs'))}); m.pgCtl(JSON.parse(process.env.CLUSTER), 'restart', '-m', 'fast');`,
+    ],
+    { env: { ...process.env, CLUSTER: JSON.stringify(cluster) }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let restartErr = '';
+  restart.stderr!.on('data', (d: Buffer) => void (restartErr += d.toString()));
+  const [code] = (await once(restart, 'exit')) as [number | null];
+  assert.equal(code, 0, `pg_ctl restart -m fast: ${restartErr}`);
+  const refusedDuringRestart = refused;
   // Keep publishing until the database takes writes again and some more were acknowledged.
   await until('publishes after the restart', () => acknowledged.length >= before + 20, 30_000).catch((e) => {
     throw new Error(
@@ -51,6 +70,7 @@ it('PostgreSQL restarted while publishing and streaming: nothing acknowledged is
   });
   stop = true;
   await Promise.all(publishers);
+  assert.ok(refusedDuringRestart > 0, 'the restart came while publishing: some publishes were refused');
 
   // The log as PostgreSQL holds it.
   const db = new pg.Client({ connectionString: url });
