@@ -496,6 +496,27 @@ describe('webhook claims on several PostgreSQL nodes', () => {
     }
     assert.ok(taken, 'node b claims within two seconds of node a losing its connection');
     assert.equal(await a.subscribers.renewWebhook(h1.id, 'node-a', until()), false, 'node a knows it lost it');
+    // A delivery node a finished late is not recorded: the cursor stays where node b has it.
+    const cursorBefore = (await b.subscribers.getWebhook(h1.id))!.cursor;
+    const late = {
+      attempt: {
+        webhookId: h1.id,
+        seq: cursorBefore + 5,
+        messageId: `msg_${h1.id}_late`,
+        attempt: 1,
+        at: new Date().toISOString(),
+        statusCode: 200,
+        latencyMs: 1,
+        ok: true,
+        error: null,
+      },
+      state: { cursor: cursorBefore + 5, status: 'active' as const, attempt: 0, nextAttemptAt: new Date().toISOString(), failingSince: null, lastError: null },
+    };
+    await assert.rejects(a.subscribers.recordAttempt(h1.id, late), /lost the delivery lock/);
+    assert.equal((await b.subscribers.getWebhook(h1.id))!.cursor, cursorBefore, 'the late attempt moved nothing');
+    assert.equal((await b.subscribers.listAttempts(h1.id)).filter((x) => x.messageId.endsWith('_late')).length, 0, 'nor was it listed');
+    await b.subscribers.recordAttempt(h1.id, { ...late, attempt: { ...late.attempt, messageId: `msg_${h1.id}_b` } });
+    assert.equal((await b.subscribers.getWebhook(h1.id))!.cursor, cursorBefore + 5, 'the holder records its attempts');
 
     // Node a works again after its lock connection died (a new one is opened), and a node that closes
     // (its pool ends) frees what it held at once.

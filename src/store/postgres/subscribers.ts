@@ -35,6 +35,7 @@ import {
   type WebhookWithSecret,
 } from '../../model/subscribers.ts';
 import { readWith, type Sql, writeWith } from './database.ts';
+import { StoreError } from '../errors.ts';
 
 /** The first key of every webhook's advisory lock (the second is webhooks.lock_key, migration 003). */
 export const WEBHOOK_LOCK_CLASS = 7_301_003;
@@ -373,6 +374,12 @@ class WebhookLocks {
   private pid = 0;
   /** Webhook id → the worker (owner) of this process delivering it, and its lock key. */
   readonly held = new Map<string, { owner: string; key: number }>();
+  /**
+   * Webhooks whose lock went with a lost connection, until this process claims them again: another node
+   * may deliver them now, so this one must not record an attempt it finished late (its cursor would go
+   * back over the other node's).
+   */
+  readonly lost = new Set<string>();
   private closed = false;
 
   constructor(private readonly config: pg.ClientConfig) {}
@@ -389,6 +396,7 @@ class WebhookLocks {
       if (this.conn !== opening) return;
       // Every lock of the session went with it: the workers' next renewal says so and they stop.
       this.conn = null;
+      for (const id of this.held.keys()) this.lost.add(id);
       this.held.clear();
       this.pid = 0;
     };
@@ -689,6 +697,7 @@ export class PgSubscriberStore implements SubscriberStore {
         }
         taken = { owner, key: row.lock_key };
         this.locks.held.set(id, taken);
+        this.locks.lost.delete(id);
         // The row as locked is the latest: the previous holder committed its cursor before it unlocked.
         return toWebhook(row);
       });
@@ -735,15 +744,28 @@ export class PgSubscriberStore implements SubscriberStore {
     );
   }
 
+  /**
+   * Records an attempt and moves the cursor, fenced by the delivery lock: a node whose lock went with a
+   * lost connection (another node may deliver the subscription now) records nothing, so a late attempt
+   * can never move the cursor back over the new holder's. The refusal rolls back the attempt row too.
+   */
   async recordAttempt(webhookId: string, o: AttemptOutcome): Promise<void> {
-    await this.run(`recording a delivery attempt of webhook ${webhookId}`, async (sql) => {
+    const doing = `recording a delivery attempt of webhook ${webhookId}`;
+    const lostLock = () => new StoreError(doing, new Error('this node lost the delivery lock (its database connection ended); another node delivers it now'));
+    if (this.locks.lost.has(webhookId)) throw lostLock();
+    const mine = this.locks.held.get(webhookId);
+    await this.run(doing, async (sql) => {
       await insertAttempt(sql, o.attempt);
       const s = o.state;
-      await sql.query(
+      const r = await sql.query(
         `UPDATE webhooks SET cursor = $1, status = CASE WHEN status = 'deleted' THEN status ELSE $2 END, attempt = $3,
-                next_attempt_at = $4, failing_since = $5, last_error = $6 WHERE id = $7`,
-        [s.cursor, s.status, s.attempt, s.nextAttemptAt, s.failingSince, s.lastError, webhookId],
+                next_attempt_at = $4, failing_since = $5, last_error = $6
+          WHERE id = $7
+            AND ($8::int IS NULL OR EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.pid = $8
+                                              AND l.classid = $9::oid AND l.objid = webhooks.lock_key::oid AND l.objsubid = 2))`,
+        [s.cursor, s.status, s.attempt, s.nextAttemptAt, s.failingSince, s.lastError, webhookId, mine ? this.locks.backendPid : null, WEBHOOK_LOCK_CLASS],
       );
+      if (mine && r.rowCount === 0) throw lostLock();
     });
   }
 
