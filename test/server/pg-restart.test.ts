@@ -13,19 +13,19 @@ import { after, it } from 'node:test';
 import pg from 'pg';
 import { REPO } from '../helpers.ts';
 import { freshDatabase, privateCluster } from '../postgres.ts';
-import { call, issueKeys, refusals, sleep, startNode, StreamClient, subscriberKey, tryPublish, until } from './pg-nodes.ts';
+import { call, databaseNodeEnv, refusals, sleep, StreamClient, startNode, subscribersAndKeys, tryPublish, until } from './nodes.ts';
 
 it('PostgreSQL restarted while publishing and streaming: nothing acknowledged is lost, nodes and streams recover by themselves', async () => {
   const cluster = await privateCluster();
   const url = await freshDatabase(cluster);
-  const keys = await issueKeys(url);
-  const a = await startNode(url, 'node-a');
-  const b = await startNode(url, 'node-b');
-  const subscriber = await subscriberKey(a.url, keys.admin);
+  // JSON deliveries for the subscriber, as its stream's events are checked against the log.
+  const keys = await subscribersAndKeys(url, 1, { defaultFormat: 'json' });
+  const a = await startNode('node-a', databaseNodeEnv(url));
+  const b = await startNode('node-b', databaseNodeEnv(url));
 
-  const clients = [a, a, b, b].map((n) => new StreamClient(n, subscriber.key));
+  const clients = [a, a, b, b].map((n) => new StreamClient(n.url, keys.subscribers[0], { name: n.name }));
   after(() => Promise.all(clients.map((c) => c.stop())));
-  await until('every stream to connect', () => clients.every((c) => c.connections > 0), 10_000);
+  await until('every stream to connect', () => clients.every((c) => c.ready), 10_000);
 
   // Publishers on both nodes, two each, one story after the other, until told to stop.
   const acknowledged: { seq: number; headline: string }[] = [];
@@ -35,11 +35,11 @@ it('PostgreSQL restarted while publishing and streaming: nothing acknowledged is
   const publisher = async (node: { url: string }) => {
     while (!stop) {
       const headline = `Restart wire ${n++}`;
-      const seq = await tryPublish(node.url, keys.editor, headline);
-      if (seq === null) {
+      const published = await tryPublish(node.url, keys.editor, headline);
+      if (published === null) {
         refused++;
         await sleep(50);
-      } else acknowledged.push({ seq, headline });
+      } else acknowledged.push({ seq: published.seq, headline });
     }
   };
   const publishers = [a, a, b, b].map(publisher);
@@ -93,17 +93,17 @@ it('PostgreSQL restarted while publishing and streaming: nothing acknowledged is
   await until('every stream to catch up with the log', () => clients.every((c) => c.seqs.length >= seqs.length), 20_000).catch((e) => {
     const seen = clients.map(
       (c) =>
-        `${c.node.name}: ${c.seqs.length} events over ${c.connections} connections, last ${c.seqs.at(-1)}, missing ${seqs.filter((s) => !c.seqs.includes(s)).slice(0, 10)}`,
+        `${c.name}: ${c.seqs.length} events over ${c.connections} connections, last ${c.seqs.at(-1)}, missing ${seqs.filter((s) => !c.seqs.includes(s)).slice(0, 10)}`,
     );
     throw new Error(`${e.message}; log ${seqs.length} events up to ${seqs.at(-1)}\n${seen.join('\n')}\n${a.stderr()}\n${b.stderr()}`);
   });
   await sleep(300); // a duplicate would arrive meanwhile
-  for (const c of clients) assert.deepEqual(c.seqs, seqs, `the stream on ${c.node.name} got every logged event exactly once, in order`);
+  for (const c of clients) assert.deepEqual(c.seqs, seqs, `the stream on ${c.name} got every logged event exactly once, in order`);
 
   // Both nodes healthy, without a restart of theirs: still the same processes, and listening again.
   for (const node of [a, b]) {
     assert.equal(node.child.exitCode, null, `${node.name} is still running`);
-    const h = await call(node.url, keys.admin, 'GET', '/healthz');
+    const h = await call(node.url, keys.editor, 'GET', '/healthz');
     assert.equal(h.status, 200, JSON.stringify(h.body));
     assert.equal(h.body.ok, true);
     assert.equal(h.body.database.reachable, true);
@@ -116,7 +116,7 @@ it('PostgreSQL restarted while publishing and streaming: nothing acknowledged is
 
   // A publish after the restart reaches the clients of both nodes within two seconds (LISTEN/NOTIFY, not
   // the 5 s safety poll; test/server/nginx.test.ts holds the one-second goal on a quiet pair of nodes).
-  const last = await tryPublish(b.url, keys.editor, 'After the restart');
+  const last = (await tryPublish(b.url, keys.editor, 'After the restart'))?.seq ?? null;
   assert.ok(last !== null, 'a publish after the restart is acknowledged');
   const acked = Date.now();
   await until('the publish after the restart to reach every client', () => clients.every((c) => c.seqs.at(-1) === last), 2000);

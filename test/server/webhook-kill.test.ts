@@ -13,7 +13,7 @@ import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { WEBHOOK_LOCK_CLASS } from '../../src/store/postgres/subscribers.ts';
 import { freshDatabase } from '../postgres.ts';
-import { call, issueKeys, type Node, sleep, startNode, subscriberKey, tryPublish, until } from './pg-nodes.ts';
+import { call, databaseNodeEnv, type Node, sleep, startNode, subscribersAndKeys, tryPublish, until } from './nodes.ts';
 
 const HOLD_MS = 300;
 
@@ -47,11 +47,11 @@ function ownerOfPort(port: number, pids: number[]): number | null {
 
 it('kill -9 of the node delivering a webhook: the other node takes over within seconds, every message arrives in order, a repeat keeps its webhook-id', async () => {
   const url = await freshDatabase();
-  const keys = await issueKeys(url);
+  // JSON deliveries for the subscriber, so the receiver reads each message's seq from its payload.
+  const keys = await subscribersAndKeys(url, 1, { defaultFormat: 'json' });
   const env = { NEWSFLOW_ALLOW_PRIVATE_WEBHOOKS: '1', NEWSFLOW_WEBHOOK_BASE_DELAY_MS: '100' };
-  const a = await startNode(url, 'node-a', env);
-  const b = await startNode(url, 'node-b', env);
-  const subscriber = await subscriberKey(a.url, keys.admin);
+  const a = await startNode('node-a', databaseNodeEnv(url, env));
+  const b = await startNode('node-b', databaseNodeEnv(url, env));
 
   // The receiver: verifies, records (seq, webhook-id, sending node, time), holds the answer HOLD_MS.
   let verifier: Webhook | null = null;
@@ -89,25 +89,25 @@ it('kill -9 of the node delivering a webhook: the other node takes over within s
         receiver.close(() => ok());
       }),
   );
-  const hook = await call(a.url, subscriber.key, 'POST', '/v1/webhooks', { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` });
+  const hook = await call(a.url, keys.subscribers[0], 'POST', '/v1/webhooks', { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` });
   assert.equal(hook.status, 201, JSON.stringify(hook.body));
   verifier = new Webhook(hook.body.secret);
 
   // Stories published on both nodes; the kill comes while they are being delivered.
   const published: number[] = [];
   for (let i = 0; i < 10; i++) {
-    const seq = await tryPublish(nodes[i % 2].url, keys.editor, `Webhook wire ${i}`);
-    assert.ok(seq !== null, `publish ${i} acknowledged`);
-    published.push(seq);
+    const p = await tryPublish(nodes[i % 2].url, keys.editor, `Webhook wire ${i}`);
+    assert.ok(p !== null, `publish ${i} acknowledged`);
+    published.push(p.seq);
   }
   await until('the kill', () => victim !== null, 20_000);
   await (victim as unknown as Node).exited;
   const survivor = nodes.find((n) => n !== victim)!;
   // More news after the kill, on the node left.
   for (let i = 10; i < 13; i++) {
-    const seq = await tryPublish(survivor.url, keys.editor, `Webhook wire ${i}`);
-    assert.ok(seq !== null, `publish ${i} acknowledged`);
-    published.push(seq);
+    const p = await tryPublish(survivor.url, keys.editor, `Webhook wire ${i}`);
+    assert.ok(p !== null, `publish ${i} acknowledged`);
+    published.push(p.seq);
   }
 
   const db = new pg.Client({ connectionString: url });
