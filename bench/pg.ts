@@ -335,13 +335,13 @@ function report(rates: Rate[], bench: { tps1: number; tps16: number }, fan: Fano
     '',
     ...(part('fanout')
       ? [
-    `SSE fan-out: ${STORIES} stories one every 100 ms, latency from the publish request to receipt over every receipt.`,
-    '',
-    '| setup | clients | p50 ms | p99 ms | max ms | received |',
-    '|---|---|---|---|---|---|',
-    ...fan.map((r) => `| ${r.system} | ${r.clients} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.received}/${r.expected} |`),
-    '',
-    `Publish on node A to a client on node B (${cross.length}/${STORIES} received): p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms, max ${(cross.at(-1) ?? NaN).toFixed(1)} ms`,
+          `SSE fan-out: ${STORIES} stories one every 100 ms, latency from the publish request to receipt over every receipt.`,
+          '',
+          '| setup | clients | p50 ms | p99 ms | max ms | received |',
+          '|---|---|---|---|---|---|',
+          ...fan.map((r) => `| ${r.system} | ${r.clients} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.received}/${r.expected} |`),
+          '',
+          `Publish on node A to a client on node B (${cross.length}/${STORIES} received): p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms, max ${(cross.at(-1) ?? NaN).toFixed(1)} ms`,
         ]
       : []),
   ];

@@ -465,7 +465,13 @@ export class PostgresSearch implements PgSearch {
     const gone = [...last].flatMap(([storyId, { d }]) => (d ? [] : [storyId]));
     // Sorted, so two publishes bumping the same words lock them in the same order (no deadlock).
     const terms = [...added.keys()].sort();
-    await this.writeDocs(sql, docs, gone, terms, terms.map((t) => added.get(t)!));
+    await this.writeDocs(
+      sql,
+      docs,
+      gone,
+      terms,
+      terms.map((t) => added.get(t)!),
+    );
   }
 
   /**
