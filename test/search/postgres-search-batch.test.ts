@@ -109,7 +109,11 @@ test('a batch of versions is written in one statement whatever its size', async 
   const statements = async (versions: StoryVersion[]) =>
     inTransaction(pool, async (c) => {
       let n = 0;
-      const counted: Sql = { query: ((...a: Parameters<pg.PoolClient['query']>) => (n++, c.query(...a))) as pg.PoolClient['query'] };
+      const query = ((...a: Parameters<pg.PoolClient['query']>) => {
+        n++;
+        return c.query(...a);
+      }) as pg.PoolClient['query'];
+      const counted: Sql = { query };
       await s.indexVersions(counted, versions);
       return n;
     });
@@ -129,7 +133,10 @@ test('importPublished indexes in the same number of statements for 3 stories as 
       if (counted.has(client)) return;
       counted.add(client);
       const query = client.query.bind(client) as (...a: unknown[]) => unknown;
-      (client as { query: unknown }).query = (...a: unknown[]) => (n++, query(...a));
+      (client as { query: unknown }).query = (...a: unknown[]) => {
+        n++;
+        return query(...a);
+      };
     });
     const items = (from: number, count: number) =>
       Array.from({ length: count }, (_, i) => ({
