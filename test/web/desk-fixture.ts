@@ -2,7 +2,6 @@
 // loopback port, one user of each staff role with a known password, and helpers to sign in over HTTP
 // (fetch with the session cookie and CSRF token) or in Chromium, and to run axe-core on a page.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
@@ -12,7 +11,7 @@ import type { StaffRole, User } from '../../src/model/users.ts';
 import { buildWebApp } from '../../src/server/app.ts';
 import { configWith } from '../../src/server/config.ts';
 import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
-import { tempDir } from '../helpers.ts';
+import { tempDbFile } from '../helpers.ts';
 
 export { launchBrowser, needChromium } from './site-fixture.ts';
 
@@ -38,7 +37,7 @@ let counter = 0;
 
 /** The app on a fresh store; `env` adds settings (NEWSFLOW_SESSION_IDLE_MINUTES …). */
 export async function startDesk(env: Record<string, string> = {}): Promise<DeskFixture> {
-  const rt = await openRuntime(join(tempDir('newsflow-desk-'), 'newsflow.db'));
+  const rt = await openRuntime(tempDbFile());
   const { app } = await buildWebApp(rt, configWith(env));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
