@@ -23,6 +23,8 @@ export interface DeskUser {
 
 export interface DeskFixture {
   rt: Runtime;
+  /** Where the store lives (a SQLite file, or a PostgreSQL URL): a second runtime opens it as another process would. */
+  store: string;
   app: FastifyInstance;
   url: string;
   accounts: Accounts;
@@ -37,7 +39,8 @@ let counter = 0;
 
 /** The app on a fresh store; `env` adds settings (NEWSFLOW_SESSION_IDLE_MINUTES …). */
 export async function startDesk(env: Record<string, string> = {}): Promise<DeskFixture> {
-  const rt = await openRuntime(tempDbFile());
+  const store = tempDbFile();
+  const rt = await openRuntime(store);
   const { app } = await buildWebApp(rt, configWith(env));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -56,6 +59,7 @@ export async function startDesk(env: Record<string, string> = {}): Promise<DeskF
   const users = { reporter: await addUser('reporter'), editor: await addUser('editor'), admin: await addUser('admin') };
   return {
     rt,
+    store,
     app,
     url,
     accounts,
