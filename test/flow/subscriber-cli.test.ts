@@ -5,8 +5,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { isDatabaseUrl, openRuntime } from '../../src/server/runtime.ts';
-import { REPO, tempDbFile, tempDir } from '../helpers.ts';
+import { openRuntime } from '../../src/server/runtime.ts';
+import { REPO, storeEnv, tempDbFile } from '../helpers.ts';
 
 const run = promisify(execFile);
 const BIN = join(REPO, 'bin/newsflow.mjs');
@@ -14,10 +14,7 @@ const BIN = join(REPO, 'bin/newsflow.mjs');
 describe('subscriber CLI', () => {
   // The CLI's store as the server's: a SQLite file, or (NEWSFLOW_TEST_STORE=postgres) a PostgreSQL URL.
   const target = tempDbFile();
-  const env = {
-    ...process.env,
-    ...(isDatabaseUrl(target) ? { NEWSFLOW_DATABASE_URL: target, NEWSFLOW_DATA: join(tempDir(), 'newsflow.db') } : { NEWSFLOW_DATA: target }),
-  };
+  const env = { ...process.env, ...storeEnv(target) };
   const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, cwd: REPO });
 
   it('adds products and subscribers and issues keys for them', async () => {
