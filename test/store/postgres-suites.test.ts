@@ -32,7 +32,7 @@ it('the feed, stream, webhook, entitlement, newsroom and desk sign-in suites pas
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=120000', '--test-reporter=spec', ...POSTGRES_SUITES],
+    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', '--test-reporter=spec', ...POSTGRES_SUITES],
     { cwd: REPO, env: { ...env, NEWSFLOW_TEST_STORE: 'postgres' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
