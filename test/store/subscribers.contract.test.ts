@@ -376,6 +376,46 @@ function subscriberContract(name: string, open: () => Promise<Store>): void {
       await store.subscribers.releaseWebhook(w.id, 'b');
     });
 
+    it('lets many workers claim, renew and release at once, each answer its own, with no driver warning', async () => {
+      const sub = await store.subscribers.createSubscriber({ name: unique('many workers'), products: [] });
+      const t = new Date('2026-07-02T00:00:00.000Z');
+      const hooks = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          store.subscribers.createWebhook({ subscriberId: sub.id, url: `https://example.test/m${i}`, secret: 'whsec_m', events: null, cursor: 0 }, t),
+        ),
+      );
+      const later = new Date(t.getTime() + 60_000);
+      const until = new Date(Date.now() + 60_000);
+      // pg warns (and pg 9 refuses) when one client is given a query while another runs on it.
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+      process.on('warning', onWarning);
+      try {
+        const claimed = await Promise.all(hooks.map((h, i) => store.subscribers.claimWebhook(h.id, `w${i}`, until, later)));
+        assert.deepEqual(
+          claimed.map((c) => c?.id),
+          hooks.map((h) => h.id),
+        );
+        assert.deepEqual(
+          await Promise.all(hooks.map((h, i) => store.subscribers.renewWebhook(h.id, `w${i}`, until))),
+          hooks.map(() => true),
+        );
+        assert.deepEqual(
+          await Promise.all(hooks.map((h, i) => store.subscribers.renewWebhook(h.id, `w${i + 1}`, until))),
+          hooks.map(() => false),
+        );
+        await Promise.all(hooks.map((h, i) => store.subscribers.releaseWebhook(h.id, `w${i}`)));
+        assert.deepEqual(
+          await Promise.all(hooks.map((h, i) => store.subscribers.renewWebhook(h.id, `w${i}`, until))),
+          hooks.map(() => false),
+        );
+        await new Promise((r) => setImmediate(r));
+      } finally {
+        process.off('warning', onWarning);
+      }
+      assert.deepEqual(warnings, []);
+    });
+
     it('adds usage in batches and reads it by day range, oldest day first', async () => {
       const sub = await store.subscribers.createSubscriber({ name: unique('usage'), products: [] });
       await store.subscribers.addUsage([]);

@@ -381,8 +381,19 @@ class WebhookLocks {
    */
   readonly lost = new Set<string>();
   private closed = false;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly config: pg.ClientConfig) {}
+
+  /**
+   * One query on the lock connection, after the ones asked before it: several workers claim, renew and
+   * release at once, and a pg client given a query while another runs is deprecated (pg 9 refuses it).
+   */
+  query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    const run = this.queue.then(async () => (await this.client()).query<R>(text, values));
+    this.queue = run.catch(() => {});
+    return run;
+  }
 
   /** The lock connection, opened on first use and again after it was lost. */
   client(): Promise<pg.Client> {
@@ -680,7 +691,7 @@ export class PgSubscriberStore implements SubscriberStore {
     const doing = `claiming webhook ${id}`;
     const mine = this.locks.held.get(id);
     if (mine && mine.owner !== owner) return null;
-    const conn = await readWith(doing, () => this.locks.client());
+    await readWith(doing, () => this.locks.client());
     let taken: { owner: string; key: number } | null = null;
     try {
       return await writeWith(this.pool, doing, async (sql) => {
@@ -688,11 +699,11 @@ export class PgSubscriberStore implements SubscriberStore {
         if (!row) return null;
         // Already ours (this owner claims again): the lock is held once, and stays so.
         if (this.locks.held.get(id)?.owner === owner) return toWebhook(row);
-        const got = (await conn.query<{ got: boolean }>(`SELECT pg_try_advisory_lock($1, $2) AS got`, [WEBHOOK_LOCK_CLASS, row.lock_key])).rows[0].got;
+        const got = (await this.locks.query<{ got: boolean }>(`SELECT pg_try_advisory_lock($1, $2) AS got`, [WEBHOOK_LOCK_CLASS, row.lock_key])).rows[0].got;
         if (!got) return null;
         if (this.locks.held.has(id)) {
           // Another worker of this process took it meanwhile (the session lock counts twice): give ours back.
-          await conn.query(`SELECT pg_advisory_unlock($1, $2)`, [WEBHOOK_LOCK_CLASS, row.lock_key]);
+          await this.locks.query(`SELECT pg_advisory_unlock($1, $2)`, [WEBHOOK_LOCK_CLASS, row.lock_key]);
           return null;
         }
         taken = { owner, key: row.lock_key };
@@ -713,8 +724,7 @@ export class PgSubscriberStore implements SubscriberStore {
     const mine = this.locks.held.get(id);
     if (mine?.owner !== owner) return false;
     return readWith(`renewing the lease of webhook ${id}`, async () => {
-      const conn = await this.locks.client();
-      const r = await conn.query<{ ok: boolean }>(
+      const r = await this.locks.query<{ ok: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
                           AND classid = $1::oid AND objid = $2::oid AND objsubid = 2)
                 AND EXISTS (SELECT 1 FROM webhooks WHERE id = $3 AND status != 'deleted') AS ok`,
@@ -729,8 +739,7 @@ export class PgSubscriberStore implements SubscriberStore {
     if (mine?.owner !== owner) return;
     this.locks.held.delete(id);
     await readWith(`releasing webhook ${id}`, async () => {
-      const conn = await this.locks.client();
-      await conn.query(`SELECT pg_advisory_unlock($1, $2)`, [WEBHOOK_LOCK_CLASS, mine.key]);
+      await this.locks.query(`SELECT pg_advisory_unlock($1, $2)`, [WEBHOOK_LOCK_CLASS, mine.key]);
     });
   }
 
