@@ -28,6 +28,9 @@ const POSTGRES_SUITES = [
   'test/http/subscriber-admin.test.ts',
   'test/http/desk-api.test.ts',
   'test/web/desk-auth.test.ts',
+  'test/http/stories.test.ts',
+  'test/http/formats.test.ts',
+  'test/http/search.test.ts',
 ];
 
 it('the feed, stream, webhook, entitlement, newsroom and desk sign-in suites pass on PostgreSQL', async () => {
