@@ -394,7 +394,15 @@ export class PostgresSearch implements PgSearch {
    * older than vocabularyRefreshMs: other nodes publish too, and their words count for the stems here.
    */
   private ready(): Promise<void> {
-    this.loaded ??= readWith('loading the search vocabulary', () => this.vocabulary.load(this.pool))
+    this.loaded ??= writeWith(this.pool, 'loading the search vocabulary', async (sql) => {
+      // As SQLite's schema does on open: an empty index is of the current analyzer (else the first
+      // publishes would leave it unstamped and looking outdated, and a catch-up would rebuild it all).
+      await sql.query(
+        `INSERT INTO search_meta (key, value) SELECT 'analyzer_version', $1 WHERE NOT EXISTS (SELECT 1 FROM search_doc) ON CONFLICT (key) DO NOTHING`,
+        [String(ANALYZER_VERSION)],
+      );
+      await this.vocabulary.load(sql);
+    })
       .then(() => {
         this.loadedAt = Date.now();
       })
@@ -463,6 +471,12 @@ export class PostgresSearch implements PgSearch {
       ],
     );
     await sql.query('INSERT INTO search_text (doc_id, headline, body) VALUES ($1, $2, $3)', [rows[0].doc_id, d.headline, d.body]);
+    // FTS5's totals (migration 009): every inserted row counts, deletions are never taken off.
+    await sql.query(
+      `INSERT INTO search_meta (key, value) VALUES ('bm25_rows', '1'), ('bm25_tokens', $1)
+       ON CONFLICT (key) DO UPDATE SET value = (search_meta.value::bigint + excluded.value::bigint)::text`,
+      [String(cols.reduce((n, c) => n + c.length, 0))],
+    );
     this.stats = null;
   }
 
@@ -507,7 +521,8 @@ export class PostgresSearch implements PgSearch {
     }
     const vocab = this.vocabulary.entries();
     await writeWith(this.pool, 'starting a search index rebuild', async (sql) => {
-      await sql.query('DELETE FROM search_doc; DELETE FROM search_vocabulary');
+      // As FTS5's 'delete-all': the BM25 totals start again.
+      await sql.query(`DELETE FROM search_doc; DELETE FROM search_vocabulary; DELETE FROM search_meta WHERE key IN ('bm25_rows', 'bm25_tokens')`);
       for (let i = 0; i < vocab.length; i += 5000) {
         const part = vocab.slice(i, i + 5000);
         await sql.query('INSERT INTO search_vocabulary (term, freq) SELECT * FROM unnest($1::text[], $2::bigint[])', [
@@ -789,8 +804,12 @@ export class PostgresSearch implements PgSearch {
   /** Each phrase's IDF over the whole index (as FTS5: rows holding it in its columns) and the average length. */
   private async bm25Inputs(phrases: Extract<MatchNode, { kind: 'phrase' }>[]): Promise<{ idf: number[]; avgdl: number }> {
     if (!this.stats || Date.now() - this.stats.at > 2000) {
+      // FTS5's totals, not the live rows' (see migration 009).
       const r = (
-        await this.pool.query<{ rows: number; tokens: number }>('SELECT count(*)::bigint AS rows, coalesce(sum(tokens), 0)::bigint AS tokens FROM search_doc')
+        await this.pool.query<{ rows: number; tokens: number }>(
+          `SELECT coalesce((SELECT value FROM search_meta WHERE key = 'bm25_rows'), '0')::bigint AS rows,
+                  coalesce((SELECT value FROM search_meta WHERE key = 'bm25_tokens'), '0')::bigint AS tokens`,
+        )
       ).rows[0];
       this.stats = { at: Date.now(), rows: r.rows, tokens: r.tokens };
     }
