@@ -156,9 +156,9 @@ it('copies SQLite to PostgreSQL and back, every mirrored table row for row, log 
     assert.deepEqual(await target_.search.status(), { complete: true, catchingUp: false, missing: 0, analyzerOutdated: false });
     assert.equal(await target_.search.count(), await source_.search.count());
     for (const q of SEARCHES) {
-      const expected = summary(await source_.search.query(q));
+      const expected = summary(await source_.search.query(q, {}));
       assert.ok(expected.hits.length > 0, `search ${q} finds something in the source`);
-      assert.deepEqual(summary(await target_.search.query(q)), expected, `search ${q} on PostgreSQL`);
+      assert.deepEqual(summary(await target_.search.query(q, {})), expected, `search ${q} on PostgreSQL`);
     }
   } finally {
     await target_.close();

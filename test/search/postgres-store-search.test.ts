@@ -190,7 +190,7 @@ it('importPublished with deferIndex, then catchUp: nothing searchable before, th
   const [a, b] = await pair(urls[1]);
   const keysA = await imported(a, true);
   const keysB = await imported(b, true);
-  assert.equal((await b.search.query('water')).total, 0, 'deferred: not indexed yet');
+  assert.equal((await b.search.query('water', {})).total, 0, 'deferred: not indexed yet');
   assert.equal((await b.search.status()).missing, STORIES.length);
   const ca = await a.search.catchUp();
   const cb = await b.search.catchUp();
@@ -236,17 +236,17 @@ it('newsroom publish, update, correct and kill: searchable once acknowledged, go
       by,
     );
     await side.newsroom.publish(id, by);
-    const updated = await side.store.search.query('slump');
+    const updated = await side.store.search.query('slump', {});
     assert.deepEqual(
       updated.hits.map((h) => [h.storyId, h.version]),
       [[id, 2]],
       `${side.store.kind}: the update replaced the indexed version`,
     );
-    assert.equal((await side.store.search.query('rally')).total, 0, `${side.store.kind}: the old headline is no longer found`);
+    assert.equal((await side.store.search.query('rally', {})).total, 0, `${side.store.kind}: the old headline is no longer found`);
 
     const health = side.ids.get('ar-health')!;
     await side.newsroom.correct(health, 'تصحيح الرقم', { body: [para('أعلنت وزارة الصحة في غزة حصيلة مصححة، والمياه مقطوعة عن المستشفيات.')] }, by);
-    assert.equal((await side.store.search.query('مصححة')).hits[0]?.storyId, health, `${side.store.kind}: the correction is searchable`);
+    assert.equal((await side.store.search.query('مصححة', {})).hits[0]?.storyId, health, `${side.store.kind}: the correction is searchable`);
 
     const killed = side.ids.get('en-water')!;
     await side.newsroom.kill(killed, 'published in error', by);
