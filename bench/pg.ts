@@ -3,6 +3,7 @@
 //   npm run bench:pg                      # on the tests' throwaway cluster (started if needed)
 //   BENCH_PG_URL=postgres://… npm run bench:pg   # another server; the bench creates a database of its own there
 //   npm run bench:pg -- --clients 1000 --stories 100 --bulk 20000
+//   npm run bench:pg -- --only publishes,bulk     # only some parts: publishes bulk pgbench fanout (fan-out and cross-node)
 //
 // 1. Durable publishes per second through the newsroom (draft written first, then publish), one at a time and
 //    16 at a time, with synchronous_commit on (the server's default, checked and printed).
@@ -30,6 +31,12 @@ const STORIES = Number(opt('stories', '100'));
 const BULK = Number(opt('bulk', '20000'));
 const SINGLE = Number(opt('single', '300'));
 const CONCURRENT = Number(opt('concurrent', '2000'));
+const PARTS = ['publishes', 'bulk', 'pgbench', 'fanout'];
+const ONLY = opt('only', PARTS.join(','))
+  .split(',')
+  .map((p) => p.trim());
+for (const p of ONLY) if (!PARTS.includes(p)) throw new Error(`--only takes a comma-separated list of ${PARTS.join(', ')}; got ${JSON.stringify(p)}`);
+const part = (name: string) => ONLY.includes(name);
 
 const BODY = 'اختتم المؤتمر الإقليمي لتقاسم المياه أعماله اليوم بمشاركة ١٢ دولة، واتفق المشاركون على خطة عمل. ';
 
@@ -221,50 +228,62 @@ async function main(): Promise<void> {
   const sync = await setting(admin, 'synchronous_commit');
   process.stderr.write(`PostgreSQL ${await setting(admin, 'server_version')}, synchronous_commit ${sync}\n`);
 
-  rates.push(await publishes(await newDatabase(admin, 'p1'), SINGLE, 1));
-  process.stderr.write(`${rates.at(-1)!.what}: ${(SINGLE / rates.at(-1)!.seconds).toFixed(0)}/s\n`);
-  rates.push(await publishes(await newDatabase(admin, 'p16'), CONCURRENT, 16));
-  process.stderr.write(`${rates.at(-1)!.what}: ${(CONCURRENT / rates.at(-1)!.seconds).toFixed(0)}/s\n`);
-  rates.push(await bulk(await newDatabase(admin, 'bulk'), BULK, false));
-  rates.push(await bulk(await newDatabase(admin, 'bulki'), BULK, true));
-  const benchDb = await newDatabase(admin, 'pgbench');
-  const tps1 = pgbench(benchDb, 1);
-  const tps16 = pgbench(benchDb, 16);
-  process.stderr.write(`pgbench one-insert transactions: ${tps1.toFixed(0)} tps (1 client), ${tps16.toFixed(0)} tps (16 clients)\n`);
-
-  // Fan-out: 1 node on SQLite vs 2 nodes on PostgreSQL, the same clients and publishes.
-  const port = 19000 + Math.floor(Math.random() * 500);
-  const dir = mkdtempSync(join(tmpdir(), 'newsflow-bench-pg-'));
-  const sqliteFile = join(dir, 'bench.db');
-  const fan: FanoutResult[] = [];
-  const sqliteKeys = await setup(sqliteFile, CLIENTS);
-  const single = await startNode({ NEWSFLOW_DATA: sqliteFile }, port);
-  try {
-    fan.push(await spread('1 node, SQLite', [`http://127.0.0.1:${port}`], sqliteKeys, CLIENTS, [single.pid!]));
-  } finally {
-    single.kill('SIGTERM');
+  if (part('publishes')) {
+    rates.push(await publishes(await newDatabase(admin, 'p1'), SINGLE, 1));
+    process.stderr.write(`${rates.at(-1)!.what}: ${(SINGLE / rates.at(-1)!.seconds).toFixed(0)}/s\n`);
+    rates.push(await publishes(await newDatabase(admin, 'p16'), CONCURRENT, 16));
+    process.stderr.write(`${rates.at(-1)!.what}: ${(CONCURRENT / rates.at(-1)!.seconds).toFixed(0)}/s\n`);
   }
-  const pgUrl = await newDatabase(admin, 'fan');
-  const pgKeys = await setup(pgUrl, CLIENTS);
-  const nodes = [
-    await startNode({ NEWSFLOW_DATABASE_URL: pgUrl, NEWSFLOW_NODE_NAME: 'a' }, port + 1),
-    await startNode({ NEWSFLOW_DATABASE_URL: pgUrl, NEWSFLOW_NODE_NAME: 'b' }, port + 2),
-  ];
+  if (part('bulk')) {
+    rates.push(await bulk(await newDatabase(admin, 'bulk'), BULK, false));
+    process.stderr.write(`${rates.at(-1)!.what}: ${(BULK / rates.at(-1)!.seconds).toFixed(0)}/s\n`);
+    rates.push(await bulk(await newDatabase(admin, 'bulki'), BULK, true));
+    process.stderr.write(`${rates.at(-1)!.what}: ${(BULK / rates.at(-1)!.seconds).toFixed(0)}/s\n`);
+  }
+  let tps1 = Number.NaN;
+  let tps16 = Number.NaN;
+  if (part('pgbench')) {
+    const benchDb = await newDatabase(admin, 'pgbench');
+    tps1 = pgbench(benchDb, 1);
+    tps16 = pgbench(benchDb, 16);
+    process.stderr.write(`pgbench one-insert transactions: ${tps1.toFixed(0)} tps (1 client), ${tps16.toFixed(0)} tps (16 clients)\n`);
+  }
+
+  const fan: FanoutResult[] = [];
   let cross: number[] = [];
-  try {
-    const bases = [`http://127.0.0.1:${port + 1}`, `http://127.0.0.1:${port + 2}`];
-    fan.push(
-      await spread(
-        '2 nodes, PostgreSQL',
-        bases,
-        pgKeys,
-        CLIENTS,
-        nodes.map((n) => n.pid!),
-      ),
-    );
-    cross = await crossNode(bases, pgKeys);
-  } finally {
-    for (const n of nodes) n.kill('SIGTERM');
+  if (part('fanout')) {
+    // Fan-out: 1 node on SQLite vs 2 nodes on PostgreSQL, the same clients and publishes.
+    const port = 19000 + Math.floor(Math.random() * 500);
+    const dir = mkdtempSync(join(tmpdir(), 'newsflow-bench-pg-'));
+    const sqliteFile = join(dir, 'bench.db');
+    const sqliteKeys = await setup(sqliteFile, CLIENTS);
+    const single = await startNode({ NEWSFLOW_DATA: sqliteFile }, port);
+    try {
+      fan.push(await spread('1 node, SQLite', [`http://127.0.0.1:${port}`], sqliteKeys, CLIENTS, [single.pid!]));
+    } finally {
+      single.kill('SIGTERM');
+    }
+    const pgUrl = await newDatabase(admin, 'fan');
+    const pgKeys = await setup(pgUrl, CLIENTS);
+    const nodes = [
+      await startNode({ NEWSFLOW_DATABASE_URL: pgUrl, NEWSFLOW_NODE_NAME: 'a' }, port + 1),
+      await startNode({ NEWSFLOW_DATABASE_URL: pgUrl, NEWSFLOW_NODE_NAME: 'b' }, port + 2),
+    ];
+    try {
+      const bases = [`http://127.0.0.1:${port + 1}`, `http://127.0.0.1:${port + 2}`];
+      fan.push(
+        await spread(
+          '2 nodes, PostgreSQL',
+          bases,
+          pgKeys,
+          CLIENTS,
+          nodes.map((n) => n.pid!),
+        ),
+      );
+      cross = await crossNode(bases, pgKeys);
+    } finally {
+      for (const n of nodes) n.kill('SIGTERM');
+    }
   }
   report(rates, { tps1, tps16 }, fan, cross, sync);
 }
@@ -307,16 +326,24 @@ function report(rates: Rate[], bench: { tps1: number; tps16: number }, fan: Fano
       (r) =>
         `| ${r.what} | ${r.count} | ${perSecond(r).toFixed(0)} | ${Number.isNaN(ceiling(r)) ? '—' : ceiling(r).toFixed(0)} | ${Number.isNaN(ceiling(r)) ? '—' : (perSecond(r) / ceiling(r)).toFixed(2)} |`,
     ),
-    `| pgbench, one INSERT a transaction, 1 client | | ${bench.tps1.toFixed(0)} | | |`,
-    `| pgbench, one INSERT a transaction, 16 clients | | ${bench.tps16.toFixed(0)} | | |`,
+    ...(part('pgbench')
+      ? [
+          `| pgbench, one INSERT a transaction, 1 client | | ${bench.tps1.toFixed(0)} | | |`,
+          `| pgbench, one INSERT a transaction, 16 clients | | ${bench.tps16.toFixed(0)} | | |`,
+        ]
+      : []),
     '',
-    `SSE fan-out: ${STORIES} stories one every 100 ms, latency from the publish request to receipt over every receipt.`,
-    '',
-    '| setup | clients | p50 ms | p99 ms | max ms | received |',
-    '|---|---|---|---|---|---|',
-    ...fan.map((r) => `| ${r.system} | ${r.clients} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.received}/${r.expected} |`),
-    '',
-    `Publish on node A to a client on node B (${cross.length}/${STORIES} received): p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms, max ${(cross.at(-1) ?? NaN).toFixed(1)} ms`,
+    ...(part('fanout')
+      ? [
+          `SSE fan-out: ${STORIES} stories one every 100 ms, latency from the publish request to receipt over every receipt.`,
+          '',
+          '| setup | clients | p50 ms | p99 ms | max ms | received |',
+          '|---|---|---|---|---|---|',
+          ...fan.map((r) => `| ${r.system} | ${r.clients} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.received}/${r.expected} |`),
+          '',
+          `Publish on node A to a client on node B (${cross.length}/${STORIES} received): p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms, max ${(cross.at(-1) ?? NaN).toFixed(1)} ms`,
+        ]
+      : []),
   ];
   const machine = `${hostname()}: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   process.stdout.write(`${lines.join('\n')}\n\nmachine: ${machine}\ndate: ${new Date().toISOString()}\ncommand: npm run bench:pg -- ${args.join(' ')}\n`);

@@ -43,6 +43,15 @@ export function tempDbFile(): string {
   return join(tempDir(), 'newsflow.db');
 }
 
+/**
+ * The settings that point a `newsflow` process at `target` (from tempDbFile()): NEWSFLOW_DATA for a SQLite
+ * file; for a PostgreSQL URL, NEWSFLOW_DATABASE_URL, with NEWSFLOW_DATA in a fresh folder for the media.
+ */
+export function storeEnv(target: string): Record<string, string> {
+  if (!/^postgres(ql)?:\/\//i.test(target)) return { NEWSFLOW_DATA: target };
+  return { NEWSFLOW_DATABASE_URL: target, NEWSFLOW_DATA: join(tempDir(), 'newsflow.db') };
+}
+
 function tempPostgresUrl(): string {
   const info = JSON.parse(readFileSync(join(process.env.NEWSFLOW_TEST_PG_DIR ?? join(tmpdir(), 'newsflow-test-pg'), 'cluster.json'), 'utf8'));
   const name = `nf_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;

@@ -22,6 +22,8 @@ export class Deliveries {
   private today = { until: 0, day: '' };
   private timer: NodeJS.Timeout;
   private closed = false;
+  /** The counters' latest write, settled (its failure is its caller's). */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly store: Store) {
     // Counters are written in batches: with thousands of streams, one write per delivery would make
@@ -117,12 +119,19 @@ export class Deliveries {
     return this.today.day;
   }
 
-  /** Writes pending counters (the usage route calls it so counts are current). */
+  /**
+   * Writes pending counters (the usage route calls it so counts are current). A write already under way
+   * (the timer's) is waited for too: its counters have left `pendingUsage` but are not stored yet, and on
+   * a store that writes asynchronously (PostgreSQL) a reader would otherwise miss them.
+   */
   async flush(): Promise<void> {
-    if (this.pendingUsage.size === 0) return;
+    const earlier = this.writing;
+    if (this.pendingUsage.size === 0) return earlier;
     const usage = [...this.pendingUsage.values()];
     this.pendingUsage.clear();
-    await this.store.subscribers.addUsage(usage);
+    const write = earlier.then(() => this.store.subscribers.addUsage(usage));
+    this.writing = write.catch(() => {});
+    await write;
   }
 
   /** Flushes and stops the timer; later records are dropped. */

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { REPO, sampleContent, tempDbFile, tempDir } from '../helpers.ts';
+import { REPO, sampleContent, storeEnv, tempDbFile, tempDir } from '../helpers.ts';
 import { startServer, type TestServer } from '../http/server.ts';
 
 const run = promisify(execFile);
@@ -47,7 +47,7 @@ function newsml(guid: string, status: string): string {
 }
 
 describe('newsflow import: ids and withdrawn items', () => {
-  const env = { ...process.env, NEWSFLOW_DATA: tempDbFile() };
+  const env = { ...process.env, ...storeEnv(tempDbFile()) };
   const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, cwd: REPO });
 
   it('prints the id of each story a document brought', async () => {
@@ -113,7 +113,7 @@ describe('newsflow import: ids and withdrawn items', () => {
 
 describe('newsflow import: an archive of one line', () => {
   it('is read as an archive, not refused as a ninjs document', async () => {
-    const env = { ...process.env, NEWSFLOW_DATA: tempDbFile() };
+    const env = { ...process.env, ...storeEnv(tempDbFile()) };
     const one = file(
       'one.jsonl',
       JSON.stringify({

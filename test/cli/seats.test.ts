@@ -2,16 +2,16 @@
 // subscriber's seat limit (the demo's seat is checked with the demo desk users in users.test.ts).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Accounts } from '../../src/flow/accounts.ts';
 import { openRuntime } from '../../src/server/runtime.ts';
-import { REPO, tempDir } from '../helpers.ts';
+import { REPO, storeEnv, tempDbFile } from '../helpers.ts';
 import { MAIN, runCli, serverEnv } from '../server/process.ts';
 
 describe('newsflow seat add', () => {
-  const file = join(tempDir(), 'newsflow.db');
-  const env = { NEWSFLOW_DATA: file };
+  // A SQLite file, or a PostgreSQL database with NEWSFLOW_TEST_STORE=postgres.
+  const file = tempDbFile();
+  const env = storeEnv(file);
 
   it('adds seats of a subscriber with a one-time password, up to its seat limit', async () => {
     const rt = await openRuntime(file);

@@ -7,12 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { REPO, tempDbFile, tempDir } from '../helpers.ts';
+import { REPO, storeEnv, tempDbFile, tempDir } from '../helpers.ts';
 
 const run = promisify(execFile);
 const BIN = join(REPO, 'bin/newsflow.mjs');
 const dir = tempDir();
-const env = { ...process.env, NEWSFLOW_DATA: tempDbFile() };
+// A SQLite file, or a PostgreSQL database with NEWSFLOW_TEST_STORE=postgres.
+const env = { ...process.env, ...storeEnv(tempDbFile()) };
 const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, cwd: REPO });
 const file = (name: string, text: string) => {
   const path = join(dir, name);

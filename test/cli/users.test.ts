@@ -2,11 +2,10 @@
 // desk users a first start prints beside the demo keys, signed in with over HTTP.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Accounts } from '../../src/flow/accounts.ts';
 import { openRuntime } from '../../src/server/runtime.ts';
-import { REPO, tempDir } from '../helpers.ts';
+import { REPO, storeEnv, tempDbFile } from '../helpers.ts';
 import { MAIN, runCli, serverEnv, startServerProcess } from '../server/process.ts';
 import { signInHttp } from '../web/desk-fixture.ts';
 import { signInPortalHttp } from '../web/portal-fixture.ts';
@@ -21,8 +20,9 @@ async function canSignIn(file: string, email: string, password: string) {
 }
 
 describe('newsflow user', () => {
-  const file = join(tempDir(), 'newsflow.db');
-  const env = { NEWSFLOW_DATA: file };
+  // A SQLite file, or a PostgreSQL database with NEWSFLOW_TEST_STORE=postgres.
+  const file = tempDbFile();
+  const env = storeEnv(file);
 
   it('user add prints a one-time password that signs in and must be changed', async () => {
     const r = runCli(env, ['user', 'add', 'Desk.Editor@Agency.test', '--role', 'editor', '--name', 'Desk Editor', '--language', 'ar']);

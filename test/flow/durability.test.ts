@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { SqliteStore } from '../../src/store/sqlite/index.ts';
+import { openRuntime } from '../../src/server/runtime.ts';
 import { REPO, tempDbFile } from '../helpers.ts';
 
 it('a publisher killed with SIGKILL loses none of its acknowledged publishes', async () => {
@@ -28,7 +28,8 @@ it('a publisher killed with SIGKILL loses none of its acknowledged publishes', a
     });
   });
   await new Promise((r) => child.once('exit', r));
-  const store = new SqliteStore(file);
+  // Opened as the server would (a SQLite file, or a PostgreSQL URL with NEWSFLOW_TEST_STORE=postgres).
+  const { store, close } = await openRuntime(file);
   const log = await store.readLog({ after: 0, limit: 100_000 });
   const bySeq = new Map(log.map((i) => [i.event.seq, i]));
   for (const a of acked) {
@@ -38,5 +39,5 @@ it('a publisher killed with SIGKILL loses none of its acknowledged publishes', a
     assert.equal(item.version.version, 1);
   }
   assert.ok(log.length >= acked.length);
-  await store.close();
+  await close();
 });

@@ -5,13 +5,16 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { REPO, tempDbFile } from '../helpers.ts';
+import { openRuntime } from '../../src/server/runtime.ts';
+import { REPO, storeEnv, tempDbFile } from '../helpers.ts';
 
 const run = promisify(execFile);
 const BIN = join(REPO, 'bin/newsflow.mjs');
 
 describe('subscriber CLI', () => {
-  const env = { ...process.env, NEWSFLOW_DATA: tempDbFile() };
+  // The CLI's store as the server's: a SQLite file, or (NEWSFLOW_TEST_STORE=postgres) a PostgreSQL URL.
+  const target = tempDbFile();
+  const env = { ...process.env, ...storeEnv(target) };
   const cli = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, cwd: REPO });
 
   it('adds products and subscribers and issues keys for them', async () => {
@@ -68,8 +71,7 @@ describe('subscriber CLI', () => {
     await assert.rejects(cli('product', 'edit', 'Editable'), /name at least one filter/);
     await assert.rejects(cli('product', 'edit', 'Nope', '--lang', 'ar'), /no product Nope/);
     await assert.rejects(cli('subscriber', 'products', id, '--product', 'Nope'), /no product "Nope"/);
-    const { SqliteStore } = await import('../../src/store/sqlite/index.ts');
-    const store = new SqliteStore(env.NEWSFLOW_DATA);
+    const { store, close } = await openRuntime(target);
     try {
       const trail = await store.audit.list({ targetId: id });
       assert.deepEqual(
@@ -78,7 +80,7 @@ describe('subscriber CLI', () => {
       );
       for (const e of trail) assert.equal(e.actor.id, 'cli');
     } finally {
-      await store.close();
+      await close();
     }
   });
 });

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { REPO, tempDbFile } from '../helpers.ts';
+import { REPO, storeEnv, tempDbFile } from '../helpers.ts';
 import { startServer, type TestServer } from './server.ts';
 
 const run = promisify(execFile);
@@ -37,7 +37,7 @@ describe('product languages', () => {
   });
 
   it('`newsflow product add --lang klingon` is refused with the rule', async () => {
-    const env = { ...process.env, NEWSFLOW_DATA: tempDbFile() };
+    const env = { ...process.env, ...storeEnv(tempDbFile()) };
     const cli = (...args: string[]) => run(process.execPath, [join(REPO, 'bin/newsflow.mjs'), ...args], { env, cwd: REPO });
     await assert.rejects(cli('product', 'add', 'Klingon wire', '--lang', 'klingon'), (e: { code: number; stderr: string }) => {
       assert.equal(e.code, 1);

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { issueKey } from '../../src/flow/keys.ts';
-import { REPO, sampleContent, tempDbFile } from '../helpers.ts';
+import { REPO, sampleContent, storeEnv, tempDbFile } from '../helpers.ts';
 import { startServer, type TestServer } from './server.ts';
 
 let s: TestServer;
@@ -167,14 +167,14 @@ describe('search API', () => {
 describe('newsflow search', () => {
   it('searches the same store from the command line', () => {
     const r = spawnSync(process.execPath, [join(REPO, 'bin/newsflow.mjs'), 'search', 'والأسرى', '--json'], {
-      env: { ...process.env, NEWSFLOW_DATA: file },
+      env: { ...process.env, ...storeEnv(file) },
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);
     const result = JSON.parse(r.stdout);
     assert.ok(result.hits.some((h: any) => h.storyId === ids.prisoners));
     const bad = spawnSync(process.execPath, [join(REPO, 'bin/newsflow.mjs'), 'search', '(unbalanced'], {
-      env: { ...process.env, NEWSFLOW_DATA: file },
+      env: { ...process.env, ...storeEnv(file) },
       encoding: 'utf8',
     });
     assert.equal(bad.status, 1);

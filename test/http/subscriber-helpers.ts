@@ -141,12 +141,12 @@ export function draftInput(over: Partial<StoryContent> = {}): Record<string, unk
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `fn` until it returns true, or fails after `ms`. */
-export async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+/** Polls `fn` until it returns true, or fails after `ms` naming `what` (a function: worked out only then, with what was seen). */
+export async function until(what: string | (() => string), fn: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await fn()) return;
     await sleep(25);
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`);
 }

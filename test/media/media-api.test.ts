@@ -15,7 +15,7 @@ import { configWith } from '../../src/server/config.ts';
 import { issueKey } from '../../src/flow/keys.ts';
 import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { productFrom } from '../../src/model/subscribers.ts';
-import { sampleContent, tempDir } from '../helpers.ts';
+import { sampleContent, tempDbFile, tempDir } from '../helpers.ts';
 import { drawJpeg, readTags, tag } from './fixtures.ts';
 
 let rt: Runtime;
@@ -30,7 +30,8 @@ const MAX_BYTES = 3_000_000;
 
 before(async () => {
   dir = tempDir('newsflow-media-');
-  rt = await openRuntime(join(dir, 'newsflow.db'), { media: { maxBytes: MAX_BYTES, maxPixels: 50_000_000, workers: 2 } });
+  // The media folder named, as NEWSFLOW_MEDIA_DIR would: the store may be PostgreSQL (NEWSFLOW_TEST_STORE).
+  rt = await openRuntime(tempDbFile(), { media: { dir: join(dir, 'media'), maxBytes: MAX_BYTES, maxPixels: 50_000_000, workers: 2 } });
   await rt.media.start();
   ({ app } = await buildWebApp(rt, configWith({})));
   await app.listen({ host: '127.0.0.1', port: 0 });

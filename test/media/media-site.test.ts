@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildWebApp } from '../../src/server/app.ts';
 import { configWith } from '../../src/server/config.ts';
 import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
-import { sampleContent, tempDir } from '../helpers.ts';
+import { sampleContent, tempDbFile, tempDir } from '../helpers.ts';
 import { drawJpeg, tag } from './fixtures.ts';
 import { Readable } from 'node:stream';
 
@@ -21,7 +21,8 @@ let id = '';
 
 before(async () => {
   const dir = tempDir('newsflow-media-site-');
-  rt = await openRuntime(join(dir, 'newsflow.db'), { media: { workers: 1 } });
+  // The media folder named, as NEWSFLOW_MEDIA_DIR would: the store may be PostgreSQL (NEWSFLOW_TEST_STORE).
+  rt = await openRuntime(tempDbFile(), { media: { dir: join(dir, 'media'), workers: 1 } });
   await rt.media.start();
   ({ app } = await buildWebApp(rt, configWith({ NEWSFLOW_SITE_CACHE: '0' })));
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -9,19 +9,26 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { tempDir } from '../helpers.ts';
 import { freshDatabase } from '../postgres.ts';
-import { publishStory, sseClient, startListeningNode, startNginx, subscribersAndKeys, until } from './nodes.ts';
+import { publishStory, StreamClient, startNginx, startNode, subscribersAndKeys, until } from './nodes.ts';
 
-type Client = ReturnType<typeof sseClient>;
+type Client = StreamClient;
 
 /** Nodes on one fresh database, no demo data; subscribers and keys made before they start. */
 async function cluster(names: string[], clients: number) {
   const url = await freshDatabase();
   const keys = await subscribersAndKeys(url, clients);
   const media = join(tempDir('newsflow-nodes-'), 'media');
-  const nodes = await Promise.all(
-    names.map((name) => startListeningNode({ NEWSFLOW_DATABASE_URL: url, NEWSFLOW_MEDIA_DIR: media, NEWSFLOW_DEMO: '0', NEWSFLOW_NODE_NAME: name })),
-  );
+  const nodes = await Promise.all(names.map((name) => startNode(name, { NEWSFLOW_DATABASE_URL: url, NEWSFLOW_MEDIA_DIR: media, NEWSFLOW_DEMO: '0' })));
   return { url, keys, nodes };
+}
+
+/** Resolves once every client's stream said it is connected. */
+async function connected(clients: Client[]): Promise<void> {
+  await until(
+    () => `every stream to connect: ${clients.map((cl) => cl.errors.at(-1) ?? 'no answer yet').join(' | ')}`,
+    () => clients.every((cl) => cl.ready),
+    30_000,
+  );
 }
 
 /** Every client got exactly `storyIds` (one `published` event each), in order, strictly rising positions. */
@@ -49,19 +56,19 @@ it('a publish on node A reaches SSE clients connected to nodes B and C within on
   const perNode = 2;
   const { keys, nodes } = await cluster(['node-a', 'node-b', 'node-c'], 2 * perNode);
   const [a, b, c] = nodes;
-  const clients = [b, b, c, c].map((node, i) => sseClient(node.url, keys.subscribers[i]));
+  const clients = [b, b, c, c].map((node, i) => new StreamClient(node.url, keys.subscribers[i]));
   const label = (i: number) => `client ${i} on ${i < perNode ? 'node-b' : 'node-c'}`;
   try {
-    await Promise.all(clients.map((cl) => cl.connected));
+    await connected(clients);
     const storyIds: string[] = [];
     const latencies: number[] = [];
     for (let n = 0; n < 12; n++) {
       const { id, sentAt } = await publishStory(a.url, keys.editor, `Story ${n} published on node A`);
       storyIds.push(id);
       await until(
+        () => `story ${n} (${id}) to reach every client: ${clients.map((cl, i) => `${label(i)} has ${cl.received.length}`).join(', ')}`,
         () => clients.every((cl) => cl.received.some((r) => r.storyId === id)),
         5000,
-        () => `story ${n} (${id}) did not reach every client: ${clients.map((cl, i) => `${label(i)} has ${cl.received.length}`).join(', ')}`,
       );
       const slowest = Math.max(...clients.map((cl) => cl.received.find((r) => r.storyId === id)!.at - sentAt));
       latencies.push(slowest);
@@ -82,12 +89,12 @@ it('kill -9 of a node while clients stream from it: they reconnect through nginx
   const { keys, nodes } = await cluster(['node-a', 'node-b'], 8);
   const [publisher, victim] = nodes;
   const nginx = await startNginx(join(tempDir('newsflow-nodes-nginx-'), 'nginx'), [publisher.port, victim.port]);
-  const clients = keys.subscribers.map((key) => sseClient(nginx.url, key, { retryMs: 300 }));
+  const clients = keys.subscribers.map((key) => new StreamClient(nginx.url, key, { retryMs: 300 }));
   const victimAddr = `127.0.0.1:${victim.port}`;
   const onVictim = (cl: Client) => cl.upstreams[0] === victimAddr;
   const label = (i: number) => `client ${i} (first on ${clients[i].upstreams[0]})`;
   try {
-    await Promise.all(clients.map((cl) => cl.connected));
+    await connected(clients);
     const first = clients.filter(onVictim).length;
     assert.ok(first > 0 && first < clients.length, `nginx spread the clients over both nodes (${first} of ${clients.length} on the victim)`);
 
@@ -104,9 +111,9 @@ it('kill -9 of a node while clients stream from it: they reconnect through nginx
         // Only once the victim's clients are streaming what is published, so the kill lands mid-stream.
         const id = storyIds.at(-1)!;
         await until(
+          'the victim node to stream the first stories',
           () => clients.filter(onVictim).every((cl) => cl.received.some((r) => r.storyId === id)),
           5000,
-          () => 'the victim node streamed the first stories',
         );
         victim.child.kill('SIGKILL');
         const gone = await victim.exited;
@@ -118,9 +125,9 @@ it('kill -9 of a node while clients stream from it: they reconnect through nginx
 
     const head = ((await (await fetch(`${publisher.url}/healthz`)).json()) as { head: number }).head;
     await until(
+      () => `every client at the head ${head}: ${clients.map((cl, i) => `${label(i)} at ${cl.received.at(-1)?.seq}`).join(', ')}`,
       () => clients.every((cl) => cl.received.at(-1)?.seq === head),
       10_000,
-      () => `every client at the head ${head}: ${clients.map((cl, i) => `${label(i)} at ${cl.received.at(-1)?.seq}`).join(', ')}`,
     );
     assertExactlyOnce(clients, storyIds, label);
     clients.forEach((cl, i) => {

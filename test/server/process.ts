@@ -35,7 +35,12 @@ export function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 /** Spawns `newsflow <args>` (serve by default) and collects its output. */
 export function spawnNewsflow(env: Record<string, string>, args: string[] = ['serve']): ServerProcess & { port: number } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO, env: serverEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnServer(['--import', 'tsx', MAIN, ...args], env);
+}
+
+/** Spawns Node with `argv` (the CLI from source, or the built bin/newsflow.mjs) and collects its output. */
+export function spawnServer(argv: string[], env: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, argv, { cwd: REPO, env: serverEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => {

@@ -376,6 +376,46 @@ function subscriberContract(name: string, open: () => Promise<Store>): void {
       await store.subscribers.releaseWebhook(w.id, 'b');
     });
 
+    it('lets many workers claim, renew and release at once, each answer its own, with no driver warning', async () => {
+      const sub = await store.subscribers.createSubscriber({ name: unique('many workers'), products: [] });
+      const t = new Date('2026-07-02T00:00:00.000Z');
+      const hooks = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          store.subscribers.createWebhook({ subscriberId: sub.id, url: `https://example.test/m${i}`, secret: 'whsec_m', events: null, cursor: 0 }, t),
+        ),
+      );
+      const later = new Date(t.getTime() + 60_000);
+      const until = new Date(Date.now() + 60_000);
+      // pg warns (and pg 9 refuses) when one client is given a query while another runs on it.
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+      process.on('warning', onWarning);
+      try {
+        const claimed = await Promise.all(hooks.map((h, i) => store.subscribers.claimWebhook(h.id, `w${i}`, until, later)));
+        assert.deepEqual(
+          claimed.map((c) => c?.id),
+          hooks.map((h) => h.id),
+        );
+        assert.deepEqual(
+          await Promise.all(hooks.map((h, i) => store.subscribers.renewWebhook(h.id, `w${i}`, until))),
+          hooks.map(() => true),
+        );
+        assert.deepEqual(
+          await Promise.all(hooks.map((h, i) => store.subscribers.renewWebhook(h.id, `w${i + 1}`, until))),
+          hooks.map(() => false),
+        );
+        await Promise.all(hooks.map((h, i) => store.subscribers.releaseWebhook(h.id, `w${i}`)));
+        assert.deepEqual(
+          await Promise.all(hooks.map((h, i) => store.subscribers.renewWebhook(h.id, `w${i}`, until))),
+          hooks.map(() => false),
+        );
+        await new Promise((r) => setImmediate(r));
+      } finally {
+        process.off('warning', onWarning);
+      }
+      assert.deepEqual(warnings, []);
+    });
+
     it('adds usage in batches and reads it by day range, oldest day first', async () => {
       const sub = await store.subscribers.createSubscriber({ name: unique('usage'), products: [] });
       await store.subscribers.addUsage([]);
@@ -496,6 +536,27 @@ describe('webhook claims on several PostgreSQL nodes', () => {
     }
     assert.ok(taken, 'node b claims within two seconds of node a losing its connection');
     assert.equal(await a.subscribers.renewWebhook(h1.id, 'node-a', until()), false, 'node a knows it lost it');
+    // A delivery node a finished late is not recorded: the cursor stays where node b has it.
+    const cursorBefore = (await b.subscribers.getWebhook(h1.id))!.cursor;
+    const late = {
+      attempt: {
+        webhookId: h1.id,
+        seq: cursorBefore + 5,
+        messageId: `msg_${h1.id}_late`,
+        attempt: 1,
+        at: new Date().toISOString(),
+        statusCode: 200,
+        latencyMs: 1,
+        ok: true,
+        error: null,
+      },
+      state: { cursor: cursorBefore + 5, status: 'active' as const, attempt: 0, nextAttemptAt: new Date().toISOString(), failingSince: null, lastError: null },
+    };
+    await assert.rejects(a.subscribers.recordAttempt(h1.id, late), /lost the delivery lock/);
+    assert.equal((await b.subscribers.getWebhook(h1.id))!.cursor, cursorBefore, 'the late attempt moved nothing');
+    assert.equal((await b.subscribers.listAttempts(h1.id)).filter((x) => x.messageId.endsWith('_late')).length, 0, 'nor was it listed');
+    await b.subscribers.recordAttempt(h1.id, { ...late, attempt: { ...late.attempt, messageId: `msg_${h1.id}_b` } });
+    assert.equal((await b.subscribers.getWebhook(h1.id))!.cursor, cursorBefore + 5, 'the holder records its attempts');
 
     // Node a works again after its lock connection died (a new one is opened), and a node that closes
     // (its pool ends) frees what it held at once.

@@ -136,8 +136,8 @@ describe('desk sign-in over HTTP', () => {
     assert.equal(r.status, 429);
     assert.match(await r.text(), /Too many failed sign-ins for this account\. Try again in 10 minute\(s\)\./);
     assert.equal(r.headers.get('retry-after'), '600');
-    // A second runtime on the same file (another server process) counts the same failures.
-    const other = await openRuntime((d.rt.store as unknown as { file: string }).file);
+    // A second runtime on the same store (another server process) counts the same failures.
+    const other = await openRuntime(d.store);
     try {
       await assert.rejects(
         new Accounts(other.store, { perAccount: { max: 3, windowMs: 600_000 } }).authenticate(target.email, DESK_PASSWORD, '10.0.0.9'),

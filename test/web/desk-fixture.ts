@@ -2,7 +2,6 @@
 // loopback port, one user of each staff role with a known password, and helpers to sign in over HTTP
 // (fetch with the session cookie and CSRF token) or in Chromium, and to run axe-core on a page.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
@@ -12,7 +11,7 @@ import type { StaffRole, User } from '../../src/model/users.ts';
 import { buildWebApp } from '../../src/server/app.ts';
 import { configWith } from '../../src/server/config.ts';
 import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
-import { tempDir } from '../helpers.ts';
+import { tempDbFile } from '../helpers.ts';
 
 export { launchBrowser, needChromium } from './site-fixture.ts';
 
@@ -24,6 +23,8 @@ export interface DeskUser {
 
 export interface DeskFixture {
   rt: Runtime;
+  /** Where the store lives (a SQLite file, or a PostgreSQL URL): a second runtime opens it as another process would. */
+  store: string;
   app: FastifyInstance;
   url: string;
   accounts: Accounts;
@@ -38,7 +39,8 @@ let counter = 0;
 
 /** The app on a fresh store; `env` adds settings (NEWSFLOW_SESSION_IDLE_MINUTES …). */
 export async function startDesk(env: Record<string, string> = {}): Promise<DeskFixture> {
-  const rt = await openRuntime(join(tempDir('newsflow-desk-'), 'newsflow.db'));
+  const store = tempDbFile();
+  const rt = await openRuntime(store);
   const { app } = await buildWebApp(rt, configWith(env));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -57,6 +59,7 @@ export async function startDesk(env: Record<string, string> = {}): Promise<DeskF
   const users = { reporter: await addUser('reporter'), editor: await addUser('editor'), admin: await addUser('admin') };
   return {
     rt,
+    store,
     app,
     url,
     accounts,

@@ -1,7 +1,6 @@
 // A running site for the web tests: a fresh store with the demo newsroom and the seed story, the whole
 // app (API and site) on a loopback port, and a headless Chromium to look at it.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
@@ -10,7 +9,7 @@ import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { buildWebApp } from '../../src/server/app.ts';
 import { configWith } from '../../src/server/config.ts';
 import { parsePublicPage, type PublicPageStory } from '../../src/formats/seed-page.ts';
-import { SEED_FILE, tempDir } from '../helpers.ts';
+import { SEED_FILE, tempDbFile } from '../helpers.ts';
 
 export const PUBLIC_BASE = 'http://news.test';
 
@@ -26,7 +25,7 @@ export interface SiteFixture {
 
 /** The site on a fresh store; `env` adds settings (NEWSFLOW_SITE_BUDGET …) to the public address. */
 export async function startSite(env: Record<string, string> = {}): Promise<SiteFixture> {
-  const rt = await openRuntime(join(tempDir('newsflow-web-'), 'newsflow.db'));
+  const rt = await openRuntime(tempDbFile());
   const demo = await loadDemoNewsroom(rt);
   const seed = parsePublicPage(readFileSync(SEED_FILE, 'utf8'));
   const [event] = await rt.store.importPublished([{ content: seed.content, publishedAt: seed.publishedAt, updatedAt: seed.updatedAt }]);

@@ -67,7 +67,7 @@ export function migrationFiles(): { number: number; file: string }[] {
 
 /** Applies every numbered migration not yet applied, each in its own transaction; returns those applied. */
 export async function migrate(pool: pg.Pool): Promise<string[]> {
-  const client = await pool.connect();
+  const client = await checkOut(pool);
   const applied: string[] = [];
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -96,6 +96,25 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
   return applied;
 }
 
+/**
+ * A client of the pool for a transaction. The pool listens for errors of its idle clients only: a client
+ * in use whose server goes away (a restart, a terminated backend) emits 'error', and without a listener
+ * Node ends the process. The query in flight fails with the same error, which is what the caller sees;
+ * the listener is removed when a sound client goes back, and the pool discards a client that is broken.
+ */
+export async function checkOut(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  const ignore = () => {};
+  client.on('error', ignore);
+  const release = client.release;
+  client.release = (err?: Error | boolean) => {
+    // A broken client may still report its socket's end after going back: it keeps the listener.
+    if (!err && (client as unknown as { _queryable?: boolean })._queryable !== false) client.off('error', ignore);
+    return release(err);
+  };
+  return client;
+}
+
 /** A failure of the database or the connection (not a domain error such as NotFoundError). */
 export const isDriverError = (e: unknown) =>
   e instanceof pg.DatabaseError ||
@@ -119,7 +138,7 @@ export async function writeWith<T>(
 ): Promise<T> {
   let client: pg.PoolClient;
   try {
-    client = await pool.connect();
+    client = await checkOut(pool);
   } catch (e) {
     throw new StoreError(doing, e);
   }

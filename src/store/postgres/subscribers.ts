@@ -35,6 +35,7 @@ import {
   type WebhookWithSecret,
 } from '../../model/subscribers.ts';
 import { readWith, type Sql, writeWith } from './database.ts';
+import { StoreError } from '../errors.ts';
 
 /** The first key of every webhook's advisory lock (the second is webhooks.lock_key, migration 003). */
 export const WEBHOOK_LOCK_CLASS = 7_301_003;
@@ -373,9 +374,26 @@ class WebhookLocks {
   private pid = 0;
   /** Webhook id → the worker (owner) of this process delivering it, and its lock key. */
   readonly held = new Map<string, { owner: string; key: number }>();
+  /**
+   * Webhooks whose lock went with a lost connection, until this process claims them again: another node
+   * may deliver them now, so this one must not record an attempt it finished late (its cursor would go
+   * back over the other node's).
+   */
+  readonly lost = new Set<string>();
   private closed = false;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly config: pg.ClientConfig) {}
+
+  /**
+   * One query on the lock connection, after the ones asked before it: several workers claim, renew and
+   * release at once, and a pg client given a query while another runs is deprecated (pg 9 refuses it).
+   */
+  query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    const run = this.queue.then(async () => (await this.client()).query<R>(text, values));
+    this.queue = run.catch(() => {});
+    return run;
+  }
 
   /** The lock connection, opened on first use and again after it was lost. */
   client(): Promise<pg.Client> {
@@ -389,6 +407,7 @@ class WebhookLocks {
       if (this.conn !== opening) return;
       // Every lock of the session went with it: the workers' next renewal says so and they stop.
       this.conn = null;
+      for (const id of this.held.keys()) this.lost.add(id);
       this.held.clear();
       this.pid = 0;
     };
@@ -672,7 +691,7 @@ export class PgSubscriberStore implements SubscriberStore {
     const doing = `claiming webhook ${id}`;
     const mine = this.locks.held.get(id);
     if (mine && mine.owner !== owner) return null;
-    const conn = await readWith(doing, () => this.locks.client());
+    await readWith(doing, () => this.locks.client());
     let taken: { owner: string; key: number } | null = null;
     try {
       return await writeWith(this.pool, doing, async (sql) => {
@@ -680,15 +699,16 @@ export class PgSubscriberStore implements SubscriberStore {
         if (!row) return null;
         // Already ours (this owner claims again): the lock is held once, and stays so.
         if (this.locks.held.get(id)?.owner === owner) return toWebhook(row);
-        const got = (await conn.query<{ got: boolean }>(`SELECT pg_try_advisory_lock($1, $2) AS got`, [WEBHOOK_LOCK_CLASS, row.lock_key])).rows[0].got;
+        const got = (await this.locks.query<{ got: boolean }>(`SELECT pg_try_advisory_lock($1, $2) AS got`, [WEBHOOK_LOCK_CLASS, row.lock_key])).rows[0].got;
         if (!got) return null;
         if (this.locks.held.has(id)) {
           // Another worker of this process took it meanwhile (the session lock counts twice): give ours back.
-          await conn.query(`SELECT pg_advisory_unlock($1, $2)`, [WEBHOOK_LOCK_CLASS, row.lock_key]);
+          await this.locks.query(`SELECT pg_advisory_unlock($1, $2)`, [WEBHOOK_LOCK_CLASS, row.lock_key]);
           return null;
         }
         taken = { owner, key: row.lock_key };
         this.locks.held.set(id, taken);
+        this.locks.lost.delete(id);
         // The row as locked is the latest: the previous holder committed its cursor before it unlocked.
         return toWebhook(row);
       });
@@ -704,8 +724,7 @@ export class PgSubscriberStore implements SubscriberStore {
     const mine = this.locks.held.get(id);
     if (mine?.owner !== owner) return false;
     return readWith(`renewing the lease of webhook ${id}`, async () => {
-      const conn = await this.locks.client();
-      const r = await conn.query<{ ok: boolean }>(
+      const r = await this.locks.query<{ ok: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
                           AND classid = $1::oid AND objid = $2::oid AND objsubid = 2)
                 AND EXISTS (SELECT 1 FROM webhooks WHERE id = $3 AND status != 'deleted') AS ok`,
@@ -720,8 +739,7 @@ export class PgSubscriberStore implements SubscriberStore {
     if (mine?.owner !== owner) return;
     this.locks.held.delete(id);
     await readWith(`releasing webhook ${id}`, async () => {
-      const conn = await this.locks.client();
-      await conn.query(`SELECT pg_advisory_unlock($1, $2)`, [WEBHOOK_LOCK_CLASS, mine.key]);
+      await this.locks.query(`SELECT pg_advisory_unlock($1, $2)`, [WEBHOOK_LOCK_CLASS, mine.key]);
     });
   }
 
@@ -735,15 +753,28 @@ export class PgSubscriberStore implements SubscriberStore {
     );
   }
 
+  /**
+   * Records an attempt and moves the cursor, fenced by the delivery lock: a node whose lock went with a
+   * lost connection (another node may deliver the subscription now) records nothing, so a late attempt
+   * can never move the cursor back over the new holder's. The refusal rolls back the attempt row too.
+   */
   async recordAttempt(webhookId: string, o: AttemptOutcome): Promise<void> {
-    await this.run(`recording a delivery attempt of webhook ${webhookId}`, async (sql) => {
+    const doing = `recording a delivery attempt of webhook ${webhookId}`;
+    const lostLock = () => new StoreError(doing, new Error('this node lost the delivery lock (its database connection ended); another node delivers it now'));
+    if (this.locks.lost.has(webhookId)) throw lostLock();
+    const mine = this.locks.held.get(webhookId);
+    await this.run(doing, async (sql) => {
       await insertAttempt(sql, o.attempt);
       const s = o.state;
-      await sql.query(
+      const r = await sql.query(
         `UPDATE webhooks SET cursor = $1, status = CASE WHEN status = 'deleted' THEN status ELSE $2 END, attempt = $3,
-                next_attempt_at = $4, failing_since = $5, last_error = $6 WHERE id = $7`,
-        [s.cursor, s.status, s.attempt, s.nextAttemptAt, s.failingSince, s.lastError, webhookId],
+                next_attempt_at = $4, failing_since = $5, last_error = $6
+          WHERE id = $7
+            AND ($8::int IS NULL OR EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.pid = $8
+                                              AND l.classid = $9::oid AND l.objid = webhooks.lock_key::oid AND l.objsubid = 2))`,
+        [s.cursor, s.status, s.attempt, s.nextAttemptAt, s.failingSince, s.lastError, webhookId, mine ? this.locks.backendPid : null, WEBHOOK_LOCK_CLASS],
       );
+      if (mine && r.rowCount === 0) throw lostLock();
     });
   }
 
