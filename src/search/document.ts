@@ -1,6 +1,6 @@
 // What the index stores of one version, independent of the storage: the filter/facet values, the
-// texts for snippets, and the analyzed columns in COLUMNS order. The same analysis as SearchWriter's
-// write() (writer.ts) — kept in step with it — for stores that do not run SQLite's FTS5 (PostgreSQL).
+// texts for snippets, and the analyzed columns in COLUMNS order. The one definition both stores write:
+// SQLite's SearchWriter (writer.ts) into FTS5, PostgreSQL's search into tsvectors.
 import type { StoryVersion } from '../model/story.ts';
 import { bodyText } from '../model/story.ts';
 import { analyze, type FullAnalyzeOptions } from '../text/index.ts';

@@ -1,8 +1,7 @@
 // Writing the index: one version at a time inside the publish transaction, or a whole rebuild.
 import type Database from 'better-sqlite3';
 import type { StoryVersion } from '../model/story.ts';
-import { bodyText } from '../model/story.ts';
-import { analyze } from '../text/index.ts';
+import { indexedDocument } from './document.ts';
 import { ANALYZER_VERSION, COLUMNS } from './schema.ts';
 import type { ArchiveVocabulary } from './vocabulary.ts';
 
@@ -46,41 +45,13 @@ export class SearchWriter {
 
   private write(v: StoryVersion): void {
     this.removeStory(v.storyId);
-    const c = v.content;
-    const lang = c.language || 'und';
-    const opts = this.vocabulary.analyzeOptions();
-    const body = [c.deck ?? '', bodyText(c.body)].filter(Boolean).join('\n\n');
-    // The deck is indexed with the headline (its weights, its `headline:` field): it is the story's
-    // summary, not its bulk. The stored text keeps it before the body for snippets.
-    const head = analyze(c.deck ? `${c.headline}\n${c.deck}` : c.headline, lang, opts);
-    const main = analyze(bodyText(c.body), lang, opts);
-    // Small fields mix scripts (a Turkish place name on an Arabic story): each text keeps its own language.
-    const small = (texts: [string, string][]) => {
-      const toks = texts.flatMap(([t, l]) => analyze(t, l, opts));
-      return [...toks.map((t) => t.term), ...toks.filter((t) => t.stem !== t.term).map((t) => t.stem)].join(' ');
-    };
-    const own = (t: string | undefined): [string, string][] => (t ? [[t, lang]] : []);
-    const other = (m: Record<string, string> | undefined): [string, string][] => Object.entries(m ?? {}).map(([l, t]) => [t, l]);
-    const byline = c.byline.flatMap((p) => [...own(p.name), ...other(p.names)]);
-    const dl = c.dateline;
-    const dateline = dl ? [...own(dl.place), ...other(dl.placeNames), ...own(dl.reporter), ...own(dl.agency)] : [];
-    const cats = [...new Set(c.categories)];
-    const publishedAt = v.firstPublishedAt || v.versionCreatedAt;
-    const info = this.st.insertDoc.run(v.storyId, v.version, lang.toLowerCase(), c.urgency, c.mediaType ?? 'text', publishedAt, cats.join('\n'));
+    // What is indexed is defined once, in document.ts (PostgreSQL's search writes the same columns).
+    const d = indexedDocument(v, this.vocabulary.analyzeOptions());
+    const info = this.st.insertDoc.run(v.storyId, v.version, d.language, d.urgency, d.mediaType, d.publishedAt, d.categories.join('\n'));
     const docId = Number(info.lastInsertRowid);
-    this.st.insertText.run(docId, c.headline, body);
-    for (const cat of cats) this.st.insertCat.run(cat, docId);
-    this.st.insertFts.run(
-      docId,
-      head.map((t) => t.term).join(' '),
-      head.map((t) => t.stem).join(' '),
-      main.map((t) => t.term).join(' '),
-      main.map((t) => t.stem).join(' '),
-      small(byline),
-      small(dateline),
-      small(cats.map((t) => [t, lang])),
-      small([...c.keywords, ...c.hashtags].map((t) => [t, lang])),
-    );
+    this.st.insertText.run(docId, d.headline, d.body);
+    for (const cat of d.categories) this.st.insertCat.run(cat, docId);
+    this.st.insertFts.run(docId, ...d.columns);
   }
 
   /** Take a story out of search for everyone (kills). Idempotent. */
