@@ -1,12 +1,13 @@
 // Reading the index: a query and filters in, ranked hits with snippets and facet counts out.
 import type Database from 'better-sqlite3';
-import { acceptedWordSpans, analyze, detectLanguage, hasArabicScript, normalizeArabic, type FullAnalyzeOptions, type Token } from '../text/index.ts';
+import { acceptedWordSpans, analyze, hasArabicScript, normalizeArabic, type FullAnalyzeOptions, type Token } from '../text/index.ts';
 import { compileQuery } from './compile.ts';
-import { parseQuery, QuerySyntaxError, type ParsedQuery } from './query.ts';
+import { parseQuery, type ParsedQuery } from './query.ts';
 import { fieldAwareScore, headlineEvidence, RANK_WEIGHTS, type RankWeights } from './rank.ts';
 import { matchSpans, markHtml, snippetHtml, type MatchSet } from './snippet.ts';
 import type { SearchDocMeta, SearchFilters, SearchHit, SearchResult } from './types.ts';
 import type { ArchiveVocabulary } from './vocabulary.ts';
+import { instant, intersect, maxDefined, minDefined, queryLanguage } from './filters.ts';
 
 interface Row {
   doc_id: number;
@@ -283,39 +284,6 @@ export class Searcher {
 
 /** Match spans of a text in a language, for the highlight of one results page. */
 type SpansOf = (text: string, lang: string, opts: FullAnalyzeOptions) => [number, number][];
-
-function queryLanguage(text: string): string {
-  const l = detectLanguage(text);
-  return l === 'und' ? 'ar' : l;
-}
-
-function intersect(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  const lb = new Set(b.map((x) => x.toLowerCase()));
-  return a.filter((x) => lb.has(x.toLowerCase()));
-}
-
-/** A filter date as an ISO instant: a bare `to` date includes that whole day. */
-function instant(s: string | undefined, side: 'from' | 'to'): string | undefined {
-  if (!s) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) {
-    const d = new Date(s + 'T00:00:00Z');
-    if (Number.isNaN(d.getTime())) throw new QuerySyntaxError(`${side} must be a date such as 2026-01-31.`);
-    if (side === 'to') d.setUTCDate(d.getUTCDate() + 1);
-    return d.toISOString();
-  }
-  const d = new Date(s);
-  if (Number.isNaN(d.getTime())) throw new QuerySyntaxError(`${side} must be a date such as 2026-01-31.`);
-  return d.toISOString();
-}
-
-function maxDefined(a?: string, b?: string): string | undefined {
-  return a && b ? (a > b ? a : b) : (a ?? b);
-}
-function minDefined(a?: string, b?: string): string | undefined {
-  return a && b ? (a < b ? a : b) : (a ?? b);
-}
 
 /** Facet counts from rows carrying a multiplicity `n` (1 per story, or a GROUP BY count). */
 function facetCounts(rows: (Pick<Row, 'language' | 'urgency' | 'published_at' | 'categories'> & { n: number })[]): SearchResult['facets'] {

@@ -12,9 +12,10 @@ import type { SearchDocMeta, SearchFilters, SearchHit, SearchIndexStatus, Search
 import type { StoryContent, StoryVersion } from '../../model/story.ts';
 import { bodyText } from '../../model/story.ts';
 import { compileQuery } from '../../search/compile.ts';
+import { instant, intersect, maxDefined, minDefined, queryLanguage } from '../../search/filters.ts';
 import { type IndexedDocument, indexedDocument } from '../../search/document.ts';
 import { loadLexicon } from '../../search/lexicon.ts';
-import { parseQuery, QuerySyntaxError, type ParsedQuery } from '../../search/query.ts';
+import { parseQuery, type ParsedQuery } from '../../search/query.ts';
 import { fieldAwareScore, headlineEvidence, RANK_WEIGHTS } from '../../search/rank.ts';
 import { ANALYZER_VERSION, COLUMNS, DEFAULT_WEIGHTS } from '../../search/schema.ts';
 import { markHtml, matchSpans, snippetHtml, type MatchSet } from '../../search/snippet.ts';
@@ -22,7 +23,6 @@ import {
   acceptedWordSpans,
   analyze,
   DEFAULT_SYNONYMS,
-  detectLanguage,
   hasArabicScript,
   normalizeArabic,
   type FullAnalyzeOptions,
@@ -1035,39 +1035,6 @@ function bodySpansOf(body: string, lang: string, highlight: MatchSet, opts: Full
 }
 
 // ---------- helpers shared in behaviour with searcher.ts ----------
-
-function queryLanguage(text: string): string {
-  const l = detectLanguage(text);
-  return l === 'und' ? 'ar' : l;
-}
-
-function intersect(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  const lb = new Set(b.map((x) => x.toLowerCase()));
-  return a.filter((x) => lb.has(x.toLowerCase()));
-}
-
-/** A filter date as an ISO instant: a bare `to` date includes that whole day. */
-function instant(s: string | undefined, side: 'from' | 'to'): string | undefined {
-  if (!s) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) {
-    const d = new Date(s + 'T00:00:00Z');
-    if (Number.isNaN(d.getTime())) throw new QuerySyntaxError(`${side} must be a date such as 2026-01-31.`);
-    if (side === 'to') d.setUTCDate(d.getUTCDate() + 1);
-    return d.toISOString();
-  }
-  const d = new Date(s);
-  if (Number.isNaN(d.getTime())) throw new QuerySyntaxError(`${side} must be a date such as 2026-01-31.`);
-  return d.toISOString();
-}
-
-function maxDefined(a?: string, b?: string): string | undefined {
-  return a && b ? (a > b ? a : b) : (a ?? b);
-}
-function minDefined(a?: string, b?: string): string | undefined {
-  return a && b ? (a < b ? a : b) : (a ?? b);
-}
 
 /** Facet counts from rows carrying a multiplicity `n` (1 per story, or a GROUP BY count). */
 function facetCounts(rows: (Pick<Row, 'language' | 'urgency' | 'published_at' | 'categories'> & { n: number })[]): SearchResult['facets'] {
