@@ -9,38 +9,7 @@ import type { MediaAsset, MediaJob, MediaStore, MediaUse, MetadataCorrection, Re
 import { NotFoundError } from '../../model/errors.ts';
 import { StoreError } from '../errors.ts';
 import { readWith, type Sql, writeWith } from './database.ts';
-
-interface Row {
-  id: string;
-  sha256: string;
-  kind: MediaAsset['kind'];
-  content_type: string;
-  size_bytes: number;
-  filename: string | null;
-  metadata: string;
-  renditions: string;
-  state: MediaAsset['state'];
-  error: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-function toAsset(r: Row): MediaAsset {
-  return {
-    id: r.id,
-    sha256: r.sha256,
-    kind: r.kind,
-    contentType: r.content_type,
-    sizeInBytes: r.size_bytes,
-    filename: r.filename,
-    metadata: JSON.parse(r.metadata),
-    renditions: JSON.parse(r.renditions) as Rendition[],
-    state: r.state,
-    error: r.error,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
+import { type AssetRow as Row, toAsset } from '../rows/media.ts';
 
 async function one(sql: Sql, id: string): Promise<MediaAsset | null> {
   const r = (await sql.query<Row>(`SELECT * FROM media_assets WHERE id = $1`, [id])).rows[0];

@@ -5,7 +5,7 @@ import { newId } from '../../model/ids.ts';
 import type { Follow, FollowMode, FollowProgress, Notification, PendingAlert, TopicStore } from '../../model/topics.ts';
 import { readWith, writeWith } from './database.ts';
 
-import { type FollowRow, type NotificationRow, type PendingRow, toFollow, toNotification, toPending } from '../topic-rows.ts';
+import { type FollowRow, type NotificationRow, type PendingRow, toFollow, toNotification, toPending } from '../rows/topics.ts';
 
 // topic_follows as SQLite's SELECT * reads it.
 const FOLLOW_COLUMNS = 'id, user_id, subscriber_id, saved_search_id, mode, notify, cursor, created_at';

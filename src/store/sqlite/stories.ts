@@ -4,6 +4,7 @@ import type { Actor } from '../../model/actor.ts';
 import type { Story, StoryContent, StoryListing, StoryListStatus, StoryWorkflow } from '../../model/story.ts';
 import type { StoryListFilter, StoryListQuery } from '../../model/store.ts';
 import { stmt } from './statements.ts';
+import { LISTING_COLUMNS, type ListingRow, toListing } from '../rows/stories.ts';
 
 interface StoryRow {
   id: string;
@@ -154,49 +155,6 @@ export function setWorkflowRow(db: Database.Database, id: string, workflow: Stor
                                  WHEN status = 'published' AND embargo_until IS NOT NULL THEN 'embargoed' ELSE status END
             WHERE id = @id`,
   ).run({ workflow, now, by: JSON.stringify(by), id });
-}
-
-interface ListingRow {
-  id: string;
-  list_status: StoryListStatus;
-  status: Story['status'];
-  workflow: StoryWorkflow;
-  headline: string;
-  language: string;
-  desk: string | null;
-  urgency: StoryListing['urgency'];
-  latest_version: number;
-  translation_group: string;
-  embargo_until: string | null;
-  created_at: string;
-  updated_at: string;
-  created_by: string;
-  updated_by: string;
-  submitted_by: string | null;
-}
-
-const LISTING_COLUMNS = `id, list_status, status, workflow, headline, language, desk, urgency, latest_version, translation_group,
-  embargo_until, created_at, updated_at, created_by, updated_by, submitted_by`;
-
-function toListing(r: ListingRow): StoryListing {
-  return {
-    id: r.id,
-    listStatus: r.list_status,
-    status: r.status,
-    workflow: r.workflow,
-    headline: r.headline,
-    language: r.language,
-    desk: r.desk,
-    urgency: r.urgency,
-    latestVersion: r.latest_version,
-    translationGroup: r.translation_group,
-    embargoUntil: r.embargo_until,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    createdBy: JSON.parse(r.created_by) as Actor,
-    updatedBy: JSON.parse(r.updated_by) as Actor,
-    submittedBy: r.submitted_by ? (JSON.parse(r.submitted_by) as Actor) : null,
-  };
 }
 
 /** The keyset position of a listing: its last change and id, which together order the list. */

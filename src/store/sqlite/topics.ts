@@ -4,7 +4,7 @@ import { newId } from '../../model/ids.ts';
 import type { Follow, FollowMode, FollowProgress, Notification, PendingAlert, TopicStore } from '../../model/topics.ts';
 import { stmt } from './statements.ts';
 
-import { type FollowRow, type NotificationRow, type PendingRow, toFollow, toNotification, toPending } from '../topic-rows.ts';
+import { type FollowRow, type NotificationRow, type PendingRow, toFollow, toNotification, toPending } from '../rows/topics.ts';
 
 export class SqliteTopicStore implements TopicStore {
   constructor(private readonly db: Database.Database) {}

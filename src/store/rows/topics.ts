@@ -1,7 +1,7 @@
 // The rows of the topic tables (follows, pending alert e-mails, notifications) as both stores read them,
 // and their mapping to the model: the tables are the same on SQLite and PostgreSQL (the PostgreSQL schema
 // mirrors SQLite's), so the mapping is written once.
-import type { Follow, FollowMode, Notification, PendingAlert } from '../model/topics.ts';
+import type { Follow, FollowMode, Notification, PendingAlert } from '../../model/topics.ts';
 
 export interface FollowRow {
   id: string;
