@@ -4,49 +4,7 @@ import type { Actor } from '../../model/actor.ts';
 import type { Story, StoryContent, StoryListing, StoryListStatus, StoryWorkflow } from '../../model/story.ts';
 import type { StoryListFilter, StoryListQuery } from '../../model/store.ts';
 import { stmt } from './statements.ts';
-import { LISTING_COLUMNS, type ListingRow, toListing } from '../rows/stories.ts';
-
-interface StoryRow {
-  id: string;
-  status: Story['status'];
-  revision: number;
-  draft: string;
-  latest_version: number;
-  translation_group: string;
-  created_at: string;
-  updated_at: string;
-  first_published_at: string | null;
-  created_by: string;
-  updated_by: string;
-  workflow: StoryWorkflow;
-  submitted_at: string | null;
-  submitted_by: string | null;
-}
-
-// The draft column is NULL while the draft is just the latest version (after every publish, and for
-// imported stories): the text is then stored once, in versions, not twice.
-const STORY_COLUMNS = `s.id, s.status, s.revision, coalesce(s.draft, v.content) AS draft, s.latest_version, s.translation_group,
-  s.created_at, s.updated_at, s.first_published_at, s.created_by, s.updated_by, s.workflow, s.submitted_at, s.submitted_by`;
-const STORY_FROM = `stories s LEFT JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version`;
-
-function toStory(r: StoryRow): Story {
-  return {
-    id: r.id,
-    status: r.status,
-    revision: r.revision,
-    draft: JSON.parse(r.draft) as StoryContent,
-    latestVersion: r.latest_version,
-    translationGroup: r.translation_group,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    firstPublishedAt: r.first_published_at,
-    createdBy: JSON.parse(r.created_by) as Actor,
-    updatedBy: JSON.parse(r.updated_by) as Actor,
-    workflow: r.workflow,
-    submittedAt: r.submitted_at,
-    submittedBy: r.submitted_by ? (JSON.parse(r.submitted_by) as Actor) : null,
-  };
-}
+import { LISTING_COLUMNS, type ListingRow, STORY_COLUMNS, STORY_FROM, type StoryRow, toListing, toStory } from '../rows/stories.ts';
 
 /** The list a story appears in: killed, in review, under a live embargo, published, or a draft. */
 export function listStatusOf(status: Story['status'], workflow: StoryWorkflow, embargoUntil: string | null | undefined): StoryListStatus {
