@@ -13,42 +13,13 @@ import type { Actor } from '../../model/actor.ts';
 import type { FlowEvent, StoryVersion, WireEntry } from '../../model/story.ts';
 import type { WireQuery } from '../../model/store.ts';
 import type { Sql } from './database.ts';
+import { type EventRow, toEvent } from '../rows/events.ts';
 
 /** The advisory-lock key that orders the flow log (pg_advisory_xact_lock); no other part of newsflow uses it. */
 export const LOG_LOCK = 7_301_000_002;
 
 /** The channel a committed append announces its new head seq on (the LISTEN side wakes readers). */
 export const LOG_CHANNEL = 'newsflow_log';
-
-interface EventRow {
-  seq: number;
-  kind: FlowEvent['kind'];
-  story_id: string;
-  version: number;
-  at: string;
-  language: string;
-  categories: string;
-  urgency: FlowEvent['urgency'];
-  media_type: FlowEvent['mediaType'];
-  embargo_until: string | null;
-  actor: string;
-}
-
-export function toEvent(r: EventRow): FlowEvent {
-  return {
-    seq: r.seq,
-    kind: r.kind,
-    storyId: r.story_id,
-    version: r.version,
-    at: r.at,
-    language: r.language,
-    categories: JSON.parse(r.categories) as string[],
-    urgency: r.urgency,
-    mediaType: r.media_type,
-    embargoUntil: r.embargo_until,
-    by: JSON.parse(r.actor) as Actor,
-  };
-}
 
 /**
  * Takes the log lock for the rest of the caller's transaction and returns the head seq (0 when empty).

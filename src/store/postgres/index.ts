@@ -40,19 +40,8 @@ import { SYSTEM_ACTOR } from '../../model/actor.ts';
 import { ConflictError, NotFoundError } from '../../model/errors.ts';
 import { listingPosition } from '../sqlite/stories.ts';
 import { isDriverError, openPool, type PgOptions, readWith, writeWith } from './database.ts';
-import {
-  appendEvent,
-  appendEvents,
-  commitLogHead,
-  eventsOf,
-  insertEvents,
-  lockLogHead,
-  selectHead,
-  selectLog,
-  selectOldest,
-  selectWire,
-  toEvent,
-} from './events.ts';
+import { appendEvent, appendEvents, commitLogHead, eventsOf, insertEvents, lockLogHead, selectHead, selectLog, selectOldest, selectWire } from './events.ts';
+import { toEvent } from '../rows/events.ts';
 import { insertKey, revokeKeyRow, selectLiveKeyByHash, selectKeys, touchKeyRow } from './keys.ts';
 import {
   countStoryRows,

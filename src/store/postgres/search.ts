@@ -1,15 +1,5 @@
-// Search on PostgreSQL (the SQLite twin: ../sqlite/search.ts): the same analyzer's terms, the same query
-// language. The publish transaction calls indexVersion/removeStory on its own client.
-//
-// Only storage and candidate retrieval differ from src/search/searcher.ts. The query is compiled by the
-// same compiler (compileQuery: an FTS5 MATCH string of quoted, analyzed phrases with column filters);
-// that string is read back here into a small tree which becomes (1) SQL over one tsvector per column
-// (GIN) to find candidates and (2) FTS5's own match and BM25 rules, run in JS on the candidates' terms,
-// so scores and order are those of the SQLite store. Field-aware ranking, snippets and facets are
-// src/search's code as it is.
-import { type Actor, SYSTEM_ACTOR } from '../../model/actor.ts';
 import type { SearchDocMeta, SearchFilters, SearchHit, SearchIndexStatus, SearchResult, StoreSearch } from '../../model/search.ts';
-import type { StoryContent, StoryVersion } from '../../model/story.ts';
+import type { StoryVersion } from '../../model/story.ts';
 import { bodyText } from '../../model/story.ts';
 import { compileQuery } from '../../search/compile.ts';
 import { instant, intersect, maxDefined, minDefined, queryLanguage } from '../../search/filters.ts';
@@ -33,6 +23,7 @@ import {
 } from '../../text/index.ts';
 import type pg from 'pg';
 import { readWith, type Sql, writeWith } from './database.ts';
+import { type VersionRow, toVersion } from '../rows/versions.ts';
 
 /** Rows and tokens written in a transaction, added to BM25's totals once at its end. */
 interface Totals {
@@ -1063,7 +1054,7 @@ async function* liveVersions(pool: pg.Pool): AsyncIterable<StoryVersion> {
   let after = '';
   for (;;) {
     const { rows } = await readWith('reading published versions', () =>
-      pool.query<Record<string, string | number | null>>(
+      pool.query<VersionRow>(
         `SELECT v.* FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version
          WHERE s.status = 'published' AND s.id > $1 COLLATE "C" ORDER BY s.id COLLATE "C" LIMIT 1000`,
         [after],
@@ -1071,13 +1062,13 @@ async function* liveVersions(pool: pg.Pool): AsyncIterable<StoryVersion> {
     );
     if (!rows.length) return;
     yield* rows.map(toVersion);
-    after = rows[rows.length - 1].story_id as string;
+    after = rows[rows.length - 1].story_id;
   }
 }
 
 /** Up to `limit` latest versions of published stories after story `after` that the index lacks. */
 async function missingVersions(pool: pg.Pool, after: string, limit: number): Promise<StoryVersion[]> {
-  const { rows } = await pool.query<Record<string, string | number | null>>(
+  const { rows } = await pool.query<VersionRow>(
     `SELECT v.* FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version
      LEFT JOIN search_doc d ON d.story_id = s.id
      WHERE s.status = 'published' AND s.id > $1 COLLATE "C" AND (d.version IS NULL OR d.version <> s.latest_version)
@@ -1099,21 +1090,4 @@ async function currentIn(sql: Sql, chunk: StoryVersion[]): Promise<Set<string>> 
   );
   const latest = new Map(rows.map((r) => [r.id, r.latest_version]));
   return new Set(chunk.filter((v) => latest.get(v.storyId) === v.version).map((v) => v.storyId));
-}
-
-function toVersion(r: Record<string, string | number | null>): StoryVersion {
-  return {
-    storyId: r.story_id as string,
-    version: r.version as number,
-    revisionId: r.revision_id as string,
-    kind: r.kind as StoryVersion['kind'],
-    pubStatus: r.pub_status as StoryVersion['pubStatus'],
-    content: JSON.parse(r.content as string) as StoryContent,
-    correctionNote: r.correction_note as string | null,
-    killReason: r.kill_reason as string | null,
-    translationGroup: r.translation_group as string,
-    firstPublishedAt: r.first_published_at as string,
-    versionCreatedAt: r.version_created_at as string,
-    by: r.by_actor ? (JSON.parse(r.by_actor as string) as Actor) : SYSTEM_ACTOR,
-  };
 }

@@ -3,15 +3,15 @@
 // changed), so a publish on any node shows on the next read on every node. The catch-up of several nodes
 // is serialised by the site_cursor row's lock, so two nodes never rebuild the same stories at once.
 import type pg from 'pg';
-import type { Actor } from '../../model/actor.ts';
 import { publicImage } from '../../model/media.ts';
 import { newId } from '../../model/ids.ts';
 import { slugify } from '../../model/slug.ts';
 import { sourceDateOnly } from '../../model/source-date.ts';
 import { readerCategories } from '../../formats/archive-jsonl.ts';
-import type { StoryContent, StoryVersion, Urgency } from '../../model/story.ts';
+import type { StoryContent, Urgency } from '../../model/story.ts';
 import type { Lead, NewLead, SiteCategory, SiteListQuery, SiteStore, SiteSummary } from '../../model/site.ts';
 import { readWith, type Sql, writeWith } from './database.ts';
+import { type VersionRow as StoredVersionRow, toVersion } from '../rows/versions.ts';
 
 interface SiteRow {
   story_id: string;
@@ -35,21 +35,10 @@ interface SummaryJson {
   publishedDate?: string | null;
 }
 
-interface VersionRow {
-  story_id: string;
-  version: number;
-  revision_id: string;
-  kind: StoryVersion['kind'];
-  pub_status: StoryVersion['pubStatus'];
-  content: string;
-  correction_note: string | null;
-  kill_reason: string | null;
-  translation_group: string;
-  first_published_at: string;
-  version_created_at: string;
+/** A versions row with the embargo columns the site's read model needs. */
+interface VersionRow extends StoredVersionRow {
   embargo_until: string | null;
   embargo_lifted_at: string | null;
-  by_actor: string;
 }
 
 function toSummary(r: SiteRow): SiteSummary {
@@ -70,24 +59,6 @@ function toSummary(r: SiteRow): SiteSummary {
     publishedDate: s.publishedDate ?? null,
     embargoUntil: r.embargo_until,
     killed: r.killed === 1,
-  };
-}
-
-/** A versions row as the model's StoryVersion (the same mapping as ../sqlite/versions.ts). */
-function toVersion(r: VersionRow): StoryVersion {
-  return {
-    storyId: r.story_id,
-    version: r.version,
-    revisionId: r.revision_id,
-    kind: r.kind,
-    pubStatus: r.pub_status,
-    content: JSON.parse(r.content) as StoryContent,
-    correctionNote: r.correction_note,
-    killReason: r.kill_reason,
-    translationGroup: r.translation_group,
-    firstPublishedAt: r.first_published_at,
-    versionCreatedAt: r.version_created_at,
-    by: JSON.parse(r.by_actor) as Actor,
   };
 }
 

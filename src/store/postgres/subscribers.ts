@@ -13,7 +13,7 @@
 // (derived from the subscription and the log position). `until` (the lease's expiry) means nothing here:
 // the lock lasts exactly as long as the session. The flow (../../flow/webhooks.ts) is the same for both.
 import pg from 'pg';
-import { SYSTEM_ACTOR, type Actor } from '../../model/actor.ts';
+import { SYSTEM_ACTOR } from '../../model/actor.ts';
 import { ConflictError, NotFoundError } from '../../model/errors.ts';
 import { newId } from '../../model/ids.ts';
 import type { EventKind, FlowEvent } from '../../model/story.ts';
@@ -36,6 +36,7 @@ import {
 } from '../../model/subscribers.ts';
 import { readWith, type Sql, writeWith } from './database.ts';
 import { StoreError } from '../errors.ts';
+import { type EventRow, toEvent } from '../rows/events.ts';
 
 /** The first key of every webhook's advisory lock (the second is webhooks.lock_key, migration 003). */
 export const WEBHOOK_LOCK_CLASS = 7_301_003;
@@ -220,36 +221,6 @@ async function linkProducts(sql: Sql, subscriberId: string, productIds: string[]
 }
 
 // ---------------------------------------------------------------------------------- the log, for the rule
-
-interface EventRow {
-  seq: number;
-  kind: FlowEvent['kind'];
-  story_id: string;
-  version: number;
-  at: string;
-  language: string;
-  categories: string;
-  urgency: FlowEvent['urgency'];
-  media_type: FlowEvent['mediaType'];
-  embargo_until: string | null;
-  actor: string;
-}
-
-function toEvent(r: EventRow): FlowEvent {
-  return {
-    seq: r.seq,
-    kind: r.kind,
-    storyId: r.story_id,
-    version: r.version,
-    at: r.at,
-    language: r.language,
-    categories: JSON.parse(r.categories) as string[],
-    urgency: r.urgency,
-    mediaType: r.media_type,
-    embargoUntil: r.embargo_until,
-    by: JSON.parse(r.actor) as Actor,
-  };
-}
 
 /**
  * The story's events before `seq`, oldest first. A history missing its first publish (pruned by

@@ -4,36 +4,7 @@ import type { Actor } from '../../model/actor.ts';
 import type { FlowEvent, StoryVersion, WireEntry } from '../../model/story.ts';
 import type { WireQuery } from '../../model/store.ts';
 import { stmt } from './statements.ts';
-
-interface EventRow {
-  seq: number;
-  kind: FlowEvent['kind'];
-  story_id: string;
-  version: number;
-  at: string;
-  language: string;
-  categories: string;
-  urgency: FlowEvent['urgency'];
-  media_type: FlowEvent['mediaType'];
-  embargo_until: string | null;
-  actor: string;
-}
-
-export function toEvent(r: EventRow): FlowEvent {
-  return {
-    seq: r.seq,
-    kind: r.kind,
-    storyId: r.story_id,
-    version: r.version,
-    at: r.at,
-    language: r.language,
-    categories: JSON.parse(r.categories) as string[],
-    urgency: r.urgency,
-    mediaType: r.media_type,
-    embargoUntil: r.embargo_until,
-    by: JSON.parse(r.actor) as Actor,
-  };
-}
+import { type EventRow, toEvent } from '../rows/events.ts';
 
 /** Appends one event carrying `v`, with routing columns copied from it; returns the event with its seq. */
 export function appendEvent(db: Database.Database, kind: FlowEvent['kind'], v: StoryVersion, at: string, by: Actor): FlowEvent {

@@ -22,7 +22,8 @@ import type {
   WireQuery,
 } from '../../model/store.ts';
 import { openDatabase, type SchemaPart } from './database.ts';
-import { appendEvent, selectHead, selectLog, selectOldest, selectWire, toEvent } from './events.ts';
+import { appendEvent, selectHead, selectLog, selectOldest, selectWire } from './events.ts';
+import { toEvent } from '../rows/events.ts';
 import { insertKey, revokeKeyRow, selectKey, selectKeys, selectLiveKeyByHash, touchKeyRow } from './keys.ts';
 import { SqliteSiteStore } from './site.ts';
 import { stmt } from './statements.ts';

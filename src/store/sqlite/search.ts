@@ -1,12 +1,10 @@
-// The search index on the SQLite store: SearchIndex (src/search) over the same database file, plus
-// the queries it needs from versions.
-import { type Actor, SYSTEM_ACTOR } from '../../model/actor.ts';
 import type Database from 'better-sqlite3';
 import { SearchIndex, type SearchFilters, type SearchResult } from '../../search/index.ts';
-import type { StoryContent, StoryVersion } from '../../model/story.ts';
+import type { StoryVersion } from '../../model/story.ts';
 import type { SearchIndexStatus, StoreSearch } from '../../model/search.ts';
 import { loadLexicon } from '../../search/lexicon.ts';
 import { stmt } from './statements.ts';
+import { type VersionRow, toVersion } from '../rows/versions.ts';
 
 /** Stories written to the index per transaction during a rebuild. */
 const CHUNK = 500;
@@ -144,10 +142,10 @@ function* liveVersions(db: Database.Database): Iterable<StoryVersion> {
       db,
       `SELECT v.* FROM stories s JOIN versions v ON v.story_id = s.id AND v.version = s.latest_version
                            WHERE s.status = 'published' AND s.id > ? ORDER BY s.id LIMIT 1000`,
-    ).all(after) as Record<string, string | number | null>[];
+    ).all(after) as VersionRow[];
     if (!rows.length) return;
     yield* rows.map(toVersion);
-    after = rows[rows.length - 1].story_id as string;
+    after = rows[rows.length - 1].story_id;
   }
 }
 
@@ -159,23 +157,6 @@ function missingVersions(db: Database.Database, after: string, limit: number): S
                          LEFT JOIN search_doc d ON d.story_id = s.id
                          WHERE s.status = 'published' AND s.id > ? AND (d.version IS NULL OR d.version <> s.latest_version)
                          ORDER BY s.id LIMIT ?`,
-  ).all(after, limit) as Record<string, string | number | null>[];
+  ).all(after, limit) as VersionRow[];
   return rows.map(toVersion);
-}
-
-function toVersion(r: Record<string, string | number | null>): StoryVersion {
-  return {
-    storyId: r.story_id as string,
-    version: r.version as number,
-    revisionId: r.revision_id as string,
-    kind: r.kind as StoryVersion['kind'],
-    pubStatus: r.pub_status as StoryVersion['pubStatus'],
-    content: JSON.parse(r.content as string) as StoryContent,
-    correctionNote: r.correction_note as string | null,
-    killReason: r.kill_reason as string | null,
-    translationGroup: r.translation_group as string,
-    firstPublishedAt: r.first_published_at as string,
-    versionCreatedAt: r.version_created_at as string,
-    by: r.by_actor ? (JSON.parse(r.by_actor as string) as Actor) : SYSTEM_ACTOR,
-  };
 }

@@ -22,7 +22,7 @@ import type {
   WebhookWithSecret,
 } from '../../model/subscribers.ts';
 import { entitlementTimeline } from '../../model/subscribers.ts';
-import { toEvent } from './events.ts';
+import { toEvent } from '../rows/events.ts';
 import { stmt } from './statements.ts';
 import { addUsageRow, selectUsage } from './usage.ts';
 import { readWith, writeWith } from './guard.ts';
