@@ -20,19 +20,17 @@ import type {
 } from '../../model/store.ts';
 import type { SiteStore } from '../../model/site.ts';
 import { pgSiteStore } from './site.ts';
-import { pgSubscriberStore } from './subscribers.ts';
+import { type PgSubscriberStore, pgSubscriberStore } from './subscribers.ts';
 import { type PgSearch, pgSearch } from './search.ts';
 import { pgSavedSearchStore } from './saved-searches.ts';
 import { pgAuditStore } from './audit.ts';
 import { pgUserStore } from './users.ts';
 import { pgTopicStore } from './topics.ts';
-import { pgMediaStore } from './media.ts';
-import type { SubscriberStore } from '../../model/subscribers.ts';
+import { type PgMediaStore, pgMediaStore } from './media.ts';
 import type { SavedSearchStore } from '../../model/saved-searches.ts';
 import type { AuditStore } from '../../model/audit.ts';
 import type { UserStore } from '../../model/users.ts';
 import type { TopicStore } from '../../model/topics.ts';
-import type { MediaStore } from '../../model/media.ts';
 import { StoreError } from '../errors.ts';
 import { type HeadListener, listenForHead } from './listener.ts';
 import { newId } from '../../model/ids.ts';
@@ -70,13 +68,13 @@ export interface PostgresStoreOptions extends PgOptions {
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
   readonly site: SiteStore;
-  readonly subscribers: SubscriberStore;
+  readonly subscribers: PgSubscriberStore;
   readonly search: PgSearch;
   readonly savedSearches: SavedSearchStore;
   readonly audit: AuditStore;
   readonly users: UserStore;
   readonly topics: TopicStore;
-  readonly media: MediaStore;
+  readonly media: PgMediaStore;
 
   private constructor(
     readonly pool: pg.Pool,
@@ -103,6 +101,8 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     await Promise.all([...this.headListeners].map((l) => l.stop()));
     this.headListeners.clear();
+    // The parts' own connections first (webhook locks, rendering jobs): the pool waits for those it lent.
+    await Promise.all([this.subscribers.release(), this.media.release()]);
     await this.pool.end();
   }
 

@@ -23,6 +23,14 @@ export class PgMediaStore implements MediaStore {
     this.runs = new RunLocks(pool);
   }
 
+  /**
+   * Lets go of the connection held while jobs are in hand, before the store ends its pool (which would
+   * otherwise wait for ever for that connection).
+   */
+  async release(): Promise<void> {
+    this.runs.drop();
+  }
+
   async createAsset(a: Omit<MediaAsset, 'createdAt' | 'updatedAt'>, now = new Date()): Promise<{ asset: MediaAsset; created: boolean }> {
     const at = now.toISOString();
     return writeWith(this.pool, 'recording a media asset', async (sql) => {
@@ -183,15 +191,7 @@ class RunLocks {
   private readonly held = new Map<string, boolean>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly pool: pg.Pool) {
-    // The pool would wait for ever for the connection held while jobs are in hand: when the store
-    // closes, that connection is ended first (its locks end with it, as in a process that stops).
-    const end = pool.end.bind(pool);
-    pool.end = ((...args: Parameters<typeof end>) => {
-      this.drop();
-      return end(...args);
-    }) as typeof pool.end;
-  }
+  constructor(private readonly pool: pg.Pool) {}
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.queue.then(fn, fn);
@@ -247,7 +247,8 @@ class RunLocks {
   /** The connection was lost (a database restart): its locks went with it, and so did our hold on the jobs. */
   private readonly lost = () => this.drop();
 
-  private drop(): void {
+  /** Ends the connection held while jobs are in hand (its locks end with it, as in a process that stops). */
+  drop(): void {
     const client = this.client;
     this.client = null;
     this.held.clear();
@@ -266,6 +267,6 @@ class RunLocks {
 
 const key = (job: MediaJob) => `${job.assetId} ${job.attempts}`;
 
-export function pgMediaStore(pool: pg.Pool): MediaStore {
+export function pgMediaStore(pool: pg.Pool): PgMediaStore {
   return new PgMediaStore(pool);
 }

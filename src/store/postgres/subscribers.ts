@@ -422,13 +422,11 @@ export class PgSubscriberStore implements SubscriberStore {
 
   constructor(private readonly pool: pg.Pool) {
     this.locks = new WebhookLocks(pool.options as pg.ClientConfig);
-    // The lock connection ends with the pool (PostgresStore.close ends the pool), so a closed store holds
-    // no lock and keeps no connection open.
-    const end = pool.end.bind(pool);
-    pool.end = (async (cb?: () => void) => {
-      await this.locks.close();
-      return cb ? end(cb) : end();
-    }) as typeof pool.end;
+  }
+
+  /** Ends the lock connection (PostgresStore.close, before the pool): a closed store holds no lock. */
+  async release(): Promise<void> {
+    await this.locks.close();
   }
 
   async createProduct(p: NewProduct, now = new Date()): Promise<Product> {
@@ -843,6 +841,6 @@ export class PgSubscriberStore implements SubscriberStore {
   }
 }
 
-export function pgSubscriberStore(pool: pg.Pool): SubscriberStore {
+export function pgSubscriberStore(pool: pg.Pool): PgSubscriberStore {
   return new PgSubscriberStore(pool);
 }
