@@ -15,6 +15,7 @@ import { issueKey } from '../../src/flow/keys.ts';
 import { mediaKey, type MediaAsset } from '../../src/model/media.ts';
 import { productFrom } from '../../src/model/subscribers.ts';
 import { ConfigError, configWith, readConfig, s3LocationOf } from '../../src/server/config.ts';
+import { openRuntime } from '../../src/server/runtime.ts';
 import { startServer, type RunningServer } from '../../src/server/server.ts';
 import { sampleContent, tempDbFile, tempDir } from '../helpers.ts';
 import { signInHttp } from '../web/desk-fixture.ts';
@@ -93,6 +94,21 @@ describe('NEWSFLOW_MEDIA_S3_URL', () => {
       await s3.stop();
     }
   });
+});
+
+test('two nodes on one bucket sign rendition links alike (the key is kept in the bucket)', async () => {
+  const s3 = await startS3();
+  const a = await openRuntime(':memory:', { media: { s3Url: s3.url() } });
+  const b = await openRuntime(':memory:', { media: { s3Url: s3.url() } });
+  try {
+    const link = new URL(a.media.signedLink(`m${'0'.repeat(32)}`, 'web-jpeg', 'sub-1').href, 'http://x');
+    const q = Object.fromEntries(link.searchParams) as { sub: string; exp: string; sig: string };
+    assert.equal(b.media.verifyLink(`m${'0'.repeat(32)}`, 'web-jpeg', q), 'sub-1');
+  } finally {
+    await a.close();
+    await b.close();
+    await s3.stop();
+  }
 });
 
 describe('photos on S3 over HTTP', () => {
