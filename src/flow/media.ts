@@ -238,7 +238,10 @@ export class MediaDesk {
     const asset = await this.store.media.getAsset(assetId);
     if (!asset) return;
     const { makeRenditions } = await import('../media/renditions.ts');
-    const made = await makeRenditions(this.files.path(mediaKey(asset.sha256, 'original')), asset.metadata, this.opts.maxPixels);
+    // The original as a local file (a temporary copy when the bytes are in S3) while sharp reads it.
+    const made = await this.files.withLocalFile(mediaKey(asset.sha256, 'original'), (original) =>
+      makeRenditions(original, asset.metadata, this.opts.maxPixels),
+    );
     const renditions: Rendition[] = [asset.renditions.find((r) => r.name === 'original')!];
     for (const r of made) {
       await this.files.write(mediaKey(asset.sha256, `${r.name}.${FILE_EXT[r.contentType]}`), r.bytes);

@@ -5,6 +5,7 @@ import { ValidationError } from '../model/validate.ts';
 import { ConflictError, NotFoundError } from '../model/errors.ts';
 import { FormatError } from '../formats/format-error.ts';
 import { NegotiationError } from '../formats/negotiate.ts';
+import { MediaRefusedError } from '../model/media.ts';
 
 /** An error with an HTTP status chosen by the route. */
 export class HttpError extends Error {
@@ -33,6 +34,7 @@ const REASONS: Record<number, string> = {
   428: 'Precondition Required',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** Renders the public site's own 404 page, when the site is mounted. */
@@ -78,6 +80,11 @@ export function registerErrorHandling(app: FastifyInstance, htmlNotFound?: () =>
       status = err.rule === 'size-limit' ? 413 : err.rule === 'schema' || err.rule === 'unsupported-item-class' || err.rule === 'unsupported-type' ? 422 : 400;
       message = err.message;
       details = { rule: err.rule, location: err.location, problems: err.problems };
+    } else if (err instanceof MediaRefusedError) {
+      // A refused file (4xx), or the media storage unreachable (503): said, never a bare 500.
+      status = err.status;
+      message = err.message;
+      if (status >= 500) req.log.warn({ err }, 'media storage unavailable');
     } else if (err instanceof HttpError) {
       status = err.statusCode;
       message = err.message;

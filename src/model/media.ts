@@ -1,6 +1,7 @@
 // Media assets: photos (with renditions), and video, audio and graphics files stored as they came.
 // The metadata and the rendering jobs live in the Store (`MediaStore`), the bytes in `MediaFiles`, so a
 // second byte store (S3) can sit beside the filesystem one without touching the newsroom.
+import type { Readable } from 'node:stream';
 
 /** What kind of file an asset is, decided from its bytes (never from its name). */
 export type MediaKind = 'photo' | 'video' | 'audio' | 'graphic';
@@ -95,20 +96,37 @@ export interface MediaStore {
   usesOf(assetId: string): Promise<MediaUse[]>;
 }
 
-/** Where the bytes live: content-addressed keys made only of hex digits and fixed names. */
+/** A byte range of a stored file, both ends included (as HTTP `Range` counts). */
+export interface ByteSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * Where the bytes live: a folder (`FileMediaFiles`) or an S3-compatible bucket (`S3MediaFiles`), under
+ * content-addressed keys made only of hex digits and fixed names. Uploads are written to a local
+ * temporary file first (hashed and checked there), then `put` in whole.
+ */
 export interface MediaFiles {
-  /** Moves a finished temporary file in under `key` (atomic: a reader sees all of it or nothing). */
+  /** Stores a finished temporary file under `key` and removes it (atomic: a reader sees all of it or nothing). */
   put(key: string, tempFile: string): Promise<void>;
   /** Writes bytes under `key` (atomic). */
   write(key: string, bytes: Buffer): Promise<void>;
-  /** A new temporary file path for an upload in progress (removed by `discard` or at start). */
+  /** A new local temporary file path for an upload in progress (removed by `discard` or at start). */
   tempPath(): string;
   discard(tempFile: string): Promise<void>;
   /** The file's size, or null when it does not exist. */
   size(key: string): Promise<number | null>;
-  /** Local path to read from (the filesystem store); streams are opened by the caller. */
-  path(key: string): string;
+  /**
+   * The file's bytes (or `span` of them) as a stream, opened before it resolves: a missing file is a 404
+   * MediaRefusedError, an unreachable store a 503 one, both before any byte is sent.
+   */
+  read(key: string, span?: ByteSpan, opts?: { highWaterMark?: number }): Promise<Readable>;
+  /** Runs `use` with a local file holding the bytes (sharp and exifr read files); a copy is removed after. */
+  withLocalFile<T>(key: string, use: (path: string) => Promise<T>): Promise<T>;
   remove(key: string): Promise<void>;
+  /** Lets go of connections (the S3 client); the folder has none. */
+  close(): Promise<void>;
 }
 
 /** A media key: only hex digits, a slash and fixed names, so no name can climb out of the store. */
@@ -116,6 +134,11 @@ export function mediaKey(sha256: string, name: string): string {
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
   if (!/^[a-z0-9-]+(\.[a-z0-9]+)?$/.test(name)) throw new Error(`not a rendition name: ${name}`);
   return `${sha256.slice(0, 2)}/${sha256}/${name}`;
+}
+
+/** True for a key `mediaKey` makes; both byte stores check it so no caller can name anything else. */
+export function isMediaKey(key: string): boolean {
+  return /^[0-9a-f]{2}\/[0-9a-f]{64}\/[a-z0-9-]+(\.[a-z0-9]+)?$/.test(key);
 }
 
 /** The asset id of some bytes' SHA-256. */
@@ -126,7 +149,7 @@ export function assetIdOf(sha256: string): string {
 /** Why a file or a download was refused, with the HTTP status that says it (the CLI prints the message). */
 export class MediaRefusedError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404 | 410 | 413 | 415 | 422,
+    readonly status: 400 | 403 | 404 | 410 | 413 | 415 | 422 | 503,
     message: string,
   ) {
     super(message);

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_RETENTION_DAYS } from '../flow/retention.ts';
 import { DEFAULT_BUDGET, type Budget } from '../web/abbreviate.ts';
 import { budgetFromEnv } from '../web/budget.ts';
+import type { S3Location } from '../store/media-s3.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -92,6 +93,11 @@ export interface Config {
   media: {
     /** Where the files live (NEWSFLOW_MEDIA_DIR; `media` beside the store file by default). */
     dir?: string;
+    /**
+     * An S3-compatible bucket for the files instead of the folder (NEWSFLOW_MEDIA_S3_URL,
+     * `https://KEY:SECRET@host/bucket?region=…`); the folder then holds only uploads in progress.
+     */
+    s3Url?: string;
     /** Largest upload (NEWSFLOW_MEDIA_MAX_BYTES, 100 MB). */
     maxBytes: number;
     /** Largest photo in pixels (NEWSFLOW_MEDIA_MAX_PIXELS, 100 million). */
@@ -170,6 +176,7 @@ export function readConfig(env: Env): Config {
     stopWithParent: env.npm_lifecycle_event !== undefined,
     media: {
       ...(env.NEWSFLOW_MEDIA_DIR?.trim() ? { dir: resolve(env.NEWSFLOW_MEDIA_DIR.trim()) } : {}),
+      ...(env.NEWSFLOW_MEDIA_S3_URL?.trim() && s3LocationOf(env.NEWSFLOW_MEDIA_S3_URL) ? { s3Url: env.NEWSFLOW_MEDIA_S3_URL.trim() } : {}),
       maxBytes: integer(env, 'NEWSFLOW_MEDIA_MAX_BYTES', 100_000_000, 1, 2 ** 40, 'a number of bytes from 1 upwards'),
       maxPixels: integer(env, 'NEWSFLOW_MEDIA_MAX_PIXELS', 100_000_000, 1, 2 ** 40, 'a number of pixels from 1 upwards'),
       workers: integer(env, 'NEWSFLOW_MEDIA_WORKERS', 2, 1, 64, 'a whole number from 1 to 64'),
@@ -209,6 +216,53 @@ export function databaseUrlOf(named: string | undefined): string | null {
     throw new ConfigError('NEWSFLOW_DATABASE_URL', `${u.protocol} is not a PostgreSQL URL; use postgres://user:password@host:5432/database`);
   }
   return value;
+}
+
+/**
+ * NEWSFLOW_MEDIA_S3_URL: `https://ACCESS_KEY:SECRET@s3.example.com/bucket[/prefix]?region=eu-west-1`
+ * (http only for a server on this machine's network; the bucket addressed path-style; region us-east-1
+ * unless named; key and secret percent-encoded). A ConfigError that never echoes the secret otherwise.
+ */
+export function s3LocationOf(raw: string): S3Location {
+  const accepted = 'use https://ACCESS_KEY:SECRET@s3.example.com/bucket?region=eu-west-1 (key and secret percent-encoded)';
+  const fail = (why: string): never => {
+    throw new ConfigError('NEWSFLOW_MEDIA_S3_URL', `${why}; ${accepted}`);
+  };
+  let u: URL;
+  try {
+    u = new URL(raw.trim());
+  } catch {
+    return fail('not a URL');
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') fail(`the scheme must be https: (or http:), not ${clip(u.protocol)}`);
+  if (!u.hostname) fail('no S3 server host');
+  if (!u.username || !u.password) fail('the access key and secret are missing (https://ACCESS_KEY:SECRET@host/…)');
+  let accessKeyId = '';
+  let secretAccessKey = '';
+  try {
+    accessKeyId = decodeURIComponent(u.username);
+    secretAccessKey = decodeURIComponent(u.password);
+  } catch {
+    fail('the access key or secret is not valid percent-encoding');
+  }
+  const [bucket = '', ...rest] = u.pathname.replace(/^\/+|\/+$/g, '').split('/');
+  if (!bucket) fail('no bucket: name it as the first part of the path');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+    fail(`"${clip(bucket)}" is not an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)`);
+  if (rest.some((p) => !/^[\w.-]+$/.test(p) || p === '.' || p === '..'))
+    fail('the key prefix after the bucket may hold only letters, digits, _ . - and slashes');
+  if (u.hash) fail('an S3 URL has no #fragment');
+  for (const k of u.searchParams.keys()) if (k !== 'region') fail(`unknown parameter "${clip(k)}" (only region is read)`);
+  const region = u.searchParams.get('region')?.trim() || 'us-east-1';
+  if (!/^[a-z0-9-]{1,40}$/.test(region)) fail(`"${clip(region)}" is not a region name`);
+  return {
+    endpoint: `${u.protocol}//${u.host}`,
+    bucket,
+    prefix: rest.length ? `${rest.join('/')}/` : '',
+    region,
+    accessKeyId,
+    secretAccessKey,
+  };
 }
 
 /** The SQLite file named by NEWSFLOW_DATA (a file, or a folder holding newsflow.db); ./data by default. */

@@ -11,10 +11,11 @@ import type { Runtime } from '../flow/runtime.ts';
 import { useDeliveryBaseUrl } from '../flow/render.ts';
 import { MEDIA_DEFAULTS, MediaDesk, type MediaOptions } from '../flow/media.ts';
 import { FileMediaFiles, linkSecretIn } from '../store/media-files.ts';
+import type { MediaFiles } from '../model/media.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ConfigError, processConfig, type Config } from './config.ts';
+import { ConfigError, processConfig, s3LocationOf, type Config } from './config.ts';
 
 export type { Runtime } from '../flow/runtime.ts';
 
@@ -23,8 +24,11 @@ export interface RuntimeOptions {
   baseUrl?: string;
   /** The agency's search lexicon file (NEWSFLOW_SEARCH_LEXICON). */
   searchLexicon?: string | null;
-  /** The media folder (NEWSFLOW_MEDIA_DIR; `media` beside the store file by default) and the media limits. */
-  media?: Partial<Omit<MediaOptions, 'linkSecret'>> & { dir?: string };
+  /**
+   * The media folder (NEWSFLOW_MEDIA_DIR; `media` beside the store file by default), the S3 bucket that
+   * holds the files instead (NEWSFLOW_MEDIA_S3_URL), and the media limits.
+   */
+  media?: Partial<Omit<MediaOptions, 'linkSecret'>> & { dir?: string; s3Url?: string };
 }
 
 /**
@@ -44,8 +48,22 @@ export async function openRuntime(file?: string, opts: RuntimeOptions = {}): Pro
   const admin = new Admin(store, keys, deliveries);
   const mediaDir =
     opts.media?.dir ?? (file === ':memory:' || isDatabaseUrl(file) ? mkdtempSync(join(tmpdir(), 'newsflow-media-')) : join(dirname(file), 'media'));
-  const files = new FileMediaFiles(mediaDir);
-  const media = new MediaDesk(store, files, { ...MEDIA_DEFAULTS, ...withoutDir(opts.media), linkSecret: linkSecretIn(mediaDir) });
+  let files: MediaFiles;
+  let linkSecret: Buffer;
+  if (opts.media?.s3Url) {
+    const where = s3LocationOf(opts.media.s3Url);
+    try {
+      // Loaded only when configured: the idle server does not carry the AWS SDK.
+      ({ files, linkSecret } = await (await import('../store/media-s3.ts')).S3MediaFiles.open(where, mediaDir));
+    } catch (e) {
+      await store.close();
+      throw new ConfigError('NEWSFLOW_MEDIA_S3_URL', (e as Error).message);
+    }
+  } else {
+    files = new FileMediaFiles(mediaDir);
+    linkSecret = linkSecretIn(mediaDir);
+  }
+  const media = new MediaDesk(store, files, { ...MEDIA_DEFAULTS, ...withoutDir(opts.media), linkSecret });
   newsroom.photos = media;
   const baseUrl = opts.baseUrl ?? 'http://localhost:8080';
   useDeliveryBaseUrl(baseUrl);
@@ -62,6 +80,7 @@ export async function openRuntime(file?: string, opts: RuntimeOptions = {}): Pro
       hub.stop();
       await media.stop();
       await deliveries.close();
+      await files.close();
       await store.close();
     },
   };
@@ -87,6 +106,7 @@ export async function openConfiguredRuntime(config: Config): Promise<Runtime> {
     try {
       return await openRuntime(config.databaseUrl, { baseUrl: config.baseUrl, searchLexicon: config.searchLexicon, media });
     } catch (e) {
+      if (e instanceof ConfigError) throw e;
       const err = e as Error & { cause?: Error };
       const reason = (err.cause?.message ?? err.message).split('\n')[0];
       throw new ConfigError('NEWSFLOW_DATABASE_URL', `cannot open the PostgreSQL database ${redactedUrl(config.databaseUrl)}: ${reason}`);
@@ -95,6 +115,7 @@ export async function openConfiguredRuntime(config: Config): Promise<Runtime> {
   try {
     return await openRuntime(config.dataFile, { baseUrl: config.baseUrl, searchLexicon: config.searchLexicon, media: config.media });
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     const err = e as Error & { cause?: Error; code?: string };
     if (/NEWSFLOW_SEARCH_LEXICON/.test(err.message)) throw new ConfigError('NEWSFLOW_SEARCH_LEXICON', err.message.replace(/^NEWSFLOW_SEARCH_LEXICON:\s*/, ''));
     const reason = (err.cause?.message ?? err.message).split('\n')[0];
@@ -103,7 +124,7 @@ export async function openConfiguredRuntime(config: Config): Promise<Runtime> {
 }
 
 function withoutDir(m: RuntimeOptions['media']): Partial<Omit<MediaOptions, 'linkSecret'>> {
-  const { dir: _dir, ...rest } = m ?? {};
+  const { dir: _dir, s3Url: _s3, ...rest } = m ?? {};
   return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
 }
 

@@ -2,28 +2,27 @@
 // and a rename, so a crash or a cut upload never leaves half a file under a real key.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { MediaFiles } from '../model/media.ts';
+import type { Readable } from 'node:stream';
+import { type ByteSpan, isMediaKey, MediaRefusedError, type MediaFiles } from '../model/media.ts';
 
 export class FileMediaFiles implements MediaFiles {
   private readonly tmp: string;
 
   constructor(readonly root: string) {
-    this.tmp = join(root, 'tmp');
-    mkdirSync(this.tmp, { recursive: true });
-    // Uploads that were in progress when the last process stopped are gone for good.
-    for (const f of readdirSync(this.tmp)) rmSync(join(this.tmp, f), { force: true, recursive: true });
+    this.tmp = freshTempFolder(root);
   }
 
+  /** The file of `key` in the folder. */
   path(key: string): string {
     // Keys are built by mediaKey (hex and fixed names); this check keeps that promise if a caller forgets.
-    if (!/^[0-9a-f]{2}\/[0-9a-f]{64}\/[a-z0-9-]+(\.[a-z0-9]+)?$/.test(key)) throw new Error(`not a media key: ${key}`);
+    if (!isMediaKey(key)) throw new Error(`not a media key: ${key}`);
     return join(this.root, key);
   }
 
   tempPath(): string {
-    return join(this.tmp, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+    return tempFileIn(this.tmp);
   }
 
   async put(key: string, tempFile: string): Promise<void> {
@@ -33,6 +32,7 @@ export class FileMediaFiles implements MediaFiles {
   }
 
   async write(key: string, bytes: Buffer): Promise<void> {
+    this.path(key);
     const temp = this.tempPath();
     await writeFile(temp, bytes);
     await this.put(key, temp);
@@ -43,16 +43,51 @@ export class FileMediaFiles implements MediaFiles {
   }
 
   async size(key: string): Promise<number | null> {
+    const file = this.path(key);
     try {
-      return (await stat(this.path(key))).size;
-    } catch {
-      return null;
+      return (await stat(file)).size;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
     }
+  }
+
+  async read(key: string, span?: ByteSpan, opts: { highWaterMark?: number } = {}): Promise<Readable> {
+    // Opened here, not by the stream, so a missing file is an answer (404) rather than a broken response.
+    let fh: Awaited<ReturnType<typeof open>>;
+    try {
+      fh = await open(this.path(key), 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new MediaRefusedError(404, `no stored file ${key}`);
+      throw e;
+    }
+    return fh.createReadStream({ ...opts, ...(span ? { start: span.start, end: span.end } : {}) });
+  }
+
+  async withLocalFile<T>(key: string, use: (path: string) => Promise<T>): Promise<T> {
+    // The file itself: no copy to make or remove.
+    if ((await this.size(key)) === null) throw new MediaRefusedError(404, `no stored file ${key}`);
+    return use(this.path(key));
   }
 
   async remove(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
   }
+
+  async close(): Promise<void> {}
+}
+
+/** `<root>/tmp`, emptied: uploads that were in progress when the last process stopped are gone for good. */
+export function freshTempFolder(root: string): string {
+  const tmp = join(root, 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  for (const f of readdirSync(tmp)) rmSync(join(tmp, f), { force: true, recursive: true });
+  return tmp;
+}
+
+/** A new file name in a temporary folder. */
+export function tempFileIn(tmp: string): string {
+  return join(tmp, `${Date.now()}-${randomBytes(8).toString('hex')}`);
 }
 
 /**

@@ -1,7 +1,6 @@
 // The public website as a Fastify plugin (registered beside the API by the composition root, src/server). Routes are thin:
 // they pick the edition and the view, and every page goes through one path that caches it until the
 // flow log moves and answers conditional requests (ETag / Last-Modified → 304).
-import { createReadStream } from 'node:fs';
 import { byteRange, etagOf, type MediaDesk } from '../flow/media.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Hub } from '../flow/hub.ts';
@@ -313,15 +312,14 @@ export function sitePlugin(opts: SiteOptions) {
       if (req.headers['if-none-match'] === etag) return reply.code(304).send();
       const range = byteRange(req.headers.range, size);
       if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${size}`).send();
-      const path = rt.media!.files.path(found.key);
       if (range) {
         return reply
           .code(206)
           .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
           .header('content-length', range.end - range.start + 1)
-          .send(createReadStream(path, { start: range.start, end: range.end }));
+          .send(await rt.media!.files.read(found.key, range));
       }
-      return reply.header('content-length', size).send(createReadStream(path));
+      return reply.header('content-length', size).send(await rt.media!.files.read(found.key));
     });
 
     app.get('/public/stream', hide, async (req, reply) => {

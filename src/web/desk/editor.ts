@@ -2,7 +2,6 @@
 // the revision it read — a conflict names who saved first and shows both versions), submitting for
 // review, saving and publishing in one go (editors and admins only), the two previews, and the
 // drag-and-drop photo upload that hands the file to the media desk.
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userActor } from '../../model/users.ts';
@@ -290,7 +289,7 @@ ${o.original ? html`<aside class="original" aria-labelledby="original-title"><h2
       return reply
         .header('content-type', r.contentType)
         .header('cache-control', 'private, max-age=300')
-        .send(createReadStream(rt.media.files.path(key)));
+        .send(await rt.media.files.read(key));
     });
     upload.get<{ Params: { asset: string } }>('/stories/media/:asset', { preHandler: desk.guard() }, async (req, reply) => {
       const a = await rt.media.asset(req.params.asset);
