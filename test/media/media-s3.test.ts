@@ -221,12 +221,12 @@ describe('photos on S3 over HTTP', () => {
     const desk = await signInHttp(url, 'ed@agency.test', 'desk-password-1234');
     const res = await desk.get(`/desk/stories/media/${asset.id}/image`);
     assert.equal(res.status, 200);
-    // The desk shows the photo it finds first (today the original: its size names are `small-jpeg`, …).
-    assert.match(res.headers.get('content-type') ?? '', /^image\//);
+    // The desk shows the small rendition (640 px), not the original: an editor's photo list stays light.
+    const small = asset.renditions.find((r) => r.name === 'small-webp')!;
+    assert.equal(res.headers.get('content-type'), 'image/webp');
     const bytes = Buffer.from(await res.arrayBuffer());
-    const shown = asset.renditions.find((r) => r.sizeInBytes === bytes.length);
-    assert.ok(shown, 'the bytes of one of its renditions');
-    assert.equal(res.headers.get('content-type'), shown.contentType);
+    assert.equal(bytes.length, small.sizeInBytes);
+    assert.equal((await sharp(bytes).metadata()).width, small.width);
   });
 
   test('a store that went away: downloads and uploads answer 503 saying so, nothing is left behind, the server serves on', async () => {

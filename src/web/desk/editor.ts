@@ -283,7 +283,12 @@ ${o.original ? html`<aside class="original" aria-labelledby="original-title"><h2
     // The photo as the desk shows it (staff may see an asset before any story is published).
     upload.get<{ Params: { asset: string } }>('/stories/media/:asset/image', { preHandler: desk.guard() }, async (req, reply) => {
       const a = await rt.media.asset(req.params.asset);
-      const r = a && ['small', 'thumbnail', 'preview', 'original'].map((n) => a.renditions.find((x) => x.name === n)).find(Boolean);
+      // The small rendition (640 px) is enough for the editor's photo list; the original only while none is made yet.
+      const r =
+        a &&
+        ['small-webp', 'small-jpeg', 'thumbnail-webp', 'thumbnail-jpeg', 'preview-jpeg', 'original']
+          .map((n) => a.renditions.find((x) => x.name === n))
+          .find(Boolean);
       if (!a || !r?.contentType.startsWith('image/')) return reply.code(404).send({ error: `no image for media asset ${req.params.asset}` });
       const { key } = await rt.media.authorise(a.id, r.name, { role: 'staff' });
       return reply
