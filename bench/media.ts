@@ -37,7 +37,14 @@ if (process.argv[2] === '--serve') {
   const { app } = await buildWebApp(rt, config);
   await app.listen({ port: Number(process.argv[4]), host: '127.0.0.1' });
   // Stopped as the server stops (usage counters written), and so that --cpu-prof writes its profile.
-  process.once('SIGTERM', () => void app.close().then(() => rt.close()).finally(() => process.exit(0)));
+  process.once(
+    'SIGTERM',
+    () =>
+      void app
+        .close()
+        .then(() => rt.close())
+        .finally(() => process.exit(0)),
+  );
   process.stdout.write('ready\n');
   await new Promise(() => {});
 }

@@ -45,7 +45,7 @@ export async function openRuntime(file?: string, opts: RuntimeOptions = {}): Pro
   const mediaDir =
     opts.media?.dir ?? (file === ':memory:' || isDatabaseUrl(file) ? mkdtempSync(join(tmpdir(), 'newsflow-media-')) : join(dirname(file), 'media'));
   const files = new FileMediaFiles(mediaDir);
-  const media = new MediaDesk(store, files, { ...MEDIA_DEFAULTS, ...withoutDir(opts.media), linkSecret: linkSecretIn(mediaDir) });
+  const media = new MediaDesk(store, files, { ...MEDIA_DEFAULTS, ...withoutDir(opts.media), linkSecret: linkSecretIn(mediaDir) }, deliveries);
   newsroom.photos = media;
   const baseUrl = opts.baseUrl ?? 'http://localhost:8080';
   useDeliveryBaseUrl(baseUrl);
