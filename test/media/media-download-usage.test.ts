@@ -1,6 +1,6 @@
 // Download usage over real HTTP: a subscriber's downloads are counted per day in memory (no store write
 // per download), read back current by the usage route, and written by a clean stop, so a restart finds
-// every one. Also the download body itself: whole, ranged, and unchanged across the chunk boundaries.
+// every one. Also the download itself: whole, ranged across the 1 MiB pieces, HEAD, a reader leaving.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -96,10 +96,26 @@ test('downloads are counted per subscriber per day, read current by the usage ro
   const head = await fetch(`${url}${linkA}`, { headers: { range: 'bytes=0-99' } });
   assert.equal(head.status, 206);
   assert.ok(Buffer.from(await head.arrayBuffer()).equals(bytes.subarray(0, 100)));
+  // HEAD: the headers of a download, no body, not counted.
+  const head0 = await fetch(`${url}${linkB}`, { method: 'HEAD' });
+  assert.equal(head0.status, 200);
+  assert.equal(head0.headers.get('content-length'), String(bytes.length));
+  assert.equal(head0.headers.get('content-type'), 'image/jpeg');
+  assert.equal(head0.headers.get('accept-ranges'), 'bytes');
+  assert.equal((await head0.arrayBuffer()).byteLength, 0);
+  // A reader that leaves part way: the server lets go and goes on serving (B's download counts: it began).
+  await new Promise<void>((resolve, reject) => {
+    get(`${url}${linkB}`, { agent: false }, (res) => {
+      res.once('data', () => {
+        res.destroy();
+        resolve();
+      });
+    }).on('error', reject);
+  });
   // A revalidation is not a download.
   const whole = await fetch(`${url}${linkB}`);
   const etag = whole.headers.get('etag')!;
-  await whole.arrayBuffer();
+  assert.ok(Buffer.from(await whole.arrayBuffer()).equals(bytes), 'served whole after a reader left');
   assert.equal((await fetch(`${url}${linkB}`, { headers: { 'if-none-match': etag } })).status, 304);
 
   // The usage route reads the counts current (nothing waits for the once-a-second write).
@@ -120,5 +136,5 @@ test('downloads are counted per subscriber per day, read current by the usage ro
   url = await serve();
   const downloads = async (sub: string) => (await rt!.store.subscribers.usage(sub)).filter((u) => u.channel === 'download').map((u) => [u.day, u.count]);
   assert.deepEqual(await downloads(a.id), [[today, 6]]);
-  assert.deepEqual(await downloads(b.id), [[today, 1]]);
+  assert.deepEqual(await downloads(b.id), [[today, 2]]);
 });
