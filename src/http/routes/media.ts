@@ -263,10 +263,10 @@ async function sendFile(req: FastifyRequest, reply: FastifyReply, path: string, 
       const bytes = bytesRead === PIECE ? pieces[i] : pieces[i].subarray(0, bytesRead);
       writes[i] = new Promise<boolean>((resolve) => res.write(bytes, (e) => resolve(!e)));
     }
-    const done = await Promise.race([Promise.all(writes.map((w) => w ?? true)), closed]);
-    if (done && !gone) res.end();
-    // Pieces whose writes all completed go back for the next download.
-    if (done) for (const b of pieces) if (spare.length < SPARE_MAX) spare.push(b);
+    const settled = await Promise.race([Promise.all(writes.map((w) => w ?? true)), closed]);
+    if (settled !== false && settled.every(Boolean) && !gone) res.end();
+    // Pieces whose writes have all settled (the socket holds none of them) go back for the next download.
+    if (settled !== false) for (const b of pieces) if (spare.length < SPARE_MAX) spare.push(b);
   } catch (e) {
     reply.log.warn({ err: e }, 'a download stopped part way');
     res.destroy(e as Error);
