@@ -122,6 +122,11 @@ export interface MediaFiles {
    * MediaRefusedError, an unreachable store a 503 one, both before any byte is sent.
    */
   read(key: string, span?: ByteSpan, opts?: { highWaterMark?: number }): Promise<Readable>;
+  /**
+   * The file behind `key` when its bytes are on this machine's disk (the folder store), so a download can
+   * be sent straight from it; null for a remote store (S3), which is read through `read`.
+   */
+  localPath(key: string): string | null;
   /** Runs `use` with a local file holding the bytes (sharp and exifr read files); a copy is removed after. */
   withLocalFile<T>(key: string, use: (path: string) => Promise<T>): Promise<T>;
   remove(key: string): Promise<void>;

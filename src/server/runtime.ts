@@ -63,7 +63,7 @@ export async function openRuntime(file?: string, opts: RuntimeOptions = {}): Pro
     files = new FileMediaFiles(mediaDir);
     linkSecret = linkSecretIn(mediaDir);
   }
-  const media = new MediaDesk(store, files, { ...MEDIA_DEFAULTS, ...withoutDir(opts.media), linkSecret });
+  const media = new MediaDesk(store, files, { ...MEDIA_DEFAULTS, ...withoutDir(opts.media), linkSecret }, deliveries);
   newsroom.photos = media;
   const baseUrl = opts.baseUrl ?? 'http://localhost:8080';
   useDeliveryBaseUrl(baseUrl);

@@ -21,6 +21,10 @@ export class FileMediaFiles implements MediaFiles {
     return join(this.root, key);
   }
 
+  localPath(key: string): string {
+    return this.path(key);
+  }
+
   tempPath(): string {
     return tempFileIn(this.tmp);
   }

@@ -96,6 +96,11 @@ export class S3MediaFiles implements MediaFiles {
     }
   }
 
+  /** The bytes are in the bucket, never on this disk: downloads stream through `read`. */
+  localPath(_key: string): null {
+    return null;
+  }
+
   async size(key: string): Promise<number | null> {
     const Key = this.objectKey(key);
     try {

@@ -1,5 +1,8 @@
 // Photos and media files: upload (multipart or the raw body), the asset with its metadata and renditions,
 // editors' corrections, and downloads (an API key, or a signed expiring link) with Range and ETag.
+import { readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { KeyRing } from '../../flow/keys.ts';
@@ -194,16 +197,81 @@ async function sendStored(
   if (inm?.split(',').some((t) => t.trim() === etag || t.trim() === '*')) return reply.code(304).send();
   const range = byteRange(req.headers.range, size);
   if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${size}`).send();
-  if (who.role === 'subscriber' && (!range || range.start === 0)) await media.countDownload(who.subscriberId);
+  // A download is counted once, at its start: not a later Range of it, a revalidation or a HEAD.
+  if (who.role === 'subscriber' && (!range || range.start === 0) && req.method !== 'HEAD') await media.countDownload(who.subscriberId);
   void reply.type(rendition.contentType);
-  // Read in 1 MiB pieces rather than Node's 64 KiB: a 10 MB rendition in 10 reads and writes, not 160.
-  const chunk = { highWaterMark: 1 << 20 };
-  if (range) {
-    return reply
-      .code(206)
-      .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
-      .header('content-length', range.end - range.start + 1)
-      .send(await media.files.read(key, range, chunk));
+  if (range) void reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`);
+  const span = range ?? { start: 0, end: size - 1 };
+  const local = media.files.localPath(key);
+  if (local) return sendFile(req, reply, local, span.start, span.end);
+  // A remote store (S3): its stream, in 1 MiB pieces rather than Node's 64 KiB.
+  return reply.header('content-length', span.end - span.start + 1).send(await media.files.read(key, range || undefined, { highWaterMark: PIECE }));
+}
+
+/** Bytes read and written at a time: a 10 MB rendition in 10 reads and writes (Node's streams use 64 KiB). */
+const PIECE = 1 << 20;
+/** Pieces in flight per download: one read while the other is written. */
+const PIECES = 2;
+/** Idle pieces kept for the next download, so a busy server does not allocate (and fault in) 1 MiB each time. */
+const spare: Buffer[] = [];
+const SPARE_MAX = 8;
+
+/**
+ * Sends bytes `start`…`end` of a file on the raw response, through a few reused 1 MiB buffers: a fresh
+ * buffer per piece (what a read stream makes) cost page faults and garbage collection that showed in a
+ * CPU profile of 10 MB downloads beside nginx's sendfile. A buffer is read into again only once the
+ * socket has taken its previous bytes (the write's callback). A reader that goes away ends it.
+ */
+async function sendFile(req: FastifyRequest, reply: FastifyReply, path: string, start: number, end: number): Promise<FastifyReply> {
+  const fh = await open(path, 'r');
+  const length = end - start + 1;
+  reply.hijack();
+  const res = reply.raw;
+  const headers = reply.getHeaders();
+  headers['content-length'] = String(length);
+  const pieces: Buffer[] = [];
+  // The write under way for each piece; a piece whose write never settled is not reused.
+  const writes: (Promise<boolean> | null)[] = [];
+  let gone = false;
+  const closed = new Promise<false>((resolve) =>
+    res.once('close', () => {
+      gone = true;
+      resolve(false);
+    }),
+  );
+  try {
+    res.writeHead(reply.statusCode, headers as OutgoingHttpHeaders);
+    if (req.method === 'HEAD' || length === 0) {
+      res.end();
+      return reply;
+    }
+    for (let i = 0; i < Math.min(PIECES, Math.ceil(length / PIECE)); i++) {
+      pieces.push(spare.pop() ?? Buffer.allocUnsafeSlow(PIECE));
+      writes.push(null);
+    }
+    let pos = start;
+    for (let i = 0; pos <= end && !gone; i = (i + 1) % pieces.length) {
+      const before = writes[i];
+      if (before && !(await Promise.race([before, closed]))) break;
+      writes[i] = null;
+      const want = Math.min(PIECE, end + 1 - pos);
+      // A read from the page cache takes a fraction of a millisecond: done in place, it saves the thread
+      // pool's round trip (two thread switches per piece on a busy 2-core machine).
+      const bytesRead = readSync(fh.fd, pieces[i], 0, want, pos);
+      if (bytesRead === 0) throw new Error(`${path} ended at byte ${pos}, before byte ${end}`);
+      pos += bytesRead;
+      const bytes = bytesRead === PIECE ? pieces[i] : pieces[i].subarray(0, bytesRead);
+      writes[i] = new Promise<boolean>((resolve) => res.write(bytes, (e) => resolve(!e)));
+    }
+    const settled = await Promise.race([Promise.all(writes.map((w) => w ?? true)), closed]);
+    if (settled !== false && settled.every(Boolean) && !gone) res.end();
+    // Pieces whose writes have all settled (the socket holds none of them) go back for the next download.
+    if (settled !== false) for (const b of pieces) if (spare.length < SPARE_MAX) spare.push(b);
+  } catch (e) {
+    reply.log.warn({ err: e }, 'a download stopped part way');
+    res.destroy(e as Error);
+  } finally {
+    await fh.close();
   }
-  return reply.header('content-length', size).send(await media.files.read(key, undefined, chunk));
+  return reply;
 }
