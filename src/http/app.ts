@@ -114,6 +114,7 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
       : false,
   });
   registerErrorHandling(app, opts.htmlNotFound);
+  app.addHook('preClose', (done) => closeConnectionsAsTheyGoIdle(app, done));
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : urlAjv).compile(schema));
   // Browsers on subscribers' own sites read the feed and the stream (EventSource) across origins;
   // the key travels in a header or ?access_token=, never in a cookie, so any origin may ask.
@@ -172,4 +173,24 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
   await app.register(mediaRoutes, { keys, media: deps.media });
   for (const plugin of opts.extraRoutes ?? []) await app.register(plugin, deps);
   return app;
+}
+
+/** How long a stopping server lets its open connections finish before it cuts them. */
+export const CLOSE_GRACE_MS = 3000;
+
+/**
+ * Closing closes the keep-alive connections idle at that moment, and no other: one whose answer ends a
+ * moment later (a long-poll woken by the close) would stay open until its keep-alive timeout (72 s), and a
+ * connection that never sent a whole request (a browser's preconnect, a client gone quiet mid-request)
+ * until Node's header timeout (60 s or more), and the stop with it. So idle connections are closed as
+ * they appear, and whatever is still open after CLOSE_GRACE_MS is cut.
+ */
+function closeConnectionsAsTheyGoIdle(app: FastifyInstance, done: () => void): void {
+  const cutAt = Date.now() + CLOSE_GRACE_MS;
+  const reap = setInterval(() => {
+    if (Date.now() < cutAt) app.server.closeIdleConnections();
+    else app.server.closeAllConnections();
+  }, 50).unref();
+  app.server.once('close', () => clearInterval(reap));
+  done();
 }
