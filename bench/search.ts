@@ -756,6 +756,8 @@ export async function latencyUnderLoad(corpusFile: string, queries: string[]): P
     agent.destroy();
     load.child.kill('SIGTERM');
     server.kill('SIGTERM');
+    // The store's copy (~380 MB) is of no use after the run (BENCH_LOAD_STORE keeps the original).
+    fs.rmSync(dir, { recursive: true, force: true });
   }
   return out;
 }
