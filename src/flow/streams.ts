@@ -76,7 +76,7 @@ class Connection implements StreamConnection {
 
 const BATCH = 200;
 /** The longest the live fan-out holds the event loop before letting other work (requests) in. */
-const SLICE_MS = 4;
+const SLICE_MS = 2;
 /**
  * The clock is read every this many groups: a few subscribers are always fed in one run (a machine
  * busy enough to stall the process mid-loop does not split them), and 1,000 do not read it 1,000 times.
@@ -279,7 +279,7 @@ export class StreamFanout {
   }
 
   /**
-   * Feeds every group after a head move, in slices of at most SLICE_MS with a turn of the event loop
+   * Feeds every group after a head move, in slices of about SLICE_MS with a turn of the event loop
    * between them: 1,000 streams take tens of milliseconds to write, and a request (a search) arriving
    * meanwhile should wait for one slice, not for all of it. One pass at a time; a head move during a
    * pass runs one more pass after it. Each group's own position and each connection's "seq greater

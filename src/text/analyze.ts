@@ -123,17 +123,51 @@ export function acceptedWordSpans(
 ): [number, number][] {
   const family = languageFamily(lang);
   const spans: [number, number][] = [];
-  for (const m of text.matchAll(WORD)) {
+  const analyzed = wordCacheOf(opts.stemCache, lang);
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
     let raw = m[0];
     if (isControl(raw.charCodeAt(raw.length - 1))) raw = raw.replace(TRAILING_CONTROL, '');
-    let accepted = memo.get(raw);
-    if (accepted === undefined) {
-      accepted = fold(raw, family).some((piece) => accepts(piece, cachedStem(piece, lang, opts)));
-      memo.set(raw, accepted);
+    let accepted: boolean | undefined;
+    if (analyzed) {
+      // One look-up per written word (its pieces and stems, kept while the stems hold) instead of a
+      // verdict memo, a fold look-up and a stem look-up per piece: the word walk is most of a snippet.
+      let word = analyzed.get(raw);
+      if (word === undefined) {
+        const pieces = fold(raw, family);
+        word = { pieces, stems: pieces.map((piece) => cachedStem(piece, lang, opts)) };
+        if (analyzed.size >= WORD_CACHE_MAX) analyzed.clear();
+        analyzed.set(raw, word);
+      }
+      accepted = false;
+      for (let i = 0; i < word.pieces.length && !accepted; i++) accepted = accepts(word.pieces[i], word.stems[i]);
+    } else {
+      accepted = memo.get(raw);
+      if (accepted === undefined) {
+        accepted = fold(raw, family).some((piece) => accepts(piece, cachedStem(piece, lang, opts)));
+        memo.set(raw, accepted);
+      }
     }
-    if (accepted) spans.push([m.index!, m.index! + raw.length]);
+    if (accepted) spans.push([m.index, m.index + raw.length]);
   }
   return spans;
+}
+
+/**
+ * Written word → its folded pieces and their stems, per language, for as long as the stem memo they
+ * were stemmed with is in use (stems depend on the archive's vocabulary; the memo's owner replaces
+ * it when they may move). The same analysis `fold` and `cachedStem` cache, in one look-up.
+ */
+const wordCaches = new WeakMap<Map<string, string>, Map<string, Map<string, { pieces: string[]; stems: string[] }>>>();
+const WORD_CACHE_MAX = 100_000;
+
+function wordCacheOf(stemCache: Map<string, string> | undefined, lang: string): Map<string, { pieces: string[]; stems: string[] }> | null {
+  if (!stemCache) return null;
+  let byLang = wordCaches.get(stemCache);
+  if (!byLang) wordCaches.set(stemCache, (byLang = new Map()));
+  let words = byLang.get(lang);
+  if (!words) byLang.set(lang, (words = new Map()));
+  return words;
 }
 
 /** Folded surface forms only (no stemming, no offsets): what the vocabulary table counts. */
