@@ -52,6 +52,11 @@ export function storeEnv(target: string): Record<string, string> {
   return { NEWSFLOW_DATABASE_URL: target, NEWSFLOW_DATA: join(tempDir(), 'newsflow.db') };
 }
 
+/** The environment of a quiet server on a free loopback port with a new empty store and no demo, plus `extra`. */
+export function quietServerEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { PORT: '0', HOST: '127.0.0.1', NEWSFLOW_DATA: tempDbFile(), NEWSFLOW_DEMO: '0', NEWSFLOW_QUIET: '1', ...extra };
+}
+
 function tempPostgresUrl(): string {
   const info = JSON.parse(readFileSync(join(process.env.NEWSFLOW_TEST_PG_DIR ?? join(tmpdir(), 'newsflow-test-pg'), 'cluster.json'), 'utf8'));
   const name = `nf_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;

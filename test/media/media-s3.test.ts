@@ -17,7 +17,7 @@ import { productFrom } from '../../src/model/subscribers.ts';
 import { ConfigError, configWith, readConfig, s3LocationOf } from '../../src/server/config.ts';
 import { openRuntime } from '../../src/server/runtime.ts';
 import { startServer, type RunningServer } from '../../src/server/server.ts';
-import { sampleContent, tempDbFile, tempDir } from '../helpers.ts';
+import { quietServerEnv, sampleContent, tempDbFile, tempDir } from '../helpers.ts';
 import { signInHttp } from '../web/desk-fixture.ts';
 import { drawJpeg, tag } from './fixtures.ts';
 import { S3_BUCKET, startS3, type TestS3 } from './s3.ts';
@@ -126,16 +126,7 @@ describe('photos on S3 over HTTP', () => {
     const dir = tempDir('newsflow-media-s3-');
     mediaDir = join(dir, 'media');
     server = await startServer(
-      configWith({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        NEWSFLOW_DATA: tempDbFile(),
-        NEWSFLOW_DEMO: '0',
-        NEWSFLOW_QUIET: '1',
-        NEWSFLOW_SITE_CACHE: '0',
-        NEWSFLOW_MEDIA_DIR: mediaDir,
-        NEWSFLOW_MEDIA_S3_URL: s3.url('agency'),
-      }),
+      configWith(quietServerEnv({ NEWSFLOW_SITE_CACHE: '0', NEWSFLOW_MEDIA_DIR: mediaDir, NEWSFLOW_MEDIA_S3_URL: s3.url('agency') })),
       { stdout: quiet() },
     );
     url = server.url;

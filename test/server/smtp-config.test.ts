@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { ConfigError, configWith, readConfig } from '../../src/server/config.ts';
 import { startServer } from '../../src/server/server.ts';
-import { sampleContent, tempDbFile } from '../helpers.ts';
+import { quietServerEnv, sampleContent, tempDbFile } from '../helpers.ts';
 import { startInbox } from '../flow/mail-inbox.ts';
 
 function capture(): { stream: Writable; text: () => string } {
@@ -83,16 +83,13 @@ describe('the server and alert e-mails', () => {
     const inbox = await startInbox();
     const out = capture();
     const s = await startServer(
-      configWith({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        NEWSFLOW_DATA: tempDbFile(),
-        NEWSFLOW_DEMO: '0',
-        NEWSFLOW_QUIET: '1',
-        NEWSFLOW_SMTP_URL: inbox.url,
-        NEWSFLOW_MAIL_FROM: 'Alerts <alerts@portal.example.org>',
-        NEWSFLOW_PUBLIC_URL: 'https://portal.example.org',
-      }),
+      configWith(
+        quietServerEnv({
+          NEWSFLOW_SMTP_URL: inbox.url,
+          NEWSFLOW_MAIL_FROM: 'Alerts <alerts@portal.example.org>',
+          NEWSFLOW_PUBLIC_URL: 'https://portal.example.org',
+        }),
+      ),
       { stdout: out.stream },
       {
         recipients: {
