@@ -221,11 +221,17 @@ describe('photos on S3 over HTTP', () => {
   });
 
   test('a store that went away: downloads and uploads answer 503 saying so, nothing is left behind, the server serves on', async () => {
+    const downloads = async () => {
+      await server.rt.deliveries.flush();
+      return (await server.rt.store.subscribers.usage(subscriber.id)).filter((u) => u.channel === 'download').reduce((n, u) => n + u.count, 0);
+    };
+    const counted = await downloads();
     await s3.stop();
     const link = server.rt.media.signedLink(asset.id, 'web-jpeg', subscriber.id);
     const down = await fetch(`${url}${link.href}`);
     assert.equal(down.status, 503);
     assert.match(((await down.json()) as { message: string }).message, /media storage \(S3\) failed while .*ECONNREFUSED.*try again later/);
+    assert.equal(await downloads(), counted, 'a download the store could not serve is not counted');
     const pub = await fetch(`${url}/media/${asset.id}/small-webp`);
     assert.equal(pub.status, 503);
     const other = join(tempDir(), 'other.jpg');

@@ -197,15 +197,23 @@ async function sendStored(
   if (inm?.split(',').some((t) => t.trim() === etag || t.trim() === '*')) return reply.code(304).send();
   const range = byteRange(req.headers.range, size);
   if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${size}`).send();
-  // A download is counted once, at its start: not a later Range of it, a revalidation or a HEAD.
-  if (who.role === 'subscriber' && (!range || range.start === 0) && req.method !== 'HEAD') await media.countDownload(who.subscriberId);
+  // A download is counted once, at its start: not a later Range of it, a revalidation or a HEAD, nor one
+  // the store could not open (it answered 404 or 503 before this is reached).
+  const count = async () => {
+    if (who.role === 'subscriber' && (!range || range.start === 0) && req.method !== 'HEAD') await media.countDownload(who.subscriberId);
+  };
   void reply.type(rendition.contentType);
   if (range) void reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`);
   const span = range ?? { start: 0, end: size - 1 };
   const local = media.files.localPath(key);
-  if (local) return sendFile(req, reply, local, span.start, span.end);
+  if (local) {
+    await count();
+    return sendFile(req, reply, local, span.start, span.end);
+  }
   // A remote store (S3): its stream, in 1 MiB pieces rather than Node's 64 KiB.
-  return reply.header('content-length', span.end - span.start + 1).send(await media.files.read(key, range || undefined, { highWaterMark: PIECE }));
+  const bytes = await media.files.read(key, range || undefined, { highWaterMark: PIECE });
+  await count();
+  return reply.header('content-length', span.end - span.start + 1).send(bytes);
 }
 
 /** Bytes read and written at a time: a 10 MB rendition in 10 reads and writes (Node's streams use 64 KiB). */
