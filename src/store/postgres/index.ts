@@ -275,28 +275,41 @@ export class PostgresStore implements Store {
         }
       } else this.unanalysed++;
       this.pendingAppends.push(p);
-      if (this.pendingAppends.length === 1) setImmediate(() => void this.commitPendingAppends());
+      if (this.pendingAppends.length === 1) setImmediate(() => this.commitPendingAppends());
     });
   }
 
   private pendingAppends: PendingAppend[] = [];
-  /** True while a batch is being committed; the appends that arrive meanwhile form the next batch. */
-  private committing = false;
+  /**
+   * Batches in flight (at most two): the next batch starts once the one ahead has checked its publishes
+   * under the log lock, so its BEGIN, lock request and story read wait at the server while the one ahead
+   * writes and commits, and it holds the lock the moment that one's COMMIT releases it. The appends
+   * that arrive meanwhile form the batch after.
+   */
+  private inFlight = 0;
+  /** A batch in flight that has not yet checked its publishes (the next batch waits for it). */
+  private checking = false;
   /** Queued publishes (in the batch being committed or after it) not analysed yet: always the last ones. */
   private unanalysed = 0;
 
-  private async commitPendingAppends(): Promise<void> {
-    if (this.committing) return;
-    this.committing = true;
-    try {
-      while (this.pendingAppends.length > 0) {
-        const batch = this.pendingAppends;
-        this.pendingAppends = [];
-        await this.commitBatch(batch);
-      }
-    } finally {
-      this.committing = false;
-    }
+  private commitPendingAppends(): void {
+    if (this.checking || this.inFlight >= 2 || this.pendingAppends.length === 0) return;
+    const batch = this.pendingAppends;
+    this.pendingAppends = [];
+    this.inFlight++;
+    this.checking = true;
+    let done = false;
+    const checked = () => {
+      if (done) return;
+      done = true;
+      this.checking = false;
+      this.commitPendingAppends();
+    };
+    void this.commitBatch(batch, checked).finally(() => {
+      this.inFlight--;
+      checked();
+      this.commitPendingAppends();
+    });
   }
 
   /**
@@ -342,7 +355,7 @@ export class PostgresStore implements Store {
    * story rows, so a refused publish simply stays out. Should the database refuse the batch itself, it
    * is committed again the slow way, each publish in its own SAVEPOINT, so only the one at fault fails.
    */
-  private async commitBatch(all: PendingAppend[]): Promise<void> {
+  private async commitBatch(all: PendingAppend[], checked: () => void): Promise<void> {
     try {
       await this.analyseQueued(all);
     } catch (e) {
@@ -355,11 +368,23 @@ export class PostgresStore implements Store {
     const batch = all.filter((p) => !p.failed);
     if (batch.length === 0) return;
     let outcomes: AppendOutcome[];
+    let successor = false;
     try {
-      outcomes = await writeWith(this.pool, 'committing published versions', (c) => this.appendBatch(c, batch), 'begun');
+      outcomes = await writeWith(
+        this.pool,
+        'committing published versions',
+        (c) =>
+          this.appendBatch(c, batch, () => {
+            successor = true;
+            checked();
+          }),
+        'begun',
+      );
     } catch (first) {
-      // Nothing of the batch was written (or, the connection lost, it cannot be known): its words out.
-      this.rewindFrom(batch, 0);
+      // Nothing of the batch was written (or, the connection lost, it cannot be known): its words are
+      // taken back, unless the next batch was already analysed after them (then they stay counted in
+      // memory until the next refresh, as a retried batch always left them before).
+      if (!successor) this.rewindFrom(batch, 0);
       // Only a refusal by the server is retried: after a lost connection the COMMIT may have happened,
       // and a second attempt would report those publishes as conflicts.
       if (!refusedByServer(first)) {
@@ -385,7 +410,7 @@ export class PostgresStore implements Store {
    * publish checked in memory; then versions, events, stories, search and the log head written by ONE
    * statement of data-modifying CTEs (they touch different tables; foreign keys are checked at its end).
    */
-  private async appendBatch(c: pg.PoolClient, batch: PendingAppend[]): Promise<AppendOutcome[]> {
+  private async appendBatch(c: pg.PoolClient, batch: PendingAppend[], checked: () => void): Promise<AppendOutcome[]> {
     const ids = [...new Set(batch.map((p) => p.nv.storyId))].sort();
     const opened = (await c.query(
       `BEGIN; ${LOCK_LOG_SQL}; ${LOG_HEAD_SQL}; ${selectStoriesForUpdateSql(ids, (s) => c.escapeLiteral(s))}`,
@@ -430,12 +455,17 @@ export class PostgresStore implements Store {
         outcomes.push({ ok: false, error });
       }
     }
+    // The analyses of this batch are final: the next batch may start (its own wait for the lock).
+    checked();
     if (written.length === 0) return outcomes;
     const args: unknown[] = [];
     const param = (v: unknown) => `$${args.push(v)}`;
     // Same statement: searchable the instant the publish is acknowledged, gone the instant it is killed.
-    await c.query(
-      `WITH versions_added AS (${insertVersionsSql(
+    // The text is the same for every batch (the rows travel as arrays): a named statement, parsed once
+    // per connection, then only bound and run.
+    await c.query({
+      name: 'newsflow_append_batch',
+      text: `WITH versions_added AS (${insertVersionsSql(
         param,
         written.map((w) => w.item.version),
       )}), events_added AS (${insertEventsSql(
@@ -447,8 +477,8 @@ export class PostgresStore implements Store {
          written.map((w) => ({ version: w.item.version, analysis: w.analysis })),
        )},
        ${commitLogHeadSql(param, head)}`,
-      args,
-    );
+      values: args,
+    });
     return outcomes;
   }
 
