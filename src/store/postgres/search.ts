@@ -43,6 +43,8 @@ export interface PgSearch extends StoreSearch {
   removeStory(sql: Sql, storyId: string): Promise<void>;
   /** Resolves once the vocabulary is in memory (analyse needs it); also starts a due background refresh. */
   whenReady(): Promise<void>;
+  /** How often a folded surface form occurs in the archive, as this process's vocabulary has it. */
+  frequency(term: string): number;
   /** True when `analyse` may run now. */
   readonly readyNow: boolean;
   /**
