@@ -66,8 +66,9 @@ import {
   markStoryEmbargoLifted,
   selectKnownOriginalKeys,
   selectStories,
-  selectStoriesForUpdateSql,
-  storiesByIdOf,
+  lockPublishingStoriesSql,
+  type PublishingStory,
+  publishingStoriesOf,
   selectStory,
   selectStoryList,
   selectTranslations,
@@ -413,10 +414,10 @@ export class PostgresStore implements Store {
   private async appendBatch(c: pg.PoolClient, batch: PendingAppend[], checked: () => void): Promise<AppendOutcome[]> {
     const ids = [...new Set(batch.map((p) => p.nv.storyId))].sort();
     const opened = (await c.query(
-      `BEGIN; ${LOCK_LOG_SQL}; ${LOG_HEAD_SQL}; ${selectStoriesForUpdateSql(ids, (s) => c.escapeLiteral(s))}`,
+      `BEGIN; ${LOCK_LOG_SQL}; ${LOG_HEAD_SQL}; ${lockPublishingStoriesSql(ids, (s) => c.escapeLiteral(s))}`,
     )) as unknown as pg.QueryResult[];
     let head = Number(opened[2].rows[0].head);
-    const stories = storiesByIdOf(opened[3].rows);
+    const stories = publishingStoriesOf(opened[3].rows);
     const outcomes: AppendOutcome[] = [];
     const written: { item: FlowItem; analysis: Analysis }[] = [];
     const touched = new Map<string, PublishedStoryRow>();
@@ -682,7 +683,7 @@ function refusedByServer(e: unknown): boolean {
 type AppendOutcome = { ok: true; item: FlowItem } | { ok: false; error: unknown };
 
 /** The version a publish makes of `story`, or the refusal (the same checks and messages as SQLite's). */
-function newVersion(story: Story | null, nv: NewVersion, now: Date): StoryVersion {
+function newVersion(story: PublishingStory | null, nv: NewVersion, now: Date): StoryVersion {
   const at = now.toISOString();
   if (!story) throw new NotFoundError(`no story ${nv.storyId}`);
   if (!nv.allowedStatuses.includes(story.status)) {

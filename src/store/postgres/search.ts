@@ -445,14 +445,18 @@ const byRecency = (a: Row, b: Row) => (a.published_at < b.published_at ? 1 : a.p
 
 /** One tsvector literal from a column's tokens (positions from 1, as PostgreSQL counts them). */
 function tsvector(tokens: string[]): string {
+  // On every publish's path: a UTF-16 unit is at most 3 UTF-8 bytes, so most tokens need no byte count,
+  // and positions only repeat once clamped at MAX_POSITION (the last one pushed).
   const at = new Map<string, number[]>();
   tokens.forEach((t, i) => {
-    if (Buffer.byteLength(t) > MAX_LEXEME_BYTES) return;
+    if (t.length * 3 > MAX_LEXEME_BYTES && Buffer.byteLength(t) > MAX_LEXEME_BYTES) return;
     let list = at.get(t);
     if (!list) at.set(t, (list = []));
-    if (list.length < 256) list.push(Math.min(MAX_POSITION, i + 1));
+    const p = Math.min(MAX_POSITION, i + 1);
+    if (list.length < 256 && list[list.length - 1] !== p) list.push(p);
   });
-  return [...at].map(([t, ps]) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}':${[...new Set(ps)].join(',')}`).join(' ');
+  const quote = (t: string) => (t.includes("'") || t.includes('\\') ? t.replace(/\\/g, '\\\\').replace(/'/g, "''") : t);
+  return [...at].map(([t, ps]) => `'${quote(t)}':${ps.join(',')}`).join(' ');
 }
 
 /** A PostgreSQL array literal of texts (each element quoted), for a text[] column filled through unnest. */

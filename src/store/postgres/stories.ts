@@ -80,23 +80,29 @@ export async function selectStory(sql: Sql, id: string, forUpdate = false): Prom
   return r.rows[0] ? toStory(r.rows[0]) : null;
 }
 
-/** Reads and locks the stories of a batch of publishes, until the caller's transaction ends. */
-export async function selectStoriesForUpdate(sql: Sql, ids: string[]): Promise<Map<string, Story>> {
-  const r = await sql.query<StoryRow>(`SELECT ${STORY_COLUMNS} FROM ${STORY_FROM} WHERE s.id = ANY($1::text[]) ORDER BY s.id FOR UPDATE OF s`, [ids]);
-  return storiesByIdOf(r.rows);
-}
+/** What a publish checks and numbers its version from: the story row without its draft. */
+export type PublishingStory = Pick<Story, 'id' | 'status' | 'latestVersion' | 'translationGroup' | 'firstPublishedAt'>;
 
 /**
- * selectStoriesForUpdate's statement with the ids as quoted literals (`quote`: the client's
- * escapeLiteral), for a simple query that carries BEGIN and the log lock in the same round trip.
+ * Locks the stories of a group commit and reads what its checks need (no draft: nothing to join or
+ * parse), the ids as quoted literals (`quote`: the client's escapeLiteral) for a simple query that
+ * carries BEGIN and the log lock in the same round trip.
  */
-export function selectStoriesForUpdateSql(ids: string[], quote: (s: string) => string): string {
-  return `SELECT ${STORY_COLUMNS} FROM ${STORY_FROM} WHERE s.id = ANY(ARRAY[${ids.map(quote).join(', ')}]::text[]) ORDER BY s.id FOR UPDATE OF s`;
+export function lockPublishingStoriesSql(ids: string[], quote: (s: string) => string): string {
+  return `SELECT id, status, latest_version, translation_group, first_published_at FROM stories
+           WHERE id = ANY(ARRAY[${ids.map(quote).join(', ')}]::text[]) ORDER BY id FOR UPDATE`;
 }
 
-/** The locked stories by id, from the rows of selectStoriesForUpdateSql. */
-export function storiesByIdOf(rows: StoryRow[]): Map<string, Story> {
-  return new Map(rows.map((row) => [row.id, toStory(row)]));
+/** The locked stories by id, from the rows of lockPublishingStoriesSql. */
+export function publishingStoriesOf(
+  rows: Pick<StoryRow, 'id' | 'status' | 'latest_version' | 'translation_group' | 'first_published_at'>[],
+): Map<string, PublishingStory> {
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { id: r.id, status: r.status, latestVersion: r.latest_version, translationGroup: r.translation_group, firstPublishedAt: r.first_published_at },
+    ]),
+  );
 }
 
 /** Replaces the draft if the revision is still `expectRevision`; returns false when someone was first. */
