@@ -136,6 +136,15 @@ export function acceptedWordSpans(
   return spans;
 }
 
+/**
+ * The tokens of `analyze(text, lang, { stems: false })` stemmed as `analyze(text, lang, opts)` would
+ * have stemmed them (each piece's stem depends on the piece alone): a text tokenized once serves both
+ * the vocabulary counts and, once they are added, the stemmed index columns.
+ */
+export function stemTokens(tokens: readonly Token[], lang: string, opts: FullAnalyzeOptions): Token[] {
+  return tokens.map((t) => ({ ...t, stem: cachedStem(t.term, lang, opts) }));
+}
+
 /** Folded surface forms only (no stemming, no offsets): what the vocabulary table counts. */
 export function surfaceTerms(text: string, lang: string): string[] {
   return analyze(text, lang, { stems: false }).map((t) => t.term);

@@ -3,7 +3,7 @@ import type { StoryVersion } from '../../model/story.ts';
 import { bodyText } from '../../model/story.ts';
 import { compileQuery } from '../../search/compile.ts';
 import { instant, intersect, maxDefined, minDefined, queryLanguage } from '../../search/filters.ts';
-import { type IndexedDocument, indexedDocument } from '../../search/document.ts';
+import { headAndBody, type IndexedDocument, indexedDocument } from '../../search/document.ts';
 import { loadLexicon } from '../../search/lexicon.ts';
 import { parseQuery, type ParsedQuery } from '../../search/query.ts';
 import { fieldAwareScore, headlineEvidence, RANK_WEIGHTS } from '../../search/rank.ts';
@@ -550,10 +550,22 @@ export class PostgresSearch implements PgSearch {
   analyse(v: Pick<StoryVersion, 'content' | 'kind' | 'pubStatus'>): Analysis {
     const mark = this.vocabulary.mark();
     if (v.pubStatus === 'canceled' || v.kind === 'killed') return { epoch: mark.epoch, counts: new Map(), doc: null, mark };
-    const counts = this.vocabulary.surfaceCounts(v as StoryVersion);
-    this.vocabulary.addAll(counts);
     // publishedAt is the story's (known under the log lock); writeCtes fills it in.
-    const d = indexedDocument({ ...(v as StoryVersion), firstPublishedAt: '', versionCreatedAt: '' }, this.vocabulary.analyzeOptions());
+    const version = { ...(v as StoryVersion), firstPublishedAt: '', versionCreatedAt: '' };
+    const lang = v.content.language;
+    if (lang) {
+      // Each text tokenized once: its surface forms counted (the headline, deck and body's words, as
+      // surfaceCounts counts them), then the same tokens stemmed against the counts with them added.
+      const texts = headAndBody(version);
+      const tokens = { head: analyze(texts.head, lang, { stems: false }), main: analyze(texts.main, lang, { stems: false }) };
+      const counts = new Map<string, number>();
+      for (const t of [...tokens.head, ...tokens.main]) counts.set(t.term, (counts.get(t.term) ?? 0) + 1);
+      this.vocabulary.addAll(counts);
+      return { epoch: mark.epoch, counts, doc: preparedDoc(indexedDocument(version, this.vocabulary.analyzeOptions(), tokens)), mark };
+    }
+    const counts = this.vocabulary.surfaceCounts(version);
+    this.vocabulary.addAll(counts);
+    const d = indexedDocument(version, this.vocabulary.analyzeOptions());
     return { epoch: mark.epoch, counts, doc: preparedDoc(d), mark };
   }
 
