@@ -3,7 +3,7 @@
 // SQLite's SearchWriter (writer.ts) into FTS5, PostgreSQL's search into tsvectors.
 import type { StoryVersion } from '../model/story.ts';
 import { bodyText } from '../model/story.ts';
-import { analyze, type FullAnalyzeOptions } from '../text/index.ts';
+import { analyze, type FullAnalyzeOptions, stemTokens, type Token } from '../text/index.ts';
 
 export interface IndexedDocument {
   language: string;
@@ -18,13 +18,24 @@ export interface IndexedDocument {
   columns: string[];
 }
 
-export function indexedDocument(v: StoryVersion, opts: FullAnalyzeOptions): IndexedDocument {
+/** The texts of a version's headline (with its deck) and body columns, as indexedDocument analyzes them. */
+export function headAndBody(v: StoryVersion): { head: string; main: string } {
+  const c = v.content;
+  // The deck is indexed with the headline (its weights, its `headline:` field), as writer.ts does.
+  return { head: c.deck ? `${c.headline}\n${c.deck}` : c.headline, main: bodyText(c.body) };
+}
+
+/**
+ * `tokens`: headAndBody's texts already tokenized without stems (`analyze(…, { stems: false })` in the
+ * document's language), when the caller counted its words from them first: only stemmed here.
+ */
+export function indexedDocument(v: StoryVersion, opts: FullAnalyzeOptions, tokens?: { head: Token[]; main: Token[] }): IndexedDocument {
   const c = v.content;
   const lang = c.language || 'und';
   const body = [c.deck ?? '', bodyText(c.body)].filter(Boolean).join('\n\n');
-  // The deck is indexed with the headline (its weights, its `headline:` field), as writer.ts does.
-  const head = analyze(c.deck ? `${c.headline}\n${c.deck}` : c.headline, lang, opts);
-  const main = analyze(bodyText(c.body), lang, opts);
+  const texts = headAndBody(v);
+  const head = tokens ? stemTokens(tokens.head, lang, opts) : analyze(texts.head, lang, opts);
+  const main = tokens ? stemTokens(tokens.main, lang, opts) : analyze(texts.main, lang, opts);
   // Small fields mix scripts: each text keeps its own language; surface forms then differing stems.
   const small = (texts: [string, string][]) => {
     const toks = texts.flatMap(([t, l]) => analyze(t, l, opts));

@@ -170,6 +170,20 @@ function wordCacheOf(stemCache: Map<string, string> | undefined, lang: string): 
   return words;
 }
 
+/** Drops the written words cached with `stemCache`: for an owner that takes stems back out of its memo. */
+export function forgetCachedWords(stemCache: Map<string, string>): void {
+  wordCaches.delete(stemCache);
+}
+
+/**
+ * The tokens of `analyze(text, lang, { stems: false })` stemmed as `analyze(text, lang, opts)` would
+ * have stemmed them (each piece's stem depends on the piece alone): a text tokenized once serves both
+ * the vocabulary counts and, once they are added, the stemmed index columns.
+ */
+export function stemTokens(tokens: readonly Token[], lang: string, opts: FullAnalyzeOptions): Token[] {
+  return tokens.map((t) => ({ ...t, stem: cachedStem(t.term, lang, opts) }));
+}
+
 /** Folded surface forms only (no stemming, no offsets): what the vocabulary table counts. */
 export function surfaceTerms(text: string, lang: string): string[] {
   return analyze(text, lang, { stems: false }).map((t) => t.term);

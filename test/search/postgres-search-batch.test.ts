@@ -156,3 +156,61 @@ test('importPublished indexes in the same number of statements for 3 stories as 
     await store.close();
   }
 });
+
+// A group commit analyses each publish as it is queued, before the log lock (src/store/postgres/index.ts).
+// A publish refused under the lock must leave nothing of its words behind: the vocabulary in memory and
+// in the database, the stems of the publishes after it (in its batch and queued behind it) and the index
+// are those of a store that never saw it, publishing the others one at a time (as SQLite analyses them).
+test('a publish refused in a group commit leaves search as if it had never been sent', async () => {
+  const { SYSTEM_ACTOR } = await import('../../src/model/actor.ts');
+  const { ConflictError } = await import('../../src/model/errors.ts');
+  const batched = await PostgresStore.open(await freshDatabase());
+  const single = await PostgresStore.open(await freshDatabase());
+  try {
+    const texts = [
+      { headline: 'وزير المياه يفتتح المحطة', text: 'افتتح وزير المياه محطة التحلية الجديدة في المدينة.' },
+      // Refused: words of its own (never counted) and forms of the others' words (their stems must not move).
+      { headline: 'المياهيات والمحطاتيون زرقاء', text: 'محطات ومحطاتها ووزراء ووزيرها والمياهيات زرقاء زرقاء زرقاء.' },
+      { headline: 'محطات التحلية تعمل', text: 'تعمل محطات التحلية بطاقتها الكاملة منذ الصباح.' },
+      { headline: 'الوزراء يجتمعون غدا', text: 'يجتمع الوزراء غدا لبحث خطة المياه والمحطات.' },
+      { headline: 'مياه الأمطار تغمر الشوارع', text: 'غمرت مياه الأمطار شوارع المدينة ومحطاتها.' },
+    ];
+    const content = (i: number) => validateDraftInput({ language: 'ar', headline: texts[i].headline, body: [{ type: 'paragraph', text: texts[i].text }] });
+    const publish = (store: PostgresStore, id: string, i: number, expect = 0) =>
+      store.appendVersion(
+        { storyId: id, kind: 'published', content: content(i), expectLatestVersion: expect, allowedStatuses: ['draft', 'published'], by: SYSTEM_ACTOR },
+        new Date(Date.UTC(2026, 0, 1, 9, i)),
+      );
+    const ids = async (store: PostgresStore) => {
+      const out: string[] = [];
+      for (let i = 0; i < texts.length; i++) out.push((await store.createStory(content(i), SYSTEM_ACTOR)).id);
+      return out;
+    };
+    const a = await ids(batched);
+    const b = await ids(single);
+    await batched.search.whenReady();
+    await single.search.whenReady();
+    // 0, 1 (refused: the story is not at version 7) and 2 in one batch; 3 and 4 queued while it commits.
+    const first = [publish(batched, a[0], 0), publish(batched, a[1], 1, 7), publish(batched, a[2], 2)];
+    await new Promise((r) => setImmediate(r));
+    const queued = [publish(batched, a[3], 3), publish(batched, a[4], 4)];
+    const settled = await Promise.allSettled([...first, ...queued]);
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled'],
+    );
+    assert.ok((settled[1] as PromiseRejectedResult).reason instanceof ConflictError);
+    for (const i of [0, 2, 3, 4]) await publish(single, b[i], i);
+    const label = (ids: string[]) => (row: Record<string, unknown>) => ({ ...row, story_id: ids.indexOf(row.story_id as string) });
+    const got = await dump(batched.pool);
+    const want = await dump(single.pool);
+    assert.deepEqual({ ...got, docs: got.docs.map(label(a)) }, { ...want, docs: want.docs.map(label(b)) });
+    // The vocabulary in memory too: nothing of the refused publish's own words.
+    for (const w of ['زرقاء', 'المياهيات', 'محطات', 'المياه', 'الوزراء']) assert.equal(batched.search.frequency(w), single.search.frequency(w), w);
+    assert.equal(batched.search.frequency('زرقاء'), 0);
+    assert.ok(single.search.frequency('محطات') > 0);
+  } finally {
+    await batched.close();
+    await single.close();
+  }
+});

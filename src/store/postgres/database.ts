@@ -134,7 +134,8 @@ export async function writeWith<T>(
   pool: pg.Pool,
   doing: string,
   fn: (sql: pg.PoolClient) => Promise<T>,
-  level?: 'SERIALIZABLE' | 'REPEATABLE READ',
+  // 'begun': `fn` sends BEGIN itself, with its first statements in one round trip (the group commit).
+  level?: 'SERIALIZABLE' | 'REPEATABLE READ' | 'begun',
 ): Promise<T> {
   let client: pg.PoolClient;
   try {
@@ -143,7 +144,7 @@ export async function writeWith<T>(
     throw new StoreError(doing, e);
   }
   try {
-    await client.query(level ? `BEGIN ISOLATION LEVEL ${level}` : 'BEGIN');
+    if (level !== 'begun') await client.query(level ? `BEGIN ISOLATION LEVEL ${level}` : 'BEGIN');
     const out = await fn(client);
     await client.query('COMMIT');
     return out;

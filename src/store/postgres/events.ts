@@ -26,21 +26,26 @@ export const LOG_CHANNEL = 'newsflow_log';
  * Must run before any seq is allocated in that transaction.
  */
 export async function lockLogHead(sql: Sql): Promise<number> {
-  await sql.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
-  const r = await sql.query<{ head: number }>(
-    `SELECT greatest((SELECT coalesce(max(seq), 0) FROM log_head), (SELECT coalesce(max(seq), 0) FROM events)) AS head`,
-  );
+  await sql.query(LOCK_LOG_SQL);
+  const r = await sql.query<{ head: number }>(LOG_HEAD_SQL);
   return r.rows[0].head;
 }
+
+/** The two statements of lockLogHead, without parameters: a group commit sends them with its BEGIN. */
+export const LOCK_LOG_SQL = `SELECT pg_advisory_xact_lock(${LOG_LOCK})`;
+export const LOG_HEAD_SQL = `SELECT greatest((SELECT coalesce(max(seq), 0) FROM log_head), (SELECT coalesce(max(seq), 0) FROM events)) AS head`;
 
 /** Records the new head and announces it to listeners; both take effect when the transaction commits. */
 export async function commitLogHead(sql: Sql, head: number): Promise<void> {
   // One statement, one round trip: it runs inside the log lock, so every other appender waits on it.
-  await sql.query(
-    `WITH h AS (INSERT INTO log_head (one, seq) VALUES (true, $2) ON CONFLICT (one) DO UPDATE SET seq = excluded.seq RETURNING seq)
-     SELECT pg_notify($1, seq::text) FROM h`,
-    [LOG_CHANNEL, head],
-  );
+  const args: unknown[] = [];
+  await sql.query(`WITH ${commitLogHeadSql((v) => `$${args.push(v)}`, head)}`, args);
+}
+
+/** commitLogHead's statement after its `WITH`: a group commit puts its other writes before it, as CTEs. */
+export function commitLogHeadSql(param: (v: unknown) => string, head: number): string {
+  return `log_head_set AS (INSERT INTO log_head (one, seq) VALUES (true, ${param(head)}) ON CONFLICT (one) DO UPDATE SET seq = excluded.seq RETURNING seq)
+     SELECT pg_notify(${param(LOG_CHANNEL)}, seq::text) FROM log_head_set`;
 }
 
 function eventOf(seq: number, kind: FlowEvent['kind'], v: StoryVersion, at: string, by: Actor): FlowEvent {
@@ -86,24 +91,30 @@ export function eventsOf(rows: { seq: number; kind: FlowEvent['kind']; version: 
 /** Inserts events (their seqs allocated under the log lock) in one statement. */
 export async function insertEvents(sql: Sql, events: FlowEvent[]): Promise<void> {
   if (events.length === 0) return;
+  const args: unknown[] = [];
   await sql.query(
-    `INSERT INTO events (seq, kind, story_id, version, at, language, categories, urgency, media_type, embargo_until, actor)
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::bigint[],
-                          $9::text[], $10::text[], $11::text[])`,
-    [
-      events.map((e) => e.seq),
-      events.map((e) => e.kind),
-      events.map((e) => e.storyId),
-      events.map((e) => e.version),
-      events.map((e) => e.at),
-      events.map((e) => e.language),
-      events.map((e) => JSON.stringify(e.categories)),
-      events.map((e) => e.urgency),
-      events.map((e) => e.mediaType),
-      events.map((e) => e.embargoUntil),
-      events.map((e) => JSON.stringify(e.by)),
-    ],
+    insertEventsSql((v) => `$${args.push(v)}`, events),
+    args,
   );
+}
+
+/** insertEvents' statement, its parameters numbered by `param` (a group commit makes it one CTE of several). */
+export function insertEventsSql(param: (v: unknown) => string, events: FlowEvent[]): string {
+  const col = (f: (e: FlowEvent) => unknown, type: string) => `${param(events.map(f))}::${type}[]`;
+  return `INSERT INTO events (seq, kind, story_id, version, at, language, categories, urgency, media_type, embargo_until, actor)
+     SELECT * FROM unnest(${[
+       col((e) => e.seq, 'bigint'),
+       col((e) => e.kind, 'text'),
+       col((e) => e.storyId, 'text'),
+       col((e) => e.version, 'bigint'),
+       col((e) => e.at, 'text'),
+       col((e) => e.language, 'text'),
+       col((e) => JSON.stringify(e.categories), 'text'),
+       col((e) => e.urgency, 'bigint'),
+       col((e) => e.mediaType, 'text'),
+       col((e) => e.embargoUntil, 'text'),
+       col((e) => JSON.stringify(e.by), 'text'),
+     ].join(', ')})`;
 }
 
 export interface LogRow extends EventRow {

@@ -21,7 +21,7 @@ import type {
 import type { SiteStore } from '../../model/site.ts';
 import { pgSiteStore } from './site.ts';
 import { type PgSubscriberStore, pgSubscriberStore } from './subscribers.ts';
-import { type PgSearch, pgSearch } from './search.ts';
+import { type Analysis, type PgSearch, pgSearch } from './search.ts';
 import { pgSavedSearchStore } from './saved-searches.ts';
 import { pgAuditStore } from './audit.ts';
 import { pgUserStore } from './users.ts';
@@ -38,7 +38,21 @@ import { SYSTEM_ACTOR } from '../../model/actor.ts';
 import { ConflictError, NotFoundError } from '../../model/errors.ts';
 import { listingPosition } from '../sqlite/stories.ts';
 import { isDriverError, openPool, type PgOptions, readWith, writeWith } from './database.ts';
-import { appendEvent, appendEvents, commitLogHead, eventsOf, insertEvents, lockLogHead, selectHead, selectLog, selectOldest, selectWire } from './events.ts';
+import {
+  appendEvent,
+  appendEvents,
+  commitLogHead,
+  commitLogHeadSql,
+  eventsOf,
+  insertEventsSql,
+  LOCK_LOG_SQL,
+  LOG_HEAD_SQL,
+  lockLogHead,
+  selectHead,
+  selectLog,
+  selectOldest,
+  selectWire,
+} from './events.ts';
 import { toEvent } from '../rows/events.ts';
 import { insertKey, revokeKeyRow, selectLiveKeyByHash, selectKeys, touchKeyRow } from './keys.ts';
 import {
@@ -46,19 +60,31 @@ import {
   insertImportedStories,
   insertOriginalKeys,
   insertStory,
-  markManyPublished,
+  markManyPublishedSql,
+  type PublishedStoryRow,
   markPublished,
   markStoryEmbargoLifted,
   selectKnownOriginalKeys,
   selectStories,
-  selectStoriesForUpdate,
+  lockPublishingStoriesSql,
+  type PublishingStory,
+  publishingStoriesOf,
   selectStory,
   selectStoryList,
   selectTranslations,
   setWorkflowRow,
   updateDraftRow,
 } from './stories.ts';
-import { insertVersion, insertVersions, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersionActs, selectVersions } from './versions.ts';
+import {
+  insertVersion,
+  insertVersions,
+  insertVersionsSql,
+  markEmbargoLifted,
+  selectDueEmbargoes,
+  selectVersion,
+  selectVersionActs,
+  selectVersions,
+} from './versions.ts';
 
 export interface PostgresStoreOptions extends PgOptions {
   /** The agency's search lexicon file (NEWSFLOW_SEARCH_LEXICON), added to the built-in lists. */
@@ -232,46 +258,134 @@ export class PostgresStore implements Store {
   /**
    * Appends a version and its event. Group commit, as in the SQLite store: the appends of this process
    * that arrive while a commit is in flight wait, then go together into ONE transaction (one WAL flush
-   * acknowledges them all), each in its own SAVEPOINT so one refused publish does not undo the others.
-   * The transaction takes the log lock first (events.ts: seq is allocated and committed in order across
-   * every process), and every promise resolves only after COMMIT returned, i.e. the publish is durable.
+   * acknowledges them all). The transaction takes the log lock first (events.ts: seq is allocated and
+   * committed in order across every process), and every promise resolves only after COMMIT returned,
+   * i.e. the publish is durable. The search analysis (the CPU part of a publish) is made here, as the
+   * publish is queued, while the batch ahead waits on the database (see analyseQueued).
    */
   async appendVersion(nv: NewVersion, now = new Date()): Promise<FlowItem> {
     return new Promise((resolve, reject) => {
-      this.pendingAppends.push({ nv, now, resolve, reject });
-      if (this.pendingAppends.length === 1) setImmediate(() => void this.commitPendingAppends());
+      const p: PendingAppend = { nv, now, resolve, reject };
+      // In commit order only: not before an earlier publish still waiting for its analysis.
+      if (this.unanalysed === 0 && this.search.readyNow) {
+        try {
+          p.analysis = this.search.analyse(analysed(nv));
+        } catch (e) {
+          reject(e);
+          return;
+        }
+      } else this.unanalysed++;
+      this.pendingAppends.push(p);
+      if (this.pendingAppends.length === 1) setImmediate(() => this.commitPendingAppends());
     });
   }
 
   private pendingAppends: PendingAppend[] = [];
-  /** True while a batch is being committed; the appends that arrive meanwhile form the next batch. */
-  private committing = false;
+  /**
+   * Batches in flight (at most two): the next batch starts once the one ahead has checked its publishes
+   * under the log lock, so its BEGIN, lock request and story read wait at the server while the one ahead
+   * writes and commits, and it holds the lock the moment that one's COMMIT releases it. The appends
+   * that arrive meanwhile form the batch after.
+   */
+  private inFlight = 0;
+  /** A batch in flight that has not yet checked its publishes (the next batch waits for it). */
+  private checking = false;
+  /** Queued publishes (in the batch being committed or after it) not analysed yet: always the last ones. */
+  private unanalysed = 0;
 
-  private async commitPendingAppends(): Promise<void> {
-    if (this.committing) return;
-    this.committing = true;
-    try {
-      while (this.pendingAppends.length > 0) {
-        const batch = this.pendingAppends;
-        this.pendingAppends = [];
-        await this.commitBatch(batch);
+  private commitPendingAppends(): void {
+    if (this.checking || this.inFlight >= 2 || this.pendingAppends.length === 0) return;
+    const batch = this.pendingAppends;
+    this.pendingAppends = [];
+    this.inFlight++;
+    this.checking = true;
+    let done = false;
+    const checked = () => {
+      if (done) return;
+      done = true;
+      this.checking = false;
+      this.commitPendingAppends();
+    };
+    void this.commitBatch(batch, checked).finally(() => {
+      this.inFlight--;
+      checked();
+      this.commitPendingAppends();
+    });
+  }
+
+  /**
+   * Analyses, in order, the publishes of `batch` queued before the vocabulary was in memory or after
+   * a rewind. The analyses must follow commit order, as on SQLite: each stems against the counts of
+   * every publish before it.
+   */
+  private async analyseQueued(batch: PendingAppend[]): Promise<void> {
+    await this.search.whenReady();
+    for (const p of batch) {
+      if (p.analysis !== undefined) continue;
+      this.unanalysed--;
+      try {
+        p.analysis = this.search.analyse(analysed(p.nv));
+      } catch (e) {
+        p.analysis = null;
+        p.failed = e;
       }
-    } finally {
-      this.committing = false;
     }
   }
 
   /**
-   * Commits one batch. The fast path writes the whole batch with one statement per table (a handful of
-   * round trips however many publishes): the checks run here on the locked story rows, so a refused
-   * publish simply stays out. Should the database refuse the batch itself, it is committed again the
-   * slow way, each publish in its own SAVEPOINT, so only the one at fault fails.
+   * Takes back the analyses of `batch` from index `from` on and of every publish queued after it (a
+   * refused publish's words never reach the vocabulary; the later ones are analysed again without them).
+   * The batch's own are dropped (the caller analyses again those it still writes); the queued ones wait
+   * for analyseQueued.
    */
-  private async commitBatch(batch: PendingAppend[]): Promise<void> {
-    let outcomes: AppendOutcome[];
+  private rewindFrom(batch: PendingAppend[], from: number): void {
+    const later = [...batch.slice(from), ...this.pendingAppends].filter((p) => p.analysis);
+    this.search.rewind(later.map((p) => p.analysis!));
+    for (const p of batch.slice(from)) if (p.analysis) p.analysis = null;
+    for (const p of this.pendingAppends) {
+      if (p.analysis !== undefined) {
+        p.analysis = undefined;
+        this.unanalysed++;
+      }
+    }
+  }
+
+  /**
+   * Commits one batch. The fast path writes the whole batch in three round trips (BEGIN with the log
+   * lock and the story rows; one statement for every table; COMMIT): the checks run here on the locked
+   * story rows, so a refused publish simply stays out. Should the database refuse the batch itself, it
+   * is committed again the slow way, each publish in its own SAVEPOINT, so only the one at fault fails.
+   */
+  private async commitBatch(all: PendingAppend[], checked: () => void): Promise<void> {
     try {
-      outcomes = await writeWith(this.pool, 'committing published versions', (c) => this.appendBatch(c, batch));
+      await this.analyseQueued(all);
+    } catch (e) {
+      // The vocabulary could not be read: nothing analysed, nothing written.
+      for (const p of all) p.reject(e);
+      this.unanalysed -= all.filter((p) => p.analysis === undefined).length;
+      return;
+    }
+    for (const p of all) if (p.failed) p.reject(p.failed);
+    const batch = all.filter((p) => !p.failed);
+    if (batch.length === 0) return;
+    let outcomes: AppendOutcome[];
+    let successor = false;
+    try {
+      outcomes = await writeWith(
+        this.pool,
+        'committing published versions',
+        (c) =>
+          this.appendBatch(c, batch, () => {
+            successor = true;
+            checked();
+          }),
+        'begun',
+      );
     } catch (first) {
+      // Nothing of the batch was written (or, the connection lost, it cannot be known): its words are
+      // taken back, unless the next batch was already analysed after them (then they stay counted in
+      // memory until the next refresh, as a retried batch always left them before).
+      if (!successor) this.rewindFrom(batch, 0);
       // Only a refusal by the server is retried: after a lost connection the COMMIT may have happened,
       // and a second attempt would report those publishes as conflicts.
       if (!refusedByServer(first)) {
@@ -292,18 +406,28 @@ export class PostgresStore implements Store {
     });
   }
 
-  /** The fast path: every publish of the batch checked in memory, then written by one statement per table. */
-  private async appendBatch(c: pg.PoolClient, batch: PendingAppend[]): Promise<AppendOutcome[]> {
-    let head = await lockLogHead(c);
-    const stories = await selectStoriesForUpdate(c, [...new Set(batch.map((p) => p.nv.storyId))]);
+  /**
+   * The fast path: BEGIN, the log lock, the head and the locked stories in one simple query; every
+   * publish checked in memory; then versions, events, stories, search and the log head written by ONE
+   * statement of data-modifying CTEs (they touch different tables; foreign keys are checked at its end).
+   */
+  private async appendBatch(c: pg.PoolClient, batch: PendingAppend[], checked: () => void): Promise<AppendOutcome[]> {
+    const ids = [...new Set(batch.map((p) => p.nv.storyId))].sort();
+    const opened = (await c.query(
+      `BEGIN; ${LOCK_LOG_SQL}; ${LOG_HEAD_SQL}; ${lockPublishingStoriesSql(ids, (s) => c.escapeLiteral(s))}`,
+    )) as unknown as pg.QueryResult[];
+    let head = Number(opened[2].rows[0].head);
+    const stories = publishingStoriesOf(opened[3].rows);
     const outcomes: AppendOutcome[] = [];
-    const written: FlowItem[] = [];
-    const touched = new Map<string, Parameters<typeof markManyPublished>[1][number]>();
-    for (const p of batch) {
+    const written: { item: FlowItem; analysis: Analysis }[] = [];
+    const touched = new Map<string, PublishedStoryRow>();
+    let firstRefused = -1;
+    for (const [i, p] of batch.entries()) {
       try {
         const story = stories.get(p.nv.storyId) ?? null;
         const version = newVersion(story, p.nv, p.now);
-        const [event] = eventsOf([{ seq: ++head, kind: p.nv.kind, version, at: version.versionCreatedAt, by: p.nv.by }]);
+        const [event] = eventsOf([{ seq: head + 1, kind: p.nv.kind, version, at: version.versionCreatedAt, by: p.nv.by }]);
+        head++;
         const at = version.versionCreatedAt;
         // A later publish of the same story in this batch sees this one.
         story!.status = p.nv.kind === 'killed' ? 'killed' : 'published';
@@ -320,29 +444,42 @@ export class PostgresStore implements Store {
           firstAt: before?.firstAt ?? at,
           bumps: (before?.bumps ?? 0) + 1,
         });
-        written.push({ event, version });
+        // Analysed before a refusal in this batch: analysed again now, without the refused one's words.
+        if (p.analysis === null) p.analysis = this.search.analyse(analysed(p.nv));
+        written.push({ item: { event, version }, analysis: p.analysis! });
         outcomes.push({ ok: true, item: { event, version } });
       } catch (error) {
+        if (firstRefused < 0) {
+          firstRefused = i;
+          this.rewindFrom(batch, i);
+        }
         outcomes.push({ ok: false, error });
       }
     }
+    // The analyses of this batch are final: the next batch may start (its own wait for the lock).
+    checked();
     if (written.length === 0) return outcomes;
-    await insertVersions(
-      c,
-      written.map((w) => w.version),
-    );
-    await insertEvents(
-      c,
-      written.map((w) => w.event),
-    );
-    await markManyPublished(c, [...touched.values()]);
-    // Same transaction: searchable the instant the publish is acknowledged, gone the instant it is killed.
-    // The whole batch in one call: a couple of statements, not four a version.
-    await this.search.indexVersions(
-      c,
-      written.map((w) => w.version),
-    );
-    await commitLogHead(c, head);
+    const args: unknown[] = [];
+    const param = (v: unknown) => `$${args.push(v)}`;
+    // Same statement: searchable the instant the publish is acknowledged, gone the instant it is killed.
+    // The text is the same for every batch (the rows travel as arrays): a named statement, parsed once
+    // per connection, then only bound and run.
+    await c.query({
+      name: 'newsflow_append_batch',
+      text: `WITH versions_added AS (${insertVersionsSql(
+        param,
+        written.map((w) => w.item.version),
+      )}), events_added AS (${insertEventsSql(
+        param,
+        written.map((w) => w.item.event),
+      )}), stories_published AS (${markManyPublishedSql(param, [...touched.values()])}),
+       ${this.search.writeCtes(
+         param,
+         written.map((w) => ({ version: w.item.version, analysis: w.analysis })),
+       )},
+       ${commitLogHeadSql(param, head)}`,
+      values: args,
+    });
     return outcomes;
   }
 
@@ -546,7 +683,7 @@ function refusedByServer(e: unknown): boolean {
 type AppendOutcome = { ok: true; item: FlowItem } | { ok: false; error: unknown };
 
 /** The version a publish makes of `story`, or the refusal (the same checks and messages as SQLite's). */
-function newVersion(story: Story | null, nv: NewVersion, now: Date): StoryVersion {
+function newVersion(story: PublishingStory | null, nv: NewVersion, now: Date): StoryVersion {
   const at = now.toISOString();
   if (!story) throw new NotFoundError(`no story ${nv.storyId}`);
   if (!nv.allowedStatuses.includes(story.status)) {
@@ -573,9 +710,18 @@ function newVersion(story: Story | null, nv: NewVersion, now: Date): StoryVersio
   };
 }
 
+/** What the search analysis of a publish needs, before its version is numbered under the log lock. */
+function analysed(nv: NewVersion): Pick<StoryVersion, 'content' | 'kind' | 'pubStatus'> {
+  return { content: nv.content, kind: nv.kind, pubStatus: nv.kind === 'killed' ? 'canceled' : 'usable' };
+}
+
 interface PendingAppend {
   nv: NewVersion;
   now: Date;
+  /** Its search analysis: undefined until made, null once taken back (refused, or analysed again). */
+  analysis?: Analysis | null;
+  /** The analysis itself failed: the publish fails alone. */
+  failed?: unknown;
   resolve: (i: FlowItem) => void;
   reject: (e: unknown) => void;
 }

@@ -3,7 +3,7 @@ import type { StoryVersion } from '../../model/story.ts';
 import { bodyText } from '../../model/story.ts';
 import { compileQuery } from '../../search/compile.ts';
 import { instant, intersect, maxDefined, minDefined, queryLanguage } from '../../search/filters.ts';
-import { type IndexedDocument, indexedDocument } from '../../search/document.ts';
+import { headAndBody, type IndexedDocument, indexedDocument } from '../../search/document.ts';
 import { loadLexicon } from '../../search/lexicon.ts';
 import { parseQuery, type ParsedQuery } from '../../search/query.ts';
 import { fieldAwareScore, headlineEvidence, RANK_WEIGHTS } from '../../search/rank.ts';
@@ -13,6 +13,7 @@ import {
   acceptedWordSpans,
   analyze,
   DEFAULT_SYNONYMS,
+  forgetCachedWords,
   hasArabicScript,
   normalizeArabic,
   type FullAnalyzeOptions,
@@ -41,6 +42,60 @@ export interface PgSearch extends StoreSearch {
   indexVersions(sql: Sql, versions: readonly StoryVersion[]): Promise<void>;
   /** Takes a story out of search (kills), inside the caller's transaction. */
   removeStory(sql: Sql, storyId: string): Promise<void>;
+  /** Resolves once the vocabulary is in memory (analyse needs it); also starts a due background refresh. */
+  whenReady(): Promise<void>;
+  /** How often a folded surface form occurs in the archive, as this process's vocabulary has it. */
+  frequency(term: string): number;
+  /** True when `analyse` may run now. */
+  readonly readyNow: boolean;
+  /**
+   * Analyses a version to be published (the CPU part of indexing), adding its words to the vocabulary:
+   * before any lock, so the analysis of the next publishes overlaps the SQL of the batch in flight.
+   * Analyses must be made in the order their versions are committed; `rewind` takes back one refused.
+   */
+  analyse(v: Pick<StoryVersion, 'content' | 'kind' | 'pubStatus'>): Analysis;
+  /** Takes back `undone` (in the order made): the vocabulary is as if they had never been analysed. */
+  rewind(undone: Analysis[]): void;
+  /**
+   * The CTEs (comma-separated, to follow `WITH`) that write a group commit's analysed versions to the
+   * index: the same rows as indexVersions would write. `param` numbers the statement's parameters.
+   */
+  writeCtes(param: (v: unknown) => string, entries: { version: StoryVersion; analysis: Analysis }[]): string;
+}
+
+/** The state of the vocabulary before an analysis (PgVocabulary.mark). */
+interface VocabularyMark {
+  epoch: number;
+  total: number;
+  sinceDrop: number;
+  memo: Map<string, string>;
+  memoSize: number;
+}
+
+/** A version analysed for the index, ready to write; `doc` is null for a kill (the story leaves search). */
+export interface Analysis {
+  readonly epoch: number;
+  readonly counts: Map<string, number>;
+  readonly doc: PreparedDoc | null;
+  readonly mark: VocabularyMark;
+}
+
+/** An index entry with its per-column tokens and tsvector literals (all JS work done before the write). */
+interface PreparedDoc {
+  d: IndexedDocument;
+  tokens: number;
+  terms: string;
+  tsv: string[];
+}
+
+function preparedDoc(d: IndexedDocument): PreparedDoc {
+  const cols = d.columns.map(ftsTokens);
+  return {
+    d,
+    tokens: cols.reduce((n, col) => n + col.length, 0),
+    terms: arrayLiteral(cols.map((col) => col.join(' '))),
+    tsv: cols.map(tsvector),
+  };
 }
 
 export interface PgSearchOptions {
@@ -75,6 +130,8 @@ class PgVocabulary implements Vocabulary {
   private total = 0;
   private sinceDrop = 0;
   private stemCache = new Map<string, string>();
+  /** Bumped whenever the counts are replaced wholesale (load, restart): marks from before no longer apply. */
+  private epoch = 0;
 
   constructor(
     readonly names: ProtectedNames | undefined,
@@ -98,6 +155,7 @@ class PgVocabulary implements Vocabulary {
   }
 
   restart(): void {
+    this.epoch++;
     this.vocab = new Map();
     this.total = this.sinceDrop = 0;
     this.stemCache = new Map();
@@ -124,6 +182,45 @@ class PgVocabulary implements Vocabulary {
       this.stemCache = new Map();
       this.sinceDrop = 0;
     }
+  }
+
+  /** The state before an analysis: what `rewind` restores (the stem memo only grows between drops). */
+  mark(): VocabularyMark {
+    return { epoch: this.epoch, total: this.total, sinceDrop: this.sinceDrop, memo: this.stemCache, memoSize: this.stemCache.size };
+  }
+
+  /**
+   * Undoes analyses: `undone` are every analysis made since `to` was taken, `to`'s own first. Their
+   * counts are subtracted, and the totals and the stem memo are put back as they were at `to`, so what
+   * is analysed next is stemmed exactly as if they had never been (the SQLite twin never analyses a
+   * refused publish). After a reload (another epoch) only the counts added since are taken back.
+   */
+  rewind(to: VocabularyMark, undone: { epoch: number; counts: Map<string, number> }[]): void {
+    for (const u of undone) {
+      if (u.epoch !== this.epoch) continue;
+      for (const [term, n] of u.counts) {
+        const left = (this.vocab.get(term) ?? 0) - n;
+        if (left > 0) this.vocab.set(term, left);
+        else this.vocab.delete(term);
+      }
+    }
+    if (to.epoch !== this.epoch) return;
+    this.total = to.total;
+    this.sinceDrop = to.sinceDrop;
+    // Map keeps insertion order: the stems memoized since the mark are the ones after memoSize.
+    const memo = to.memo;
+    // The snippets' word cache holds stems made with this memo: it goes with the stems taken back.
+    forgetCachedWords(memo);
+    if (memo.size < to.memoSize) memo.clear();
+    else {
+      let i = 0;
+      for (const k of memo.keys()) if (i++ >= to.memoSize) memo.delete(k);
+    }
+    this.stemCache = memo;
+  }
+
+  get currentEpoch(): number {
+    return this.epoch;
   }
 
   private add(term: string, n: number): void {
@@ -351,14 +448,18 @@ const byRecency = (a: Row, b: Row) => (a.published_at < b.published_at ? 1 : a.p
 
 /** One tsvector literal from a column's tokens (positions from 1, as PostgreSQL counts them). */
 function tsvector(tokens: string[]): string {
+  // On every publish's path: a UTF-16 unit is at most 3 UTF-8 bytes, so most tokens need no byte count,
+  // and positions only repeat once clamped at MAX_POSITION (the last one pushed).
   const at = new Map<string, number[]>();
   tokens.forEach((t, i) => {
-    if (Buffer.byteLength(t) > MAX_LEXEME_BYTES) return;
+    if (t.length * 3 > MAX_LEXEME_BYTES && Buffer.byteLength(t) > MAX_LEXEME_BYTES) return;
     let list = at.get(t);
     if (!list) at.set(t, (list = []));
-    if (list.length < 256) list.push(Math.min(MAX_POSITION, i + 1));
+    const p = Math.min(MAX_POSITION, i + 1);
+    if (list.length < 256 && list[list.length - 1] !== p) list.push(p);
   });
-  return [...at].map(([t, ps]) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}':${[...new Set(ps)].join(',')}`).join(' ');
+  const quote = (t: string) => (t.includes("'") || t.includes('\\') ? t.replace(/\\/g, '\\\\').replace(/'/g, "''") : t);
+  return [...at].map(([t, ps]) => `'${quote(t)}':${ps.join(',')}`).join(' ');
 }
 
 /** A PostgreSQL array literal of texts (each element quoted), for a text[] column filled through unnest. */
@@ -441,43 +542,82 @@ export class PostgresSearch implements PgSearch {
     await this.indexVersions(sql, [v]);
   }
 
+  whenReady(): Promise<void> {
+    return this.ready();
+  }
+
+  get readyNow(): boolean {
+    return this.loadedAt > 0;
+  }
+
+  analyse(v: Pick<StoryVersion, 'content' | 'kind' | 'pubStatus'>): Analysis {
+    const mark = this.vocabulary.mark();
+    if (v.pubStatus === 'canceled' || v.kind === 'killed') return { epoch: mark.epoch, counts: new Map(), doc: null, mark };
+    // publishedAt is the story's (known under the log lock); writeCtes fills it in.
+    const version = { ...(v as StoryVersion), firstPublishedAt: '', versionCreatedAt: '' };
+    const lang = v.content.language;
+    if (lang) {
+      // Each text tokenized once: its surface forms counted (the headline, deck and body's words, as
+      // surfaceCounts counts them), then the same tokens stemmed against the counts with them added.
+      const texts = headAndBody(version);
+      const tokens = { head: analyze(texts.head, lang, { stems: false }), main: analyze(texts.main, lang, { stems: false }) };
+      const counts = new Map<string, number>();
+      for (const t of [...tokens.head, ...tokens.main]) counts.set(t.term, (counts.get(t.term) ?? 0) + 1);
+      this.vocabulary.addAll(counts);
+      return { epoch: mark.epoch, counts, doc: preparedDoc(indexedDocument(version, this.vocabulary.analyzeOptions(), tokens)), mark };
+    }
+    const counts = this.vocabulary.surfaceCounts(version);
+    this.vocabulary.addAll(counts);
+    const d = indexedDocument(version, this.vocabulary.analyzeOptions());
+    return { epoch: mark.epoch, counts, doc: preparedDoc(d), mark };
+  }
+
+  rewind(undone: Analysis[]): void {
+    if (undone.length) this.vocabulary.rewind(undone[0].mark, undone);
+  }
+
   /**
-   * A group commit's versions in one go. The analysis (JS, the CPU part) runs version by version in
-   * order, each adding its words to the vocabulary before it is stemmed, exactly as one indexVersion
-   * after another did; only the writes are gathered into one statement (writeDocs): killed stories out,
-   * vocabulary counts added, entries and their texts replaced. A story indexed twice in the batch keeps
-   * its last version, its entry numbered where that version stands (doc_id breaks ties in recency order).
-   * No lock is needed for the analysis, but it stays here: 0.4 ms a version, a small share of the
-   * transaction, and analysing before the log lock could stem against counts of publishes then refused.
+   * Versions in their order, analysed one after the other (each adding its words to the vocabulary
+   * before it is stemmed, exactly as one indexVersion after another did), then written by one
+   * statement (writeCtes). A story indexed twice keeps its last version, its entry numbered where that
+   * version stands (doc_id breaks ties in recency order).
    */
   async indexVersions(sql: Sql, versions: readonly StoryVersion[]): Promise<void> {
     if (!versions.length) return;
     await this.ready();
+    const entries = versions.map((version) => ({ version, analysis: this.analyse(version) }));
+    const args: unknown[] = [];
+    const ctes = this.writeCtes((v) => `$${args.push(v)}`, entries);
+    try {
+      await sql.query(`WITH ${ctes} SELECT 1`, args);
+    } catch (e) {
+      // Not written: the words are not the archive's either.
+      this.rewind(entries.map((e) => e.analysis));
+      throw e;
+    }
+  }
+
+  writeCtes(param: (v: unknown) => string, entries: { version: StoryVersion; analysis: Analysis }[]): string {
     const added = new Map<string, number>();
-    const last = new Map<string, { version: number; d: IndexedDocument | null }>();
+    const last = new Map<string, { version: StoryVersion; doc: PreparedDoc | null }>();
     const totals: Totals = { rows: 0, tokens: 0 };
-    for (const v of versions) {
-      let doc: IndexedDocument | null = null;
-      if (v.pubStatus !== 'canceled' && v.kind !== 'killed') {
-        const counts = this.vocabulary.surfaceCounts(v);
-        this.vocabulary.addAll(counts);
-        for (const [term, n] of counts) added.set(term, (added.get(term) ?? 0) + n);
-        doc = indexedDocument(v, this.vocabulary.analyzeOptions());
-      }
-      last.delete(v.storyId);
-      last.set(v.storyId, { version: v.version, d: doc });
+    for (const { version, analysis } of entries) {
+      for (const [term, n] of analysis.counts) added.set(term, (added.get(term) ?? 0) + n);
+      const doc = analysis.doc && { ...analysis.doc, d: { ...analysis.doc.d, publishedAt: version.firstPublishedAt || version.versionCreatedAt } };
+      last.delete(version.storyId);
+      last.set(version.storyId, { version, doc });
       // SQLite writes each version in turn: each insert counts in FTS5's totals, even one replaced in this batch.
       if (doc) {
         totals.rows++;
-        totals.tokens += doc.columns.reduce((n, c) => n + ftsTokens(c).length, 0);
+        totals.tokens += doc.tokens;
       }
     }
-    const docs = [...last].flatMap(([storyId, { version, d }]) => (d ? [{ storyId, version, d }] : []));
-    const gone = [...last].flatMap(([storyId, { d }]) => (d ? [] : [storyId]));
+    const docs = [...last.values()].flatMap(({ version, doc }) => (doc ? [{ storyId: version.storyId, version: version.version, doc }] : []));
+    const gone = [...last.values()].flatMap(({ version, doc }) => (doc ? [] : [version.storyId]));
     // Sorted, so two publishes bumping the same words lock them in the same order (no deadlock).
     const terms = [...added.keys()].sort();
-    await this.writeDocs(
-      sql,
+    return this.docCtes(
+      param,
       docs,
       gone,
       terms,
@@ -486,45 +626,56 @@ export class PostgresSearch implements PgSearch {
     );
   }
 
+  /** Writes index entries by one statement (a rebuild's chunk). */
+  private async writeDocs(sql: Sql, docs: { storyId: string; version: number; doc: PreparedDoc }[]): Promise<void> {
+    if (!docs.length) return;
+    const args: unknown[] = [];
+    await sql.query(`WITH ${this.docCtes((v) => `$${args.push(v)}`, docs)} SELECT 1`, args);
+  }
+
   /**
-   * One statement, every row through unnest: takes the `gone` stories out, adds vocabulary counts and
-   * writes the entries (each replacing its story's entry, numbered anew in the order given, its text
-   * replaced with it). One round trip for a whole group commit, in the log lock's shadow.
+   * The CTEs of one statement, every row through unnest: takes the `gone` stories out, adds vocabulary
+   * counts and writes the entries (each replacing its story's entry, numbered anew in the order given,
+   * its text replaced with it). Part of a group commit's one statement, in the log lock's shadow.
    */
-  private async writeDocs(
-    sql: Sql,
-    docs: { storyId: string; version: number; d: IndexedDocument }[],
+  private docCtes(
+    param: (v: unknown) => string,
+    docs: { storyId: string; version: number; doc: PreparedDoc }[],
     gone: string[] = [],
     terms: string[] = [],
     freqs: number[] = [],
     totals?: Totals,
-  ): Promise<void> {
-    if (!docs.length && !gone.length && !terms.length) return;
-    const cols = docs.map(({ d }) => d.columns.map(ftsTokens));
+  ): string {
     // Rows and tokens inserted, for BM25's totals (by default the entries written here).
-    const added = totals ?? { rows: docs.length, tokens: cols.reduce((n, c) => n + c.reduce((m, col) => m + col.length, 0), 0) };
-    const tsv = COLUMNS.map((_, i) => cols.map((c) => tsvector(c[i])));
-    await sql.query(
-      `WITH gone AS (
-         DELETE FROM search_doc WHERE story_id = ANY($22::text[])
-       ), replaced AS (
+    const added = totals ?? { rows: docs.length, tokens: docs.reduce((n, x) => n + x.doc.tokens, 0) };
+    if (docs.length || gone.length) this.stats = null;
+    const ids = param(docs.map((x) => x.storyId));
+    const rows = param(String(added.rows));
+    const tsv = COLUMNS.map((_, i) => param(docs.map((x) => x.doc.tsv[i])));
+    return `search_gone AS (
+         DELETE FROM search_doc WHERE story_id = ANY(${param(gone)}::text[])
+       ), search_replaced AS (
          -- The statement's snapshot: the texts of the entries about to be renumbered (the foreign key is
          -- checked at the statement's end, when they are gone).
-         DELETE FROM search_text WHERE doc_id IN (SELECT doc_id FROM search_doc WHERE story_id = ANY($3::text[]))
-       ), totals AS (
+         DELETE FROM search_text WHERE doc_id IN (SELECT doc_id FROM search_doc WHERE story_id = ANY(${ids}::text[]))
+       ), search_totals AS (
          -- FTS5's totals (migration 009), in this statement: a publish stays one round trip.
-         INSERT INTO search_meta (key, value) SELECT * FROM (VALUES ('bm25_rows', $23::text), ('bm25_tokens', $24::text)) t WHERE $23::bigint > 0
+         INSERT INTO search_meta (key, value) SELECT * FROM (VALUES ('bm25_rows', ${rows}::text), ('bm25_tokens', ${param(String(added.tokens))}::text)) t
+          WHERE ${rows}::bigint > 0
          ON CONFLICT (key) DO UPDATE SET value = (search_meta.value::bigint + excluded.value::bigint)::text
-       ), vocabulary AS (
-         INSERT INTO search_vocabulary (term, freq) SELECT * FROM unnest($1::text[], $2::bigint[])
+       ), search_vocabulary_added AS (
+         INSERT INTO search_vocabulary (term, freq) SELECT * FROM unnest(${param(terms)}::text[], ${param(freqs)}::bigint[])
          ON CONFLICT (term) DO UPDATE SET freq = search_vocabulary.freq + excluded.freq
-       ), doc AS (
+       ), search_docs AS (
          INSERT INTO search_doc (story_id, version, language, urgency, media_type, published_at, categories, tokens, terms,
                                  h, hs, b, bs, byline, dateline, category, keyword)
          SELECT story_id, version, language, urgency, media_type, published_at, categories::text[], tokens, terms::text[],
                 h::tsvector, hs::tsvector, b::tsvector, bs::tsvector, byline::tsvector, dateline::tsvector, category::tsvector, keyword::tsvector
-         FROM unnest($3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[],
-                     $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
+         FROM unnest(${ids}::text[], ${param(docs.map((x) => x.version))}::bigint[], ${param(docs.map((x) => x.doc.d.language))}::text[],
+                     ${param(docs.map((x) => x.doc.d.urgency))}::bigint[], ${param(docs.map((x) => x.doc.d.mediaType))}::text[],
+                     ${param(docs.map((x) => x.doc.d.publishedAt))}::text[], ${param(docs.map((x) => arrayLiteral(x.doc.d.categories)))}::text[],
+                     ${param(docs.map((x) => x.doc.tokens))}::bigint[], ${param(docs.map((x) => x.doc.terms))}::text[],
+                     ${tsv.map((t) => `${t}::text[]`).join(', ')})
               WITH ORDINALITY AS u(story_id, version, language, urgency, media_type, published_at, categories, tokens, terms,
                                    h, hs, b, bs, byline, dateline, category, keyword, n)
          ORDER BY n
@@ -534,30 +685,12 @@ export class PostgresSearch implements PgSearch {
            tokens = excluded.tokens, terms = excluded.terms, h = excluded.h, hs = excluded.hs, b = excluded.b, bs = excluded.bs,
            byline = excluded.byline, dateline = excluded.dateline, category = excluded.category, keyword = excluded.keyword
          RETURNING doc_id, story_id
-       )
-       INSERT INTO search_text (doc_id, headline, body)
-       SELECT doc.doc_id, t.headline, t.body FROM doc JOIN unnest($3::text[], $20::text[], $21::text[]) AS t(story_id, headline, body) USING (story_id)`,
-      [
-        terms,
-        freqs,
-        docs.map((x) => x.storyId),
-        docs.map((x) => x.version),
-        docs.map((x) => x.d.language),
-        docs.map((x) => x.d.urgency),
-        docs.map((x) => x.d.mediaType),
-        docs.map((x) => x.d.publishedAt),
-        docs.map((x) => arrayLiteral(x.d.categories)),
-        cols.map((c) => c.reduce((n, col) => n + col.length, 0)),
-        cols.map((c) => arrayLiteral(c.map((col) => col.join(' ')))),
-        ...tsv,
-        docs.map((x) => x.d.headline),
-        docs.map((x) => x.d.body),
-        gone,
-        String(added.rows),
-        String(added.tokens),
-      ],
-    );
-    if (docs.length || gone.length) this.stats = null;
+       ), search_texts AS (
+         INSERT INTO search_text (doc_id, headline, body)
+         SELECT search_docs.doc_id, t.headline, t.body FROM search_docs
+           JOIN unnest(${ids}::text[], ${param(docs.map((x) => x.doc.d.headline))}::text[], ${param(docs.map((x) => x.doc.d.body))}::text[])
+             AS t(story_id, headline, body) USING (story_id)
+       )`;
   }
 
   async removeStory(sql: Sql, storyId: string): Promise<void> {
@@ -624,7 +757,7 @@ export class PostgresSearch implements PgSearch {
         const last = new Map(kept.map((v) => [v.storyId, v]));
         await this.writeDocs(
           sql,
-          [...last.values()].map((v) => ({ storyId: v.storyId, version: v.version, d: indexedDocument(v, opts) })),
+          [...last.values()].map((v) => ({ storyId: v.storyId, version: v.version, doc: preparedDoc(indexedDocument(v, opts)) })),
         );
         return kept.length;
       });

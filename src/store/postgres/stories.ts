@@ -80,10 +80,29 @@ export async function selectStory(sql: Sql, id: string, forUpdate = false): Prom
   return r.rows[0] ? toStory(r.rows[0]) : null;
 }
 
-/** Reads and locks the stories of a batch of publishes, until the caller's transaction ends. */
-export async function selectStoriesForUpdate(sql: Sql, ids: string[]): Promise<Map<string, Story>> {
-  const r = await sql.query<StoryRow>(`SELECT ${STORY_COLUMNS} FROM ${STORY_FROM} WHERE s.id = ANY($1::text[]) ORDER BY s.id FOR UPDATE OF s`, [ids]);
-  return new Map(r.rows.map((row) => [row.id, toStory(row)]));
+/** What a publish checks and numbers its version from: the story row without its draft. */
+export type PublishingStory = Pick<Story, 'id' | 'status' | 'latestVersion' | 'translationGroup' | 'firstPublishedAt'>;
+
+/**
+ * Locks the stories of a group commit and reads what its checks need (no draft: nothing to join or
+ * parse), the ids as quoted literals (`quote`: the client's escapeLiteral) for a simple query that
+ * carries BEGIN and the log lock in the same round trip.
+ */
+export function lockPublishingStoriesSql(ids: string[], quote: (s: string) => string): string {
+  return `SELECT id, status, latest_version, translation_group, first_published_at FROM stories
+           WHERE id = ANY(ARRAY[${ids.map(quote).join(', ')}]::text[]) ORDER BY id FOR UPDATE`;
+}
+
+/** The locked stories by id, from the rows of lockPublishingStoriesSql. */
+export function publishingStoriesOf(
+  rows: Pick<StoryRow, 'id' | 'status' | 'latest_version' | 'translation_group' | 'first_published_at'>[],
+): Map<string, PublishingStory> {
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { id: r.id, status: r.status, latestVersion: r.latest_version, translationGroup: r.translation_group, firstPublishedAt: r.first_published_at },
+    ]),
+  );
 }
 
 /** Replaces the draft if the revision is still `expectRevision`; returns false when someone was first. */
@@ -135,36 +154,50 @@ export async function markPublished(
  * markPublished for a whole batch of publishes in one statement. A story published more than once in
  * the batch appears once, with its last version, `bumps` revisions and the first publish time.
  */
-export async function markManyPublished(
-  sql: Sql,
-  rows: { id: string; status: Story['status']; version: number; draft: StoryContent; by: Actor; now: string; firstAt: string; bumps: number }[],
-): Promise<void> {
-  const embargo = (r: (typeof rows)[number]) => (r.status === 'published' ? (r.draft.embargoUntil ?? null) : null);
+export async function markManyPublished(sql: Sql, rows: PublishedStoryRow[]): Promise<void> {
+  const args: unknown[] = [];
   await sql.query(
-    `UPDATE stories s SET status = u.status, latest_version = u.version, draft = NULL, revision = s.revision + u.bumps, language = u.language,
+    markManyPublishedSql((v) => `$${args.push(v)}`, rows),
+    args,
+  );
+}
+
+export type PublishedStoryRow = {
+  id: string;
+  status: Story['status'];
+  version: number;
+  draft: StoryContent;
+  by: Actor;
+  now: string;
+  firstAt: string;
+  bumps: number;
+};
+
+/** markManyPublished's statement, its parameters numbered by `param` (a group commit makes it one CTE of several). */
+export function markManyPublishedSql(param: (v: unknown) => string, rows: PublishedStoryRow[]): string {
+  const embargo = (r: PublishedStoryRow) => (r.status === 'published' ? (r.draft.embargoUntil ?? null) : null);
+  const col = (f: (r: PublishedStoryRow) => unknown, type: string) => `${param(rows.map(f))}::${type}[]`;
+  return `UPDATE stories s SET status = u.status, latest_version = u.version, draft = NULL, revision = s.revision + u.bumps, language = u.language,
               headline = u.headline, desk = u.desk, urgency = u.urgency, updated_at = u.now, updated_by = u.by,
               first_published_at = COALESCE(s.first_published_at, u.first_at), workflow = 'writing', submitted_at = NULL,
               submitted_by = NULL, embargo_until = u.embargo_until, list_status = u.list_status
-       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[],
-                   $10::text[], $11::bigint[], $12::text[], $13::text[])
+       FROM unnest(${[
+         col((r) => r.id, 'text'),
+         col((r) => r.status, 'text'),
+         col((r) => r.version, 'bigint'),
+         col((r) => r.draft.language, 'text'),
+         col((r) => r.draft.headline, 'text'),
+         col((r) => deskOf(r.draft), 'text'),
+         col((r) => r.draft.urgency, 'bigint'),
+         col((r) => r.now, 'text'),
+         col((r) => JSON.stringify(r.by), 'text'),
+         col((r) => r.firstAt, 'text'),
+         col((r) => r.bumps, 'bigint'),
+         col(embargo, 'text'),
+         col((r) => listStatusOf(r.status, 'writing', embargo(r)), 'text'),
+       ].join(', ')})
          AS u (id, status, version, language, headline, desk, urgency, now, by, first_at, bumps, embargo_until, list_status)
-      WHERE s.id = u.id`,
-    [
-      rows.map((r) => r.id),
-      rows.map((r) => r.status),
-      rows.map((r) => r.version),
-      rows.map((r) => r.draft.language),
-      rows.map((r) => r.draft.headline),
-      rows.map((r) => deskOf(r.draft)),
-      rows.map((r) => r.draft.urgency),
-      rows.map((r) => r.now),
-      rows.map((r) => JSON.stringify(r.by)),
-      rows.map((r) => r.firstAt),
-      rows.map((r) => r.bumps),
-      rows.map(embargo),
-      rows.map((r) => listStatusOf(r.status, 'writing', embargo(r))),
-    ],
-  );
+      WHERE s.id = u.id`;
 }
 
 /** The story's embargo was lifted: it leaves the embargoed list. */

@@ -35,14 +35,19 @@ export async function insertVersion(sql: Sql, v: StoryVersion): Promise<void> {
 /** Inserts many frozen versions in one statement (an archive import), arrays unnested into rows. */
 export async function insertVersions(sql: Sql, vs: StoryVersion[]): Promise<void> {
   if (vs.length === 0) return;
-  const rows = vs.map(versionValues);
-  const col = (i: number) => rows.map((r) => r[i]);
+  const args: unknown[] = [];
   await sql.query(
-    `${VERSION_INSERT}
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                          $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])`,
-    Array.from({ length: 13 }, (_, i) => col(i)),
+    insertVersionsSql((v) => `$${args.push(v)}`, vs),
+    args,
   );
+}
+
+/** insertVersions' statement, its parameters numbered by `param` (a group commit makes it one CTE of several). */
+export function insertVersionsSql(param: (v: unknown) => string, vs: StoryVersion[]): string {
+  const rows = vs.map(versionValues);
+  const types = ['text', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
+  return `${VERSION_INSERT}
+     SELECT * FROM unnest(${types.map((t, i) => `${param(rows.map((r) => r[i]))}::${t}[]`).join(', ')})`;
 }
 
 /** Reads one version of a story. */
