@@ -4,7 +4,8 @@ import { acceptedWordSpans, analyze, hasArabicScript, normalizeArabic, type Full
 import { compileQuery } from './compile.ts';
 import { parseQuery, type ParsedQuery } from './query.ts';
 import { fieldAwareScore, headlineEvidence, RANK_WEIGHTS, type RankWeights } from './rank.ts';
-import { matchSpans, markHtml, snippetHtml, type MatchSet } from './snippet.ts';
+import { bodySpansOf, matchSpans, markHtml, snippetHtml, type MatchSet, type SpansOf } from './snippet.ts';
+import { facetCounts } from './facets.ts';
 import type { SearchDocMeta, SearchFilters, SearchHit, SearchResult } from './types.ts';
 import type { ArchiveVocabulary } from './vocabulary.ts';
 import { instant, intersect, maxDefined, minDefined, queryLanguage } from './filters.ts';
@@ -145,7 +146,7 @@ export class Searcher {
       rows.sort(sort === 'recency' ? byRecency : (a, b) => b.score - a.score || byRecency(a, b));
       if (fieldAware) rows = [...this.rank(rows.slice(0, depth), compiled.words), ...rows.slice(depth)];
       total = rows.length;
-      facets = facetCounts(rows.map((r) => ({ ...r, n: 1 })));
+      facets = facetCounts(rows, categoriesOf);
       page = rows.slice(offset, offset + limit);
     } else {
       // Let SQLite rank and cut the page, and count facets in one grouped pass: wide queries
@@ -169,7 +170,7 @@ export class Searcher {
       }
       if (everyMatch) {
         total = everyMatch.length;
-        facets = facetCounts(everyMatch.map((r) => ({ ...r, n: 1 })));
+        facets = facetCounts(everyMatch, categoriesOf);
       } else {
         const setParams = setMatch ? [setMatch, ...params.slice(1)] : params;
         const groups = run<Row & { n: number }>(
@@ -177,7 +178,7 @@ export class Searcher {
           setParams,
         );
         total = groups.reduce((n, g) => n + g.n, 0);
-        facets = facetCounts(groups);
+        facets = facetCounts(groups, categoriesOf);
       }
     }
     // One verdict per written word and language for the whole page (see acceptedWordSpans).
@@ -239,7 +240,7 @@ export class Searcher {
     const opts = this.vocabulary.analyzeOptions();
     const ranked = this.headlineTokensOf === opts.stemCache ? this.headlineTokens.get(r.language + '\u0000' + texts.headline) : undefined;
     const headSpans = ranked ? matchSpans(ranked, highlight) : spansOf(texts.headline, r.language, opts);
-    const bodySpans = this.bodySpans(texts.body, r.language, highlight, opts, spansOf);
+    const bodySpans = bodySpansOf(texts.body, r.language, highlight, opts, spansOf, this.snippetLength);
     return {
       ...m,
       score: r.score,
@@ -248,59 +249,7 @@ export class Searcher {
       snippetHtml: snippetHtml(texts.body, bodySpans, this.snippetLength),
     };
   }
-
-  /**
-   * Match spans of the body, read a slice at a time: the snippet shows the first slice with a match,
-   * and a long feature should not cost its full analysis on every results page.
-   */
-  private bodySpans(body: string, lang: string, highlight: MatchSet, opts: FullAnalyzeOptions, spansOf: SpansOf): [number, number][] {
-    // Most stories match in their opening lines: a first slice of a few snippet lengths saves
-    // analyzing ten long bodies on every page (half the time of a search before issue 16).
-    // Arabic stems and terms are substrings of the folded word they came from, so a slice whose
-    // folded text contains none of them cannot match: skip its analysis (a story found by its
-    // headline alone otherwise had its whole body analyzed for nothing).
-    const needles = [...highlight.terms, ...highlight.stems];
-    const prefilter = needles.length > 0 && needles.every(hasArabicScript);
-    for (let from = 0, slice = 3 * this.snippetLength; from < body.length; slice = 2000) {
-      let to = Math.min(body.length, from + slice);
-      if (to < body.length) {
-        const space = body.indexOf(' ', to);
-        to = space < 0 ? body.length : space;
-      }
-      if (prefilter) {
-        const folded = normalizeArabic(body.slice(from, to));
-        if (!needles.some((n) => folded.includes(n))) {
-          from = to;
-          continue;
-        }
-      }
-      const spans = spansOf(body.slice(from, to), lang, opts);
-      if (spans.length) return spans.map(([a, b]) => [a + from, b + from]);
-      from = to;
-    }
-    return [];
-  }
 }
 
-/** Match spans of a text in a language, for the highlight of one results page. */
-type SpansOf = (text: string, lang: string, opts: FullAnalyzeOptions) => [number, number][];
-
-/** Facet counts from rows carrying a multiplicity `n` (1 per story, or a GROUP BY count). */
-function facetCounts(rows: (Pick<Row, 'language' | 'urgency' | 'published_at' | 'categories'> & { n: number })[]): SearchResult['facets'] {
-  const category = new Map<string, number>();
-  const language = new Map<string, number>();
-  const urgency = new Map<string, number>();
-  const month = new Map<string, number>();
-  for (const r of rows) {
-    const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + r.n);
-    if (r.categories) for (const c of r.categories.split('\n')) bump(category, c);
-    bump(language, r.language);
-    bump(urgency, String(r.urgency));
-    bump(month, r.published_at.slice(0, 7));
-  }
-  const list = (m: Map<string, number>, byValue = false) =>
-    [...m]
-      .map(([value, count]) => ({ value, count }))
-      .sort((a, b) => (byValue ? (a.value < b.value ? 1 : -1) : b.count - a.count || (a.value < b.value ? -1 : 1)));
-  return { category: list(category), language: list(language), urgency: list(urgency).sort((a, b) => +a.value - +b.value), month: list(month, true) };
-}
+/** A row's categories: one text, a category a line. */
+const categoriesOf = (r: Pick<Row, 'categories'>): string[] => (r.categories ? r.categories.split('\n') : []);

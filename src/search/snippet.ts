@@ -1,6 +1,6 @@
 // Highlighted snippets cut from the ORIGINAL text: the analyzer's offsets point at the written word,
 // harakat and tatweel included, so <mark> wraps exactly what the reader sees.
-import type { Token } from '../text/index.ts';
+import { hasArabicScript, normalizeArabic, type FullAnalyzeOptions, type Token } from '../text/index.ts';
 
 export interface MatchSet {
   terms: Set<string>;
@@ -72,4 +72,44 @@ export function snippetHtml(text: string, spans: [number, number][], length = 20
   for (const [s, e] of spans) if (s < from && e > from) from = s;
   const html = markHtml(text, spans, from, to).replace(/\s+/g, ' ').trim();
   return (from > 0 ? '… ' : '') + html + (to < text.length ? ' …' : '');
+}
+
+/** Match spans of a text in a language, for the highlight of one results page. */
+export type SpansOf = (text: string, lang: string, opts: FullAnalyzeOptions) => [number, number][];
+
+/**
+ * Match spans of a story's body, a slice at a time: the snippet needs only the first slice with a match.
+ * Most stories match in their opening lines, so a first slice of a few snippet lengths saves analyzing
+ * ten long bodies on every page. Arabic stems and terms are substrings of the folded word they came from,
+ * so a slice whose folded text contains none of them cannot match and is not analyzed (a story found by
+ * its headline alone otherwise had its whole body analyzed for nothing).
+ */
+export function bodySpansOf(
+  body: string,
+  lang: string,
+  highlight: MatchSet,
+  opts: FullAnalyzeOptions,
+  spansOf: SpansOf,
+  snippetLength: number,
+): [number, number][] {
+  const needles = [...highlight.terms, ...highlight.stems];
+  const prefilter = needles.length > 0 && needles.every(hasArabicScript);
+  for (let from = 0, slice = 3 * snippetLength; from < body.length; slice = 2000) {
+    let to = Math.min(body.length, from + slice);
+    if (to < body.length) {
+      const space = body.indexOf(' ', to);
+      to = space < 0 ? body.length : space;
+    }
+    if (prefilter) {
+      const folded = normalizeArabic(body.slice(from, to));
+      if (!needles.some((n) => folded.includes(n))) {
+        from = to;
+        continue;
+      }
+    }
+    const spans = spansOf(body.slice(from, to), lang, opts);
+    if (spans.length) return spans.map(([a, b]) => [a + from, b + from]);
+    from = to;
+  }
+  return [];
 }

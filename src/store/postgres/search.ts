@@ -8,7 +8,8 @@ import { loadLexicon } from '../../search/lexicon.ts';
 import { parseQuery, type ParsedQuery } from '../../search/query.ts';
 import { fieldAwareScore, headlineEvidence, RANK_WEIGHTS } from '../../search/rank.ts';
 import { ANALYZER_VERSION, COLUMNS, DEFAULT_WEIGHTS } from '../../search/schema.ts';
-import { markHtml, matchSpans, snippetHtml, type MatchSet } from '../../search/snippet.ts';
+import { bodySpansOf, markHtml, matchSpans, snippetHtml, type MatchSet } from '../../search/snippet.ts';
+import { facetCounts } from '../../search/facets.ts';
 import {
   acceptedWordSpans,
   analyze,
@@ -978,7 +979,7 @@ export class PostgresSearch implements PgSearch {
         scored.sort(sort === 'recency' ? byRecency : (a, b) => b.score - a.score || byRecency(a, b));
         if (fieldAware) scored = [...(await this.rank(scored.slice(0, depth), compiled.words)), ...scored.slice(depth)];
         total = scored.length;
-        facets = facetCounts(scored.map((r) => ({ ...r, n: 1 })));
+        facets = facetCounts(scored, (r) => r.categories);
         page = scored.slice(offset, offset + limit);
       } else if (filters.allowed) {
         // A JS predicate has to see every candidate.
@@ -986,7 +987,7 @@ export class PostgresSearch implements PgSearch {
         const rows = (await this.pool.query<Row>(`SELECT ${META}, 0::float8 AS score FROM search_doc d${cond}`, params)).rows.filter((r) => allowed(meta(r)));
         rows.sort(byRecency);
         total = rows.length;
-        facets = facetCounts(rows.map((r) => ({ ...r, n: 1 })));
+        facets = facetCounts(rows, (r) => r.categories);
         page = rows.slice(offset, offset + limit);
       } else {
         // A browse: PostgreSQL sorts and cuts the page, and counts facets in one grouped pass.
@@ -1004,7 +1005,7 @@ export class PostgresSearch implements PgSearch {
           )
         ).rows;
         total = groups.reduce((n, g) => n + g.n, 0);
-        facets = facetCounts(groups);
+        facets = facetCounts(groups, (r) => r.categories);
       }
       const hits = await this.hits(page, compiled.highlight);
       return { total, hits, facets, query: parsed };
@@ -1130,54 +1131,6 @@ export class PostgresSearch implements PgSearch {
       };
     });
   }
-}
-
-type SpansOf = (text: string, lang: string, opts: FullAnalyzeOptions) => [number, number][];
-
-/** Match spans of the body, a slice at a time (searcher.ts bodySpans: the snippet needs the first slice with a match). */
-function bodySpansOf(body: string, lang: string, highlight: MatchSet, opts: FullAnalyzeOptions, spansOf: SpansOf, snippetLength: number): [number, number][] {
-  const needles = [...highlight.terms, ...highlight.stems];
-  const prefilter = needles.length > 0 && needles.every(hasArabicScript);
-  for (let from = 0, slice = 3 * snippetLength; from < body.length; slice = 2000) {
-    let to = Math.min(body.length, from + slice);
-    if (to < body.length) {
-      const space = body.indexOf(' ', to);
-      to = space < 0 ? body.length : space;
-    }
-    if (prefilter) {
-      const folded = normalizeArabic(body.slice(from, to));
-      if (!needles.some((n) => folded.includes(n))) {
-        from = to;
-        continue;
-      }
-    }
-    const spans = spansOf(body.slice(from, to), lang, opts);
-    if (spans.length) return spans.map(([a, b]) => [a + from, b + from]);
-    from = to;
-  }
-  return [];
-}
-
-// ---------- helpers shared in behaviour with searcher.ts ----------
-
-/** Facet counts from rows carrying a multiplicity `n` (1 per story, or a GROUP BY count). */
-function facetCounts(rows: (Pick<Row, 'language' | 'urgency' | 'published_at' | 'categories'> & { n: number })[]): SearchResult['facets'] {
-  const category = new Map<string, number>();
-  const language = new Map<string, number>();
-  const urgency = new Map<string, number>();
-  const month = new Map<string, number>();
-  for (const r of rows) {
-    const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + r.n);
-    for (const c of r.categories) bump(category, c);
-    bump(language, r.language);
-    bump(urgency, String(r.urgency));
-    bump(month, r.published_at.slice(0, 7));
-  }
-  const list = (m: Map<string, number>, byValue = false) =>
-    [...m]
-      .map(([value, count]) => ({ value, count }))
-      .sort((a, b) => (byValue ? (a.value < b.value ? 1 : -1) : b.count - a.count || (a.value < b.value ? -1 : 1)));
-  return { category: list(category), language: list(language), urgency: list(urgency).sort((a, b) => +a.value - +b.value), month: list(month, true) };
 }
 
 // ---------- versions from the store ----------
