@@ -4,7 +4,7 @@
 // form typed, all through its body: column weights alone cannot say that, because BM25 adds up
 // evidence word by word and a long body wins on volume. So the rule is stated on the headline itself:
 // the share of the query's words found in it, and whether they stand together there.
-import type { Token } from '../text/index.ts';
+import { analyze, hasArabicScript, normalizeArabic, type FullAnalyzeOptions, type Token } from '../text/index.ts';
 import type { MatchSet } from './snippet.ts';
 
 /**
@@ -60,4 +60,47 @@ export function headlineEvidence(headline: Token[], words: MatchSet[]): Headline
  */
 export function fieldAwareScore(bm25: number, ev: HeadlineEvidence, w: RankWeights = RANK_WEIGHTS): number {
   return ev.share < 1 ? bm25 : bm25 * (1 + w.headline + w.together * ev.together);
+}
+
+/**
+ * BM25's best rows re-scored by their headlines (fieldAwareScore); ties keep BM25's order. Both stores
+ * rank with one of these. The headlines it analyzes are kept until the stems move (a new stem memo), so
+ * the page's highlight can reuse them (`tokensOf`).
+ */
+export class HeadlineRanker {
+  private tokens = new Map<string, Token[]>();
+  private tokensFor: unknown = null;
+
+  constructor(private readonly weights: RankWeights = RANK_WEIGHTS) {}
+
+  rank<R extends { language: string; score: number }>(rows: R[], words: MatchSet[], headlineOf: (r: R) => string, opts: FullAnalyzeOptions): R[] {
+    // Re-ranking reads up to `depth` headlines a query; analyzed ones are kept until the stems move.
+    if (this.tokensFor !== opts.stemCache || this.tokens.size > 50_000) {
+      this.tokens = new Map();
+      this.tokensFor = opts.stemCache;
+    }
+    // Only a headline holding every word earns anything, and an Arabic term or stem is a substring
+    // of its folded word: a headline missing one of them as a substring is not analyzed at all.
+    const arabic = words.every((w) => [...w.terms, ...w.stems].every(hasArabicScript));
+    return rows
+      .map((r, i) => {
+        const head = headlineOf(r);
+        if (arabic) {
+          const folded = normalizeArabic(head);
+          if (!words.every((w) => [...w.terms, ...w.stems].some((n) => folded.includes(n)))) return { r, i };
+        }
+        const key = r.language + '\u0000' + head;
+        let tokens = this.tokens.get(key);
+        if (!tokens) this.tokens.set(key, (tokens = analyze(head, r.language, opts)));
+        const score = fieldAwareScore(r.score, headlineEvidence(tokens, words), this.weights);
+        return { r: { ...r, score }, i };
+      })
+      .sort((a, b) => b.r.score - a.r.score || a.i - b.i)
+      .map((x) => x.r);
+  }
+
+  /** The tokens of a headline analyzed while ranking, if its stems are still current. */
+  tokensOf(language: string, headline: string, opts: FullAnalyzeOptions): Token[] | undefined {
+    return this.tokensFor === opts.stemCache ? this.tokens.get(language + '\u0000' + headline) : undefined;
+  }
 }

@@ -1,9 +1,9 @@
 // Reading the index: a query and filters in, ranked hits with snippets and facet counts out.
 import type Database from 'better-sqlite3';
-import { acceptedWordSpans, analyze, hasArabicScript, normalizeArabic, type FullAnalyzeOptions, type Token } from '../text/index.ts';
+import { acceptedWordSpans, type FullAnalyzeOptions } from '../text/index.ts';
 import { compileQuery } from './compile.ts';
 import { parseQuery, type ParsedQuery } from './query.ts';
-import { fieldAwareScore, headlineEvidence, RANK_WEIGHTS, type RankWeights } from './rank.ts';
+import { HeadlineRanker, RANK_WEIGHTS, type RankWeights } from './rank.ts';
 import { bodySpansOf, matchSpans, markHtml, snippetHtml, type MatchSet, type SpansOf } from './snippet.ts';
 import { facetCounts } from './facets.ts';
 import type { SearchDocMeta, SearchFilters, SearchHit, SearchResult } from './types.ts';
@@ -27,9 +27,8 @@ export class Searcher {
   private readonly headlines: Database.Statement<[number], { headline: string }>;
   /** Prepared statements by SQL text: the text varies only with which filters are set. */
   private readonly statements = new Map<string, Database.Statement<unknown[], unknown>>();
-  /** Analyzed headlines for ranking, valid while the vocabulary's stem memo is (see rank()). */
-  private headlineTokens = new Map<string, Token[]>();
-  private headlineTokensOf: unknown = null;
+  /** The headline re-ranking, with the headlines it analyzed (valid while the stem memo is). */
+  private readonly ranker: HeadlineRanker;
 
   constructor(
     private readonly db: Database.Database,
@@ -41,6 +40,7 @@ export class Searcher {
   ) {
     this.texts = db.prepare<[number], { headline: string; body: string }>('SELECT headline, body FROM search_text WHERE doc_id = ?');
     this.headlines = db.prepare<[number], { headline: string }>('SELECT headline FROM search_text WHERE doc_id = ?');
+    this.ranker = new HeadlineRanker(rankWeights);
   }
 
   /** Run a query (text in the query language, or already parsed). Throws QuerySyntaxError on bad input. */
@@ -209,36 +209,13 @@ export class Searcher {
 
   /** BM25's best rows re-scored by their headlines (see rank.ts); ties keep BM25's order. */
   private rank(rows: Row[], words: MatchSet[]): Row[] {
-    const opts = this.vocabulary.analyzeOptions();
-    // Re-ranking reads up to `depth` headlines a query; analyzed ones are kept until the stems move.
-    if (this.headlineTokensOf !== opts.stemCache || this.headlineTokens.size > 50_000) {
-      this.headlineTokens = new Map();
-      this.headlineTokensOf = opts.stemCache;
-    }
-    // Only a headline holding every word earns anything, and an Arabic term or stem is a substring
-    // of its folded word: a headline missing one of them as a substring is not analyzed at all.
-    const arabic = words.every((w) => [...w.terms, ...w.stems].every(hasArabicScript));
-    return rows
-      .map((r, i) => {
-        const head = this.headlines.get(r.doc_id)?.headline ?? '';
-        if (arabic) {
-          const folded = normalizeArabic(head);
-          if (!words.every((w) => [...w.terms, ...w.stems].some((n) => folded.includes(n)))) return { r, i };
-        }
-        const key = r.language + '\u0000' + head;
-        let tokens = this.headlineTokens.get(key);
-        if (!tokens) this.headlineTokens.set(key, (tokens = analyze(head, r.language, opts)));
-        const score = fieldAwareScore(r.score, headlineEvidence(tokens, words), this.rankWeights);
-        return { r: { ...r, score }, i };
-      })
-      .sort((a, b) => b.r.score - a.r.score || a.i - b.i)
-      .map((x) => x.r);
+    return this.ranker.rank(rows, words, (r) => this.headlines.get(r.doc_id)?.headline ?? '', this.vocabulary.analyzeOptions());
   }
 
   private hit(r: Row, m: SearchDocMeta, highlight: MatchSet, spansOf: SpansOf): SearchHit {
     const texts = this.texts.get(r.doc_id)!;
     const opts = this.vocabulary.analyzeOptions();
-    const ranked = this.headlineTokensOf === opts.stemCache ? this.headlineTokens.get(r.language + '\u0000' + texts.headline) : undefined;
+    const ranked = this.ranker.tokensOf(r.language, texts.headline, opts);
     const headSpans = ranked ? matchSpans(ranked, highlight) : spansOf(texts.headline, r.language, opts);
     const bodySpans = bodySpansOf(texts.body, r.language, highlight, opts, spansOf, this.snippetLength);
     return {

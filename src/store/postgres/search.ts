@@ -6,7 +6,7 @@ import { instant, intersect, maxDefined, minDefined, queryLanguage } from '../..
 import { headAndBody, type IndexedDocument, indexedDocument } from '../../search/document.ts';
 import { loadLexicon } from '../../search/lexicon.ts';
 import { parseQuery, type ParsedQuery } from '../../search/query.ts';
-import { fieldAwareScore, headlineEvidence, RANK_WEIGHTS } from '../../search/rank.ts';
+import { HeadlineRanker, RANK_WEIGHTS } from '../../search/rank.ts';
 import { ANALYZER_VERSION, COLUMNS, DEFAULT_WEIGHTS } from '../../search/schema.ts';
 import { bodySpansOf, markHtml, matchSpans, snippetHtml, type MatchSet } from '../../search/snippet.ts';
 import { facetCounts } from '../../search/facets.ts';
@@ -15,12 +15,9 @@ import {
   analyze,
   DEFAULT_SYNONYMS,
   forgetCachedWords,
-  hasArabicScript,
-  normalizeArabic,
   type FullAnalyzeOptions,
   type ProtectedNames,
   SynonymTable,
-  type Token,
   type Vocabulary,
 } from '../../text/index.ts';
 import type pg from 'pg';
@@ -474,6 +471,8 @@ export class PostgresSearch implements PgSearch {
   private readonly vocabulary: PgVocabulary;
   private readonly weights = COLUMNS.map((c) => DEFAULT_WEIGHTS[c]);
   private readonly rankWeights = RANK_WEIGHTS;
+  /** The headline re-ranking, with the headlines it analyzed (valid while the stem memo is). */
+  private readonly ranker = new HeadlineRanker(RANK_WEIGHTS);
   private readonly snippetLength = 200;
   private loaded: Promise<void> | null = null;
   private loadedAt = 0;
@@ -481,8 +480,6 @@ export class PostgresSearch implements PgSearch {
   private rebuilding = false;
   /** Rows and tokens of the whole index (BM25's N and average length), kept a moment between queries. */
   private stats: { at: number; rows: number; tokens: number } | null = null;
-  private headlineTokens = new Map<string, Token[]>();
-  private headlineTokensOf: unknown = null;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -1073,28 +1070,8 @@ export class PostgresSearch implements PgSearch {
 
   /** BM25's best rows re-scored by their headlines (rank.ts); ties keep BM25's order. As searcher.ts. */
   private async rank(rows: Row[], words: MatchSet[]): Promise<Row[]> {
-    const opts = this.vocabulary.analyzeOptions();
-    if (this.headlineTokensOf !== opts.stemCache || this.headlineTokens.size > 50_000) {
-      this.headlineTokens = new Map();
-      this.headlineTokensOf = opts.stemCache;
-    }
     const heads = await this.texts(rows.map((r) => r.doc_id));
-    const arabic = words.every((w) => [...w.terms, ...w.stems].every(hasArabicScript));
-    return rows
-      .map((r, i) => {
-        const head = heads.get(r.doc_id)?.headline ?? '';
-        if (arabic) {
-          const folded = normalizeArabic(head);
-          if (!words.every((w) => [...w.terms, ...w.stems].some((n) => folded.includes(n)))) return { r, i };
-        }
-        const key = r.language + '\u0000' + head;
-        let tokens = this.headlineTokens.get(key);
-        if (!tokens) this.headlineTokens.set(key, (tokens = analyze(head, r.language, opts)));
-        const score = fieldAwareScore(r.score, headlineEvidence(tokens, words), this.rankWeights);
-        return { r: { ...r, score }, i };
-      })
-      .sort((a, b) => b.r.score - a.r.score || a.i - b.i)
-      .map((x) => x.r);
+    return this.ranker.rank(rows, words, (r) => heads.get(r.doc_id)?.headline ?? '', this.vocabulary.analyzeOptions());
   }
 
   private async texts(docIds: number[]): Promise<Map<number, { headline: string; body: string }>> {
@@ -1119,7 +1096,7 @@ export class PostgresSearch implements PgSearch {
     const opts = this.vocabulary.analyzeOptions();
     return page.map((r) => {
       const t = texts.get(r.doc_id) ?? { headline: '', body: '' };
-      const ranked = this.headlineTokensOf === opts.stemCache ? this.headlineTokens.get(r.language + '\u0000' + t.headline) : undefined;
+      const ranked = this.ranker.tokensOf(r.language, t.headline, opts);
       const headSpans = ranked ? matchSpans(ranked, highlight) : spansOf(t.headline, r.language, opts);
       const bodySpans = bodySpansOf(t.body, r.language, highlight, opts, spansOf, this.snippetLength);
       return {
