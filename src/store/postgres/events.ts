@@ -14,6 +14,7 @@ import type { FlowEvent, StoryVersion, WireEntry } from '../../model/story.ts';
 import type { WireQuery } from '../../model/store.ts';
 import type { Sql } from './database.ts';
 import { type EventRow, toEvent } from '../rows/events.ts';
+import type { VersionRow } from '../rows/versions.ts';
 
 /** The advisory-lock key that orders the flow log (pg_advisory_xact_lock); no other part of newsflow uses it. */
 export const LOG_LOCK = 7_301_000_002;
@@ -117,18 +118,8 @@ export function insertEventsSql(param: (v: unknown) => string, events: FlowEvent
      ].join(', ')})`;
 }
 
-export interface LogRow extends EventRow {
-  content: string;
-  revision_id: string;
-  v_kind: string;
-  pub_status: string;
-  correction_note: string | null;
-  kill_reason: string | null;
-  translation_group: string;
-  first_published_at: string;
-  version_created_at: string;
-  by_actor: string;
-}
+/** An event row joined with its version's columns (the version's own kind as `v_kind`). */
+export type LogRow = EventRow & Omit<VersionRow, keyof EventRow> & { v_kind: StoryVersion['kind'] };
 
 /** Events after `after` joined with their versions, oldest first; only `languages` when given (a prefilter). */
 export async function selectLog(sql: Sql, after: number, limit: number, languages?: string[]): Promise<LogRow[]> {

@@ -54,6 +54,7 @@ import {
   selectWire,
 } from './events.ts';
 import { toEvent } from '../rows/events.ts';
+import { toVersion } from '../rows/versions.ts';
 import { insertKey, revokeKeyRow, selectLiveKeyByHash, selectKeys, touchKeyRow } from './keys.ts';
 import {
   countStoryRows,
@@ -620,20 +621,7 @@ export class PostgresStore implements Store {
       const rows = await selectLog(this.pool, read.after, read.limit, read.languages);
       return rows.map((r) => ({
         event: toEvent(r),
-        version: {
-          storyId: r.story_id,
-          version: r.version,
-          revisionId: r.revision_id,
-          kind: r.v_kind as StoryVersion['kind'],
-          pubStatus: r.pub_status as StoryVersion['pubStatus'],
-          content: JSON.parse(r.content) as StoryContent,
-          correctionNote: r.correction_note,
-          killReason: r.kill_reason,
-          translationGroup: r.translation_group,
-          firstPublishedAt: r.first_published_at,
-          versionCreatedAt: r.version_created_at,
-          by: JSON.parse(r.by_actor) as Actor,
-        },
+        version: toVersion({ ...r, kind: r.v_kind }),
       }));
     });
   }
