@@ -76,7 +76,11 @@ export async function insertImportedStories(sql: Sql, stories: Story[]): Promise
 
 /** Reads one story by chain id; `forUpdate` locks its row until the caller's transaction ends. */
 export async function selectStory(sql: Sql, id: string, forUpdate = false): Promise<Story | null> {
-  const r = await sql.query<StoryRow>(`SELECT ${STORY_COLUMNS} FROM ${STORY_FROM} WHERE s.id = $1${forUpdate ? ' FOR UPDATE OF s' : ''}`, [id]);
+  const r = await sql.query<StoryRow>({
+    name: forUpdate ? 'newsflow_story_for_update' : 'newsflow_story',
+    text: `SELECT ${STORY_COLUMNS} FROM ${STORY_FROM} WHERE s.id = $1${forUpdate ? ' FOR UPDATE OF s' : ''}`,
+    values: [id],
+  });
   return r.rows[0] ? toStory(r.rows[0]) : null;
 }
 
