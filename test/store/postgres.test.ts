@@ -27,6 +27,42 @@ it('postgres: migrations are applied once, however many nodes open the database 
   await Promise.all(stores.map((s) => s.close()));
 });
 
+it('postgres: story reads of the same moment go to the database as one statement, each caller its own story', async () => {
+  const store = await PostgresStore.open(await freshDatabase());
+  const by = { type: 'user' as const, id: 'u-reads', name: 'Reads' };
+  const stories = [];
+  for (let i = 0; i < 5; i++) stories.push(await store.createStory(sampleContent({ headline: `story ${i}` }), by));
+  await store.appendVersion({ storyId: stories[0].id, kind: 'published', content: sampleContent(), expectLatestVersion: 0, allowedStatuses: ['draft'], by });
+  const alone = await Promise.all(stories.map((s) => store.getStory(s.id)));
+  const statements: string[] = [];
+  const query = store.pool.query.bind(store.pool);
+  store.pool.query = ((...args: Parameters<typeof query>) => {
+    statements.push(String((args[0] as { name?: string }).name ?? args[0]));
+    return query(...args);
+  }) as typeof store.pool.query;
+  const ids = [...stories.map((s) => s.id), 'nosuchstory', stories[1].id];
+  const together = await Promise.all(ids.map((id) => store.getStory(id)));
+  assert.deepEqual(statements, ['newsflow_stories'], 'one statement for seven reads');
+  assert.deepEqual(together.slice(0, 5), alone, 'the same stories as read one by one (the published one with its version)');
+  assert.equal(together[5], null, 'an unknown id reads as null');
+  assert.deepEqual(together[6], together[1]);
+  assert.notEqual(together[6], together[1], 'two callers of the same id do not share an object');
+  assert.notEqual(together[6]!.draft, together[1]!.draft);
+  statements.length = 0;
+  assert.equal((await store.getStory(stories[2].id))!.id, stories[2].id);
+  assert.deepEqual(statements, ['newsflow_story'], 'a lone read keeps the one-story statement');
+  // A failed statement fails every read that shared it, as the store's error.
+  store.pool.query = (() => Promise.reject(Object.assign(new Error('terminating connection'), { code: '57P01' }))) as unknown as typeof store.pool.query;
+  const failed = await Promise.allSettled([store.getStory(stories[0].id), store.getStory(stories[1].id)]);
+  assert.deepEqual(
+    failed.map((r) => r.status),
+    ['rejected', 'rejected'],
+  );
+  for (const r of failed) assert.match(String((r as PromiseRejectedResult).reason), /reading story/);
+  store.pool.query = query as typeof store.pool.query;
+  await store.close();
+});
+
 it('postgres: one group commit publishes, updates and kills the same story in order, and refuses a stale publish alone', async () => {
   const store = await PostgresStore.open(await freshDatabase());
   const by = { type: 'user' as const, id: 'u-batch', name: 'Batch' };

@@ -71,6 +71,7 @@ import {
   type PublishingStory,
   publishingStoriesOf,
   selectStory,
+  StoryReads,
   selectStoryList,
   selectTranslations,
   setWorkflowRow,
@@ -102,6 +103,8 @@ export class PostgresStore implements Store {
   readonly users: UserStore;
   readonly topics: TopicStore;
   readonly media: PgMediaStore;
+  /** Story reads of the same moment, one statement (a burst of publishes reads each story first). */
+  private readonly storyReads: StoryReads;
 
   private constructor(
     readonly pool: pg.Pool,
@@ -116,6 +119,7 @@ export class PostgresStore implements Store {
     this.users = pgUserStore(pool);
     this.topics = pgTopicStore(pool);
     this.media = pgMediaStore(pool);
+    this.storyReads = new StoryReads(pool);
   }
 
   /** Connects, applies the migrations, and returns the store. */
@@ -189,7 +193,7 @@ export class PostgresStore implements Store {
   }
 
   async getStory(id: string): Promise<Story | null> {
-    return readWith(`reading story ${id}`, () => selectStory(this.pool, id));
+    return readWith(`reading story ${id}`, () => this.storyReads.read(id));
   }
 
   async updateDraft(id: string, expectRevision: number, content: StoryContent, by: Actor, now = new Date()): Promise<Story> {
