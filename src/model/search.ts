@@ -116,4 +116,10 @@ export interface StoreSearch {
   embargoedStoryIds(now: Date): Promise<Set<string>>;
   /** Number of searchable stories. */
   count(): Promise<number>;
+  /**
+   * Merges into the index what it collected since the last call, so searches do not scan it; returns how
+   * much was merged (PostgreSQL: pages of GIN's pending list; 0 where the engine merges as it writes).
+   * The server calls it every second.
+   */
+  tidy(): Promise<number>;
 }

@@ -480,6 +480,8 @@ export class PostgresSearch implements PgSearch {
   private rebuilding = false;
   /** Rows and tokens of the whole index (BM25's N and average length), kept a moment between queries. */
   private stats: { at: number; rows: number; tokens: number } | null = null;
+  /** The database said this role may not merge the index (tidy). */
+  private tidyRefused = false;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -771,6 +773,10 @@ export class PostgresSearch implements PgSearch {
         String(ANALYZER_VERSION),
       ]),
     );
+    // Searches right after a rebuild as fast as later ones: the pending list merged, the planner's
+    // statistics those of the new index (autovacuum would come to both, minutes later).
+    await this.tidy();
+    await readWith('analysing the rebuilt search index', () => this.pool.query('ANALYZE search_doc, search_text'));
     this.stats = null;
     return indexed;
   }
@@ -865,6 +871,26 @@ export class PostgresSearch implements PgSearch {
     return readWith('counting searchable stories', async () =>
       Number((await this.pool.query<{ n: number }>('SELECT count(*)::bigint AS n FROM search_doc')).rows[0].n),
     );
+  }
+
+  /**
+   * Merges GIN's pending list into the index. With `fastupdate` a publish adds its entries to that list
+   * (cheap to write), but every search scans the list whole until it is merged, which PostgreSQL does only
+   * when it reaches 4 MB or at autovacuum: on the held-out corpus, 2 MB pending made searches p50 23 ms
+   * instead of 7. Called every second by the server, the list stays a second's publishes long.
+   */
+  async tidy(): Promise<number> {
+    if (this.tidyRefused) return 0;
+    try {
+      return await readWith('merging the search index pending list', async () =>
+        Number((await this.pool.query<{ pages: string }>(`SELECT gin_clean_pending_list('search_doc_terms'::regclass) AS pages`)).rows[0].pages),
+      );
+    } catch (e) {
+      // Only the index's owner may merge it: a role that did not run the migrations leaves it to
+      // autovacuum (said once, not every second).
+      if ((e as { cause?: { code?: string } }).cause?.code === '42501') this.tidyRefused = true;
+      throw e;
+    }
   }
 
   async embargoedStoryIds(now: Date): Promise<Set<string>> {

@@ -123,6 +123,11 @@ export class SqliteSearch implements StoreSearch {
     return this.index.count();
   }
 
+  /** Nothing to do: FTS5 merges its segments as it writes (automerge). */
+  async tidy(): Promise<number> {
+    return 0;
+  }
+
   /** Story ids whose latest version is under an embargo not yet lifted. */
   async embargoedStoryIds(now: Date): Promise<Set<string>> {
     const rows = stmt(

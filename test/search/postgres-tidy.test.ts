@@ -1,0 +1,55 @@
+// GIN's pending list on PostgreSQL: a publish adds its index entries there, every search scans the list
+// whole until it is merged, so the server merges it every second (StoreSearch.tidy) and a rebuild ends
+// merged. Real PostgreSQL (the shared cluster).
+import assert from 'node:assert/strict';
+import { after, it } from 'node:test';
+import { SYSTEM_ACTOR } from '../../src/model/actor.ts';
+import { startMaintenance } from '../../src/flow/maintenance.ts';
+import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
+import { SqliteStore } from '../../src/store/sqlite/index.ts';
+import { freshDatabase } from '../postgres.ts';
+import { sampleContent, tempDbFile } from '../helpers.ts';
+
+const urls = [await freshDatabase(), await freshDatabase()];
+const runtimes: Runtime[] = [];
+after(async () => {
+  for (const rt of runtimes) await rt.close();
+});
+
+async function publishSome(rt: Runtime, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const d = await rt.newsroom.createDraft(sampleContent({ headline: `Harbour cranes stand idle ${i}` }), SYSTEM_ACTOR);
+    await rt.newsroom.publish(d.id, SYSTEM_ACTOR);
+  }
+}
+
+it('postgres search: publishes wait in the pending list until tidy merges it, and a rebuild ends merged', async () => {
+  const rt = await openRuntime(urls[0]);
+  runtimes.push(rt);
+  await publishSome(rt, 3);
+  const found = async () => (await rt.store.search.query('harbour cranes', {})).total;
+  assert.equal(await found(), 3, 'searchable before the merge (the pending list is searched too)');
+  assert.ok((await rt.store.search.tidy()) > 0, 'the publishes left pages in the pending list');
+  assert.equal(await rt.store.search.tidy(), 0, 'merged: nothing left');
+  assert.equal(await found(), 3, 'and as searchable after it');
+  await publishSome(rt, 2);
+  await rt.store.search.reindex();
+  assert.equal(await rt.store.search.tidy(), 0, 'a rebuild leaves nothing pending');
+  assert.equal(await found(), 5);
+  const sqlite = new SqliteStore(tempDbFile());
+  assert.equal(await sqlite.search.tidy(), 0, 'SQLite has nothing to merge (FTS5 merges as it writes)');
+  await sqlite.close();
+});
+
+it("the server's maintenance merges the pending list every second", async () => {
+  const rt = await openRuntime(urls[1]);
+  runtimes.push(rt);
+  const stop = startMaintenance(rt, { embargoEveryMs: 100 });
+  try {
+    await publishSome(rt, 3);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await rt.store.search.tidy(), 0, 'maintenance already merged what the publishes left');
+  } finally {
+    stop();
+  }
+});
