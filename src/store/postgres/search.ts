@@ -244,11 +244,17 @@ type MatchNode =
  * letters lowercased, every other ASCII character a separator, every non-ASCII character part of a word.
  */
 function ftsTokens(s: string): string[] {
-  return s
-    .split(/[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/)
-    .filter(Boolean)
-    .map((t) => t.replace(/[A-Z]+/g, (m) => m.toLowerCase()));
+  // On every publish's path. ASCII capitals are never separators, so folding the whole text before the
+  // split gives what folding each token would; a run of separators is one split, so only the ends can
+  // leave an empty token.
+  const parts = (/[A-Z]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s).split(FTS_SEPARATORS);
+  if (parts[parts.length - 1] === '') parts.pop();
+  if (parts[0] === '') parts.shift();
+  return parts;
 }
+
+/** What FTS5's unicode61 tokenizer (as configured) splits on: ASCII other than letters and digits. */
+const FTS_SEPARATORS = /[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/;
 
 /**
  * Parses compileQuery's output (precedence NOT > AND > OR, as FTS5's). The compiler only emits quoted
@@ -446,18 +452,33 @@ const byRecency = (a: Row, b: Row) => (a.published_at < b.published_at ? 1 : a.p
 
 /** One tsvector literal from a column's tokens (positions from 1, as PostgreSQL counts them). */
 function tsvector(tokens: string[]): string {
-  // On every publish's path: a UTF-16 unit is at most 3 UTF-8 bytes, so most tokens need no byte count,
-  // and positions only repeat once clamped at MAX_POSITION (the last one pushed).
-  const at = new Map<string, number[]>();
-  tokens.forEach((t, i) => {
-    if (t.length * 3 > MAX_LEXEME_BYTES && Buffer.byteLength(t) > MAX_LEXEME_BYTES) return;
-    let list = at.get(t);
-    if (!list) at.set(t, (list = []));
-    const p = Math.min(MAX_POSITION, i + 1);
-    if (list.length < 256 && list[list.length - 1] !== p) list.push(p);
-  });
-  const quote = (t: string) => (t.includes("'") || t.includes('\\') ? t.replace(/\\/g, '\\\\').replace(/'/g, "''") : t);
-  return [...at].map(([t, ps]) => `'${quote(t)}':${ps.join(',')}`).join(' ');
+  // On every publish's path, so each lexeme's positions are kept as the text they are written as. A
+  // UTF-16 unit is at most 3 UTF-8 bytes, so most tokens need no byte count; positions only repeat once
+  // clamped at MAX_POSITION; PostgreSQL keeps at most 256 positions a lexeme.
+  const positions = new Map<string, string>();
+  const counts = new Map<string, number>();
+  const clamped = `${MAX_POSITION}`;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.length * 3 > MAX_LEXEME_BYTES && Buffer.byteLength(t) > MAX_LEXEME_BYTES) continue;
+    const p = i < MAX_POSITION ? `${i + 1}` : clamped;
+    const list = positions.get(t);
+    if (list === undefined) {
+      positions.set(t, p);
+      counts.set(t, 1);
+      continue;
+    }
+    const n = counts.get(t)!;
+    if (n >= 256 || (p === clamped && (list === clamped || list.endsWith(`,${clamped}`)))) continue;
+    positions.set(t, `${list},${p}`);
+    counts.set(t, n + 1);
+  }
+  let out = '';
+  for (const [t, ps] of positions) {
+    const q = t.includes("'") || t.includes('\\') ? t.replace(/\\/g, '\\\\').replace(/'/g, "''") : t;
+    out += out ? ` '${q}':${ps}` : `'${q}':${ps}`;
+  }
+  return out;
 }
 
 /** A PostgreSQL array literal of texts (each element quoted), for a text[] column filled through unnest. */
