@@ -157,6 +157,33 @@ test('importPublished indexes in the same number of statements for 3 stories as 
   }
 });
 
+// An import writes its rows in one statement and analyses while the database writes them: refused, its
+// words must leave the vocabulary again, and the next import index as if it had never been tried.
+test('an import the database refuses leaves nothing of its words behind', async () => {
+  const { SYSTEM_ACTOR } = await import('../../src/model/actor.ts');
+  const store = await PostgresStore.open(await freshDatabase());
+  try {
+    const item = (headline: string, text: string, id?: string) => ({
+      id,
+      content: validateDraftInput({ language: 'ar', headline, body: [{ type: 'paragraph', text }] }),
+      publishedAt: '2026-01-01T09:00:00Z',
+    });
+    await store.importPublished([item('خبر أول', 'نص الخبر الأول.')]);
+    const taken = (await store.createStory(validateDraftInput({ language: 'ar', headline: 'مسودة', body: [] }), SYSTEM_ACTOR)).id;
+    const before = await store.search.count();
+    // The second item reuses a story's id: the stories insert fails, and with it the whole import.
+    await assert.rejects(store.importPublished([item('زرقاء البحر', 'زرقاء زرقاء في البحر.'), item('خبر مكرر', 'زرقاء أيضا.', taken)]));
+    assert.equal(store.search.frequency('زرقاء'), 0, 'the refused words are not counted in memory');
+    assert.equal(await store.search.count(), before);
+    assert.equal((await store.search.query('زرقاء', {})).total, 0);
+    await store.importPublished([item('زرقاء البحر', 'زرقاء زرقاء في البحر.')]);
+    assert.equal(store.search.frequency('زرقاء'), 3, 'counted once, by the import that was written');
+    assert.equal((await store.search.query('زرقاء', {})).total, 1);
+  } finally {
+    await store.close();
+  }
+});
+
 // A group commit analyses each publish as it is queued, before the log lock (src/store/postgres/index.ts).
 // A publish refused under the lock must leave nothing of its words behind: the vocabulary in memory and
 // in the database, the stems of the publishes after it (in its batch and queued behind it) and the index

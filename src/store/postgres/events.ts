@@ -78,28 +78,12 @@ export async function appendEvent(sql: Sql, seq: number, kind: FlowEvent['kind']
 }
 
 /** Appends many events at head + 1, head + 2, … in one statement (an archive import). */
-export async function appendEvents(sql: Sql, head: number, kind: FlowEvent['kind'], vs: StoryVersion[], at: string, by: Actor): Promise<FlowEvent[]> {
-  const events = vs.map((v, i) => eventOf(head + 1 + i, kind, v, at, by));
-  await insertEvents(sql, events);
-  return events;
-}
-
 /** The events `eventOf` would make, one per (seq, kind, version, at, by). */
 export function eventsOf(rows: { seq: number; kind: FlowEvent['kind']; version: StoryVersion; at: string; by: Actor }[]): FlowEvent[] {
   return rows.map((r) => eventOf(r.seq, r.kind, r.version, r.at, r.by));
 }
 
-/** Inserts events (their seqs allocated under the log lock) in one statement. */
-export async function insertEvents(sql: Sql, events: FlowEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  const args: unknown[] = [];
-  await sql.query(
-    insertEventsSql((v) => `$${args.push(v)}`, events),
-    args,
-  );
-}
-
-/** insertEvents' statement, its parameters numbered by `param` (a group commit makes it one CTE of several). */
+/** Inserts events (their seqs allocated under the log lock) in one statement, parameters numbered by `param`: one CTE of a group commit's or an import's statement. */
 export function insertEventsSql(param: (v: unknown) => string, events: FlowEvent[]): string {
   const col = (f: (e: FlowEvent) => unknown, type: string) => `${param(events.map(f))}::${type}[]`;
   return `INSERT INTO events (seq, kind, story_id, version, at, language, categories, urgency, media_type, embargo_until, actor)

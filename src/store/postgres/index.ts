@@ -40,7 +40,6 @@ import { listingPosition } from '../sqlite/stories.ts';
 import { isDriverError, openPool, type PgOptions, readWith, writeWith } from './database.ts';
 import {
   appendEvent,
-  appendEvents,
   commitLogHead,
   commitLogHeadSql,
   eventsOf,
@@ -58,8 +57,8 @@ import { toVersion } from '../rows/versions.ts';
 import { insertKey, revokeKeyRow, selectLiveKeyByHash, selectKeys, touchKeyRow } from './keys.ts';
 import {
   countStoryRows,
-  insertImportedStories,
-  insertOriginalKeys,
+  insertImportedStoriesSql,
+  insertOriginalKeysSql,
   insertStory,
   markManyPublishedSql,
   type PublishedStoryRow,
@@ -77,16 +76,7 @@ import {
   setWorkflowRow,
   updateDraftRow,
 } from './stories.ts';
-import {
-  insertVersion,
-  insertVersions,
-  insertVersionsSql,
-  markEmbargoLifted,
-  selectDueEmbargoes,
-  selectVersion,
-  selectVersionActs,
-  selectVersions,
-} from './versions.ts';
+import { insertVersion, insertVersionsSql, markEmbargoLifted, selectDueEmbargoes, selectVersion, selectVersionActs, selectVersions } from './versions.ts';
 
 export interface PostgresStoreOptions extends PgOptions {
   /** The agency's search lexicon file (NEWSFLOW_SEARCH_LEXICON), added to the built-in lists. */
@@ -561,6 +551,8 @@ export class PostgresStore implements Store {
   async importPublished(items: ImportedStory[], opts: { deferIndex?: boolean; by?: Actor } = {}): Promise<FlowEvent[]> {
     const at = new Date().toISOString();
     const by = opts.by ?? SYSTEM_ACTOR;
+    // The vocabulary in memory before the log lock is taken (the analysis below needs it).
+    if (!opts.deferIndex) await this.search.whenReady();
     return writeWith(this.pool, `importing ${items.length} published stories`, async (c) => {
       const head = await lockLogHead(c);
       const keysOf = items.map((item) => Object.entries(item.content.provenance?.originalIds ?? {}).map(([k, v]) => `${k}:${v}`));
@@ -610,12 +602,35 @@ export class PostgresStore implements Store {
         });
       });
       if (stories.length === 0) return [];
-      await insertImportedStories(c, stories);
-      await insertOriginalKeys(c, originals);
-      await insertVersions(c, versions);
-      const events = await appendEvents(c, head, 'published', versions, at, by);
-      if (!opts.deferIndex) await this.search.indexVersions(c, versions);
-      await commitLogHead(c, events[events.length - 1].seq);
+      const events = eventsOf(versions.map((version, i) => ({ seq: head + 1 + i, kind: 'published' as const, version, at, by })));
+      // Stories, original ids, versions and events in ONE statement, sent before the search analysis
+      // (the CPU part of an indexed import) so the database writes while this process analyses.
+      const args: unknown[] = [];
+      const param = (v: unknown) => `$${args.push(v)}`;
+      const ctes = [
+        `stories_added AS (${insertImportedStoriesSql(param, stories)})`,
+        ...(originals.length ? [`originals_added AS (${insertOriginalKeysSql(param, originals)})`] : []),
+        `versions_added AS (${insertVersionsSql(param, versions)})`,
+        `events_added AS (${insertEventsSql(param, events)})`,
+      ];
+      const written = c.query(`WITH ${ctes.join(', ')} SELECT 1`, args);
+      // Awaited below; until then a refusal must not surface as an unhandled rejection.
+      written.catch(() => {});
+      const indexed: { version: StoryVersion; analysis: Analysis }[] = [];
+      try {
+        if (!opts.deferIndex) for (const version of versions) indexed.push({ version, analysis: this.search.analyse(version) });
+        await written;
+        const more: unknown[] = [];
+        const next = (v: unknown) => `$${more.push(v)}`;
+        await c.query(
+          `WITH ${indexed.length ? `${this.search.writeCtes(next, indexed)}, ` : ''}${commitLogHeadSql(next, events[events.length - 1].seq)}`,
+          more,
+        );
+      } catch (e) {
+        // Not written: the words are not the archive's either.
+        this.search.rewind(indexed.map((x) => x.analysis));
+        throw e;
+      }
       return events;
     });
   }

@@ -48,30 +48,18 @@ export async function insertStory(sql: Sql, s: Story): Promise<void> {
  * Inserts imported, published stories in one statement (arrays unnested into rows): an archive import
  * writes thousands a second. Their draft is their version 1, so the draft column stays NULL.
  */
-export async function insertImportedStories(sql: Sql, stories: Story[]): Promise<void> {
-  if (stories.length === 0) return;
-  const col = <T>(f: (s: Story) => T) => stories.map(f);
+export function insertImportedStoriesSql(param: (v: unknown) => string, stories: Story[]): string {
+  const col = <T>(f: (s: Story) => T) => param(stories.map(f));
   const embargo = (s: Story) => s.draft.embargoUntil ?? null;
-  await sql.query(
-    `INSERT INTO stories (id, status, revision, draft, latest_version, translation_group, language, headline,
+  return `INSERT INTO stories (id, status, revision, draft, latest_version, translation_group, language, headline,
               created_at, updated_at, first_published_at, created_by, updated_by, workflow, desk, urgency, embargo_until, list_status)
      SELECT id, 'published', 1, NULL, 1, id, language, headline, published_at, published_at, published_at, by_actor, by_actor,
             'writing', desk, urgency, embargo_until, list_status
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[])
+       FROM unnest(${col((s) => s.id)}::text[], ${col((s) => s.draft.language)}::text[], ${col((s) => s.draft.headline)}::text[],
+                   ${col((s) => s.createdAt)}::text[], ${col((s) => deskOf(s.draft))}::text[], ${col((s) => s.draft.urgency)}::bigint[],
+                   ${col(embargo)}::text[], ${col((s) => listStatusOf('published', 'writing', embargo(s)))}::text[])
          AS t (id, language, headline, published_at, desk, urgency, embargo_until, list_status)
-       CROSS JOIN (SELECT $9::text AS by_actor) b`,
-    [
-      col((s) => s.id),
-      col((s) => s.draft.language),
-      col((s) => s.draft.headline),
-      col((s) => s.createdAt),
-      col((s) => deskOf(s.draft)),
-      col((s) => s.draft.urgency),
-      col(embargo),
-      col((s) => listStatusOf('published', 'writing', embargo(s))),
-      JSON.stringify(stories[0].createdBy),
-    ],
-  );
+       CROSS JOIN (SELECT ${param(JSON.stringify(stories[0].createdBy))}::text AS by_actor) b`;
 }
 
 /** Reads one story by chain id; `forUpdate` locks its row until the caller's transaction ends. */
@@ -353,10 +341,7 @@ export async function selectKnownOriginalKeys(sql: Sql, keys: string[]): Promise
 }
 
 /** Records the original ids of imported stories, so the same archive imported twice adds nothing. */
-export async function insertOriginalKeys(sql: Sql, rows: { key: string; storyId: string }[]): Promise<void> {
-  if (rows.length === 0) return;
-  await sql.query(`INSERT INTO original_ids (original_key, story_id) SELECT * FROM unnest($1::text[], $2::text[])`, [
-    rows.map((r) => r.key),
-    rows.map((r) => r.storyId),
-  ]);
+/** Inserts the original ids of imported stories (one CTE of an import's statement), parameters numbered by `param`. */
+export function insertOriginalKeysSql(param: (v: unknown) => string, rows: { key: string; storyId: string }[]): string {
+  return `INSERT INTO original_ids (original_key, story_id) SELECT * FROM unnest(${param(rows.map((r) => r.key))}::text[], ${param(rows.map((r) => r.storyId))}::text[])`;
 }

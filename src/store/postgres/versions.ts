@@ -33,16 +33,7 @@ export async function insertVersion(sql: Sql, v: StoryVersion): Promise<void> {
 }
 
 /** Inserts many frozen versions in one statement (an archive import), arrays unnested into rows. */
-export async function insertVersions(sql: Sql, vs: StoryVersion[]): Promise<void> {
-  if (vs.length === 0) return;
-  const args: unknown[] = [];
-  await sql.query(
-    insertVersionsSql((v) => `$${args.push(v)}`, vs),
-    args,
-  );
-}
-
-/** insertVersions' statement, its parameters numbered by `param` (a group commit makes it one CTE of several). */
+/** Inserts versions in one statement (arrays unnested), parameters numbered by `param`: one CTE of a group commit's or an import's statement. */
 export function insertVersionsSql(param: (v: unknown) => string, vs: StoryVersion[]): string {
   const rows = vs.map(versionValues);
   const types = ['text', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
