@@ -314,18 +314,29 @@ function tsquery(tokens: string[]): string {
   return tokens.map((t) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' <-> ');
 }
 
-/** SQL that is true for rows the tree matches, over the per-column tsvectors (the GIN index). */
-function matchSql(node: MatchNode, param: (v: unknown) => string): string {
+/**
+ * SQL that is true for rows the tree matches, over the per-column tsvectors (the GIN index). `long`:
+ * the index holds a story longer than a tsvector numbers (PostgresSearch.longStories).
+ */
+function matchSql(node: MatchNode, param: (v: unknown) => string, long: boolean): string {
   switch (node.kind) {
     case 'phrase': {
       const q = `${param(tsquery(node.tokens))}::tsquery`;
-      return `(${node.columns.map((c) => `${COLUMNS[c]} @@ ${q}`).join(' OR ')})`;
+      const strict = node.columns.map((c) => `${COLUMNS[c]} @@ ${q}`);
+      if (node.tokens.length === 1 || !long) return `(${strict.join(' OR ')})`;
+      // A tsvector numbers positions up to 16,383 only: past that point of a longer column `<->` sees no
+      // phrase, so there the words are found through the index and the phrase in the column's full token
+      // list (FTS5 finds it anywhere). The cheap length test comes first in the recheck.
+      const all = `${param(node.tokens.map((t) => tsquery([t])).join(' & '))}::tsquery`;
+      const spaced = param(` ${node.tokens.join(' ')} `);
+      const beyond = node.columns.map((c) => `(${COLUMNS[c]} @@ ${all} AND tokens > ${MAX_POSITION} AND strpos(' ' || terms[${c + 1}] || ' ', ${spaced}) > 0)`);
+      return `(${[...strict, ...beyond].join(' OR ')})`;
     }
     case 'and':
     case 'or':
-      return `(${node.children.map((c) => matchSql(c, param)).join(node.kind === 'and' ? ' AND ' : ' OR ')})`;
+      return `(${node.children.map((c) => matchSql(c, param, long)).join(node.kind === 'and' ? ' AND ' : ' OR ')})`;
     case 'not':
-      return `(${matchSql(node.left, param)} AND NOT ${matchSql(node.right, param)})`;
+      return `(${matchSql(node.left, param, long)} AND NOT ${matchSql(node.right, param, long)})`;
   }
 }
 
@@ -503,6 +514,8 @@ export class PostgresSearch implements PgSearch {
   private stats: { at: number; rows: number; tokens: number } | null = null;
   /** The database said this role may not merge the index (tidy). */
   private tidyRefused = false;
+  /** Whether the index holds a story longer than a tsvector numbers, read at most every 2 s (matchSql). */
+  private long: { at: number; any: boolean } | null = null;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -670,6 +683,7 @@ export class PostgresSearch implements PgSearch {
     // Rows and tokens inserted, for BM25's totals (by default the entries written here).
     const added = totals ?? { rows: docs.length, tokens: docs.reduce((n, x) => n + x.doc.tokens, 0) };
     if (docs.length || gone.length) this.stats = null;
+    if (docs.some((x) => x.doc.tokens > MAX_POSITION)) this.long = { at: Date.now(), any: true };
     const ids = param(docs.map((x) => x.storyId));
     const rows = param(String(added.rows));
     const tsv = COLUMNS.map((_, i) => param(docs.map((x) => x.doc.tsv[i])));
@@ -895,6 +909,19 @@ export class PostgresSearch implements PgSearch {
   }
 
   /**
+   * Whether some story in the index has a column past the 16,383 positions a tsvector numbers (a partial
+   * index answers at once). Phrase matching then takes a slower path for such stories only; an archive
+   * without any keeps the plain one. Known to this process the moment it indexes one, to the others
+   * within 2 s (as BM25's totals).
+   */
+  private async longStories(): Promise<boolean> {
+    if (this.long && (this.long.any || Date.now() - this.long.at < 2000)) return this.long.any;
+    const { rows } = await this.pool.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM search_doc WHERE tokens > ${MAX_POSITION}) AS any`);
+    this.long = { at: Date.now(), any: rows[0].any };
+    return this.long.any;
+  }
+
+  /**
    * Merges GIN's pending list into the index. With `fastupdate` a publish adds its entries to that list
    * (cheap to write), but every search scans the list whole until it is merged, which PostgreSQL does only
    * when it reaches 4 MB or at autovacuum: on the held-out corpus, 2 MB pending made searches p50 23 ms
@@ -941,7 +968,8 @@ export class PostgresSearch implements PgSearch {
       return `$${params.length}`;
     };
     const where: string[] = [];
-    if (tree) where.push(compiled.negated ? `NOT ${matchSql(tree.root, param)}` : matchSql(tree.root, param));
+    const long = tree ? await this.longStories() : false;
+    if (tree) where.push(compiled.negated ? `NOT ${matchSql(tree.root, param, long)}` : matchSql(tree.root, param, long));
     const langs = intersect(filters.lang ? [filters.lang] : undefined, intersect(filters.languages, pf.languages));
     if (langs) where.push(`d.language = ANY(${param(langs.map((l) => l.toLowerCase()))}::text[])`);
     if (filters.categories) where.push(`d.categories && ${param(filters.categories)}::text[]`);
@@ -978,7 +1006,7 @@ export class PostgresSearch implements PgSearch {
         // (unnest() and a sub-select per row were seven times slower).
         const positions = COLUMNS.map((c, i) => (searched.has(i) ? `ts_filter(setweight(d.${c}, 'A', ${lx}::text[]), '{a}')::text AS p${i}` : `'' AS p${i}`));
         const { rows, idf, avgdl } = await this.indexScan(async (sql) => {
-          const { idf, avgdl } = await this.bm25Inputs(sql, phrases);
+          const { idf, avgdl } = await this.bm25Inputs(sql, phrases, long);
           const { rows } = await sql.query<Row & { tokens: number } & Record<`p${number}`, string>>(
             `SELECT ${META}, d.tokens, ${positions.join(', ')} FROM search_doc d${cond}`,
             params,
@@ -1079,7 +1107,7 @@ export class PostgresSearch implements PgSearch {
   }
 
   /** Each phrase's IDF over the whole index (as FTS5: rows holding it in its columns) and the average length. */
-  private async bm25Inputs(sql: Sql, phrases: Extract<MatchNode, { kind: 'phrase' }>[]): Promise<{ idf: number[]; avgdl: number }> {
+  private async bm25Inputs(sql: Sql, phrases: Extract<MatchNode, { kind: 'phrase' }>[], long: boolean): Promise<{ idf: number[]; avgdl: number }> {
     if (!this.stats || Date.now() - this.stats.at > 2000) {
       // FTS5's totals, not the live rows' (see migration 009).
       const r = (
@@ -1102,7 +1130,7 @@ export class PostgresSearch implements PgSearch {
       let i = slot.get(key);
       if (i === undefined) {
         slot.set(key, (i = counts.length));
-        counts.push(`(SELECT count(*) FROM search_doc WHERE ${matchSql(p, param)})::bigint AS n${i}`);
+        counts.push(`(SELECT count(*) FROM search_doc WHERE ${matchSql(p, param, long)})::bigint AS n${i}`);
       }
       return i;
     });
