@@ -255,7 +255,10 @@ export interface SubscriberStore {
    * one to resume from), or null when not claimed.
    */
   claimWebhook(id: string, owner: string, until: Date, now?: Date): Promise<WebhookWithSecret | null>;
-  /** Extends the lease `owner` holds; false when it no longer holds it (another worker took over). */
+  /**
+   * Extends the lease `owner` holds; false when it no longer holds it (another worker took over) or the
+   * subscription was deleted or paused meanwhile: the worker then stops before its next message.
+   */
   renewWebhook(id: string, owner: string, until: Date): Promise<boolean>;
   /** Gives the lease back if `owner` still holds it, so another worker may deliver at once. */
   releaseWebhook(id: string, owner: string): Promise<void>;

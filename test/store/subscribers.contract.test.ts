@@ -366,6 +366,11 @@ function subscriberContract(name: string, open: () => Promise<Store>): void {
       );
       assert.equal(await store.subscribers.renewWebhook(w.id, 'a', until), true);
       assert.equal(await store.subscribers.renewWebhook(w.id, 'b', until), false);
+      // Paused under its worker: the worker stops before its next message, and goes on once resumed.
+      await store.subscribers.setWebhookPaused(w.id, true, t);
+      assert.equal(await store.subscribers.renewWebhook(w.id, 'a', until), false, 'paused under its worker');
+      await store.subscribers.setWebhookPaused(w.id, false, t);
+      assert.equal(await store.subscribers.renewWebhook(w.id, 'a', until), true, 'resumed');
       await store.subscribers.releaseWebhook(w.id, 'b');
       assert.equal(await store.subscribers.claimWebhook(w.id, 'b', until, later), null, 'only the holder releases');
       await store.subscribers.releaseWebhook(w.id, 'a');

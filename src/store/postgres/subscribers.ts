@@ -688,7 +688,7 @@ export class PgSubscriberStore implements SubscriberStore {
     }
   }
 
-  /** True while `owner` holds the subscription's lock on a live connection and it was not deleted. */
+  /** True while `owner` holds the subscription's lock on a live connection and it is neither deleted nor paused. */
   async renewWebhook(id: string, owner: string, _until: Date): Promise<boolean> {
     const mine = this.locks.held.get(id);
     if (mine?.owner !== owner) return false;
@@ -696,7 +696,7 @@ export class PgSubscriberStore implements SubscriberStore {
       const r = await this.locks.query<{ ok: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
                           AND classid = $1::oid AND objid = $2::oid AND objsubid = 2)
-                AND EXISTS (SELECT 1 FROM webhooks WHERE id = $3 AND status != 'deleted') AS ok`,
+                AND EXISTS (SELECT 1 FROM webhooks WHERE id = $3 AND status != 'deleted' AND paused_at IS NULL) AS ok`,
         [WEBHOOK_LOCK_CLASS, mine.key, id],
       );
       return r.rows[0].ok && this.locks.held.get(id) === mine;

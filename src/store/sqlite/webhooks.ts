@@ -112,9 +112,15 @@ export function claimWebhookLease(db: Database.Database, id: string, owner: stri
   );
 }
 
-/** Extends the lease `owner` holds (false when it lost it to another worker, or the subscription is gone). */
+/**
+ * Extends the lease `owner` holds (false when it lost it to another worker, or the subscription is gone
+ * or paused: a pause stops the worker before its next message).
+ */
 export function renewWebhookLease(db: Database.Database, id: string, owner: string, until: string): boolean {
-  return stmt(db, `UPDATE webhooks SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status != 'deleted'`).run(until, id, owner).changes === 1;
+  return (
+    stmt(db, `UPDATE webhooks SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status != 'deleted' AND paused_at IS NULL`).run(until, id, owner)
+      .changes === 1
+  );
 }
 
 /** Gives the lease back, if `owner` still holds it. */
