@@ -53,3 +53,32 @@ it("the server's maintenance merges the pending list every second", async () => 
     stop();
   }
 });
+
+it('a role that does not own the index is refused the merge once, then leaves it to autovacuum', async () => {
+  const { default: pg } = await import('pg');
+  const { openPool } = await import('../../src/store/postgres/database.ts');
+  const { pgSearch } = await import('../../src/store/postgres/search.ts');
+  const url = await freshDatabase();
+  const role = `nf_tidy_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  // The migrations ran as the owner (PostgresStore.open); the other role may read and write, not own.
+  const owner = await openRuntime(url);
+  await owner.close();
+  await admin.query(`CREATE ROLE ${role} LOGIN`);
+  await admin.query(
+    `GRANT ALL ON SCHEMA public TO ${role}; GRANT ALL ON ALL TABLES IN SCHEMA public TO ${role}; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ${role}`,
+  );
+  const asRole = new URL(url);
+  asRole.username = role;
+  const pool = await openPool(asRole.toString());
+  try {
+    const search = pgSearch(pool);
+    await assert.rejects(search.tidy(), (e: Error & { cause?: { code?: string } }) => e.cause?.code === '42501' && /merging the search index/.test(e.message));
+    assert.equal(await search.tidy(), 0, 'said once: the next calls leave it to autovacuum');
+  } finally {
+    await pool.end();
+    await admin.query(`REASSIGN OWNED BY ${role} TO CURRENT_USER; DROP OWNED BY ${role}; DROP ROLE ${role}`);
+    await admin.end();
+  }
+});
