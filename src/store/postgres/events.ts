@@ -77,7 +77,6 @@ export async function appendEvent(sql: Sql, seq: number, kind: FlowEvent['kind']
   return e;
 }
 
-/** Appends many events at head + 1, head + 2, … in one statement (an archive import). */
 /** The events `eventOf` would make, one per (seq, kind, version, at, by). */
 export function eventsOf(rows: { seq: number; kind: FlowEvent['kind']; version: StoryVersion; at: string; by: Actor }[]): FlowEvent[] {
   return rows.map((r) => eventOf(r.seq, r.kind, r.version, r.at, r.by));

@@ -810,7 +810,8 @@ export class PostgresSearch implements PgSearch {
     );
     // Searches right after a rebuild as fast as later ones: the pending list merged, the planner's
     // statistics those of the new index (autovacuum would come to both, minutes later).
-    await this.tidy();
+    // A role that may not merge (not the index's owner) leaves that to autovacuum: the rebuild stands.
+    await this.tidy().catch(() => 0);
     await readWith('analysing the rebuilt search index', () => this.pool.query('ANALYZE search_doc, search_text'));
     this.stats = null;
     return indexed;
@@ -916,7 +917,9 @@ export class PostgresSearch implements PgSearch {
    */
   private async longStories(): Promise<boolean> {
     if (this.long && (this.long.any || Date.now() - this.long.at < 2000)) return this.long.any;
-    const { rows } = await this.pool.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM search_doc WHERE tokens > ${MAX_POSITION}) AS any`);
+    const { rows } = await readWith('searching', () =>
+      this.pool.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM search_doc WHERE tokens > ${MAX_POSITION}) AS any`),
+    );
     this.long = { at: Date.now(), any: rows[0].any };
     return this.long.any;
   }

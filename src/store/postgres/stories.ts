@@ -340,8 +340,10 @@ export async function selectKnownOriginalKeys(sql: Sql, keys: string[]): Promise
   return new Set(r.rows.map((x) => x.original_key));
 }
 
-/** Records the original ids of imported stories, so the same archive imported twice adds nothing. */
-/** Inserts the original ids of imported stories (one CTE of an import's statement), parameters numbered by `param`. */
+/**
+ * Records the original ids of imported stories, so the same archive imported twice adds nothing: one CTE
+ * of an import's statement, parameters numbered by `param`.
+ */
 export function insertOriginalKeysSql(param: (v: unknown) => string, rows: { key: string; storyId: string }[]): string {
   return `INSERT INTO original_ids (original_key, story_id) SELECT * FROM unnest(${param(rows.map((r) => r.key))}::text[], ${param(rows.map((r) => r.storyId))}::text[])`;
 }
