@@ -16,7 +16,7 @@ export interface MaintenanceOptions {
 export function startMaintenance(rt: Pick<Runtime, 'store' | 'newsroom'>, opts: MaintenanceOptions = {}): () => void {
   const onError = opts.onError ?? (() => {});
   let tidying = false;
-  const lift = () => {
+  const everySecond = () => {
     rt.newsroom.liftDueEmbargoes().catch(onError);
     // On the same second's tick, what the search index collected since is merged (PostgreSQL's GIN
     // pending list); one merge at a time, however long a busy second's takes.
@@ -28,9 +28,9 @@ export function startMaintenance(rt: Pick<Runtime, 'store' | 'newsroom'>, opts: 
       .finally(() => (tidying = false));
   };
   const prune = () => void pruneFlowLog(rt.store, opts.retentionDays).catch(onError);
-  const timers = [setInterval(lift, opts.embargoEveryMs ?? 1000), setInterval(prune, opts.pruneEveryMs ?? 3_600_000)];
+  const timers = [setInterval(everySecond, opts.embargoEveryMs ?? 1000), setInterval(prune, opts.pruneEveryMs ?? 3_600_000)];
   for (const t of timers) t.unref();
-  lift();
+  everySecond();
   prune();
   // An import killed before or during its indexing pass leaves published stories unsearchable: the
   // index is completed in the background while the server serves (/healthz says so meanwhile).
